@@ -37,7 +37,8 @@ public final class ClientAddress {
         if (value == null) {
             return Optional.empty();
         }
-        String v = value.strip();
+        // Only blanks around the value are tolerated; any other character makes it invalid.
+        String v = value.replaceAll("^[ \t]+|[ \t]+$", "");
         if (v.isEmpty() || v.length() > 64) {
             return Optional.empty();
         }
