@@ -51,6 +51,9 @@ param packageUrl string = ''
 @description('Optional. When true (default), Application Insights accepts only Microsoft Entra authenticated telemetry, so a leaked connection string cannot forge heartbeats.')
 param disableAppInsightsLocalAuth bool = true
 
+@description('Optional. Principal (object) ID of whoever publishes packages (azd fills AZURE_PRINCIPAL_ID): granted Storage Blob Data Contributor on the deployment container only. Empty grants nothing.')
+param deployerPrincipalId string = ''
+
 @description('Optional. Tags applied to every resource.')
 param tags object = {}
 
@@ -107,6 +110,8 @@ module roleAssignments 'modules/role-assignments.bicep' = {
     principalId: identity.outputs.principalId
     storageAccountName: storage.outputs.name
     appInsightsName: monitoring.outputs.name
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    deployerPrincipalId: deployerPrincipalId
   }
 }
 

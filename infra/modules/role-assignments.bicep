@@ -13,6 +13,10 @@
 // - Monitoring Metrics Publisher on Application Insights: Microsoft Entra
 //   authenticated ingestion (APPLICATIONINSIGHTS_AUTHENTICATION_STRING) when
 //   local authentication is disabled (azure-webjobs-sdk #2986).
+// - Storage Blob Data Contributor on the deployment container only, for the
+//   person or pipeline that publishes packages (`heartwatch publish` uploads
+//   the Linux Consumption package with its own Entra identity: there are no
+//   keys to upload with). Optional; nothing wider than that one container.
 // Each assignment is named guid(scope, principal, role), so redeploying is
 // idempotent and two apps never collide.
 
@@ -25,14 +29,29 @@ param storageAccountName string
 @description('Required. Name of the Application Insights component.')
 param appInsightsName string
 
+@description('Required. Name of the blob container packages are deployed from.')
+param deploymentContainerName string
+
+@description('Optional. Principal (object) ID of whoever publishes packages; empty grants nothing.')
+param deployerPrincipalId string = ''
+
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
+
+  resource blobService 'blobServices' existing = {
+    name: 'default'
+
+    resource deploymentContainer 'containers' existing = {
+      name: deploymentContainerName
+    }
+  }
 }
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -70,16 +89,31 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
+resource deployerBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(storage::blobService::deploymentContainer.id, deployerPrincipalId, roles.storageBlobDataContributor)
+  scope: storage::blobService::deploymentContainer
+  properties: {
+    principalId: deployerPrincipalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+  }
+}
+
 @description('The names (GUIDs) of the role assignments made.')
-output name array = [
-  blobDataOwner.name
-  tableDataContributor.name
-  metricsPublisher.name
-]
+output name array = concat(
+  [
+    blobDataOwner.name
+    tableDataContributor.name
+    metricsPublisher.name
+  ],
+  empty(deployerPrincipalId) ? [] : [deployerBlobContributor.name]
+)
 
 @description('The resource IDs of the role assignments made.')
-output resourceId array = [
-  blobDataOwner.id
-  tableDataContributor.id
-  metricsPublisher.id
-]
+output resourceId array = concat(
+  [
+    blobDataOwner.id
+    tableDataContributor.id
+    metricsPublisher.id
+  ],
+  empty(deployerPrincipalId) ? [] : [deployerBlobContributor.id]
+)

@@ -212,10 +212,12 @@ test('role assignments live in their own module, named guid(scope, principal, ro
   const assignments = resources(readRepoFile(`${MODULE_DIR}/role-assignments.bicep`)).filter((r) => r.type === 'Microsoft.Authorization/roleAssignments');
   assert.ok(assignments.length >= 2);
   for (const r of assignments) {
-    const scope = r.body.match(/scope: (\w+)/);
-    assert.ok(scope, `${r.symbol} has no scope`);
-    assert.match(r.body, new RegExp(`name: guid\\(${scope[1]}\\.id, principalId, roles\\.\\w+\\)`), `${r.symbol} is not named guid(scope, principal, role)`);
-    assert.match(r.body, /principalType: 'ServicePrincipal'/);
+    const scope = r.body.match(/scope: ([\w:]+)/);
+    const principal = r.body.match(/principalId: (\w+)/);
+    assert.ok(scope && principal, `${r.symbol} has no scope or principal`);
+    assert.match(r.body, new RegExp(`name: guid\\(${scope[1]}\\.id, ${principal[1]}, roles\\.\\w+\\)`), `${r.symbol} is not named guid(scope, principal, role)`);
+    if (principal[1] === 'principalId') assert.match(r.body, /principalType: 'ServicePrincipal'/);
+    else assert.match(r.body, /= if \(!empty\(deployerPrincipalId\)\)/, `${r.symbol} is not optional`);
   }
   const roleIds = code(`${MODULE_DIR}/role-assignments.bicep`);
   assert.match(roleIds, /storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'/);
