@@ -74,7 +74,8 @@ resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
   properties: {
     displayName: displayName
     category: 'workbook'
-    sourceId: appInsightsResourceId
+    // Lower case, as the portal lists a resource's workbooks by this id.
+    sourceId: toLower(appInsightsResourceId)
     serializedData: string(workbookContent)
   }
 }

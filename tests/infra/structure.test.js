@@ -229,7 +229,7 @@ test('the workbook runs the tested query files, loaded by queries.bicep', () => 
   const wb = resourceOf(`${MODULE_DIR}/workbook.bicep`, 'Microsoft.Insights/workbooks');
   assert.match(wb.body, /kind: 'shared'/);
   assert.match(wb.body, /serializedData: string\(workbookContent\)/);
-  assert.match(wb.body, /sourceId: appInsightsResourceId/);
+  assert.match(wb.body, /sourceId: toLower\(appInsightsResourceId\)/);
   const wbCode = code(`${MODULE_DIR}/workbook.bicep`);
   assert.match(wbCode, /query: devicesQuery/);
   assert.match(wbCode, /query: outagesQuery/);
