@@ -1,0 +1,116 @@
+package dev.heartwatch.core.rule;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * What Azure's scheduled log search alert ({@code autoMitigate: true}, split by device) sends,
+ * evaluation by evaluation, so the server can behave and the docs can predict it.
+ *
+ * <p>At each evaluation instant {@code T} (every {@code evaluationFrequency}) the query sees
+ * only beats with {@code ingestedAt <= T} and {@code at > T - lookback}, and returns one row per
+ * device: its last visible beat, plus one row with no beat for each expected device it did not
+ * see. A row meets the condition when its last beat is not {@code stopping} and
+ * {@code T - lastSeen >= threshold}, or when it has no beat (expected, never seen within the
+ * lookback). A device with no row is a time series with no result: it does not meet the
+ * condition, so a fired alert for it resolves by itself (that is why expected devices exist).
+ *
+ * <p>Stateful alerts (learn.microsoft.com, azure-monitor/alerts/alerts-overview, "Stateful
+ * alerts"): a device fires once when the condition is first met and cannot fire again until it
+ * resolved; it resolves at the {@link SilenceRule#cleanEvaluationsToResolve()}-th consecutive
+ * evaluation that does not meet the condition. Not modelled: the query's own run delay and the
+ * action group's delivery time (both add to every figure alike).
+ *
+ * <p>Cost: one sort of the beats, then one pass per device over the evaluations.
+ */
+public final class AzureAlertModel {
+
+    private static final Comparator<Beat> BY_DEVICE_THEN_VISIBLE =
+            Comparator.comparing(Beat::device).thenComparing(Beat::visibleFrom);
+
+    private AzureAlertModel() {
+    }
+
+    /**
+     * Runs the evaluations {@code first, first + f, ...} up to and including {@code last}.
+     *
+     * @return every Fired and Resolved, ordered by instant then device
+     */
+    public static List<AlertEvent> evaluate(SilenceRule rule, Collection<Beat> beats,
+                                            Instant first, Instant last) {
+        Objects.requireNonNull(rule, "rule");
+        Objects.requireNonNull(first, "first");
+        Objects.requireNonNull(last, "last");
+        if (last.isBefore(first)) {
+            throw new IllegalArgumentException("last evaluation " + last + " before first " + first);
+        }
+        Beat[] sorted = beats.toArray(new Beat[0]);
+        Arrays.sort(sorted, BY_DEVICE_THEN_VISIBLE);
+
+        TreeSet<String> silentExpected = new TreeSet<>(rule.expectedDevices());
+        List<AlertEvent> events = new ArrayList<>();
+        int i = 0;
+        while (i < sorted.length) {
+            int j = i;
+            String device = sorted[i].device();
+            while (j < sorted.length && sorted[j].device().equals(device)) {
+                j++;
+            }
+            silentExpected.remove(device);
+            evaluateDevice(rule, device, sorted, i, j, first, last, events);
+            i = j;
+        }
+        for (String device : silentExpected) {
+            evaluateDevice(rule, device, sorted, 0, 0, first, last, events);
+        }
+        events.sort(Comparator.comparing(AlertEvent::at).thenComparing(AlertEvent::device));
+        return events;
+    }
+
+    /** One device's time series: beats {@code [from, to)} of {@code sorted}, by visibility. */
+    private static void evaluateDevice(SilenceRule rule, String device, Beat[] sorted, int from, int to,
+                                       Instant first, Instant last, List<AlertEvent> out) {
+        boolean expected = rule.isExpected(device);
+        int needed = rule.cleanEvaluationsToResolve();
+        Instant lastAt = null;       // the latest receiver time among visible beats
+        boolean lastStopping = false;
+        boolean fired = false;
+        int clean = 0;
+        int next = from;
+        for (Instant t = first; !t.isAfter(last); t = t.plus(rule.evaluationFrequency())) {
+            while (next < to && !sorted[next].visibleFrom().isAfter(t)) {
+                Beat b = sorted[next++];
+                if (lastAt == null || !b.at().isBefore(lastAt)) {
+                    lastAt = b.at();
+                    lastStopping = b.stopping();
+                }
+            }
+            Instant windowStart = t.minus(rule.lookback());
+            boolean inWindow = lastAt != null && lastAt.isAfter(windowStart);
+            boolean met;
+            Instant seen = inWindow ? lastAt : null;
+            if (inWindow) {
+                met = !lastStopping && !t.isBefore(rule.declaredDownAt(lastAt));
+            } else {
+                met = expected; // a row with no beat only exists for an expected device
+            }
+            if (met) {
+                clean = 0;
+                if (!fired) {
+                    fired = true;
+                    out.add(new AlertEvent(device, AlertEvent.Kind.FIRED, t, seen));
+                }
+            } else if (fired && ++clean >= needed) {
+                fired = false;
+                clean = 0;
+                out.add(new AlertEvent(device, AlertEvent.Kind.RESOLVED, t, seen));
+            }
+        }
+    }
+}
