@@ -44,7 +44,7 @@ public record SilenceRule(Duration threshold, Duration evaluationFrequency, Dura
         requirePositive(lookback, "lookback");
         requirePositive(heartbeatInterval, "heartbeatInterval");
         if (lookback.compareTo(MAX_LOOKBACK) > 0) {
-            throw new IllegalArgumentException("lookback " + lookback + " exceeds Azure's limit " + MAX_LOOKBACK);
+            throw new IllegalArgumentException("lookback " + lookback + " exceeds Azure's two-day limit for alert queries (P2D)");
         }
         if (lookback.compareTo(threshold) <= 0) {
             throw new IllegalArgumentException("lookback " + lookback + " must exceed threshold " + threshold);
