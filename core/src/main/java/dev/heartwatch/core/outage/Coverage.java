@@ -4,9 +4,7 @@ import dev.heartwatch.core.rule.Beat;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,27 +36,20 @@ public record Coverage(String device, Instant firstSeen, List<Stop> stopped) {
 
     /** Every device's coverage from its heartbeats: one sort, one pass. */
     public static Map<String, Coverage> fromBeats(Collection<Beat> beats) {
-        Beat[] sorted = beats.toArray(new Beat[0]);
-        Arrays.sort(sorted, Comparator.comparing(Beat::device).thenComparing(Beat::at));
         Map<String, Coverage> out = new TreeMap<>();
-        int i = 0;
-        while (i < sorted.length) {
-            String device = sorted[i].device();
-            Instant first = sorted[i].at();
+        for (List<Beat> sorted : Beat.byDevice(beats, Beat.BY_AT).values()) {
+            String device = sorted.get(0).device();
             List<Stop> stops = new ArrayList<>();
-            int j = i;
-            for (; j < sorted.length && sorted[j].device().equals(device); j++) {
-                Beat b = sorted[j];
+            for (int j = 0; j < sorted.size(); j++) {
+                Beat b = sorted.get(j);
                 if (b.stopping()) {
-                    boolean hasNext = j + 1 < sorted.length && sorted[j + 1].device().equals(device);
-                    Instant resumed = hasNext ? sorted[j + 1].at() : null;
+                    Instant resumed = j + 1 < sorted.size() ? sorted.get(j + 1).at() : null;
                     if (resumed == null || resumed.isAfter(b.at())) {
                         stops.add(new Stop(b.at(), resumed));
                     }
                 }
             }
-            out.put(device, new Coverage(device, first, stops));
-            i = j;
+            out.put(device, new Coverage(device, sorted.get(0).at(), stops));
         }
         return out;
     }

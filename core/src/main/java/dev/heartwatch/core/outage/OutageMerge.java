@@ -6,7 +6,6 @@ import dev.heartwatch.core.rule.SilenceRule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -51,8 +50,6 @@ import java.util.Set;
  */
 public final class OutageMerge {
 
-    private static final Comparator<Beat> BY_DEVICE_THEN_AT =
-            Comparator.comparing(Beat::device).thenComparing(Beat::at);
     private static final Comparator<Part> PART_ORDER =
             Comparator.comparing(Part::device).thenComparing(Part::start);
 
@@ -102,22 +99,27 @@ public final class OutageMerge {
     }
 
     private void addCloudGaps(Collection<Beat> beats, Instant now, List<Part> parts) {
-        Beat[] sorted = beats.toArray(new Beat[0]);
-        Arrays.sort(sorted, BY_DEVICE_THEN_AT);
-        for (int k = 0; k < sorted.length; k++) {
-            Beat a = sorted[k];
-            boolean lastOfDevice = k + 1 == sorted.length || !sorted[k + 1].device().equals(a.device());
-            if (a.stopping()) {
-                continue;
+        long thresholdNanos = threshold.toNanos();
+        for (List<Beat> sorted : Beat.byDevice(beats, Beat.BY_AT).values()) {
+            for (int k = 0; k < sorted.size(); k++) {
+                addGap(sorted, k, now, thresholdNanos, parts);
             }
-            if (!lastOfDevice) {
-                Beat b = sorted[k + 1];
-                if (Duration.between(a.at(), b.at()).compareTo(threshold) > 0) {
-                    parts.add(cloudPart(a, b.at()));
-                }
-            } else if (now != null && Duration.between(a.at(), now).compareTo(threshold) >= 0) {
-                parts.add(cloudPart(a, null));
+        }
+    }
+
+    /** The gap after beat {@code k} of one device's beats in time order, if it is an outage. */
+    private void addGap(List<Beat> sorted, int k, Instant now, long thresholdNanos, List<Part> parts) {
+        Beat a = sorted.get(k);
+        if (a.stopping()) {
+            return;
+        }
+        if (k + 1 < sorted.size()) {
+            Beat b = sorted.get(k + 1);
+            if (nanosBetween(a.at(), b.at()) > thresholdNanos) {
+                parts.add(cloudPart(a, b.at()));
             }
+        } else if (now != null && nanosBetween(a.at(), now) >= thresholdNanos) {
+            parts.add(cloudPart(a, null));
         }
     }
 
@@ -161,6 +163,11 @@ public final class OutageMerge {
         ReportedOutage r = firstAgent.report();
         return new Outage(device, start, end, r.cause(), r.detail(),
                 cloudStart == null ? Source.AGENT : Source.BOTH, r.id());
+    }
+
+    /** {@code to - from} in nanoseconds without allocating (this runs once per beat). */
+    private static long nanosBetween(Instant from, Instant to) {
+        return (to.getEpochSecond() - from.getEpochSecond()) * 1_000_000_000L + (to.getNano() - from.getNano());
     }
 
     private static Instant max(Instant a, Instant b) {

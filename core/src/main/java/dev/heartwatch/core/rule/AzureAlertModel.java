@@ -2,12 +2,12 @@ package dev.heartwatch.core.rule;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.SortedMap;
 
 /**
  * What Azure's scheduled log search alert ({@code autoMitigate: true}, split by device) sends,
@@ -31,9 +31,6 @@ import java.util.TreeSet;
  */
 public final class AzureAlertModel {
 
-    private static final Comparator<Beat> BY_DEVICE_THEN_VISIBLE =
-            Comparator.comparing(Beat::device).thenComparing(Beat::visibleFrom);
-
     private AzureAlertModel() {
     }
 
@@ -50,31 +47,20 @@ public final class AzureAlertModel {
         if (last.isBefore(first)) {
             throw new IllegalArgumentException("last evaluation " + last + " before first " + first);
         }
-        Beat[] sorted = beats.toArray(new Beat[0]);
-        Arrays.sort(sorted, BY_DEVICE_THEN_VISIBLE);
-
-        TreeSet<String> silentExpected = new TreeSet<>(rule.expectedDevices());
-        List<AlertEvent> events = new ArrayList<>();
-        int i = 0;
-        while (i < sorted.length) {
-            int j = i;
-            String device = sorted[i].device();
-            while (j < sorted.length && sorted[j].device().equals(device)) {
-                j++;
-            }
-            silentExpected.remove(device);
-            evaluateDevice(rule, device, sorted, i, j, first, last, events);
-            i = j;
+        SortedMap<String, List<Beat>> byDevice = Beat.byDevice(beats, Beat.BY_VISIBLE_FROM);
+        for (String device : rule.expectedDevices()) {
+            byDevice.putIfAbsent(device, List.of());
         }
-        for (String device : silentExpected) {
-            evaluateDevice(rule, device, sorted, 0, 0, first, last, events);
+        List<AlertEvent> events = new ArrayList<>();
+        for (Map.Entry<String, List<Beat>> e : byDevice.entrySet()) {
+            evaluateDevice(rule, e.getKey(), e.getValue(), first, last, events);
         }
         events.sort(Comparator.comparing(AlertEvent::at).thenComparing(AlertEvent::device));
         return events;
     }
 
-    /** One device's time series: beats {@code [from, to)} of {@code sorted}, by visibility. */
-    private static void evaluateDevice(SilenceRule rule, String device, Beat[] sorted, int from, int to,
+    /** One device's time series; {@code sorted} is in visibility order. */
+    private static void evaluateDevice(SilenceRule rule, String device, List<Beat> sorted,
                                        Instant first, Instant last, List<AlertEvent> out) {
         boolean expected = rule.isExpected(device);
         int needed = rule.cleanEvaluationsToResolve();
@@ -82,10 +68,11 @@ public final class AzureAlertModel {
         boolean lastStopping = false;
         boolean fired = false;
         int clean = 0;
-        int next = from;
+        int next = 0;
+        int to = sorted.size();
         for (Instant t = first; !t.isAfter(last); t = t.plus(rule.evaluationFrequency())) {
-            while (next < to && !sorted[next].visibleFrom().isAfter(t)) {
-                Beat b = sorted[next++];
+            while (next < to && !sorted.get(next).visibleFrom().isAfter(t)) {
+                Beat b = sorted.get(next++);
                 if (lastAt == null || !b.at().isBefore(lastAt)) {
                     lastAt = b.at();
                     lastStopping = b.stopping();

@@ -1,7 +1,15 @@
 package dev.heartwatch.core.rule;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * One {@code [heartbeat]} line as the rule sees it.
@@ -36,5 +44,28 @@ public record Beat(String device, Instant at, Instant ingestedAt, boolean stoppi
      */
     public Instant visibleFrom() {
         return ingestedAt.isAfter(at) ? ingestedAt : at;
+    }
+
+    /** Receiver time order. */
+    public static final Comparator<Beat> BY_AT = Comparator.comparing(Beat::at);
+    /** Query visibility order. */
+    public static final Comparator<Beat> BY_VISIBLE_FROM = Comparator.comparing(Beat::visibleFrom);
+
+    /**
+     * The beats grouped by device (devices in order), each group sorted by {@code order}.
+     * Grouping by hash first keeps the sort to cheap time comparisons: O(n log n), and no
+     * allocation per beat beyond the lists' growth.
+     */
+    public static SortedMap<String, List<Beat>> byDevice(Collection<Beat> beats, Comparator<Beat> order) {
+        Map<String, List<Beat>> groups = new HashMap<>();
+        for (Beat b : beats) {
+            groups.computeIfAbsent(b.device(), d -> new ArrayList<>()).add(b);
+        }
+        SortedMap<String, List<Beat>> out = new TreeMap<>();
+        for (Map.Entry<String, List<Beat>> e : groups.entrySet()) {
+            e.getValue().sort(order);
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
     }
 }
