@@ -47,13 +47,34 @@ public final class AzureAlertModel {
         if (last.isBefore(first)) {
             throw new IllegalArgumentException("last evaluation " + last + " before first " + first);
         }
+        List<Instant> instants = new ArrayList<>();
+        for (Instant t = first; !t.isAfter(last); t = t.plus(rule.evaluationFrequency())) {
+            instants.add(t);
+        }
+        return evaluate(rule, beats, instants);
+    }
+
+    /**
+     * Runs the evaluations at the given instants (strictly increasing; Azure's real schedule
+     * drifts a little, so a caller may pass observed instants). The rule's frequency then only
+     * chooses how many clean evaluations resolve.
+     *
+     * @return every Fired and Resolved, ordered by instant then device
+     */
+    public static List<AlertEvent> evaluate(SilenceRule rule, Collection<Beat> beats, List<Instant> evaluations) {
+        Objects.requireNonNull(rule, "rule");
+        for (int k = 1; k < evaluations.size(); k++) {
+            if (!evaluations.get(k).isAfter(evaluations.get(k - 1))) {
+                throw new IllegalArgumentException("evaluation instants must increase: " + evaluations.get(k));
+            }
+        }
         SortedMap<String, List<Beat>> byDevice = Beat.byDevice(beats, Beat.BY_VISIBLE_FROM);
         for (String device : rule.expectedDevices()) {
             byDevice.putIfAbsent(device, List.of());
         }
         List<AlertEvent> events = new ArrayList<>();
         for (Map.Entry<String, List<Beat>> e : byDevice.entrySet()) {
-            evaluateDevice(rule, e.getKey(), e.getValue(), first, last, events);
+            evaluateDevice(rule, e.getKey(), e.getValue(), evaluations, events);
         }
         events.sort(Comparator.comparing(AlertEvent::at).thenComparing(AlertEvent::device));
         return events;
@@ -61,7 +82,7 @@ public final class AzureAlertModel {
 
     /** One device's time series; {@code sorted} is in visibility order. */
     private static void evaluateDevice(SilenceRule rule, String device, List<Beat> sorted,
-                                       Instant first, Instant last, List<AlertEvent> out) {
+                                       List<Instant> evaluations, List<AlertEvent> out) {
         boolean expected = rule.isExpected(device);
         int needed = rule.cleanEvaluationsToResolve();
         Instant lastAt = null;       // the latest receiver time among visible beats
@@ -70,7 +91,7 @@ public final class AzureAlertModel {
         int clean = 0;
         int next = 0;
         int to = sorted.size();
-        for (Instant t = first; !t.isAfter(last); t = t.plus(rule.evaluationFrequency())) {
+        for (Instant t : evaluations) {
             while (next < to && !sorted.get(next).visibleFrom().isAfter(t)) {
                 Beat b = sorted.get(next++);
                 if (lastAt == null || !b.at().isBefore(lastAt)) {

@@ -141,4 +141,13 @@ class AzureAlertModelTest {
         assertEquals(List.of(fired("new", "10:00", null), resolved("new", "12:10", "12:10")),
                 AzureAlertModel.evaluate(expecting, beats, t("10:00"), t("12:30")));
     }
+
+    @Test
+    void explicitEvaluationInstantsAreHonoured() {
+        List<Beat> beats = concat(everyMinute("pi", "10:00", "10:10"), everyMinute("pi", "10:18", "11:00"));
+        List<Instant> drifting = List.of(t("10:00:07"), t("10:05:02"), t("10:10:09"), t("10:15:01"),
+                t("10:20:04"), t("10:25:08"), t("10:30:03"));
+        assertEquals(List.of(fired("pi", "10:15:01", "10:10"), resolved("pi", "10:30:03", "10:30")),
+                AzureAlertModel.evaluate(rule, beats, drifting));
+    }
 }
