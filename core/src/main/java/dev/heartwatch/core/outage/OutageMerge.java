@@ -46,7 +46,8 @@ import java.util.Set;
  * through but their replies were lost) is kept as reported: the agent's view of its own
  * connectivity stands.
  *
- * <p>Cost: one sort of the beats by (device, time), one pass, no allocation per beat.
+ * <p>Cost: beats grouped by device and sorted by time (O(n log n)), one pass, no allocation
+ * per beat.
  */
 public final class OutageMerge {
 
