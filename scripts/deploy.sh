@@ -27,6 +27,7 @@ CREATE_GROUP=false
 WHAT_IF=false
 ENV_FILE="$ROOT/deploy.env"
 EXTRA_PARAMETERS=()
+EMAILS_JSON=""
 SMOKE_ATTEMPTS="${DEPLOY_SMOKE_ATTEMPTS:-10}"
 SMOKE_DELAY_SECONDS="${DEPLOY_SMOKE_DELAY_SECONDS:-6}"
 # A new role assignment can take minutes to apply; publish retries a 403 this often.
@@ -113,8 +114,8 @@ parse_args() {
   done
 }
 
-# ["a@example.com","b@example.com"] from a comma-separated list, each address checked.
-emails_json() {
+# EMAILS_JSON=["a@example.com","b@example.com"] from a comma-separated list, each checked.
+set_emails_json() {
   local json="" address
   local -a addresses
   IFS=',' read -r -a addresses <<<"$ALERT_EMAILS"
@@ -125,7 +126,7 @@ emails_json() {
     json="${json:+$json,}\"$address\""
   done
   [[ -n "$json" ]] || fail "no alert email: pass --alert-email ADDRESS (or DEPLOY_ALERT_EMAILS in deploy.env)"
-  printf '[%s]' "$json"
+  EMAILS_JSON="[$json]"
 }
 
 check_prerequisites() {
@@ -214,8 +215,7 @@ main() {
   [[ -n "$RESOURCE_GROUP" ]] || { usage >&2; fail "no resource group: pass -g RG (or DEPLOY_RESOURCE_GROUP in deploy.env)"; }
   case "$HOSTING_PLAN" in FlexConsumption | LinuxConsumption) ;; *) fail "--plan must be FlexConsumption or LinuxConsumption, not $HOSTING_PLAN" ;; esac
   [[ -f "$DEVICES_FILE" ]] || fail "no devices file at $DEVICES_FILE: add a device first (heartwatch devices add NAME --file $DEVICES_FILE), or write []"
-  local emails
-  emails=$(emails_json)
+  set_emails_json
 
   step 1 "Checking prerequisites"
   check_prerequisites
@@ -241,7 +241,7 @@ main() {
     [[ -n "$previous_app" ]] && current_package=$(run_from_package_setting "$previous_app")
   fi
   local -a parameters=(
-    "alertEmails=$emails"
+    "alertEmails=$EMAILS_JSON"
     "expectedDevices=@$DEVICES_FILE"
     "hostingPlan=$HOSTING_PLAN"
   )
@@ -253,7 +253,8 @@ main() {
     [[ -n "$DEPLOYER_PRINCIPAL_ID" ]] || DEPLOYER_PRINCIPAL_ID=$(signed_in_principal_id)
     parameters+=("deployerPrincipalId=$DEPLOYER_PRINCIPAL_ID")
   fi
-  parameters+=("${EXTRA_PARAMETERS[@]}")
+  # (The odd expansion keeps bash 3.2, macOS's, quiet about an empty array under set -u.)
+  parameters+=(${EXTRA_PARAMETERS[@]+"${EXTRA_PARAMETERS[@]}"})
 
   if [[ "$WHAT_IF" == true ]]; then
     step 3 "What-if: infrastructure changes (nothing is deployed)"

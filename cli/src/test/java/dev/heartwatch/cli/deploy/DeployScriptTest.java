@@ -296,6 +296,29 @@ class DeployScriptTest {
     assertTrue(whatIf.contains("--resource-group rg-test"), whatIf);
   }
 
+  @Test
+  void anotherDevicesFileAndExtraParametersReachTheDeployment() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    world.groupExists();
+    Path devices = Files.writeString(dir.resolve("cabin.json"), "[\"cabin-router\"]\n");
+    Run run = world.deploy(concat(ARGS, "--what-if", "--devices", devices.toString(), "--parameter", "silenceThreshold=PT10M"));
+
+    assertEquals(0, run.exitCode(), run.toString());
+    String whatIf = run.calls().get(run.indexOf("az deployment group what-if"));
+    assertTrue(whatIf.contains("expectedDevices=@" + devices), whatIf);
+    assertTrue(whatIf.endsWith("silenceThreshold=PT10M"), whatIf);
+  }
+
+  @Test
+  void aMissingDevicesFileIsRefusedWithHowToMakeIt() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    Run run = world.deploy(concat(ARGS, "--devices", dir.resolve("none.json").toString()));
+
+    assertNotEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("heartwatch devices add"), run.toString());
+    assertTrue(run.calls().isEmpty(), run.toString());
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
