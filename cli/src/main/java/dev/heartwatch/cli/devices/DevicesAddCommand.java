@@ -1,0 +1,44 @@
+package dev.heartwatch.cli.devices;
+
+import dev.heartwatch.cli.CliFailure;
+import dev.heartwatch.cli.ExitCodes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code heartwatch devices add ID}: expect a device (its id sanitised as Ping will). */
+@Command(name = "add", mixinStandardHelpOptions = true, description = "Expect a device; the id is sanitised as Ping sanitises it.")
+public final class DevicesAddCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin DevicesFileOption option;
+
+  @Parameters(index = "0", paramLabel = "ID")
+  String rawId;
+
+  @Override
+  public Integer call() {
+    String id = DeviceIds.normalize(rawId);
+    if (id.isEmpty()) {
+      throw new CliFailure(ExitCodes.BAD_INPUT, "'" + rawId + "' names no device once sanitised (use letters, digits, '.', '_' or '-')");
+    }
+    DevicesFile file = option.devicesFile();
+    List<String> ids = file.exists() ? new ArrayList<>(file.read()) : new ArrayList<>();
+    if (ids.contains(id)) {
+      throw new CliFailure(ExitCodes.CONFLICT, "device '" + id + "' is already expected in " + file.path());
+    }
+    ids.add(id);
+    file.write(ids);
+    var err = spec.commandLine().getErr();
+    if (!id.equals(rawId)) {
+      err.println("'" + rawId + "' is sanitised to '" + id + "' (the id Ping records)");
+    }
+    err.println("added '" + id + "' to " + file.path() + "; run scripts/deploy.sh to apply it to the alert");
+    err.flush();
+    return ExitCodes.OK;
+  }
+}

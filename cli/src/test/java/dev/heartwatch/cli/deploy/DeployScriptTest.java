@@ -1,0 +1,327 @@
+package dev.heartwatch.cli.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heartwatch.cli.deploy.FakeAzureWorld.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** scripts/deploy.sh, run by bash against recording fakes of az, mvn, curl and publish. */
+@Tag("full")
+class DeployScriptTest {
+  static final String[] ARGS = {"-g", "rg-test", "--alert-email", "me@example.com", "--create-group", "--location", "westeurope"};
+  static final List<String> MUTATING =
+      List.of(
+          "az group create", "az deployment group create", "az functionapp config appsettings set",
+          "az resource invoke-action", "az functionapp deployment source config-zip", "az tag update");
+
+  @TempDir Path dir;
+
+  private static void assertInOrder(Run run, String... prefixes) {
+    int last = -1;
+    for (String prefix : prefixes) {
+      int at = run.indexOf(prefix);
+      assertTrue(at > last, "'" + prefix + "' expected after the previous step:\n" + run);
+      last = at;
+    }
+  }
+
+  private static void assertKeyShownOnlyInTheFinalInstruction(Run run) {
+    for (String call : run.calls()) {
+      assertFalse(call.contains(FakeAzureWorld.FUNCTION_KEY) || call.contains(FakeAzureWorld.ENCODED_KEY), "key in an argument list: " + call);
+    }
+    assertFalse(run.err().contains(FakeAzureWorld.FUNCTION_KEY), run.toString());
+    assertEquals(1, count(run.out(), FakeAzureWorld.ENCODED_KEY), run.toString());
+    assertFalse(run.out().contains(FakeAzureWorld.FUNCTION_KEY), "only the URL-encoded form, once:\n" + run);
+    assertTrue(
+        run.out().contains("HEARTBEAT_URL=https://hw-func-abc123.azurewebsites.net/api/ping?code=" + FakeAzureWorld.ENCODED_KEY),
+        run.toString());
+  }
+
+  private static int count(String text, String part) {
+    return text.split(Pattern.quote(part), -1).length - 1;
+  }
+
+  @Test
+  void flexFirstRunDeploysInfrastructureThenCodeThenProbes() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    Run run = world.deploy(ARGS);
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertInOrder(
+        run,
+        "az account show",
+        "az group exists",
+        "az group create --name rg-test --location westeurope",
+        "az deployment group create",
+        "mvn ",
+        "heartwatch package",
+        "az functionapp deployment source config-zip",
+        "az tag update",
+        "az functionapp keys list",
+        "curl ");
+    String create = run.calls().get(run.indexOf("az deployment group create"));
+    assertTrue(create.contains("--template-file " + world.repo.resolve("infra/main.bicep")), create);
+    assertTrue(create.contains("alertEmails=[\"me@example.com\"]"), create);
+    assertTrue(create.contains("expectedDevices=@" + world.repo.resolve("infra/devices.json")), create);
+    assertTrue(create.contains("hostingPlan=FlexConsumption"), create);
+    assertFalse(create.contains("packageUrl="), "Flex runs from its deployment container: " + create);
+    assertFalse(run.called("heartwatch publish"), "Flex does not use a package URL:\n" + run);
+    assertFalse(run.called("az functionapp config appsettings set"), run.toString());
+    String mvn = run.calls().get(run.indexOf("mvn "));
+    assertTrue(mvn.contains("-pl function-app,cli -am package"), mvn);
+    String curl = run.calls().get(run.indexOf("curl "));
+    assertTrue(curl.endsWith("https://hw-func-abc123.azurewebsites.net/api/ping"), "no device, no key in the URL: " + curl);
+    assertTrue(run.out().contains("[1/7] Checking prerequisites"), run.toString());
+    assertTrue(run.out().contains("[7/7] Smoke test"), run.toString());
+    assertKeyShownOnlyInTheFinalInstruction(run);
+  }
+
+  @Test
+  void flexSecondRunWithAnUnchangedBuildDeploysNothing() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    assertEquals(0, world.deploy(ARGS).exitCode());
+
+    Run second = world.deploy(ARGS);
+
+    assertEquals(0, second.exitCode(), second.toString());
+    assertFalse(second.called("az group create"), second.toString());
+    assertFalse(second.called("az functionapp deployment source config-zip"), second.toString());
+    assertFalse(second.called("az tag update"), second.toString());
+    assertFalse(second.called("az functionapp config appsettings set"), second.toString());
+    assertTrue(second.out().contains("unchanged, not deployed"), second.toString());
+    assertTrue(second.called("curl "), "still probes:\n" + second);
+  }
+
+  @Test
+  void flexChangedBuildIsDeployedAgain() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    assertEquals(0, world.deploy(ARGS).exitCode());
+    String firstTag = Files.readString(world.state.resolve("tag"));
+
+    world.env.put("FAKE_BUILD", "v2");
+    Run second = world.deploy(ARGS);
+
+    assertEquals(0, second.exitCode(), second.toString());
+    assertTrue(second.called("az functionapp deployment source config-zip"), second.toString());
+    assertNotEquals(firstTag, Files.readString(world.state.resolve("tag")));
+  }
+
+  @Test
+  void linuxFirstRunPublishesPointsTheAppAtTheBlobAndSyncsTriggers() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "LinuxConsumption");
+    Run run = world.deploy(concat(ARGS, "--plan", "LinuxConsumption"));
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertInOrder(
+        run,
+        "az account show",
+        "az group create",
+        "az deployment group create",
+        "mvn ",
+        "heartwatch package",
+        "heartwatch publish",
+        "az functionapp config appsettings list",
+        "az functionapp config appsettings set",
+        "az resource invoke-action",
+        "az functionapp keys list",
+        "curl ");
+    assertTrue(run.calls().get(run.indexOf("az deployment group create")).contains("packageUrl= "), "first run: no package yet\n" + run);
+    String publish = run.calls().get(run.indexOf("heartwatch publish"));
+    assertTrue(publish.contains("--account hwstabc123 --container function-releases"), publish);
+    String set = run.calls().get(run.indexOf("az functionapp config appsettings set"));
+    assertTrue(
+        Pattern.compile("WEBSITE_RUN_FROM_PACKAGE=https://hwstabc123\\.blob\\.core\\.windows\\.net/function-releases/heartwatch-function-[0-9a-f]{16}\\.zip").matcher(set).find(),
+        set);
+    assertTrue(run.calls().get(run.indexOf("az resource invoke-action")).contains("--action syncfunctiontriggers"), run.toString());
+    assertFalse(run.called("az functionapp deployment source config-zip"), run.toString());
+    assertKeyShownOnlyInTheFinalInstruction(run);
+  }
+
+  @Test
+  void linuxGrantsTheSignedInOperatorUploadRightsAndRetriesUntilTheRoleApplies() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "LinuxConsumption");
+    world.env.put("FAKE_PUBLISH_AUTH_FAILURES", "2");
+    world.env.put("DEPLOY_PUBLISH_DELAY_SECONDS", "0");
+    Run run = world.deploy(concat(ARGS, "--plan", "LinuxConsumption"));
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(
+        run.calls().get(run.indexOf("az deployment group create")).contains("deployerPrincipalId=11111111-2222-4333-8444-555555555555"),
+        run.toString());
+    assertEquals(3, run.calls().stream().filter(c -> c.startsWith("heartwatch publish")).count(), run.toString());
+    assertTrue(run.err().contains("retrying"), run.toString());
+  }
+
+  @Test
+  void linuxPublishThatKeepsBeingRejectedStopsTheDeploy() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "LinuxConsumption");
+    world.env.put("FAKE_PUBLISH_AUTH_FAILURES", "99");
+    world.env.put("DEPLOY_PUBLISH_DELAY_SECONDS", "0");
+    world.env.put("DEPLOY_PUBLISH_ATTEMPTS", "2");
+    Run run = world.deploy(concat(ARGS, "--plan", "LinuxConsumption"));
+
+    assertEquals(5, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("credentials rejected"), run.toString());
+    assertFalse(run.called("az functionapp config appsettings set"), run.toString());
+  }
+
+  @Test
+  void linuxSecondRunWithAnUnchangedBuildChangesNoSettingAndRestartsNothing() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "LinuxConsumption");
+    String[] args = concat(ARGS, "--plan", "LinuxConsumption");
+    assertEquals(0, world.deploy(args).exitCode());
+    String url = Files.readString(world.state.resolve("run-from-package"));
+
+    Run second = world.deploy(args);
+
+    assertEquals(0, second.exitCode(), second.toString());
+    assertTrue(second.calls().get(second.indexOf("az deployment group create")).contains("packageUrl=" + url), "the infra keeps the running package:\n" + second);
+    assertFalse(second.called("az functionapp config appsettings set"), second.toString());
+    assertFalse(second.called("az resource invoke-action"), second.toString());
+    assertTrue(second.out().contains("unchanged, not deployed"), second.toString());
+  }
+
+  @Test
+  void linuxChangedBuildMovesTheSettingToTheNewBlob() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "LinuxConsumption");
+    String[] args = concat(ARGS, "--plan", "LinuxConsumption");
+    assertEquals(0, world.deploy(args).exitCode());
+    String first = Files.readString(world.state.resolve("run-from-package"));
+
+    world.env.put("FAKE_BUILD", "v2");
+    Run second = world.deploy(args);
+
+    assertEquals(0, second.exitCode(), second.toString());
+    assertTrue(second.called("az functionapp config appsettings set"), second.toString());
+    assertTrue(second.called("az resource invoke-action"), second.toString());
+    assertNotEquals(first, Files.readString(world.state.resolve("run-from-package")));
+  }
+
+  @Test
+  void whatIfChangesNothing() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "LinuxConsumption");
+    world.groupExists();
+    Run run = world.deploy(concat(ARGS, "--what-if", "--plan", "LinuxConsumption"));
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.called("az deployment group what-if"), run.toString());
+    for (String mutating : MUTATING) {
+      assertFalse(run.called(mutating), mutating + " in what-if:\n" + run);
+    }
+    assertFalse(run.called("mvn"), run.toString());
+    assertFalse(run.called("heartwatch"), run.toString());
+    assertFalse(run.called("az functionapp keys list"), run.toString());
+    assertTrue(run.out().contains("what-if only"), run.toString());
+  }
+
+  @Test
+  void whatIfWithoutTheGroupDoesNotCreateIt() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    Run run = world.deploy(concat(ARGS, "--what-if"));
+
+    assertEquals(0, run.exitCode(), run.toString());
+    for (String mutating : MUTATING) {
+      assertFalse(run.called(mutating), mutating + " in what-if:\n" + run);
+    }
+    assertTrue(run.out().contains("Nothing was changed"), run.toString());
+  }
+
+  @Test
+  void aFailingAzStopsTheScriptWithItsMessage() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    world.env.put("FAKE_AZ_FAIL", "deployment group create");
+    Run run = world.deploy(ARGS);
+
+    assertNotEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("AuthorizationFailed"), "az's own message:\n" + run);
+    assertTrue(run.err().contains("Deploying infrastructure"), "which step failed:\n" + run);
+    assertFalse(run.called("mvn"), run.toString());
+    assertFalse(run.called("az functionapp keys list"), run.toString());
+  }
+
+  @Test
+  void notLoggedInSaysToLogIn() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    world.env.put("FAKE_AZ_FAIL", "account show");
+    Run run = world.deploy(ARGS);
+
+    assertNotEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("az login"), run.toString());
+    assertEquals(List.of("az account show --query name --output tsv"), run.az());
+  }
+
+  @Test
+  void aFailingSmokeTestFailsTheDeploy() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    world.env.put("FAKE_CURL_STATUS", "500");
+    Run run = world.deploy(ARGS);
+
+    assertNotEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("smoke test failed"), run.toString());
+    assertFalse(run.out().contains("HEARTBEAT_URL="), "no instruction after a failed probe:\n" + run);
+  }
+
+  @Test
+  void noAlertEmailIsRefusedBeforeAnyAzureCall() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    Run run = world.deploy("-g", "rg-test");
+
+    assertNotEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("no alert email"), run.toString());
+    assertTrue(run.calls().isEmpty(), run.toString());
+  }
+
+  @Test
+  void deployEnvSuppliesWhatFlagsDoNotSay() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    world.groupExists();
+    Files.writeString(
+        world.repo.resolve("deploy.env"),
+        "# comment\nDEPLOY_RESOURCE_GROUP=rg-test\nDEPLOY_ALERT_EMAILS=a@example.com, b@example.com\nDEPLOY_NAME_PREFIX=hwhome\n");
+    Run run = world.deploy("--what-if");
+
+    assertEquals(0, run.exitCode(), run.toString());
+    String whatIf = run.calls().get(run.indexOf("az deployment group what-if"));
+    assertTrue(whatIf.contains("alertEmails=[\"a@example.com\",\"b@example.com\"]"), whatIf);
+    assertTrue(whatIf.contains("namePrefix=hwhome"), whatIf);
+    assertTrue(whatIf.contains("--resource-group rg-test"), whatIf);
+  }
+
+  @Test
+  void anotherDevicesFileAndExtraParametersReachTheDeployment() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    world.groupExists();
+    Path devices = Files.writeString(dir.resolve("cabin.json"), "[\"cabin-router\"]\n");
+    Run run = world.deploy(concat(ARGS, "--what-if", "--devices", devices.toString(), "--parameter", "silenceThreshold=PT10M"));
+
+    assertEquals(0, run.exitCode(), run.toString());
+    String whatIf = run.calls().get(run.indexOf("az deployment group what-if"));
+    assertTrue(whatIf.contains("expectedDevices=@" + devices), whatIf);
+    assertTrue(whatIf.endsWith("silenceThreshold=PT10M"), whatIf);
+  }
+
+  @Test
+  void aMissingDevicesFileIsRefusedWithHowToMakeIt() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    Run run = world.deploy(concat(ARGS, "--devices", dir.resolve("none.json").toString()));
+
+    assertNotEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("heartwatch devices add"), run.toString());
+    assertTrue(run.calls().isEmpty(), run.toString());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+}

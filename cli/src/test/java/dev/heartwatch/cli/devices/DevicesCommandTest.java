@@ -1,0 +1,110 @@
+package dev.heartwatch.cli.devices;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heartwatch.cli.ExitCodes;
+import dev.heartwatch.cli.HeartwatchCli;
+import dev.heartwatch.cli.support.CliRun;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DevicesCommandTest {
+  @TempDir Path dir;
+
+  private Path file() {
+    return dir.resolve("infra/devices.json");
+  }
+
+  private CliRun devices(String... args) {
+    String[] all = new String[args.length + 3];
+    all[0] = "devices";
+    System.arraycopy(args, 0, all, 1, args.length);
+    all[args.length + 1] = "--file";
+    all[args.length + 2] = file().toString();
+    return CliRun.of(new HeartwatchCli(), all);
+  }
+
+  @Test
+  void addCreatesTheFileWithTheSanitisedIdAndSaysARedeployAppliesIt() throws Exception {
+    CliRun run = devices("add", "Home Office/Pi");
+
+    assertEquals(ExitCodes.OK, run.exitCode(), run.toString());
+    assertEquals("[\n  \"home-office-pi\"\n]\n", Files.readString(file(), StandardCharsets.UTF_8));
+    assertTrue(run.err().contains("sanitised to 'home-office-pi'"), run.toString());
+    assertTrue(run.err().contains("scripts/deploy.sh"), run.toString());
+  }
+
+  @Test
+  void listPrintsOneIdALineInFileOrder() {
+    devices("add", "router");
+    devices("add", "nas");
+    CliRun run = devices("list");
+    assertEquals(ExitCodes.OK, run.exitCode(), run.toString());
+    assertEquals(List.of("router", "nas"), run.out().lines().toList());
+  }
+
+  @Test
+  void aDuplicateIsRefusedEvenWhenSpelledDifferently() throws Exception {
+    devices("add", "home-office-pi");
+    String before = Files.readString(file());
+    CliRun run = devices("add", "HOME OFFICE PI");
+    assertEquals(ExitCodes.CONFLICT, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("already expected"), run.toString());
+    assertEquals(before, Files.readString(file()));
+  }
+
+  @Test
+  void retireRemovesAnExpectedDevice() throws Exception {
+    devices("add", "router");
+    devices("add", "nas");
+    CliRun run = devices("retire", "Router");
+    assertEquals(ExitCodes.OK, run.exitCode(), run.toString());
+    assertEquals("[\n  \"nas\"\n]\n", Files.readString(file()));
+    assertTrue(run.err().contains("run scripts/deploy.sh"), run.toString());
+  }
+
+  @Test
+  void retiringAnUnknownDeviceIsRefused() throws Exception {
+    devices("add", "router");
+    CliRun run = devices("retire", "toaster");
+    assertEquals(ExitCodes.CONFLICT, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("not expected"), run.toString());
+    assertEquals("[\n  \"router\"\n]\n", Files.readString(file()));
+  }
+
+  @Test
+  void anIdThatSanitisesToNothingIsRefused() {
+    CliRun run = devices("add", "///");
+    assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("names no device"), run.toString());
+    assertTrue(!Files.exists(file()));
+  }
+
+  @Test
+  void anInvalidFileIsReportedAndLeftAsItWas() throws Exception {
+    Files.createDirectories(file().getParent());
+    Files.writeString(file(), "[\"Not Sanitised\"]");
+    CliRun run = devices("add", "nas");
+    assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("not a sanitised device id"), run.toString());
+    assertEquals("[\"Not Sanitised\"]", Files.readString(file()));
+
+    Files.writeString(file(), "{\"devices\":[]}");
+    assertEquals(ExitCodes.BAD_INPUT, devices("list").exitCode());
+  }
+
+  @Test
+  void writingLeavesNoTemporaryFileBehind() throws Exception {
+    devices("add", "router");
+    devices("retire", "router");
+    try (var files = Files.list(file().getParent())) {
+      assertEquals(List.of(file()), files.toList());
+    }
+    assertEquals("[]\n", Files.readString(file()));
+  }
+}

@@ -1,0 +1,352 @@
+#!/usr/bin/env bash
+# Deploys Heartwatch to Azure in one command, and keeps it deployed: run it again after any
+# change; with nothing changed it uploads nothing, restarts nothing and changes no setting.
+#
+#   scripts/deploy.sh -g RG --alert-email you@example.com [--create-group --location westeurope]
+#   scripts/deploy.sh -g RG --what-if        # show what the infrastructure would change; change nothing
+#
+# Configuration: flags, else deploy.env at the repository root (see deploy.env.example), else
+# defaults. Needs: az (logged in), mvn, a JDK 17+, curl. See docs/deploy.md.
+set -Eeuo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly ROOT
+readonly DEPLOYMENT_NAME="heartwatch"
+# The resource group remembers which Flex package is deployed. A tag on the function app would
+# not survive: each Bicep deployment PUTs the app with the template's own tags.
+readonly PACKAGE_TAG="heartwatch-package-sha256"
+readonly STEPS=7
+
+RESOURCE_GROUP=""
+LOCATION=""
+ALERT_EMAILS=""
+HOSTING_PLAN=""
+NAME_PREFIX=""
+DEVICES_FILE=""
+CREATE_GROUP=false
+WHAT_IF=false
+ENV_FILE="$ROOT/deploy.env"
+EXTRA_PARAMETERS=()
+EMAILS_JSON=""
+SMOKE_ATTEMPTS="${DEPLOY_SMOKE_ATTEMPTS:-10}"
+SMOKE_DELAY_SECONDS="${DEPLOY_SMOKE_DELAY_SECONDS:-6}"
+# A new role assignment can take minutes to apply; publish retries a 403 this often.
+PUBLISH_ATTEMPTS="${DEPLOY_PUBLISH_ATTEMPTS:-6}"
+PUBLISH_DELAY_SECONDS="${DEPLOY_PUBLISH_DELAY_SECONDS:-30}"
+DEPLOYER_PRINCIPAL_ID=""
+CURRENT_STEP="starting"
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/deploy.sh -g RESOURCE_GROUP --alert-email ADDRESS [options]
+
+  -g, --resource-group RG    resource group to deploy into            (DEPLOY_RESOURCE_GROUP)
+      --alert-email ADDRESS  alert recipient; repeat, or comma-separate (DEPLOY_ALERT_EMAILS)
+      --plan PLAN            FlexConsumption (default) or LinuxConsumption (DEPLOY_HOSTING_PLAN)
+      --name-prefix PREFIX   prefix of resource names                   (DEPLOY_NAME_PREFIX)
+      --devices FILE         expected devices (default infra/devices.json) (DEPLOY_DEVICES_FILE)
+      --create-group         create the resource group if it does not exist
+      --location LOCATION    its region (with --create-group)          (DEPLOY_LOCATION)
+      --deployer-principal-id ID  object id granted upload rights on the package container
+                             (Linux Consumption; default: the signed-in user or service principal)
+      --parameter KEY=VALUE  any other infra/main.bicep parameter; repeatable
+      --env-file FILE        configuration file (default: deploy.env at the repository root)
+      --what-if              run 'az deployment group what-if' only; create, upload, set nothing
+  -h, --help                 this help
+USAGE
+}
+
+log() { printf '%s\n' "$*"; }
+fail() { printf 'deploy: %s\n' "$*" >&2; exit 1; }
+step() { CURRENT_STEP="$2"; log "[$1/$STEPS] $2"; }
+on_error() {
+  local status=$?
+  # Inside $(...) the trap is inherited (set -E): let the outer shell report, once.
+  ((BASH_SUBSHELL == 0)) || exit "$status"
+  printf 'deploy: failed at "%s" (exit %s); nothing after it ran. The command'"'"'s own message is above.\n' \
+    "$CURRENT_STEP" "$status" >&2
+  exit "$status"
+}
+trap on_error ERR
+
+# deploy.env holds KEY=VALUE lines; only DEPLOY_* keys are read, and nothing is executed.
+load_env_file() {
+  local file=$1 line key value
+  [[ -f "$file" ]] || return 0
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+    if [[ "$line" =~ ^[[:space:]]*(DEPLOY_[A-Z_]+)=(.*)$ ]]; then
+      key=${BASH_REMATCH[1]}
+      value=${BASH_REMATCH[2]}
+      value=${value%\"}; value=${value#\"}; value=${value%\'}; value=${value#\'}
+      case "$key" in
+        DEPLOY_RESOURCE_GROUP) [[ -n "$RESOURCE_GROUP" ]] || RESOURCE_GROUP=$value ;;
+        DEPLOY_ALERT_EMAILS) [[ -n "$ALERT_EMAILS" ]] || ALERT_EMAILS=$value ;;
+        DEPLOY_HOSTING_PLAN) [[ -n "$HOSTING_PLAN" ]] || HOSTING_PLAN=$value ;;
+        DEPLOY_NAME_PREFIX) [[ -n "$NAME_PREFIX" ]] || NAME_PREFIX=$value ;;
+        DEPLOY_LOCATION) [[ -n "$LOCATION" ]] || LOCATION=$value ;;
+        DEPLOY_DEVICES_FILE) [[ -n "$DEVICES_FILE" ]] || DEVICES_FILE=$value ;;
+        *) fail "$file: unknown setting $key (see deploy.env.example)" ;;
+      esac
+    else
+      fail "$file: not a KEY=VALUE line: $line"
+    fi
+  done <"$file"
+}
+
+parse_args() {
+  while (($#)); do
+    case "$1" in
+      -g | --resource-group) RESOURCE_GROUP=${2:?--resource-group needs a value}; shift 2 ;;
+      --alert-email) ALERT_EMAILS="${ALERT_EMAILS:+$ALERT_EMAILS,}${2:?--alert-email needs a value}"; shift 2 ;;
+      --plan) HOSTING_PLAN=${2:?--plan needs a value}; shift 2 ;;
+      --name-prefix) NAME_PREFIX=${2:?--name-prefix needs a value}; shift 2 ;;
+      --devices) DEVICES_FILE=${2:?--devices needs a file}; shift 2 ;;
+      --create-group) CREATE_GROUP=true; shift ;;
+      --location) LOCATION=${2:?--location needs a value}; shift 2 ;;
+      --deployer-principal-id) DEPLOYER_PRINCIPAL_ID=${2:?--deployer-principal-id needs a value}; shift 2 ;;
+      --parameter) EXTRA_PARAMETERS+=("${2:?--parameter needs KEY=VALUE}"); shift 2 ;;
+      --env-file) ENV_FILE=${2:?--env-file needs a file}; [[ -f "$ENV_FILE" ]] || fail "no such env file: $ENV_FILE"; shift 2 ;;
+      --what-if) WHAT_IF=true; shift ;;
+      -h | --help) usage; exit 0 ;;
+      *) usage >&2; fail "unknown argument: $1" ;;
+    esac
+  done
+}
+
+# EMAILS_JSON=["a@example.com","b@example.com"] from a comma-separated list, each checked.
+set_emails_json() {
+  local json="" address
+  local -a addresses
+  IFS=',' read -r -a addresses <<<"$ALERT_EMAILS"
+  for address in "${addresses[@]}"; do
+    address=${address//[[:space:]]/}
+    [[ -z "$address" ]] && continue
+    [[ "$address" =~ ^[^@\"\\]+@[^@\"\\]+\.[^@\"\\]+$ ]] || fail "not an email address: $address"
+    json="${json:+$json,}\"$address\""
+  done
+  [[ -n "$json" ]] || fail "no alert email: pass --alert-email ADDRESS (or DEPLOY_ALERT_EMAILS in deploy.env)"
+  EMAILS_JSON="[$json]"
+}
+
+check_prerequisites() {
+  command -v az >/dev/null || fail "Azure CLI 'az' not found: install it (https://aka.ms/azure-cli), then run 'az login'"
+  az account show --query name --output tsv >/dev/null \
+    || fail "Azure CLI is not logged in: run 'az login' (and 'az account set --subscription ...')"
+  command -v curl >/dev/null || fail "curl not found: install curl"
+  if [[ "$WHAT_IF" == false ]]; then
+    command -v mvn >/dev/null || fail "Maven 'mvn' not found: install Maven 3.9+"
+    command -v java >/dev/null || fail "java not found: install a JDK 17 or newer"
+    local version major
+    version=$(java -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n 1)
+    major=${version%%.*}
+    [[ "$major" == 1 ]] && major=$(cut -d. -f2 <<<"$version")
+    [[ "$major" =~ ^[0-9]+$ && "$major" -ge 17 ]] || fail "a JDK 17 or newer is needed (found: ${version:-unknown})"
+  fi
+}
+
+previous_deployment() {
+  az deployment group list --resource-group "$RESOURCE_GROUP" \
+    --query "[?name=='$DEPLOYMENT_NAME'].name" --output tsv
+}
+
+deployment_output() {
+  az deployment group show --resource-group "$RESOURCE_GROUP" --name "$DEPLOYMENT_NAME" \
+    --query "properties.outputs.$1.value" --output tsv
+}
+
+run_from_package_setting() {
+  az functionapp config appsettings list --resource-group "$RESOURCE_GROUP" --name "$1" \
+    --query "[?name=='WEBSITE_RUN_FROM_PACKAGE'].value | [0]" --output tsv
+}
+
+# The object id of whoever runs this: it needs Storage Blob Data Contributor on the package
+# container (the Bicep grants it through deployerPrincipalId) to run `heartwatch publish`.
+signed_in_principal_id() {
+  if [[ "$(az account show --query user.type --output tsv)" == servicePrincipal ]]; then
+    az ad sp show --id "$(az account show --query user.name --output tsv)" --query id --output tsv
+  else
+    az ad signed-in-user show --query id --output tsv
+  fi
+}
+
+publish_package() {
+  local zip=$1 storage=$2 container=$3 attempt status
+  for ((attempt = 1; ; attempt++)); do
+    status=0
+    heartwatch publish "$zip" --account "$storage" --container "$container" || status=$?
+    # 5: no credential or rejected (403) -- a fresh role assignment not yet in effect.
+    if ((status != 5 || attempt >= PUBLISH_ATTEMPTS)); then
+      return "$status"
+    fi
+    printf '    storage refused the upload (role assignment not in effect yet?); retrying in %ss\n' \
+      "$PUBLISH_DELAY_SECONDS" >&2
+    sleep "$PUBLISH_DELAY_SECONDS"
+  done
+}
+
+urlencode() {
+  local text=$1 out="" char i
+  for ((i = 0; i < ${#text}; i++)); do
+    char=${text:i:1}
+    case "$char" in
+      [A-Za-z0-9._~-]) out+=$char ;;
+      *) out+=$(printf '%%%02X' "'$char") ;;
+    esac
+  done
+  printf '%s' "$out"
+}
+
+heartwatch() {
+  if [[ -n "${HEARTWATCH_CLI:-}" ]]; then
+    "$HEARTWATCH_CLI" "$@"
+  else
+    java -jar "$ROOT/cli/target/heartwatch.jar" "$@"
+  fi
+}
+
+main() {
+  parse_args "$@"
+  load_env_file "$ENV_FILE"
+  HOSTING_PLAN=${HOSTING_PLAN:-FlexConsumption}
+  DEVICES_FILE=${DEVICES_FILE:-$ROOT/infra/devices.json}
+  # A relative path from deploy.env means the repository's, wherever the script is run from.
+  [[ "$DEVICES_FILE" == /* || -f "$DEVICES_FILE" ]] || DEVICES_FILE="$ROOT/$DEVICES_FILE"
+  [[ -n "$RESOURCE_GROUP" ]] || { usage >&2; fail "no resource group: pass -g RG (or DEPLOY_RESOURCE_GROUP in deploy.env)"; }
+  case "$HOSTING_PLAN" in FlexConsumption | LinuxConsumption) ;; *) fail "--plan must be FlexConsumption or LinuxConsumption, not $HOSTING_PLAN" ;; esac
+  [[ -f "$DEVICES_FILE" ]] || fail "no devices file at $DEVICES_FILE: add a device first (heartwatch devices add NAME --file $DEVICES_FILE), or write []"
+  set_emails_json
+
+  step 1 "Checking prerequisites"
+  check_prerequisites
+
+  step 2 "Resource group $RESOURCE_GROUP"
+  if [[ "$(az group exists --name "$RESOURCE_GROUP")" != true ]]; then
+    if [[ "$WHAT_IF" == true ]]; then
+      log "    it does not exist; what-if needs it. A real run with --create-group --location X creates it. Nothing was changed."
+      return 0
+    fi
+    [[ "$CREATE_GROUP" == true ]] || fail "resource group $RESOURCE_GROUP does not exist: pass --create-group --location REGION"
+    [[ -n "$LOCATION" ]] || fail "--create-group needs --location REGION"
+    az group create --name "$RESOURCE_GROUP" --location "$LOCATION" --output none
+    log "    created in $LOCATION"
+  else
+    log "    exists"
+  fi
+
+  local previous="" previous_app="" current_package=""
+  if [[ "$HOSTING_PLAN" == LinuxConsumption ]]; then
+    previous=$(previous_deployment)
+    [[ -n "$previous" ]] && previous_app=$(deployment_output AZURE_FUNCTION_APP_NAME)
+    [[ -n "$previous_app" ]] && current_package=$(run_from_package_setting "$previous_app")
+  fi
+  local -a parameters=(
+    "alertEmails=$EMAILS_JSON"
+    "expectedDevices=@$DEVICES_FILE"
+    "hostingPlan=$HOSTING_PLAN"
+  )
+  [[ -n "$NAME_PREFIX" ]] && parameters+=("namePrefix=$NAME_PREFIX")
+  [[ -n "$LOCATION" ]] && parameters+=("location=$LOCATION")
+  if [[ "$HOSTING_PLAN" == LinuxConsumption ]]; then
+    # Keep the package the app runs now; step 5 moves it only if it changed.
+    parameters+=("packageUrl=$current_package")
+    [[ -n "$DEPLOYER_PRINCIPAL_ID" ]] || DEPLOYER_PRINCIPAL_ID=$(signed_in_principal_id)
+    parameters+=("deployerPrincipalId=$DEPLOYER_PRINCIPAL_ID")
+  fi
+  # (The odd expansion keeps bash 3.2, macOS's, quiet about an empty array under set -u.)
+  parameters+=(${EXTRA_PARAMETERS[@]+"${EXTRA_PARAMETERS[@]}"})
+
+  if [[ "$WHAT_IF" == true ]]; then
+    step 3 "What-if: infrastructure changes (nothing is deployed)"
+    az deployment group what-if --resource-group "$RESOURCE_GROUP" --name "$DEPLOYMENT_NAME" \
+      --template-file "$ROOT/infra/main.bicep" --parameters "${parameters[@]}"
+    log "what-if only: no resource created, no package uploaded, no setting changed."
+    return 0
+  fi
+
+  step 3 "Deploying infrastructure (infra/main.bicep, $HOSTING_PLAN)"
+  az deployment group create --resource-group "$RESOURCE_GROUP" --name "$DEPLOYMENT_NAME" \
+    --template-file "$ROOT/infra/main.bicep" --parameters "${parameters[@]}" --output none
+  local app function_url storage container plan
+  app=$(deployment_output AZURE_FUNCTION_APP_NAME)
+  function_url=$(deployment_output AZURE_FUNCTION_URL)
+  storage=$(deployment_output AZURE_STORAGE_ACCOUNT_NAME)
+  container=$(deployment_output AZURE_DEPLOYMENT_CONTAINER)
+  plan=$(deployment_output AZURE_HOSTING_PLAN)
+  plan=${plan:-$HOSTING_PLAN}
+  [[ -n "$app" && -n "$function_url" ]] || fail "the deployment gave no AZURE_FUNCTION_APP_NAME / AZURE_FUNCTION_URL output"
+  log "    function app $app ($plan)"
+
+  step 4 "Building the function package"
+  mvn -B -q -f "$ROOT/pom.xml" -pl function-app,cli -am package -DskipTests
+  local staging_root="$ROOT/function-app/target/azure-functions" staging zip sha
+  local -a staged=()
+  for staging in "$staging_root"/*/; do [[ -d "$staging" ]] && staged+=("${staging%/}"); done
+  ((${#staged[@]} == 1)) || fail "expected one packaged app under $staging_root, found ${#staged[@]}"
+  zip="$ROOT/function-app/target/heartwatch-function.zip"
+  sha=$(heartwatch package "${staged[0]}" --output "$zip")
+  log "    $zip sha256 $sha"
+
+  step 5 "Deploying code"
+  if [[ "$plan" == FlexConsumption ]]; then
+    local deployed_sha function_count
+    deployed_sha=$(az group show --name "$RESOURCE_GROUP" --query "tags.\"$PACKAGE_TAG\"" --output tsv)
+    function_count=$(az functionapp function list --resource-group "$RESOURCE_GROUP" --name "$app" \
+      --query "length(@)" --output tsv)
+    if [[ "$deployed_sha" == "$sha" && "${function_count:-0}" -gt 0 ]]; then
+      log "    unchanged, not deployed (package $sha is live)"
+    else
+      # Flex Consumption: one deploy to the app's deployment container; it restarts and syncs
+      # triggers itself (learn.microsoft.com/azure/azure-functions/flex-consumption-how-to).
+      az functionapp deployment source config-zip --resource-group "$RESOURCE_GROUP" --name "$app" \
+        --src "$zip" --output none
+      az tag update --resource-id "$(az group show --name "$RESOURCE_GROUP" --query id --output tsv)" \
+        --operation Merge --tags "$PACKAGE_TAG=$sha" --output none
+      log "    deployed to $container"
+    fi
+  else
+    local blob_url
+    blob_url=$(publish_package "$zip" "$storage" "$container")
+    current_package=$(run_from_package_setting "$app")
+    if [[ "$current_package" == "$blob_url" ]]; then
+      log "    unchanged, not deployed (WEBSITE_RUN_FROM_PACKAGE already $blob_url)"
+    else
+      az functionapp config appsettings set --resource-group "$RESOURCE_GROUP" --name "$app" \
+        --settings "WEBSITE_RUN_FROM_PACKAGE=$blob_url" --output none
+      az resource invoke-action --resource-group "$RESOURCE_GROUP" --name "$app" \
+        --resource-type Microsoft.Web/sites --action syncfunctiontriggers --output none
+      log "    WEBSITE_RUN_FROM_PACKAGE=$blob_url; triggers synced"
+    fi
+  fi
+
+  step 6 "Reading the function key"
+  local key
+  key=$(az functionapp keys list --resource-group "$RESOURCE_GROUP" --name "$app" \
+    --query functionKeys.default --output tsv)
+  [[ -n "$key" ]] || fail "the app has no default function key yet; rerun in a minute"
+  log "    read (not shown)"
+
+  step 7 "Smoke test: GET $function_url with no device (writes a [probe] line, creates no device)"
+  local attempt response="" body status
+  for ((attempt = 1; attempt <= SMOKE_ATTEMPTS; attempt++)); do
+    # The key goes in a header read from stdin: never in a URL, an argument list or a log.
+    response=$(printf 'x-functions-key: %s\n' "$key" \
+      | curl --silent --show-error --max-time 30 --header @- --write-out '\n%{http_code}' "$function_url") || response=$'\n000'
+    status=${response##*$'\n'}
+    body=${response%$'\n'*}
+    if [[ "$status" == 200 && "$body" == ok* ]]; then
+      break
+    fi
+    log "    attempt $attempt: HTTP $status; the host may still be starting"
+    ((attempt < SMOKE_ATTEMPTS)) && sleep "$SMOKE_DELAY_SECONDS"
+  done
+  [[ "$status" == 200 && "$body" == ok* ]] || fail "smoke test failed: $function_url answered HTTP $status after $SMOKE_ATTEMPTS attempts"
+  log "    200 ok"
+
+  log ""
+  log "Deployed. HEARTBEAT_URL for the agent: $function_url"
+  log "Set this at home, once, in the agent's .env or its systemd EnvironmentFile (chmod 600; it holds the key):"
+  log "  HEARTBEAT_URL=$function_url?code=$(urlencode "$key")"
+}
+
+main "$@"
