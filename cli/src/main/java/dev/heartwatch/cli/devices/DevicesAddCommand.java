@@ -1,5 +1,6 @@
 package dev.heartwatch.cli.devices;
 
+import dev.heartwatch.core.contract.DeviceId;
 import dev.heartwatch.cli.CliFailure;
 import dev.heartwatch.cli.ExitCodes;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ public final class DevicesAddCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String id = DeviceIds.normalize(rawId);
+    String id = DeviceId.normalize(rawId);
     if (id.isEmpty()) {
       throw new CliFailure(ExitCodes.BAD_INPUT, "'" + rawId + "' names no device once sanitised (use letters, digits, '.', '_' or '-')");
     }

@@ -1,5 +1,6 @@
 package dev.heartwatch.cli.devices;
 
+import dev.heartwatch.core.contract.DeviceId;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,8 +55,8 @@ public final class DevicesFile {
         throw invalid("every entry must be a string, found " + node.getNodeType());
       }
       String id = node.asText();
-      if (!DeviceIds.isNormalized(id)) {
-        throw invalid("'" + id + "' is not a sanitised device id (it would be '" + DeviceIds.normalize(id) + "')");
+      if (!DeviceId.isValid(id)) {
+        throw invalid("'" + id + "' is not a sanitised device id (it would be '" + DeviceId.normalize(id) + "')");
       }
       if (ids.contains(id)) {
         throw invalid("'" + id + "' is listed twice");

@@ -1,5 +1,6 @@
 package dev.heartwatch.cli.devices;
 
+import dev.heartwatch.core.contract.DeviceId;
 import dev.heartwatch.cli.CliFailure;
 import dev.heartwatch.cli.ExitCodes;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ public final class DevicesRetireCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String id = DeviceIds.normalize(rawId);
+    String id = DeviceId.normalize(rawId);
     DevicesFile file = option.devicesFile();
     if (!file.exists()) {
       throw new CliFailure(ExitCodes.CONFLICT, "no devices file at " + file.path() + "; nothing to retire");
