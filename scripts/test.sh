@@ -40,7 +40,9 @@ if [[ $setup -eq 1 ]]; then
     fi
     sudo=""
     if [[ $(id -u) -ne 0 ]]; then
-      command -v sudo >/dev/null && sudo -n true 2>/dev/null || die "missing packages ${need[*]}: run as root, or: sudo apt-get install -y ${need[*]}"
+      if ! { command -v sudo >/dev/null && sudo -n true 2>/dev/null; }; then
+        die "missing packages ${need[*]}: run as root, or: sudo apt-get install -y ${need[*]}"
+      fi
       sudo="sudo -n"
     fi
     $sudo apt-get update -qq
