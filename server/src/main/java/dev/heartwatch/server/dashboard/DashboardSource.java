@@ -1,0 +1,28 @@
+package dev.heartwatch.server.dashboard;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the dashboard needs from the server. The server implements it over its store and
+ * evaluator; the dashboard never reads the clock itself, so every call gets {@code now}.
+ * Implementations must be safe to call from several HTTP threads at once.
+ */
+public interface DashboardSource {
+
+    /** Every device the server knows (expected or heard from), in display order. */
+    List<DeviceView> devices(Instant now);
+
+    /**
+     * The outages of {@code device} that overlap {@code [from, to)}, oldest first; an ongoing
+     * one has {@code end == null}. Empty when the device had none.
+     */
+    List<OutageView> outages(String device, Instant from, Instant to, Instant now);
+
+    /** Silences {@code device}'s alerts for {@code duration} from {@code now}; false when no such device. */
+    boolean mute(String device, Duration duration, Instant now);
+
+    /** Stops expecting {@code device} (it no longer alerts); false when no such device. */
+    boolean retire(String device);
+}

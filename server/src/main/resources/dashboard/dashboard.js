@@ -1,0 +1,225 @@
+// Heartwatch dashboard. Every value from the server goes into the page through textContent
+// or a data-* attribute, never through innerHTML, so a device name cannot become markup.
+'use strict';
+
+(function () {
+  const THEME_KEY = 'heartwatch-theme';
+  const root = document.documentElement;
+
+  // Runs before the body is parsed, so the stored theme applies without a flash.
+  function systemTheme() {
+    return window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  }
+  function storedTheme() {
+    try { return localStorage.getItem(THEME_KEY); } catch (e) { return null; }
+  }
+  function currentTheme() {
+    return root.dataset.theme || systemTheme();
+  }
+  const saved = storedTheme();
+  if (saved === 'light' || saved === 'dark') root.dataset.theme = saved;
+
+  const params = new URLSearchParams(location.search);
+  const refreshSeconds = Math.min(3600, Math.max(0.5, Number(params.get('refresh')) || 10));
+  const SEVERITY = { down: 0, unknown: 1, muted: 2, stopped: 3, up: 4, retired: 5 };
+
+  function pad(n) { return String(n).padStart(2, '0'); }
+  function absolute(ms) {
+    const d = new Date(ms);
+    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+  }
+  function duration(ms) {
+    const s = Math.max(0, Math.round(ms / 1000));
+    if (s < 60) return s + ' s';
+    const m = Math.floor(s / 60);
+    if (m < 60) return m + ' min';
+    const h = Math.floor(m / 60);
+    if (h < 48) return h + ' h ' + pad(m % 60) + ' min';
+    return Math.floor(h / 24) + ' d ' + (h % 24) + ' h';
+  }
+  function relative(ms, now) {
+    const diff = now - ms;
+    if (diff < 45000) return 'just now';
+    return duration(diff) + ' ago';
+  }
+  function percent(value) {
+    if (value === null || value === undefined) return '—';
+    // Floor, so 99.996 never shows as a perfect 100.00.
+    return (Math.floor(value * 100) / 100).toFixed(2) + ' %';
+  }
+  function deviceUrl(device, action) {
+    return 'api/devices/' + encodeURIComponent(device) + '/' + action;
+  }
+
+  async function getJson(url) {
+    const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
+    if (!response.ok) throw new Error('HTTP ' + response.status);
+    return response.json();
+  }
+
+  function showProblem(text) {
+    const box = document.getElementById('problem');
+    box.textContent = text;
+    box.hidden = !text;
+  }
+
+  function renderSummary(summary) {
+    for (const kind of ['total', 'up', 'down', 'muted', 'stopped']) {
+      const el = document.getElementById('count-' + kind);
+      el.textContent = String(summary[kind] || 0);
+      el.parentElement.classList.toggle('zero', !summary[kind]);
+    }
+    document.body.classList.toggle('any-down', summary.down > 0);
+  }
+
+  function setPct(el, value) {
+    el.textContent = percent(value);
+    el.classList.toggle('good', value !== null && value !== undefined && value >= 99.9);
+    el.classList.toggle('bad', value !== null && value !== undefined && value < 99);
+  }
+
+  function renderOutages(card, outages, now) {
+    const list = card.querySelector('.outage-list');
+    const summary = card.querySelector('.outages summary');
+    list.replaceChildren();
+    if (outages === null) {
+      summary.textContent = 'Outages: unavailable';
+      return;
+    }
+    const ongoing = outages.filter(o => o.end === null).length;
+    summary.textContent = outages.length === 0
+      ? 'No outages in 30 days'
+      : outages.length + (outages.length === 1 ? ' outage' : ' outages') + ' in 30 days' + (ongoing ? ' (' + ongoing + ' ongoing)' : '');
+    const template = document.getElementById('outage-row');
+    for (const o of outages.slice().reverse()) {
+      const row = template.content.firstElementChild.cloneNode(true);
+      row.classList.toggle('ongoing', o.end === null);
+      const start = row.querySelector('.start');
+      start.textContent = absolute(o.start);
+      start.dateTime = new Date(o.start).toISOString();
+      row.querySelector('.end').textContent = o.end === null ? 'ongoing' : absolute(o.end);
+      row.querySelector('.cause').textContent = o.cause || 'unknown';
+      row.querySelector('.duration').textContent = duration(o.durationMs) + (o.end === null ? ' so far' : '');
+      row.querySelector('.source').textContent = 'seen by ' + o.source;
+      row.querySelector('.detail').textContent = o.detail || '';
+      list.append(row);
+    }
+    // A device that is down now opens its list: the ongoing outage is the news.
+    if (ongoing && !card.dataset.touched) card.querySelector('.outages').open = true;
+  }
+
+  function renderCard(card, d, now) {
+    card.dataset.status = d.status;
+    card.dataset.device = d.device;
+    const status = card.querySelector('.status');
+    status.textContent = d.status;
+    status.dataset.status = d.status;
+    card.querySelector('.name').textContent = d.device;
+    const rel = card.querySelector('.seen-rel');
+    const abs = card.querySelector('.seen-abs');
+    if (d.lastSeen === null) {
+      rel.textContent = 'never';
+      abs.textContent = '';
+      abs.removeAttribute('datetime');
+    } else {
+      rel.textContent = relative(d.lastSeen, now);
+      abs.textContent = '(' + absolute(d.lastSeen) + ')';
+      abs.dateTime = new Date(d.lastSeen).toISOString();
+      abs.title = new Date(d.lastSeen).toISOString();
+    }
+    card.querySelector('.ip').textContent = d.ip || '—';
+    setPct(card.querySelector('.u24'), d.uptime24h);
+    setPct(card.querySelector('.u7'), d.uptime7d);
+    setPct(card.querySelector('.u30'), d.uptime30d);
+    const trail = card.querySelector('.trail');
+    trail.replaceChildren(...d.trail.map(s => {
+      const dot = document.createElement('span');
+      dot.className = 'dot';
+      dot.dataset.status = s;
+      dot.title = s;
+      return dot;
+    }));
+    trail.setAttribute('aria-label', 'Recent status, oldest first: ' + d.trail.join(', '));
+    card.querySelector('.mute').disabled = d.status === 'retired';
+    card.querySelector('.retire').disabled = d.status === 'retired';
+  }
+
+  function newCard() {
+    const card = document.getElementById('device-card').content.firstElementChild.cloneNode(true);
+    card.querySelector('.outages').addEventListener('toggle', () => { card.dataset.touched = '1'; });
+    card.querySelector('.mute').addEventListener('click', () => act(card, 'mute?for=PT1H'));
+    card.querySelector('.retire').addEventListener('click', () => {
+      if (window.confirm('Retire ' + card.dataset.device + '? It will no longer be expected or alert.')) act(card, 'retire');
+    });
+    return card;
+  }
+
+  async function act(card, action) {
+    try {
+      const response = await fetch(deviceUrl(card.dataset.device, action), { method: 'POST', credentials: 'same-origin' });
+      if (!response.ok) throw new Error('HTTP ' + response.status);
+      await refresh();
+    } catch (e) {
+      showProblem('Could not change ' + card.dataset.device + ': ' + e.message);
+    }
+  }
+
+  const cards = new Map();
+
+  async function refresh() {
+    let data;
+    try {
+      data = await getJson('api/devices');
+    } catch (e) {
+      showProblem('Cannot reach the Heartwatch server (' + e.message + '); showing the last data.');
+      return;
+    }
+    const outages = await Promise.all(data.devices.map(d =>
+      getJson(deviceUrl(d.device, 'outages?days=30')).then(r => r.outages, () => null)));
+    showProblem('');
+    renderSummary(data.summary);
+    const container = document.getElementById('devices');
+    const order = data.devices
+      .map((d, i) => ({ d, o: outages[i] }))
+      .sort((a, b) => (SEVERITY[a.d.status] - SEVERITY[b.d.status]) || a.d.device.localeCompare(b.d.device));
+    const seen = new Set();
+    const next = [];
+    for (const { d, o } of order) {
+      let card = cards.get(d.device);
+      if (!card) { card = newCard(); cards.set(d.device, card); }
+      renderCard(card, d, data.now);
+      renderOutages(card, o, data.now);
+      seen.add(d.device);
+      next.push(card);
+    }
+    for (const name of [...cards.keys()]) if (!seen.has(name)) cards.delete(name);
+    container.replaceChildren(...next);
+    document.getElementById('empty').hidden = data.devices.length > 0;
+    const updated = document.getElementById('updated');
+    updated.textContent = 'Updated ' + absolute(data.now).slice(11) + ' · every ' + refreshSeconds + ' s';
+    updated.dataset.now = String(data.now);
+  }
+
+  function loop() {
+    refresh().finally(() => setTimeout(loop, refreshSeconds * 1000));
+  }
+
+  function labelToggle() {
+    const button = document.getElementById('theme-toggle');
+    const next = currentTheme() === 'dark' ? 'light' : 'dark';
+    button.textContent = next === 'dark' ? '◐ Dark' : '◑ Light';
+    button.setAttribute('aria-label', 'Switch to ' + next + ' theme');
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    const button = document.getElementById('theme-toggle');
+    button.addEventListener('click', () => {
+      const next = currentTheme() === 'dark' ? 'light' : 'dark';
+      root.dataset.theme = next;
+      try { localStorage.setItem(THEME_KEY, next); } catch (e) { /* private mode: the toggle still works */ }
+      labelToggle();
+    });
+    labelToggle();
+    loop();
+  });
+})();

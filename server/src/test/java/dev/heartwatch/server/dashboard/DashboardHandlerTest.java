@@ -1,0 +1,355 @@
+package dev.heartwatch.server.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DashboardHandlerTest {
+    static final Instant NOW = Instant.parse("2026-11-21T18:30:00Z");
+    static final String KEY = "read-key-for-tests-0123456789";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MutableClock clock = new MutableClock(NOW);
+    private final FixtureSource source = FixtureSource.household(NOW);
+    private final HttpClient http = HttpClient.newHttpClient();
+    private HttpServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private String start(DashboardAccess access) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        server.createContext("/", new DashboardHandler(source, clock, access));
+        server.start();
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private String startWithKey() throws IOException {
+        return start(DashboardAccess.readKey(KEY));
+    }
+
+    private HttpResponse<String> get(String url, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String url, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody());
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String enc(String device) {
+        return URLEncoder.encode(device, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    // ---- access ----
+
+    @Test
+    void withoutTheKeyEveryRouteIs401AndTellsNothing() throws Exception {
+        String base = startWithKey();
+        for (String path : List.of("/", "/dashboard.js", "/api/devices", "/api/devices/cabin-pi/outages")) {
+            HttpResponse<String> r = get(base + path);
+            assertEquals(401, r.statusCode(), path);
+            assertFalse(r.body().contains("cabin-pi") || r.body().contains("203.0.113"), r.body());
+        }
+        assertEquals(401, post(base + "/api/devices/cabin-pi/retire").statusCode());
+        assertTrue(source.calls.isEmpty(), "the source was not asked: " + source.calls);
+    }
+
+    @Test
+    void aWrongKeyIs401() throws Exception {
+        String base = startWithKey();
+        assertEquals(401, get(base + "/api/devices", "x-heartwatch-key", KEY + "x").statusCode());
+        assertEquals(401, get(base + "/api/devices?key=" + KEY.substring(1)).statusCode());
+        assertEquals(401, get(base + "/api/devices", "Cookie", "heartwatch_key=nope").statusCode());
+    }
+
+    @Test
+    void theKeyWorksAsHeaderQueryOrCookie() throws Exception {
+        String base = startWithKey();
+        assertEquals(200, get(base + "/api/devices", "x-heartwatch-key", KEY).statusCode());
+        assertEquals(200, get(base + "/api/devices?key=" + KEY).statusCode());
+        assertEquals(200, get(base + "/api/devices", "Cookie", "theme=x; heartwatch_key=" + KEY).statusCode());
+    }
+
+    @Test
+    void openingThePageWithTheKeySetsACookieAndDropsTheKeyFromTheAddress() throws Exception {
+        String base = startWithKey();
+        HttpResponse<String> r = get(base + "/?refresh=2&key=" + KEY);
+        assertEquals(303, r.statusCode());
+        assertEquals("/?refresh=2", r.headers().firstValue("Location").orElseThrow());
+        String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(cookie.startsWith("heartwatch_key=" + KEY + ";"), cookie);
+        assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"), cookie);
+        assertFalse(cookie.contains("Secure"), "plain HTTP on loopback: a Secure cookie would be dropped");
+    }
+
+    @Test
+    void aReadKeyMustBeLongAndCookieSafe() {
+        assertThrows(IllegalArgumentException.class, () -> DashboardAccess.readKey("short"));
+        assertThrows(IllegalArgumentException.class, () -> DashboardAccess.readKey("has;semicolon-0123456789"));
+        assertFalse(DashboardAccess.readKey(KEY).toString().contains(KEY), "toString never shows the key");
+    }
+
+    @Test
+    void loopbackOnlyServesLoopbackWithoutAKey() throws Exception {
+        String base = start(DashboardAccess.loopbackOnly());
+        assertEquals(200, get(base + "/api/devices").statusCode());
+    }
+
+    @Test
+    void loopbackOnlyRefusesOtherAddressesWith403() throws Exception {
+        start(DashboardAccess.loopbackOnly());
+        DashboardHandler handler = new DashboardHandler(source, clock, DashboardAccess.loopbackOnly());
+        var context = server.createContext("/lan-test");
+        FakeExchange lan = new FakeExchange("GET", "/api/devices",
+                new InetSocketAddress(InetAddress.getByAddress(new byte[] {(byte) 192, (byte) 168, 1, 20}), 50000), context)
+                .header("Host", "127.0.0.1:8080");
+        // The context path is /lan-test but the URI is not under it: the handler uses the path as is.
+        handler.handle(lan);
+        assertEquals(403, lan.getResponseCode());
+        assertFalse(lan.bodyText().contains("cabin-pi"));
+    }
+
+    @Test
+    void loopbackOnlyRefusesAForeignHostHeaderAgainstDnsRebinding() throws Exception {
+        start(DashboardAccess.loopbackOnly());
+        DashboardHandler handler = new DashboardHandler(source, clock, DashboardAccess.loopbackOnly());
+        var context = server.createContext("/rebind-test");
+        FakeExchange rebound = new FakeExchange("GET", "/api/devices",
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 50000), context)
+                .header("Host", "attacker.example:8080");
+        handler.handle(rebound);
+        assertEquals(403, rebound.getResponseCode());
+        assertTrue(DashboardHandler.isLoopbackHost("localhost:8080"));
+        assertTrue(DashboardHandler.isLoopbackHost("[::1]:8080"));
+        assertTrue(DashboardHandler.isLoopbackHost("127.0.0.1"));
+        assertFalse(DashboardHandler.isLoopbackHost("127.0.0.1.nip.example"));
+        assertFalse(DashboardHandler.isLoopbackHost(null));
+    }
+
+    @Test
+    void aCrossOriginPostIsRefused() throws Exception {
+        String base = startWithKey();
+        HttpResponse<String> r = post(base + "/api/devices/cabin-pi/retire",
+                "x-heartwatch-key", KEY, "Origin", "http://attacker.example");
+        assertEquals(403, r.statusCode());
+        assertFalse(source.calls.stream().anyMatch(c -> c.startsWith("retire")));
+        assertEquals(200, post(base + "/api/devices/cabin-pi/retire", "x-heartwatch-key", KEY,
+                "Origin", base).statusCode());
+    }
+
+    // ---- routes and JSON ----
+
+    @Test
+    void thePageIsServedWithAStrictPolicyAndNoData() throws Exception {
+        String base = startWithKey();
+        HttpResponse<String> r = get(base + "/", "x-heartwatch-key", KEY);
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+        String csp = r.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);
+        assertEquals("no-store", r.headers().firstValue("Cache-Control").orElseThrow());
+        assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElseThrow());
+        assertFalse(r.body().contains("cabin-pi"));
+        assertFalse(r.body().contains("http://") || r.body().contains("https://"), "nothing from the network");
+        assertEquals(200, get(base + "/dashboard.css", "x-heartwatch-key", KEY).statusCode());
+        assertTrue(get(base + "/dashboard.js", "x-heartwatch-key", KEY).headers()
+                .firstValue("Content-Type").orElseThrow().startsWith("text/javascript"));
+    }
+
+    @Test
+    void devicesListsEveryDeviceWithSummaryCounts() throws Exception {
+        String base = startWithKey();
+        HttpResponse<String> r = get(base + "/api/devices", "x-heartwatch-key", KEY);
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
+        JsonNode body = JSON.readTree(r.body());
+        assertEquals(NOW.toEpochMilli(), body.get("now").asLong());
+        JsonNode summary = body.get("summary");
+        assertEquals(5, summary.get("total").asInt());
+        assertEquals(2, summary.get("up").asInt());
+        assertEquals(1, summary.get("down").asInt());
+        assertEquals(1, summary.get("muted").asInt());
+        assertEquals(1, summary.get("stopped").asInt());
+        assertEquals(0, summary.get("retired").asInt());
+        JsonNode cabin = body.get("devices").get(1);
+        assertEquals("cabin-pi", cabin.get("device").asText());
+        assertEquals("down", cabin.get("status").asText());
+        assertEquals(NOW.minus(Duration.ofMinutes(47)).toEpochMilli(), cabin.get("lastSeen").asLong());
+        assertEquals("198.51.100.7", cabin.get("ip").asText());
+        assertEquals(96.7, cabin.get("uptime24h").asDouble());
+        assertEquals(99.42, cabin.get("uptime7d").asDouble());
+        assertEquals(99.86, cabin.get("uptime30d").asDouble());
+        assertEquals(24, cabin.get("trail").size());
+        assertEquals("down", cabin.get("trail").get(23).asText());
+        JsonNode laptop = body.get("devices").get(3);
+        assertTrue(laptop.get("ip").isNull());
+        assertTrue(laptop.get("uptime24h").isNull(), "no data is null, not 0");
+    }
+
+    @Test
+    void outagesOfADeviceOverTheAskedDays() throws Exception {
+        String base = startWithKey();
+        HttpResponse<String> r = get(base + "/api/devices/cabin-pi/outages?days=7", "x-heartwatch-key", KEY);
+        assertEquals(200, r.statusCode());
+        JsonNode body = JSON.readTree(r.body());
+        assertEquals("cabin-pi", body.get("device").asText());
+        assertEquals(NOW.minus(Duration.ofDays(7)).toEpochMilli(), body.get("from").asLong());
+        JsonNode outages = body.get("outages");
+        assertEquals(2, outages.size());
+        JsonNode ongoing = outages.get(1);
+        assertTrue(ongoing.get("end").isNull());
+        assertEquals("dns", ongoing.get("cause").asText());
+        assertEquals("both", ongoing.get("source").asText());
+        assertEquals(Duration.ofMinutes(46).toMillis(), ongoing.get("durationMs").asLong());
+        assertEquals(11 * 60_000L, outages.get(0).get("durationMs").asLong());
+        assertTrue(source.calls.contains("outages cabin-pi " + NOW.minus(Duration.ofDays(7)) + " " + NOW + " " + NOW),
+                source.calls.toString());
+    }
+
+    @Test
+    void outagesDefaultToThirtyDaysAndRefuseOtherRanges() throws Exception {
+        String base = startWithKey();
+        assertEquals(NOW.minus(Duration.ofDays(30)).toEpochMilli(), JSON.readTree(
+                get(base + "/api/devices/cabin-pi/outages", "x-heartwatch-key", KEY).body()).get("from").asLong());
+        for (String days : List.of("0", "401", "abc", "-3", "")) {
+            HttpResponse<String> r = get(base + "/api/devices/cabin-pi/outages?days=" + days, "x-heartwatch-key", KEY);
+            assertEquals(400, r.statusCode(), "days=" + days);
+            assertTrue(JSON.readTree(r.body()).get("error").asText().contains("days"));
+        }
+    }
+
+    @Test
+    void anUnknownDeviceIs404() throws Exception {
+        String base = startWithKey();
+        assertEquals(404, get(base + "/api/devices/nobody/outages", "x-heartwatch-key", KEY).statusCode());
+        assertEquals(404, post(base + "/api/devices/nobody/mute?for=PT1H", "x-heartwatch-key", KEY).statusCode());
+        assertEquals(404, post(base + "/api/devices/nobody/retire", "x-heartwatch-key", KEY).statusCode());
+    }
+
+    @Test
+    void unknownPathsAre404() throws Exception {
+        String base = startWithKey();
+        for (String path : List.of("/nope", "/api", "/api/devices/cabin-pi", "/api/devices/cabin-pi/delete",
+                "/api/devices//outages", "/../etc/passwd", "/api/devices/%00/outages")) {
+            assertEquals(404, get(base + path, "x-heartwatch-key", KEY).statusCode(), path);
+        }
+    }
+
+    @Test
+    void wrongMethodsAre405WithAllow() throws Exception {
+        String base = startWithKey();
+        HttpResponse<String> r = post(base + "/api/devices", "x-heartwatch-key", KEY);
+        assertEquals(405, r.statusCode());
+        assertEquals("GET", r.headers().firstValue("Allow").orElseThrow());
+        r = get(base + "/api/devices/cabin-pi/mute?for=PT1H", "x-heartwatch-key", KEY);
+        assertEquals(405, r.statusCode());
+        assertEquals("POST", r.headers().firstValue("Allow").orElseThrow());
+        assertEquals(405, get(base + "/api/devices/cabin-pi/retire", "x-heartwatch-key", KEY).statusCode());
+        assertEquals(405, post(base + "/", "x-heartwatch-key", KEY).statusCode());
+        assertFalse(source.calls.stream().anyMatch(c -> c.startsWith("mute") || c.startsWith("retire")));
+    }
+
+    @Test
+    void muteTakesAnIsoDurationFromNow() throws Exception {
+        String base = startWithKey();
+        HttpResponse<String> r = post(base + "/api/devices/garage-nas/mute?for=PT2H30M", "x-heartwatch-key", KEY);
+        assertEquals(200, r.statusCode());
+        assertEquals(NOW.plus(Duration.ofMinutes(150)).toEpochMilli(), JSON.readTree(r.body()).get("mutedUntil").asLong());
+        assertTrue(source.calls.contains("mute garage-nas PT2H30M " + NOW));
+        assertEquals(200, post(base + "/api/devices/garage-nas/mute", "x-heartwatch-key", KEY).statusCode());
+        assertTrue(source.calls.contains("mute garage-nas PT1H " + NOW), "default one hour");
+        for (String bad : List.of("1h", "PT0S", "-PT1H", "P400D")) {
+            assertEquals(400, post(base + "/api/devices/garage-nas/mute?for=" + bad, "x-heartwatch-key", KEY).statusCode(), bad);
+        }
+    }
+
+    @Test
+    void retireAsksTheSource() throws Exception {
+        String base = startWithKey();
+        HttpResponse<String> r = post(base + "/api/devices/old-laptop/retire", "x-heartwatch-key", KEY);
+        assertEquals(200, r.statusCode());
+        assertTrue(JSON.readTree(r.body()).get("retired").asBoolean());
+        assertTrue(source.calls.contains("retire old-laptop"));
+    }
+
+    @Test
+    void aFailingSourceGivesA500WithoutDetails() throws Exception {
+        String base = startWithKey();
+        source.failure = new IllegalStateException("database file /var/lib/heartwatch/store.db is locked");
+        HttpResponse<String> r = get(base + "/api/devices", "x-heartwatch-key", KEY);
+        assertEquals(500, r.statusCode());
+        assertEquals("{\"error\":\"internal error\"}", r.body());
+    }
+
+    // ---- hostile text ----
+
+    @Test
+    void aHostileDeviceNameIsPlainJsonTextAndAddressable() throws Exception {
+        String base = startWithKey();
+        JsonNode body = JSON.readTree(get(base + "/api/devices", "x-heartwatch-key", KEY).body());
+        assertEquals(FixtureSource.HOSTILE, body.get("devices").get(4).get("device").asText());
+        HttpResponse<String> r = get(base + "/api/devices/" + enc(FixtureSource.HOSTILE) + "/outages",
+                "x-heartwatch-key", KEY);
+        assertEquals(200, r.statusCode());
+        JsonNode outage = JSON.readTree(r.body()).get("outages").get(0);
+        assertEquals("<script>alert(2)</script>", outage.get("cause").asText());
+        assertEquals("\"><svg onload=alert(3)>", outage.get("detail").asText());
+    }
+
+    @Test
+    void thePageScriptNeverWritesMarkup() throws IOException {
+        String script;
+        try (InputStream in = DashboardHandler.class.getResourceAsStream("/dashboard/dashboard.js")) {
+            assertNotNull(in);
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (String sink : List.of(".innerHTML", ".outerHTML", "insertAdjacentHTML", "document.write", "eval(",
+                "new Function", "setAttribute('on", "srcdoc")) {
+            assertFalse(script.contains(sink), "dashboard.js uses " + sink);
+        }
+        assertTrue(script.contains("textContent"));
+    }
+
+    @Test
+    void viewsRejectUnknownStatuses() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new DeviceView("x", "sleeping", null, null, null, null, null, List.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new DeviceView("x", "up", null, null, null, null, null, List.of("up", "meh")));
+        assertThrows(IllegalArgumentException.class,
+                () -> new OutageView("x", NOW, null, 0, "dns", null, "satellite"));
+    }
+}
