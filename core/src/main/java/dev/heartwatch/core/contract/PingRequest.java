@@ -1,0 +1,221 @@
+package dev.heartwatch.core.contract;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * A ping request read and sanitised as contract §1 and §3 define. Reading never fails: a body
+ * that is not a JSON object is an empty body, a field that breaks its rule is dropped. Only the
+ * body size is the caller's to check ({@link #isOversized}).
+ *
+ * @param device normalised device id, empty for a probe
+ * @param ip     canonical client address, or null
+ */
+public record PingRequest(String device, String note, Long seq, Long sentAt, String agentVersion,
+                          boolean stopping, List<OutageReport> outages, String ip) {
+
+    private static final Pattern AGENT_VERSION = Pattern.compile("[0-9A-Za-z._+-]{1,32}");
+    private static final Pattern OUTAGE_ID = Pattern.compile("[0-9A-Za-z._:-]{1,64}");
+    private static final Pattern CAUSE = Pattern.compile("[a-z0-9_-]{1,32}");
+    // Deep or huge JSON is rejected by the parser's own limits, and then read as an empty body.
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(16)
+                    .maxStringLength(Limits.MAX_BODY_BYTES)
+                    .maxNumberLength(32)
+                    .build())
+            .build());
+
+    public PingRequest {
+        outages = List.copyOf(outages);
+    }
+
+    /** True when the body is larger than the contract allows: answer 413, write nothing. */
+    public static boolean isOversized(String body) {
+        if (body == null) {
+            return false;
+        }
+        // Cheap bounds first: a UTF-8 char takes 1 to 3 bytes per UTF-16 unit.
+        if (body.length() > Limits.MAX_BODY_BYTES) {
+            return true;
+        }
+        if (body.length() * 3 <= Limits.MAX_BODY_BYTES) {
+            return false;
+        }
+        return body.getBytes(StandardCharsets.UTF_8).length > Limits.MAX_BODY_BYTES;
+    }
+
+    /**
+     * Reads a request.
+     *
+     * @param body   the body, or null
+     * @param header header lookup, case-insensitive, null when absent
+     * @param query  query parameter lookup, null when absent
+     * @param key    the request's key (for redaction), or null
+     */
+    public static PingRequest read(String body, Function<String, String> header,
+                                   Function<String, String> query, String key) {
+        KeyRedactor redactor = new KeyRedactor(key);
+        JsonNode json = parseObject(body);
+
+        String rawDevice = text(json.get("device"));
+        if (rawDevice == null || rawDevice.isBlank()) {
+            rawDevice = header.apply("X-Device");
+        }
+        if (rawDevice == null || rawDevice.isBlank()) {
+            rawDevice = query.apply("device");
+        }
+        String device = deviceId(rawDevice, redactor);
+
+        String note = freeText(text(json.get("note")), Limits.MAX_NOTE_CODE_POINTS, redactor);
+        Long seq = nonNegativeLong(json.get("seq"));
+        Long sentAt = instantMillis(json.get("sentAt"));
+        String agentVersion = text(json.get("agentVersion"));
+        if (agentVersion == null || !AGENT_VERSION.matcher(agentVersion).matches() || redactor.contains(agentVersion)) {
+            agentVersion = null;
+        }
+        boolean stopping = HeartbeatLine.STOPPING.equals(text(json.get("state")));
+        List<OutageReport> outages = device.isEmpty() ? List.of() : outages(json.get("outages"), redactor);
+        String ip = ClientAddress.fromHeaders(header.apply("X-Client-IP"), header.apply("X-Forwarded-For"))
+                .orElse(null);
+        return new PingRequest(device, note, seq, sentAt, agentVersion, stopping, outages, ip);
+    }
+
+    public boolean isProbe() {
+        return device.isEmpty();
+    }
+
+    /** The lines this request writes, stamped with the receiver's clock {@code nowMillis}. */
+    public List<ContractLine> lines(long nowMillis) {
+        if (isProbe()) {
+            return List.of(new ProbeLine(nowMillis, ip, note));
+        }
+        Long skew = sentAt == null ? null : nowMillis - sentAt;
+        List<ContractLine> lines = new ArrayList<>(1 + outages.size());
+        lines.add(new HeartbeatLine(nowMillis, device, stopping ? HeartbeatLine.STOPPING : HeartbeatLine.RUNNING,
+                ip, seq, sentAt, skew, agentVersion, outages.size(), note));
+        for (OutageReport o : outages) {
+            lines.add(new OutageLine(nowMillis, device, o.id(), o.start(), o.end(), o.cause(), skew, o.detail()));
+        }
+        return lines;
+    }
+
+    private static JsonNode parseObject(String body) {
+        if (body == null || body.isBlank()) {
+            return NullNode.getInstance();
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node != null && node.isObject() ? node : NullNode.getInstance();
+        } catch (Exception e) {
+            // The original agent's behaviour: malformed JSON is an empty body, not an error.
+            return NullNode.getInstance();
+        }
+    }
+
+    private static String deviceId(String raw, KeyRedactor redactor) {
+        if (raw == null) {
+            return "";
+        }
+        String id = DeviceId.normalize(redactor.redact(raw));
+        if (redactor.contains(id)) {
+            return "";
+        }
+        String key = redactor.key();
+        if (key != null) {
+            String normalisedKey = DeviceId.normalize(key);
+            if (normalisedKey.length() >= Limits.MIN_REDACTABLE_KEY_CHARS && id.contains(normalisedKey)) {
+                return "";
+            }
+        }
+        return id;
+    }
+
+    private static String freeText(String raw, int max, KeyRedactor redactor) {
+        if (raw == null) {
+            return null;
+        }
+        String text = FreeText.clean(redactor.redact(raw), max);
+        // Cleaning can join text across removed characters; check once more.
+        return redactor.contains(text) ? FreeText.clean(redactor.redact(text), max) : text;
+    }
+
+    private static List<OutageReport> outages(JsonNode array, KeyRedactor redactor) {
+        if (array == null || !array.isArray()) {
+            return List.of();
+        }
+        List<OutageReport> out = new ArrayList<>();
+        for (int i = 0; i < array.size() && i < Limits.MAX_OUTAGES_PER_REQUEST; i++) {
+            outage(array.get(i), redactor).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static Optional<OutageReport> outage(JsonNode node, KeyRedactor redactor) {
+        if (node == null || !node.isObject()) {
+            return Optional.empty();
+        }
+        String id = text(node.get("id"));
+        Long start = instantMillis(node.get("start"));
+        Long end = instantMillis(node.get("end"));
+        if (id == null || !OUTAGE_ID.matcher(id).matches() || redactor.contains(id)
+                || start == null || end == null || end < start || end - start > Limits.MAX_OUTAGE_MILLIS) {
+            return Optional.empty();
+        }
+        String cause = text(node.get("cause"));
+        cause = cause == null ? "" : cause.toLowerCase(Locale.ROOT);
+        if (!CAUSE.matcher(cause).matches() || redactor.contains(cause)) {
+            cause = "unknown";
+        }
+        String detail = freeText(text(node.get("detail")), Limits.MAX_DETAIL_CODE_POINTS, redactor);
+        return Optional.of(new OutageReport(id, start, end, cause, detail));
+    }
+
+    private static String text(JsonNode node) {
+        return node != null && node.isTextual() ? node.textValue() : null;
+    }
+
+    private static Long nonNegativeLong(JsonNode node) {
+        if (node != null && node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0) {
+            return node.longValue();
+        }
+        return null;
+    }
+
+    /** Epoch milliseconds or an ISO-8601 instant, within the plausible range; else null. */
+    static Long instantMillis(JsonNode node) {
+        Long millis = null;
+        if (node != null && node.isIntegralNumber() && node.canConvertToLong()) {
+            millis = node.longValue();
+        } else if (node != null && node.isTextual() && node.textValue().length() <= 40) {
+            try {
+                millis = Instant.parse(node.textValue()).toEpochMilli();
+            } catch (DateTimeException e) {
+                try {
+                    millis = OffsetDateTime.parse(node.textValue()).toInstant().toEpochMilli();
+                } catch (DateTimeException | ArithmeticException e2) {
+                    millis = null;
+                }
+            } catch (ArithmeticException e) {
+                millis = null;
+            }
+        }
+        if (millis == null || millis < Limits.MIN_EPOCH_MILLIS || millis >= Limits.MAX_EPOCH_MILLIS) {
+            return null;
+        }
+        return millis;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.heartwatch.function;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.HttpMethod;
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.HttpStatus;
+import com.microsoft.azure.functions.annotation.AuthorizationLevel;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.HttpTrigger;
+import dev.heartwatch.core.contract.ContractLine;
+import dev.heartwatch.core.contract.LineCodec;
+import dev.heartwatch.core.contract.PingRequest;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The heartbeat endpoint: {@code GET|POST /api/ping}, key-protected by the host
+ * ({@code authLevel: function}). It reads the request as {@code docs/contract.md} defines and
+ * writes one line per fact through the function's logger, which the Functions host forwards to
+ * Application Insights {@code traces}. A thin adapter: all rules live in {@code core}.
+ *
+ * <p>The same class runs inside {@code heartwatch-server}, which calls {@link #run} through the
+ * same library interfaces and stores the lines it logs.
+ */
+public class Ping {
+    static final String OK = "ok";
+
+    private final Clock clock;
+
+    /** Used by the Functions host. */
+    public Ping() {
+        this(Clock.systemUTC());
+    }
+
+    /** For tests, and for hosts that keep their own clock. */
+    public Ping(Clock clock) {
+        this.clock = clock;
+    }
+
+    @FunctionName("Ping")
+    public HttpResponseMessage run(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET, HttpMethod.POST}, route = "ping",
+                    authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+            final ExecutionContext context) {
+        Logger log = context.getLogger();
+        try {
+            String body = request.getBody() == null ? null : request.getBody().orElse(null);
+            if (PingRequest.isOversized(body)) {
+                return text(request, HttpStatus.PAYLOAD_TOO_LARGE, "request body too large (at most 8192 bytes)");
+            }
+            Map<String, String> headers = request.getHeaders() == null ? Map.of() : request.getHeaders();
+            Map<String, String> query = request.getQueryParameters() == null ? Map.of() : request.getQueryParameters();
+            PingRequest ping = PingRequest.read(body,
+                    name -> lookupIgnoreCase(headers, name),
+                    name -> lookupIgnoreCase(query, name),
+                    keyOf(headers, query));
+            List<ContractLine> lines = ping.lines(clock.millis());
+            for (ContractLine line : lines) {
+                log.info(LineCodec.encode(line));
+            }
+            return text(request, HttpStatus.OK, OK);
+        } catch (RuntimeException e) {
+            // Nothing a client sends should get here; if something does, it is our bug, and the
+            // client still gets a 4xx without details rather than a 5xx with a stack trace.
+            log.log(Level.WARNING, "Ping rejected a request: " + e.getClass().getSimpleName());
+            return text(request, HttpStatus.BAD_REQUEST, "bad request");
+        }
+    }
+
+    private static String keyOf(Map<String, String> headers, Map<String, String> query) {
+        String key = lookupIgnoreCase(headers, "x-functions-key");
+        return key != null ? key : lookupIgnoreCase(query, "code");
+    }
+
+    /** The host may or may not lower-case header names; look them up either way. */
+    static String lookupIgnoreCase(Map<String, String> map, String name) {
+        String value = map.get(name);
+        if (value != null) {
+            return value;
+        }
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            if (e.getKey() != null && e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static HttpResponseMessage text(HttpRequestMessage<?> request, HttpStatus status, String body) {
+        return request.createResponseBuilder(status)
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .body(body)
+                .build();
+    }
+}

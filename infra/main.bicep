@@ -1,0 +1,219 @@
+// Heartwatch in Azure: the `Ping` function app (Flex Consumption by
+// default), keyless host storage, Application Insights on a Log Analytics
+// workspace, the per-device silence alert with its action group, an optional
+// maintenance window, and the workbook. Only `alertEmails` must be set.
+// docs/infrastructure.md explains every parameter and design choice.
+targetScope = 'resourceGroup'
+
+@description('Optional. Short prefix of every resource name (letters and digits).')
+@minLength(1)
+@maxLength(6)
+param namePrefix string = 'hw'
+
+@description('Optional. Azure region of every resource (default: the resource group\'s).')
+param location string = resourceGroup().location
+
+@description('Required. Email addresses told when a device goes down and when it is back.')
+@minLength(1)
+param alertEmails array
+
+@description('Optional. SMS receivers, each {countryCode, phoneNumber} (e.g. {countryCode: \'1\', phoneNumber: \'5555550100\'}).')
+param alertSmsReceivers array = []
+
+@description('Optional. Webhook URLs sent the common alert schema JSON.')
+param alertWebhookUrls array = []
+
+@description('Optional. Device ids that must keep alerting while absent longer than the two-day lookback (sanitised ids, docs/contract.md §3).')
+param expectedDevices array = []
+
+@description('Optional. Hosting plan: FlexConsumption (FC1, default) or LinuxConsumption (Y1, retires 30 Sep 2028).')
+@allowed([
+  'FlexConsumption'
+  'LinuxConsumption'
+])
+param hostingPlan string = 'FlexConsumption'
+
+@description('Optional. How often the silence alert runs (ISO-8601). Recommended value comes from docs/alerting.md.')
+param evaluationFrequency string = 'PT5M'
+
+@description('Optional. Silence that means down (ISO-8601 in one unit: PT<n>S, PT<n>M or PT<n>H). Recommended value comes from docs/alerting.md.')
+param silenceThreshold string = 'PT5M'
+
+@description('Optional. Turn on the Application Insights Java agent (pins its sampling to 100 %). Off by default: see ApplicationInsights-Java #4712 on Flex with keyless storage.')
+param enableJavaAgent bool = false
+
+@description('Optional. Maintenance window during which alerts are not sent: {timeZone, daysOfWeek, startTime, endTime}; {} (default) means none.')
+param maintenanceWindow object = {}
+
+@description('Optional. Linux Consumption only: blob URL of the function package in the `function-releases` container, read through the managed identity (no SAS).')
+param packageUrl string = ''
+
+@description('Optional. When true (default), Application Insights accepts only Microsoft Entra authenticated telemetry, so a leaked connection string cannot forge heartbeats.')
+param disableAppInsightsLocalAuth bool = true
+
+@description('Optional. Principal (object) ID of whoever publishes packages (azd fills AZURE_PRINCIPAL_ID): granted Storage Blob Data Contributor on the deployment container only. Empty grants nothing.')
+param deployerPrincipalId string = ''
+
+@description('Optional. Tags applied to every resource.')
+param tags object = {}
+
+var token = uniqueString(resourceGroup().id)
+var isFlex = hostingPlan == 'FlexConsumption'
+var names = {
+  workspace: '${namePrefix}-log-${token}'
+  appInsights: '${namePrefix}-appi-${token}'
+  identity: '${namePrefix}-id-${token}'
+  storage: take(toLower('${namePrefix}st${token}'), 24)
+  plan: '${namePrefix}-plan-${token}'
+  functionApp: '${namePrefix}-func-${token}'
+  actionGroup: '${namePrefix}-ag-${token}'
+  alert: '${namePrefix}-silent-device-${token}'
+  maintenance: '${namePrefix}-maintenance-${token}'
+}
+// Flex reads its code from this container; Linux Consumption's package URL
+// points into `function-releases` (where `heartwatch publish` uploads).
+var deploymentContainerName = isFlex ? 'app-package' : 'function-releases'
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    workspaceName: names.workspace
+    appInsightsName: names.appInsights
+    location: location
+    disableLocalAuth: disableAppInsightsLocalAuth
+    tags: tags
+  }
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: names.storage
+    location: location
+    deploymentContainerName: deploymentContainerName
+    tags: tags
+  }
+}
+
+module roleAssignments 'modules/role-assignments.bicep' = {
+  name: 'role-assignments'
+  params: {
+    principalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    appInsightsName: monitoring.outputs.name
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    deployerPrincipalId: deployerPrincipalId
+  }
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    hostingPlan: hostingPlan
+    identityResourceId: identity.outputs.resourceId
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    enableJavaAgent: enableJavaAgent
+    packageUrl: packageUrl
+    tags: tags
+  }
+  // The identity holds its storage roles before the host first starts.
+  dependsOn: [
+    roleAssignments
+  ]
+}
+
+module queries 'modules/queries.bicep' = {
+  name: 'queries'
+  params: {
+    silenceThreshold: silenceThreshold
+    expectedDevices: expectedDevices
+  }
+}
+
+module actionGroup 'modules/action-group.bicep' = {
+  name: 'action-group'
+  params: {
+    name: names.actionGroup
+    shortName: 'heartwatch'
+    alertEmails: alertEmails
+    alertSmsReceivers: alertSmsReceivers
+    alertWebhookUrls: alertWebhookUrls
+    tags: tags
+  }
+}
+
+module silenceAlert 'modules/silence-alert.bicep' = {
+  name: 'silence-alert'
+  params: {
+    name: names.alert
+    location: location
+    appInsightsResourceId: monitoring.outputs.resourceId
+    actionGroupResourceId: actionGroup.outputs.resourceId
+    query: queries.outputs.silentDevices
+    evaluationFrequency: evaluationFrequency
+    queryTimeRange: queries.outputs.alertQueryTimeRange
+    tags: tags
+  }
+}
+
+module maintenance 'modules/maintenance-window.bicep' = if (!empty(maintenanceWindow)) {
+  name: 'maintenance-window'
+  params: {
+    name: names.maintenance
+    scopeResourceId: silenceAlert.outputs.resourceId
+    maintenanceWindow: maintenanceWindow
+    tags: tags
+  }
+}
+
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  params: {
+    displayName: 'Heartwatch devices'
+    location: location
+    appInsightsResourceId: monitoring.outputs.resourceId
+    devicesQuery: queries.outputs.workbookDevices
+    outagesQuery: queries.outputs.workbookOutages
+    tags: tags
+  }
+}
+
+@description('The name of the function app (the deployment\'s main resource).')
+output name string = functionApp.outputs.name
+
+@description('The resource ID of the function app.')
+output resourceId string = functionApp.outputs.resourceId
+
+@description('The function app\'s name, read by azd and scripts.')
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+
+@description('The ping endpoint (append ?code=KEY or send x-functions-key).')
+output AZURE_FUNCTION_URL string = 'https://${functionApp.outputs.defaultHostName}/api/ping'
+
+@description('The host storage account (keyless).')
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+
+@description('The container code is deployed from: Flex deployment container, or `function-releases` for Linux Consumption.')
+output AZURE_DEPLOYMENT_CONTAINER string = storage.outputs.deploymentContainerName
+
+@description('The Application Insights resource the alert, the workbook and `heartwatch history` query.')
+output APPLICATIONINSIGHTS_RESOURCE_ID string = monitoring.outputs.resourceId
+
+@description('The hosting plan deployed: FlexConsumption or LinuxConsumption.')
+output AZURE_HOSTING_PLAN string = hostingPlan

@@ -1,0 +1,209 @@
+// The hosting plan and the function app that runs `Ping` (Java 17).
+// Flex Consumption (FC1) is the default: Linux Consumption gets no new
+// features and retires on 30 Sep 2028. Flex deploys from a blob container
+// read with the app's identity (functionAppConfig.deployment.storage);
+// WEBSITE_RUN_FROM_PACKAGE is not supported there. Linux Consumption (Y1)
+// stays an option and runs from WEBSITE_RUN_FROM_PACKAGE = a blob URL read
+// through the managed identity (no SAS that silently expires).
+// References: https://learn.microsoft.com/azure/azure-functions/functions-infrastructure-as-code
+// (Flex: functionAppConfig), https://learn.microsoft.com/azure/azure-functions/run-functions-from-deployment-package
+// (WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: resource ID of the
+// user-assigned identity that fetches the package).
+
+@description('Required. Name of the function app.')
+param name string
+
+@description('Required. Name of the hosting plan.')
+param planName string
+
+@description('Required. Azure region of the plan and the app.')
+param location string
+
+@description('Required. Hosting plan kind: FlexConsumption (FC1) or LinuxConsumption (Y1).')
+@allowed([
+  'FlexConsumption'
+  'LinuxConsumption'
+])
+param hostingPlan string
+
+@description('Required. Resource ID of the user-assigned identity the app runs as.')
+param identityResourceId string
+
+@description('Required. Client ID of the user-assigned identity.')
+param identityClientId string
+
+@description('Required. Name of the host storage account (keyless).')
+param storageAccountName string
+
+@description('Required. Blob endpoint of the host storage account.')
+param storageBlobEndpoint string
+
+@description('Required. Name of the blob container the code is deployed from.')
+param deploymentContainerName string
+
+@description('Required. Application Insights connection string.')
+param appInsightsConnectionString string
+
+@description('Optional. Turn on the Application Insights Java agent (off: the Functions host forwards the log lines to traces).')
+param enableJavaAgent bool = false
+
+@description('Optional. Linux Consumption only: blob URL of the function package, read through the managed identity; empty leaves the app without code until it is set.')
+param packageUrl string = ''
+
+@description('Optional. Flex Consumption only: most instances the app scales out to (40 is the smallest Flex allows).')
+param maximumInstanceCount int = 40
+
+@description('Optional. Flex Consumption only: memory of one instance in MB.')
+param instanceMemoryMB int = 2048
+
+@description('Optional. Tags applied to the plan and the app.')
+param tags object = {}
+
+var isFlex = hostingPlan == 'FlexConsumption'
+
+// Keyless host storage: the account name plus the identity, no connection
+// string (https://learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity).
+var storageSettings = {
+  AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+}
+
+// Microsoft Entra authenticated ingestion with the user-assigned identity
+// (APPLICATIONINSIGHTS_AUTHENTICATION_STRING, azure-webjobs-sdk #2986).
+var telemetrySettings = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identityClientId}'
+}
+
+// The Java agent is set explicitly, never left to the platform default.
+// Off: the Functions host forwards the `[heartbeat]` lines to `traces` and
+// host.json decides sampling. On: the host stops forwarding and the agent's
+// sampling applies, so it is pinned to 100 % (APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE
+// overrides the agent's JSON configuration: Azure Monitor "Configuration
+// options: Application Insights for Java", Sampling). A dropped heartbeat
+// would be a false "down".
+// Known defect with the agent on: on Flex Consumption with identity-based
+// storage (no bare AzureWebJobsStorage setting) the agent never specialises,
+// so logs are not correlated and its sampling stays at the cold default with
+// spans not exported: microsoft/ApplicationInsights-Java#4712 (open). Keep the
+// agent off on Flex until that is fixed.
+var agentSettings = enableJavaAgent
+  ? {
+      APPLICATIONINSIGHTS_ENABLE_AGENT: 'true'
+      APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE: '100'
+    }
+  : {
+      APPLICATIONINSIGHTS_ENABLE_AGENT: 'false'
+    }
+
+// Linux Consumption needs the runtime settings Flex rejects, and runs from a
+// package URL fetched with the user-assigned identity.
+var consumptionSettings = union(
+  {
+    FUNCTIONS_EXTENSION_VERSION: '~4'
+    FUNCTIONS_WORKER_RUNTIME: 'java'
+  },
+  empty(packageUrl)
+    ? {}
+    : {
+        WEBSITE_RUN_FROM_PACKAGE: packageUrl
+        WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identityResourceId
+      }
+)
+
+var appSettings = union(storageSettings, telemetrySettings, agentSettings, isFlex ? {} : consumptionSettings)
+
+// Given with the site itself (one PUT), so the host never starts without
+// its storage settings.
+var appSettingList = [for setting in items(appSettings): {
+  name: setting.key
+  value: setting.value
+}]
+
+var flexConfig = {
+  functionAppConfig: {
+    deployment: {
+      storage: {
+        type: 'blobContainer'
+        value: '${storageBlobEndpoint}${deploymentContainerName}'
+        authentication: {
+          type: 'UserAssignedIdentity'
+          userAssignedIdentityResourceId: identityResourceId
+        }
+      }
+    }
+    runtime: {
+      name: 'java'
+      version: '17'
+    }
+    scaleAndConcurrency: {
+      maximumInstanceCount: maximumInstanceCount
+      instanceMemoryMB: instanceMemoryMB
+    }
+  }
+}
+
+var baseSiteConfig = {
+  appSettings: appSettingList
+  minTlsVersion: '1.2'
+  ftpsState: 'Disabled'
+  http20Enabled: true
+}
+
+// https://learn.microsoft.com/azure/templates/microsoft.web/serverfarms
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: isFlex ? 'functionapp' : 'linux'
+  sku: isFlex
+    ? {
+        name: 'FC1'
+        tier: 'FlexConsumption'
+      }
+    : {
+        name: 'Y1'
+        tier: 'Dynamic'
+      }
+  properties: {
+    reserved: true
+  }
+}
+
+// https://learn.microsoft.com/azure/templates/microsoft.web/sites
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  // azd finds the app of service `ping` by this tag.
+  tags: union(tags, { 'azd-service-name': 'ping' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityResourceId}': {}
+    }
+  }
+  properties: union(
+    {
+      serverFarmId: plan.id
+      httpsOnly: true
+      clientAffinityEnabled: false
+      reserved: true
+      siteConfig: isFlex ? baseSiteConfig : union(baseSiteConfig, { linuxFxVersion: 'Java|17' })
+    },
+    isFlex ? flexConfig : {}
+  )
+}
+
+@description('The name of the function app.')
+output name string = app.name
+
+@description('The resource ID of the function app.')
+output resourceId string = app.id
+
+@description('The default host name, e.g. <name>.azurewebsites.net.')
+output defaultHostName string = app.properties.defaultHostName
+
+@description('The resource ID of the hosting plan.')
+output planResourceId string = plan.id

@@ -1,0 +1,71 @@
+// The one place the KQL files in infra/queries are read and tuned. Each file
+// starts with its tunables, one `let name = value;` per line; a tunable is
+// changed by replacing that exact default line (never arbitrary text), so the
+// same file is tested (tests/infra reads the `tunables` lists below and
+// applies them exactly as reduce()/replace() does here), linted and deployed.
+
+@description('Required. ISO-8601 silence that means down, in one unit: PT<n>S, PT<n>M or PT<n>H (e.g. PT5M).')
+param silenceThreshold string
+
+@description('Optional. Device ids that must exist even when absent from the lookback (sanitised ids, docs/contract.md §3).')
+param expectedDevices array = []
+
+// PT5M -> 5m, PT1H -> 1h, PT90S -> 90s: KQL timespan literals.
+var thresholdKql = toLower(substring(silenceThreshold, 2))
+
+// The alert looks for each device's last beat this many days back; 2 is the
+// longest query time range a log search alert accepts.
+var lookbackDays = 2
+
+var silentDevicesTunables = [
+  {
+    line: 'let threshold = 5m;'
+    value: 'let threshold = ${thresholdKql};'
+  }
+  {
+    line: 'let lookback = 2d;'
+    value: 'let lookback = ${lookbackDays}d;'
+  }
+  {
+    line: 'let expectedDevices = dynamic([]);'
+    value: 'let expectedDevices = dynamic(${string(expectedDevices)});'
+  }
+]
+
+var workbookDevicesTunables = [
+  {
+    line: 'let threshold = 5m;'
+    value: 'let threshold = ${thresholdKql};'
+  }
+]
+
+var workbookOutagesTunables = [
+  {
+    line: 'let threshold = 5m;'
+    value: 'let threshold = ${thresholdKql};'
+  }
+]
+
+@description('The alert query: one row per silent device (column `device`).')
+output silentDevices string = reduce(
+  silentDevicesTunables,
+  loadTextContent('../queries/silent-devices.kql'),
+  (text, tunable) => replace(text, tunable.line, tunable.value)
+)
+
+@description('The workbook query: per device last seen, state and uptime %.')
+output workbookDevices string = reduce(
+  workbookDevicesTunables,
+  loadTextContent('../queries/workbook-devices.kql'),
+  (text, tunable) => replace(text, tunable.line, tunable.value)
+)
+
+@description('The workbook query: the outage list.')
+output workbookOutages string = reduce(
+  workbookOutagesTunables,
+  loadTextContent('../queries/workbook-outages.kql'),
+  (text, tunable) => replace(text, tunable.line, tunable.value)
+)
+
+@description('The alert rule\'s query time range, matching the query\'s lookback.')
+output alertQueryTimeRange string = 'P${lookbackDays}D'

@@ -1,0 +1,71 @@
+'use strict';
+// Reads the tunables exactly as infra/modules/queries.bicep declares and
+// applies them, so the checks test the text Azure receives and cannot drift
+// from the Bicep: every `{ line, value }` pair is read from the Bicep, and
+// every `${...}` in a value must be one this file knows how to evaluate
+// (an unknown one fails the test instead of being guessed).
+const { readRepoFile } = require('./tools');
+
+const QUERIES_BICEP = 'infra/modules/queries.bicep';
+
+function bicepString(literal) {
+  // Bicep single-quoted string: \' \\ \n \r \t \$ escapes.
+  return literal.replace(/\\(['\\nrt$])/g, (_, c) => ({ n: '\n', r: '\r', t: '\t' }[c] || c));
+}
+
+/** Bicep vars the tunable values use, with how each is computed from the parameters. */
+const KNOWN_VARS = {
+  thresholdKql: {
+    bicep: 'toLower(substring(silenceThreshold, 2))',
+    evaluate: (p) => p.silenceThreshold.substring(2).toLowerCase(),
+  },
+  lookbackDays: {
+    bicep: '2',
+    evaluate: () => '2',
+  },
+};
+
+/** Expressions allowed inside ${...}, evaluated as ARM would. */
+const KNOWN_EXPRESSIONS = {
+  thresholdKql: (p) => KNOWN_VARS.thresholdKql.evaluate(p),
+  lookbackDays: (p) => KNOWN_VARS.lookbackDays.evaluate(p),
+  // ARM string() of an array is its compact JSON.
+  'string(expectedDevices)': (p) => JSON.stringify(p.expectedDevices),
+};
+
+function parseQueriesBicep() {
+  const text = readRepoFile(QUERIES_BICEP);
+  const vars = {};
+  for (const m of text.matchAll(/^var (\w+) = (.+)$/gm)) vars[m[1]] = m[2].trim();
+
+  const lists = {};
+  for (const m of text.matchAll(/^var (\w+Tunables) = \[\n([\s\S]*?)\n\]$/gm)) {
+    const pairs = [];
+    for (const p of m[2].matchAll(/line: '((?:[^'\\]|\\.)*)'\s*\n\s*value: '((?:[^'\\]|\\.)*)'/g)) {
+      pairs.push({ line: bicepString(p[1]), value: bicepString(p[2]) });
+    }
+    lists[m[1]] = pairs;
+  }
+
+  const outputs = [];
+  for (const m of text.matchAll(/^output (\w+) string = reduce\(\s*(\w+),\s*loadTextContent\('\.\.\/queries\/([\w.-]+\.kql)'\),\s*\((\w+), (\w+)\) => replace\(\4, \5\.line, \5\.value\)\s*\)/gm)) {
+    if (!lists[m[2]]) throw new Error(`${QUERIES_BICEP}: output ${m[1]} uses unknown list ${m[2]}`);
+    outputs.push({ output: m[1], file: m[3], tunables: lists[m[2]] });
+  }
+  return { text, vars, lists, outputs };
+}
+
+function evaluateValue(template, params) {
+  return template.replace(/\$\{([^}]*)\}/g, (_, expr) => {
+    const f = KNOWN_EXPRESSIONS[expr.trim()];
+    if (!f) throw new Error(`unknown interpolation \${${expr}} in ${QUERIES_BICEP}: teach tests/infra/tunables.js how ARM evaluates it`);
+    return f(params);
+  });
+}
+
+/** Applies the tunables like reduce(..., replace(text, line, value)): every occurrence. */
+function applyTunables(kql, tunables, params) {
+  return tunables.reduce((text, t) => text.split(t.line).join(evaluateValue(t.value, params)), kql);
+}
+
+module.exports = { QUERIES_BICEP, KNOWN_VARS, parseQueriesBicep, applyTunables, evaluateValue };
