@@ -7,10 +7,13 @@ import dev.heartwatch.core.outage.Uptime;
 import dev.heartwatch.core.outage.UptimeCalculator;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -46,14 +49,30 @@ public record HistoryReport(HistoryPeriod period, Duration threshold, Instant ge
         }
       }
       Uptime total = UptimeCalculator.over(device, c, inPeriod, period.since(), period.until(), horizon);
-      var days = UptimeCalculator.perDay(device, c, inPeriod, period.firstDay(), period.lastDay(), period.zone(), horizon);
-      var months = UptimeCalculator.perMonth(device, c, inPeriod, YearMonth.from(period.firstDay()),
-          YearMonth.from(period.lastDay()), period.zone(), horizon);
+      // Calendar days and months of the zone (23 or 25 hours across a DST change), each clipped
+      // to the period, so a period that starts at noon has a half first day.
+      SortedMap<LocalDate, Uptime> days = new TreeMap<>();
+      for (LocalDate d = period.firstDay(); !d.isAfter(period.lastDay()); d = d.plusDays(1)) {
+        days.put(d, clipped(device, c, inPeriod, period, d.atStartOfDay(period.zone()).toInstant(),
+            d.plusDays(1).atStartOfDay(period.zone()).toInstant(), horizon));
+      }
+      SortedMap<YearMonth, Uptime> months = new TreeMap<>();
+      for (YearMonth m = YearMonth.from(period.firstDay()); !m.isAfter(YearMonth.from(period.lastDay())); m = m.plusMonths(1)) {
+        months.put(m, clipped(device, c, inPeriod, period, m.atDay(1).atStartOfDay(period.zone()).toInstant(),
+            m.plusMonths(1).atDay(1).atStartOfDay(period.zone()).toInstant(), horizon));
+      }
       DeviceSpan span = facts.devices().get(device);
       out.add(new DeviceHistory(device, span == null ? null : span.firstBeat(), span == null ? null : span.lastBeat(),
           span == null ? 0 : span.beats(), inPeriod, total, days, months, horizon));
     }
     return new HistoryReport(period, threshold, generatedAt, source, out);
+  }
+
+  private static Uptime clipped(String device, Coverage c, List<Outage> outages, HistoryPeriod p,
+      Instant from, Instant to, Instant horizon) {
+    Instant f = from.isBefore(p.since()) ? p.since() : from;
+    Instant t = to.isAfter(p.until()) ? p.until() : to;
+    return UptimeCalculator.over(device, c, outages, f, t, horizon);
   }
 
   /** Downtime of every device together, inside the period. */
