@@ -84,7 +84,7 @@ final class HtmlReport {
     Instant to = r.period().until();
     double span = Duration.between(from, to).toMillis();
     h.append("<h3>Timeline</h3>\n<svg class=\"timeline\" role=\"img\" viewBox=\"0 0 ")
-        .append(num(TIMELINE_WIDTH)).append(" 64\" preserveAspectRatio=\"none\" aria-label=\"")
+        .append(num(TIMELINE_WIDTH)).append(" 48\" preserveAspectRatio=\"none\" aria-label=\"")
         .append(esc("Timeline of " + d.device() + ": " + d.outages().size() + " outages")).append("\">\n");
     // Grey before the first heartbeat (not monitored), green after, red for each outage.
     double monitoredFrom = d.firstSeen() == null ? TIMELINE_WIDTH : x(d.firstSeen(), from, span);
@@ -99,14 +99,16 @@ final class HtmlReport {
       double x0 = clamp(x(o.start(), from, span));
       double x1 = clamp(x(o.end() == null ? d.horizon() : o.end(), from, span));
       h.append("<rect class=\"down\" x=\"").append(num(x0)).append("\" y=\"4\" width=\"")
-          .append(num(Math.max(1.5, x1 - x0))).append("\" height=\"40\"><title>")
+          .append(num(Math.max(3, x1 - x0))).append("\" height=\"40\"><title>")
           .append(esc(ReportText.time(o.start(), z) + " – " + (o.end() == null ? "ongoing" : ReportText.time(o.end(), z))
               + ": " + ReportText.duration(o.duration(d.horizon())) + ", " + o.cause())).append("</title></rect>\n");
     }
-    // Day ticks, thinned so labels never collide (at most about 8).
+    // Day ticks in the SVG; their labels in HTML below it, since the SVG is stretched to the width.
     long days = r.period().firstDay().until(r.period().lastDay()).getDays() + 1L;
     long every = Math.max(1, (days + 7) / 8);
+    StringBuilder labels = new StringBuilder();
     int i = 0;
+    int shown = 0;
     for (LocalDate day = r.period().firstDay(); !day.isAfter(r.period().lastDay()); day = day.plusDays(1), i++) {
       Instant midnight = day.atStartOfDay(z).toInstant();
       if (midnight.isBefore(from)) {
@@ -114,13 +116,14 @@ final class HtmlReport {
       }
       double x = x(midnight, from, span);
       h.append("<line class=\"tick\" x1=\"").append(num(x)).append("\" x2=\"").append(num(x))
-          .append("\" y1=\"40\" y2=\"46\"/>\n");
-      if (i % every == 0 && x < TIMELINE_WIDTH - 30) {
-        h.append("<text class=\"label\" x=\"").append(num(x + 2)).append("\" y=\"60\">")
-            .append(esc(DAY_LABEL.format(day))).append("</text>\n");
+          .append("\" y1=\"40\" y2=\"48\"/>\n");
+      if (i % every == 0 && x < TIMELINE_WIDTH - 60) {
+        labels.append("<span").append(shown++ % 2 == 1 ? " class=\"odd\"" : "").append(" style=\"left:")
+            .append(num(x / 10)).append("%\">").append(esc(DAY_LABEL.format(day))).append("</span>");
       }
     }
-    h.append("</svg>\n<p class=\"legend\"><span class=\"key up\"></span>up <span class=\"key down\"></span>outage "
+    h.append("</svg>\n<div class=\"ticks\">").append(labels).append("</div>\n")
+        .append("<p class=\"legend\"><span class=\"key up\"></span>up <span class=\"key down\"></span>outage "
         + "<span class=\"key unmonitored\"></span>not monitored</p>\n");
   }
 
@@ -135,7 +138,7 @@ final class HtmlReport {
     double floor = lowest >= 99 ? 99 : lowest >= 90 ? 90 : lowest >= 50 ? 50 : 0;
     int n = d.days().size();
     double w = 1000.0 / Math.max(n, 1);
-    h.append("<h3>Uptime per day</h3>\n<svg class=\"chart\" role=\"img\" viewBox=\"0 0 1040 220\" aria-label=\"")
+    h.append("<h3>Uptime per day</h3>\n<svg class=\"chart\" role=\"img\" viewBox=\"0 -18 1040 240\" aria-label=\"")
         .append(esc("Uptime per day of " + d.device() + ", axis from " + num(floor) + " % to 100 %"))
         .append("\">\n");
     for (double g : new double[] {floor, (floor + 100) / 2, 100}) {
@@ -164,7 +167,7 @@ final class HtmlReport {
             .append("</title></rect>\n");
       }
       if (i % every == 0) {
-        h.append("<text class=\"label\" x=\"").append(num(x + w / 2)).append("\" y=\"210\" text-anchor=\"middle\">")
+        h.append("<text class=\"label").append(i / every % 2 == 1 ? " odd" : "").append("\" x=\"").append(num(x + w / 2)).append("\" y=\"210\" text-anchor=\"middle\">")
             .append(esc(DAY_LABEL.format(e.getKey()))).append("</text>\n");
       }
       i++;
@@ -182,13 +185,16 @@ final class HtmlReport {
     h.append("<div class=\"scroll\"><table class=\"outages\">\n<thead><tr><th>Start</th><th>End</th>"
         + "<th>Duration</th><th>Cause</th><th>Seen by</th></tr></thead>\n<tbody>\n");
     for (Outage o : d.outages()) {
-      h.append("<tr><td>").append(esc(ReportText.time(o.start(), z))).append("</td><td>")
-          .append(o.end() == null ? "<em>ongoing</em>" : esc(ReportText.time(o.end(), z))).append("</td><td class=\"num\">")
-          .append(esc(ReportText.duration(o.duration(d.horizon())))).append("</td><td>").append(esc(o.cause()));
+      h.append("<tr><td data-label=\"Start\">").append(esc(ReportText.time(o.start(), z)))
+          .append("</td><td data-label=\"End\">")
+          .append(o.end() == null ? "<em>ongoing</em>" : esc(ReportText.time(o.end(), z)))
+          .append("</td><td class=\"num\" data-label=\"Duration\">")
+          .append(esc(ReportText.duration(o.duration(d.horizon())))).append("</td><td data-label=\"Cause\">")
+          .append(esc(o.cause()));
       if (!o.detail().isEmpty()) {
         h.append("<br><small>").append(esc(o.detail())).append("</small>");
       }
-      h.append("</td><td>").append(esc(ReportText.source(o))).append("</td></tr>\n");
+      h.append("</td><td data-label=\"Seen by\">").append(esc(ReportText.source(o))).append("</td></tr>\n");
     }
     h.append("</tbody>\n</table></div>\n");
   }
@@ -251,7 +257,9 @@ final class HtmlReport {
       .summary .uptime dd{color:var(--up);font-size:1.3rem}
       .statement{margin:12px 0 0}
       svg{display:block;width:100%;height:auto}
-      .timeline{height:64px}
+      .timeline{height:48px}
+      .ticks{position:relative;height:18px;font-size:12px;color:var(--muted)}
+      .ticks span{position:absolute;top:0;padding-left:2px;white-space:nowrap}
       .up{fill:var(--up)}.down{fill:var(--down)}.unmonitored{fill:var(--grey)}
       .tick{stroke:var(--muted);stroke-width:1}
       .label,.axis{font-size:12px;fill:var(--muted)}
@@ -268,6 +276,15 @@ final class HtmlReport {
       td{white-space:nowrap}td small{color:var(--muted);white-space:normal}
       .num{text-align:right}
       footer{color:var(--muted);font-size:.85rem}
-      @media (max-width:600px){main{padding:8px}.device{padding:12px}.timeline{height:48px}}
+      @media (max-width:600px){
+        main{padding:8px}.device{padding:12px}header h1{font-size:1.35rem}
+        .ticks .odd,.chart .odd{display:none}
+        .chart .label,.chart .axis{font-size:30px}
+        table,tbody,tr,td{display:block}thead{display:none}
+        tr{border-bottom:1px solid #e6e9ee;padding:6px 0}
+        td{border:0;padding:2px 0;white-space:normal;text-align:left}
+        td::before{content:attr(data-label);display:inline-block;width:6.5em;color:var(--muted);font-size:.8rem}
+        .num{text-align:left}
+      }
       """;
 }

@@ -41,7 +41,7 @@ final class ReportText {
       return String.format(Locale.ROOT, "%d h %02d min", hours, minutes);
     }
     if (minutes > 0) {
-      return String.format(Locale.ROOT, "%d min %02d s", minutes, seconds);
+      return seconds == 0 ? minutes + " min" : String.format(Locale.ROOT, "%d min %02d s", minutes, seconds);
     }
     return seconds + " s";
   }
