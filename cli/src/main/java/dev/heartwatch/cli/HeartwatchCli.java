@@ -1,6 +1,7 @@
 package dev.heartwatch.cli;
 
 import dev.heartwatch.cli.devices.DevicesCommand;
+import dev.heartwatch.cli.history.HistoryCommand;
 import dev.heartwatch.cli.packaging.PackageCommand;
 import dev.heartwatch.cli.publish.PublishCommand;
 import picocli.CommandLine;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Spec;
       PackageCommand.class,
       PublishCommand.class,
       DevicesCommand.class,
+      HistoryCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class HeartwatchCli implements Runnable {

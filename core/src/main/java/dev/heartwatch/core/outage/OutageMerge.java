@@ -78,6 +78,38 @@ public final class OutageMerge {
         List<Part> parts = new ArrayList<>();
         addCloudGaps(beats, now, parts);
         addReports(reports, parts);
+        return mergeParts(parts);
+    }
+
+    /**
+     * The same merge from gaps instead of beats, for a caller that only has the gaps (a query
+     * that aggregated on the server). A gap is an outage under the same rule as two beats: not
+     * after a {@code stopping} beat, and longer than the threshold when closed; an open gap
+     * ({@code nextBeat == null}) is an ongoing outage when it has lasted at least the threshold
+     * by {@code now}, and ignored when {@code now} is {@code null}. The result equals
+     * {@link #merge} over the beats the gaps came from.
+     */
+    public List<Outage> mergeGaps(Collection<Gap> gaps, Collection<ReportedOutage> reports, Instant now) {
+        List<Part> parts = new ArrayList<>();
+        long thresholdNanos = threshold.toNanos();
+        for (Gap g : gaps) {
+            if (g.afterStopping()) {
+                continue;
+            }
+            Beat lastSeen = Beat.of(g.device(), g.lastBeat());
+            if (g.nextBeat() != null) {
+                if (nanosBetween(g.lastBeat(), g.nextBeat()) > thresholdNanos) {
+                    parts.add(cloudPart(lastSeen, g.nextBeat()));
+                }
+            } else if (now != null && nanosBetween(g.lastBeat(), now) >= thresholdNanos) {
+                parts.add(cloudPart(lastSeen, null));
+            }
+        }
+        addReports(reports, parts);
+        return mergeParts(parts);
+    }
+
+    private List<Outage> mergeParts(List<Part> parts) {
         parts.sort(PART_ORDER);
         List<Outage> out = new ArrayList<>();
         int i = 0;

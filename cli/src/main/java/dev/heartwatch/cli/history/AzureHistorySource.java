@@ -1,0 +1,198 @@
+package dev.heartwatch.cli.history;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.core.http.rest.Response;
+import com.azure.core.util.Context;
+import com.azure.monitor.query.LogsQueryClient;
+import com.azure.monitor.query.LogsQueryClientBuilder;
+import com.azure.monitor.query.models.LogsQueryOptions;
+import com.azure.monitor.query.models.LogsQueryResult;
+import com.azure.monitor.query.models.LogsQueryResultStatus;
+import com.azure.monitor.query.models.LogsTable;
+import com.azure.monitor.query.models.LogsTableCell;
+import com.azure.monitor.query.models.LogsTableRow;
+import dev.heartwatch.cli.CliFailure;
+import dev.heartwatch.core.outage.Gap;
+import dev.heartwatch.core.outage.ReportedOutage;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The facts from Application Insights, through the Azure Monitor Query SDK's
+ * {@code queryResource}: by the component's resource id, so the {@code traces} schema the
+ * alert reads (a workspace query would see {@code AppTraces}). Three small queries that
+ * aggregate on the server (docs/queries.md): gaps, agent reports, daily spans.
+ *
+ * <p>Partial results: the API can answer {@code error} beside {@code tables}; the SDK throws on
+ * that unless partial errors are allowed, so they are allowed here and the status is judged
+ * below: a warning, then exit {@link HistoryExitCodes#PARTIAL} unless {@code allowPartial}.
+ */
+public final class AzureHistorySource implements HistorySource {
+  /** The query API's public endpoint (the SDK's default). */
+  public static final String DEFAULT_ENDPOINT = "https://api.loganalytics.io/v1";
+
+  private static final Pattern RESOURCE_ID = Pattern.compile(
+      "/subscriptions/[0-9A-Fa-f-]{36}/resourceGroups/[A-Za-z0-9._()-]{1,90}"
+          + "/providers/microsoft\\.insights/components/[A-Za-z0-9._()-]{1,260}",
+      Pattern.CASE_INSENSITIVE);
+
+  private final LogsQueryClient client;
+  private final String resourceId;
+  private final boolean allowPartial;
+  private final PrintWriter err;
+
+  public AzureHistorySource(String endpoint, TokenCredential credential, HttpClient httpClient, int retries,
+      Duration retryBaseDelay, String resourceId, boolean allowPartial, PrintWriter err) {
+    this.resourceId = checkedResourceId(resourceId);
+    this.allowPartial = allowPartial;
+    this.err = err;
+    // 429 and 5xx are retried by the SDK's RetryPolicy, which waits what Retry-After (or
+    // retry-after-ms) says, else an exponential backoff from retryBaseDelay.
+    RetryOptions retry = new RetryOptions(new ExponentialBackoffOptions()
+        .setMaxRetries(retries)
+        .setBaseDelay(retryBaseDelay)
+        .setMaxDelay(Duration.ofSeconds(60)));
+    this.client = new LogsQueryClientBuilder()
+        .endpoint(endpoint)
+        .credential(credential)
+        .httpClient(httpClient)
+        .retryOptions(retry)
+        .buildClient();
+  }
+
+  /** The resource id as the Bicep outputs it; anything else is refused before a request. */
+  static String checkedResourceId(String id) {
+    if (id == null || id.isBlank()) {
+      throw new CliFailure(HistoryExitCodes.BAD_INPUT,
+          "no Application Insights resource: give --resource ID or set APPLICATIONINSIGHTS_RESOURCE_ID"
+              + " (the Bicep output), or use --server URL");
+    }
+    String t = id.strip();
+    if (!RESOURCE_ID.matcher(t).matches()) {
+      throw new CliFailure(HistoryExitCodes.BAD_INPUT,
+          "not an Application Insights resource id: '" + t + "' (expected /subscriptions/<id>/resourceGroups/<rg>"
+              + "/providers/microsoft.insights/components/<name>)");
+    }
+    return t;
+  }
+
+  @Override
+  public String describe() {
+    return "Application Insights " + resourceId.substring(resourceId.lastIndexOf('/') + 1);
+  }
+
+  @Override
+  public HistoryFacts read(Instant from, Instant to, String device, Duration threshold, Progress progress) {
+    progress.step("querying gaps between heartbeats (1/3)");
+    LogsTable gapRows = query(KqlQueries.GAPS, from, to, device, threshold);
+    progress.step("querying outages the agents reported (2/3)");
+    LogsTable outageRows = query(KqlQueries.OUTAGES, from, to, device, threshold);
+    progress.step("querying heartbeats per day (3/3)");
+    LogsTable dailyRows = query(KqlQueries.DAILY, from, to, device, threshold);
+
+    List<Gap> gaps = new ArrayList<>();
+    for (LogsTableRow row : gapRows.getRows()) {
+      gaps.add(new Gap(text(row, "device"), instant(row, "gapStart"), instant(row, "gapEnd"),
+          "stopping".equals(text(row, "prevState"))));
+    }
+    List<ReportedOutage> reports = new ArrayList<>();
+    int dropped = 0;
+    for (LogsTableRow row : outageRows.getRows()) {
+      Instant start = instant(row, "start");
+      Instant end = instant(row, "end");
+      if (start == null || end == null || end.isBefore(start)) {
+        dropped++;
+        continue;
+      }
+      Long skew = number(row, "skewMs");
+      reports.add(new ReportedOutage(text(row, "device"), text(row, "id"), start, end, text(row, "cause"),
+          text(row, "detail"), skew == null ? null : Duration.ofMillis(skew)));
+    }
+    if (dropped > 0) {
+      err.println("heartwatch: warning: " + dropped + " outage report(s) without a valid start and end were left out");
+    }
+    SortedMap<String, DeviceSpan> spans = new TreeMap<>();
+    for (LogsTableRow row : dailyRows.getRows()) {
+      Instant lastBeat = instant(row, "lastBeat");
+      Instant lastStop = instant(row, "lastStop");
+      Long beats = number(row, "beats");
+      DeviceSpan day = new DeviceSpan(text(row, "device"), instant(row, "firstBeat"), lastBeat,
+          beats == null ? 0 : beats, lastBeat.equals(lastStop));
+      spans.merge(day.device(), day, DeviceSpan::join);
+    }
+    return new HistoryFacts(from, to, spans, gaps, reports);
+  }
+
+  private LogsTable query(String file, Instant from, Instant to, String device, Duration threshold) {
+    String kql = KqlQueries.tuned(file, from, to, threshold, device);
+    Response<LogsQueryResult> response;
+    try {
+      response = client.queryResourceWithResponse(resourceId, kql,
+          new com.azure.monitor.query.models.QueryTimeInterval(
+              OffsetDateTime.ofInstant(from, ZoneOffset.UTC), OffsetDateTime.ofInstant(to, ZoneOffset.UTC)),
+          new LogsQueryOptions().setAllowPartialErrors(true).setServerTimeout(Duration.ofMinutes(3)),
+          Context.NONE);
+    } catch (RuntimeException e) {
+      throw HistoryFailures.ofAzure(e, resourceId);
+    }
+    LogsQueryResult result = response.getValue();
+    if (result.getQueryResultStatus() == LogsQueryResultStatus.PARTIAL_FAILURE) {
+      String why = result.getError() == null ? "(no detail)"
+          : HistoryFailures.firstLine(result.getError().getCode() + ": " + result.getError().getMessage());
+      if (!allowPartial) {
+        throw new CliFailure(HistoryExitCodes.PARTIAL,
+            "partial results from " + file + ": " + why + "; the report would miss data."
+                + " Ask for a shorter period, or pass --allow-partial to accept it");
+      }
+      err.println(dev.heartwatch.cli.ConsoleText.of("heartwatch: warning: partial results from " + file + ": " + why));
+    } else if (result.getQueryResultStatus() == LogsQueryResultStatus.FAILURE || result.getTable() == null) {
+      String why = result.getError() == null ? "no table in the answer" : result.getError().getMessage();
+      throw new CliFailure(HistoryExitCodes.SERVICE, "query " + file + " failed: " + HistoryFailures.firstLine(why));
+    }
+    return result.getTable();
+  }
+
+  private static String text(LogsTableRow row, String column) {
+    LogsTableCell cell = row.getColumnValue(column).orElseThrow(() -> new CliFailure(HistoryExitCodes.SERVICE,
+        "the query answer has no column '" + column + "' (docs/queries.md): is the jar older than the queries?"));
+    String v = cell.getValueAsString();
+    return v == null ? "" : v;
+  }
+
+  private static Instant instant(LogsTableRow row, String column) {
+    String v = text(row, column);
+    if (v.isEmpty()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(v).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new CliFailure(HistoryExitCodes.SERVICE, "column " + column + " is not a datetime: '" + v + "'");
+    }
+  }
+
+  private static Long number(LogsTableRow row, String column) {
+    String v = text(row, column).toLowerCase(Locale.ROOT);
+    if (v.isEmpty() || v.equals("null")) {
+      return null;
+    }
+    try {
+      return (long) Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new CliFailure(HistoryExitCodes.SERVICE, "column " + column + " is not a number: '" + v + "'");
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.heartwatch.cli.history;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.heartwatch.core.outage.Outage;
+import dev.heartwatch.core.outage.Uptime;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/** The whole report as JSON (docs/history.md lists the fields); times in UTC, ISO-8601. */
+final class JsonFormat {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private JsonFormat() {}
+
+  static void write(HistoryReport r, PrintWriter out) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("since", r.period().since().toString());
+    root.put("until", r.period().until().toString());
+    root.put("zone", r.period().zone().getId());
+    root.put("threshold", r.threshold().toString());
+    root.put("generatedAt", r.generatedAt().toString());
+    root.put("source", r.source());
+    root.put("outages", r.outageCount());
+    root.put("downtimeSeconds", r.totalDowntime().toSeconds());
+    ArrayNode devices = root.putArray("devices");
+    for (DeviceHistory d : r.devices()) {
+      ObjectNode dev = devices.addObject();
+      dev.put("device", d.device());
+      dev.put("firstSeen", d.firstSeen() == null ? null : d.firstSeen().toString());
+      dev.put("lastSeen", d.lastSeen() == null ? null : d.lastSeen().toString());
+      uptime(dev, d.total());
+      ArrayNode outages = dev.putArray("outages");
+      for (Outage o : d.outages()) {
+        ObjectNode n = outages.addObject();
+        n.put("start", o.start().toString());
+        n.put("end", o.end() == null ? null : o.end().toString());
+        n.put("durationSeconds", o.duration(d.horizon()).toSeconds());
+        n.put("cause", o.cause());
+        n.put("detail", o.detail());
+        n.put("source", o.source().name().toLowerCase(java.util.Locale.ROOT));
+        n.put("id", o.id());
+      }
+      ArrayNode days = dev.putArray("days");
+      d.days().forEach((day, u) -> uptime(days.addObject().put("date", day.toString()), u));
+      ArrayNode months = dev.putArray("months");
+      d.months().forEach((m, u) -> uptime(months.addObject().put("month", m.toString()), u));
+    }
+    try {
+      out.println(JSON.writeValueAsString(root)); // not writeValue(out): it would close the stream
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.flush();
+  }
+
+  private static void uptime(ObjectNode n, Uptime u) {
+    if (u.percent().isPresent()) {
+      n.put("uptimePercent", u.percent().getAsDouble());
+    } else {
+      n.putNull("uptimePercent");
+    }
+    n.put("monitoredSeconds", u.monitored().toSeconds());
+    n.put("downSeconds", u.down().toSeconds());
+  }
+}

@@ -1,0 +1,112 @@
+package dev.heartwatch.cli.history;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Log Analytics query API on loopback HTTPS: {@code POST /v1/{resourceId}/query} with a JSON
+ * body {@code {"query": ..., "timespan": ...}}, answered by a {@link Responder}. It records
+ * every request so a test can check the path, the bearer token and the tuned query.
+ */
+final class FakeLogAnalytics implements AutoCloseable {
+  record Request(String path, String authorization, String query, String timespan) {}
+
+  record Reply(int status, Map<String, String> headers, String body) {
+    static Reply ok(String body) {
+      return new Reply(200, Map.of(), body);
+    }
+
+    /** The OneAPI error object the query API answers a fatal error with. */
+    static Reply error(int status, String code, String message, Map<String, String> headers) {
+      return new Reply(status, headers, "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}");
+    }
+  }
+
+  interface Responder {
+    /** @param file which history query (by its text), @param lets its tuned values */
+    Reply answer(String file, Map<String, String> lets, int requestNumber);
+  }
+
+  private static final Pattern LET = Pattern.compile("(?m)^let (\\w+) = (?:datetime\\()?\"?([^\";)]*)\"?\\)?;$");
+
+  private final HttpsServer server;
+  final List<Request> requests = new CopyOnWriteArrayList<>();
+  private volatile Responder responder;
+
+  FakeLogAnalytics(TestCertificateAuthority ca) throws IOException {
+    server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(ca.serverContext()));
+    server.createContext("/v1/", this::handle);
+    server.start();
+  }
+
+  void respond(Responder r) {
+    this.responder = r;
+    requests.clear();
+  }
+
+  /** The endpoint to give the SDK's builder in place of the public one. */
+  String endpoint() {
+    return "https://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      JsonNode json = HistoryScenario.JSON.readTree(body.isEmpty() ? "{}" : body);
+      String query = json.path("query").asText("");
+      requests.add(new Request(ex.getRequestURI().getRawPath(), ex.getRequestHeaders().getFirst("Authorization"),
+          query, json.path("timespan").asText(null)));
+      Reply reply;
+      if (!"POST".equals(ex.getRequestMethod()) || !ex.getRequestURI().getRawPath().endsWith("/query")) {
+        reply = Reply.error(404, "PathNotFoundError", "The requested path does not exist", Map.of());
+      } else {
+        reply = responder.answer(fileOf(query), lets(query), requests.size());
+      }
+      byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+      reply.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+      ex.sendResponseHeaders(reply.status(), out.length);
+      ex.getResponseBody().write(out);
+    }
+  }
+
+  static String fileOf(String query) {
+    if (query.contains("prev(")) {
+      return KqlQueries.GAPS;
+    }
+    if (query.contains("[outage] ")) {
+      return KqlQueries.OUTAGES;
+    }
+    if (query.contains("startofday(")) {
+      return KqlQueries.DAILY;
+    }
+    throw new AssertionError("not a history query: " + query);
+  }
+
+  static Map<String, String> lets(String query) {
+    Map<String, String> out = new TreeMap<>();
+    Matcher m = LET.matcher(query);
+    while (m.find()) {
+      out.put(m.group(1), m.group(2));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
