@@ -66,6 +66,12 @@ final class HttpTransport implements Transport {
                 out.write(body);
             }
             int status = c.getResponseCode();
+            if (!https) {
+                // From here drain() keeps the deadline itself: a disconnect() from the watchdog
+                // would hand the body to the JDK's keep-alive cleaner, which holds the stream's
+                // lock while it skips a slow body, and drain() would wait on that lock.
+                deadline.finish();
+            }
             InputStream answer = status >= 400 ? c.getErrorStream() : c.getInputStream();
             if (!drain(c, answer, https, deadline)) {
                 return timedOut(endpoint, phase);
@@ -94,10 +100,9 @@ final class HttpTransport implements Transport {
     /**
      * Reads the (small) answer to its end so the connection stays alive for the next
      * beat, without ever blocking past the deadline. Over TLS the deadline closes the
-     * socket, which ends a blocked read. Over plain HTTP a blocked read would not be
-     * released by {@code disconnect()} once the body stream exists (the JDK hands the
-     * stream to its keep-alive cleaner instead of closing it), so bytes are only read
-     * once available. Returns false when the deadline passed first.
+     * socket, which ends a blocked read. Over plain HTTP nothing can release a blocked
+     * read, so bytes are only read once available, and at the deadline the connection
+     * is dropped. Returns false when the deadline passed first.
      */
     private static boolean drain(HttpURLConnection c, InputStream in, boolean https, RequestDeadline deadline)
             throws IOException {
