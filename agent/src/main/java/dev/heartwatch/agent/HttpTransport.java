@@ -19,14 +19,16 @@ final class HttpTransport implements Transport {
     private static final int MAX_ANSWER_BYTES = 64 * 1024;
 
     private final long timeoutNanos;
-    private final ClosableSslSockets tls;
+    private final SSLSocketFactory tlsFactory;
+    private final RequestDeadline deadline = new RequestDeadline();
+    private ClosableSslSockets tls;
     private final Redactor redactor;
     private final String userAgent;
 
     /** @param tls null for the JDK's default trust store; tests inject their own CA here */
     HttpTransport(Duration timeout, SSLSocketFactory tls, Redactor redactor, String version) {
         this.timeoutNanos = timeout.toNanos();
-        this.tls = new ClosableSslSockets(tls != null ? tls : HttpsURLConnection.getDefaultSSLSocketFactory());
+        this.tlsFactory = tls;
         this.redactor = redactor;
         this.userAgent = "heartwatch-agent/" + version;
     }
@@ -41,9 +43,9 @@ final class HttpTransport implements Transport {
         }
         boolean https = c instanceof HttpsURLConnection;
         if (https) {
-            ((HttpsURLConnection) c).setSSLSocketFactory(tls);
+            ((HttpsURLConnection) c).setSSLSocketFactory(tlsSockets());
         }
-        RequestDeadline deadline = RequestDeadline.start(c, https ? tls : null, timeoutNanos);
+        deadline.arm(c, https ? tls : null, timeoutNanos);
         FailureCauses.Phase phase = FailureCauses.Phase.CONNECT;
         try {
             int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutNanos / 1_000_000));
@@ -70,10 +72,10 @@ final class HttpTransport implements Transport {
                 // From here drain() keeps the deadline itself: a disconnect() from the watchdog
                 // would hand the body to the JDK's keep-alive cleaner, which holds the stream's
                 // lock while it skips a slow body, and drain() would wait on that lock.
-                deadline.finish();
+                deadline.disarm();
             }
             InputStream answer = status >= 400 ? c.getErrorStream() : c.getInputStream();
-            if (!drain(c, answer, https, deadline)) {
+            if (!drain(c, answer, https)) {
                 return timedOut(endpoint, phase);
             }
             return Attempt.answered(endpoint, status);
@@ -88,8 +90,16 @@ final class HttpTransport implements Transport {
             return new Attempt(endpoint, 0, Cause.UNKNOWN,
                     redactor.redact("request failed (" + endpoint.label() + ") " + e.getClass().getSimpleName()));
         } finally {
-            deadline.finish();
+            deadline.disarm();
         }
+    }
+
+    /** Created on first HTTPS use: a plain-HTTP agent never pays for loading the trust store. */
+    private ClosableSslSockets tlsSockets() {
+        if (tls == null) {
+            tls = new ClosableSslSockets(tlsFactory != null ? tlsFactory : HttpsURLConnection.getDefaultSSLSocketFactory());
+        }
+        return tls;
     }
 
     private Attempt timedOut(Endpoint endpoint, FailureCauses.Phase phase) {
@@ -104,7 +114,7 @@ final class HttpTransport implements Transport {
      * read, so bytes are only read once available, and at the deadline the connection
      * is dropped. Returns false when the deadline passed first.
      */
-    private static boolean drain(HttpURLConnection c, InputStream in, boolean https, RequestDeadline deadline)
+    private boolean drain(HttpURLConnection c, InputStream in, boolean https)
             throws IOException {
         if (in == null) {
             return true;
