@@ -5,13 +5,14 @@
 #   ENV_FILE: the agent's configuration (HEARTBEAT_URL, HEARTBEAT_DEVICE, HEARTBEAT_KEY...),
 #   copied to /etc/heartwatch-agent/agent.env (mode 0600). Without it, an existing file is
 #   kept, or a template is written for you to fill in.
-# Env: ROOT (install under another root, for packaging and tests), SYSTEMCTL (default systemctl)
+# Env: ROOT (install under another root, for packaging and tests), SYSTEMCTL (default systemctl),
+#      HEARTWATCH_AGENT_JAR (default agent/target/heartwatch-agent.jar)
 set -euo pipefail
 
 root_dir="${ROOT:-}"
 systemctl_bin="${SYSTEMCTL:-systemctl}"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$repo/agent/target/heartwatch-agent.jar"
+jar="${HEARTWATCH_AGENT_JAR:-$repo/agent/target/heartwatch-agent.jar}"
 unit="$repo/scripts/systemd/heartwatch-agent.service"
 opt="$root_dir/opt/heartwatch-agent"
 etc="$root_dir/etc/heartwatch-agent"
