@@ -236,13 +236,11 @@ class HeartbeatAgentTest {
             // 45 outages with long multi-byte details: more than one body can carry.
             server.answer(n -> n <= 90 && n % 2 == 1 ? 500 : 200);
             HeartbeatAgent agent = agent(config(server.url()), false);
-            OutageLedger direct = null;
             for (int i = 0; i < 110; i++) {
                 agent.beat(HeartbeatAgent.RUNNING);
                 clock.advance(MINUTE);
             }
             Set<String> ids = new HashSet<>();
-            int bodies = 0;
             for (RecordingEndpoint.Received r : server.received()) {
                 assertTrue(r.body().getBytes(StandardCharsets.UTF_8).length < 8192);
                 List<Bodies.SentOutage> carried = Bodies.outages(r.body());
@@ -252,12 +250,9 @@ class HeartbeatAgentTest {
                         assertTrue(ids.add(o.id()), "acknowledged twice: " + o.id());
                     }
                 }
-                bodies++;
             }
             assertEquals(45, ids.size());
-            assertNull(direct);
             assertTrue(ledger().pending(100).isEmpty());
-            assertTrue(bodies > 0);
         }
     }
 
