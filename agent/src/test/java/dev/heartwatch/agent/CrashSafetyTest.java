@@ -54,6 +54,7 @@ class CrashSafetyTest {
                 assertTrue(server.awaitHanging(30), "agent never reached request " + hangAt + ":\n" + agent.output());
                 agent.kill();
                 server.releaseHung(); // answered only after the agent is dead: never an acknowledgement
+                Thread.sleep(300); // the agent stays down for six intervals: a gap it must report
             }
             RecordingEndpoint last = RecordingEndpoint.http();
             servers.add(last);
