@@ -88,8 +88,10 @@ class ScriptsTest {
                 assertEquals("stopping", Bodies.field(got.get(got.size() - 1).body(), "state"));
                 assertEquals("tmuxKey", got.get(0).keyHeader());
             } finally {
-                new ProcessBuilder("tmux", "kill-server").directory(dir.toFile()).inheritIO()
-                        .start().waitFor(10, TimeUnit.SECONDS);
+                // Only the test's own tmux server (its socket lives under TMUX_TMPDIR), never the user's.
+                ProcessBuilder kill = new ProcessBuilder("tmux", "kill-server").directory(dir.toFile()).inheritIO();
+                kill.environment().put("TMUX_TMPDIR", sockets.toString());
+                kill.start().waitFor(10, TimeUnit.SECONDS);
             }
         }
     }
