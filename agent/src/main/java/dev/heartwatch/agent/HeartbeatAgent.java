@@ -1,0 +1,185 @@
+package dev.heartwatch.agent;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One beat, start to finish: build the body with the pending outages, try the
+ * endpoints in order (failover), then record what happened in the ledger and log
+ * only what changed. Failures never escape: the agent must outlive every fault.
+ *
+ * <p>A beat delivered by a secondary after the primary failed is a success (no
+ * outage), and says so in its {@code note}: {@code "<note>; primary failed: <cause>"}.
+ */
+final class HeartbeatAgent implements Runnable {
+    static final String RUNNING = "running";
+    static final String STOPPING = "stopping";
+
+    private enum State { STARTING, UP, DOWN, KEY_REJECTED }
+
+    private final AgentConfig config;
+    private final Transport transport;
+    private final OutageLedger ledger;
+    private final FaultLocator locator;
+    private final Clock clock;
+    private final AgentLog log;
+    private final String version;
+    private long seq;
+    private State state = State.STARTING;
+    private int deliveredBy;
+
+    HeartbeatAgent(AgentConfig config, Transport transport, OutageLedger ledger, FaultLocator locator, Clock clock,
+                   AgentLog log, String version) {
+        this.config = config;
+        this.transport = transport;
+        this.ledger = ledger;
+        this.locator = locator;
+        this.clock = clock;
+        this.log = log;
+        this.version = version;
+    }
+
+    /** Start-up: say how we are configured (key redacted) and notice our own downtime. */
+    synchronized void start() {
+        log.event("heartwatch-agent " + version + " starting: " + config);
+        try {
+            if (ledger.noticeStartUp(clock.millis(), config.interval().toMillis())) {
+                Outage o = ledger.openOutage();
+                log.event("the agent itself was not running since " + java.time.Instant.ofEpochMilli(o.start())
+                        + " (no clean stop recorded); reporting it as agent_not_running");
+            }
+        } catch (IOException e) {
+            ledgerProblem(e);
+        }
+    }
+
+    @Override
+    public void run() {
+        beat(RUNNING);
+    }
+
+    /** The last beat on a deliberate stop, so the stop is not taken for an outage. */
+    synchronized boolean stop() {
+        boolean sent = beat(STOPPING);
+        try {
+            ledger.recordCleanStop(clock.millis());
+        } catch (IOException e) {
+            ledgerProblem(e);
+        }
+        log.event("stopped" + (sent ? "" : " (the stopping beat was not delivered)"));
+        return sent;
+    }
+
+    /** Sends one beat; true when an endpoint accepted it. */
+    synchronized boolean beat(String agentState) {
+        long now = clock.millis();
+        seq++;
+        List<Attempt> failures = new ArrayList<>();
+        Attempt delivered = null;
+        HeartbeatBody body = null;
+        List<Endpoint> endpoints = config.endpoints();
+        for (int i = 0; i < endpoints.size() && delivered == null; i++) {
+            String note = config.note();
+            if (!failures.isEmpty()) {
+                note = note + "; primary failed: " + failures.get(0).cause().code();
+            }
+            body = HeartbeatBody.of(config.device(), note, seq, now, version, agentState,
+                    ledger.pending(HeartbeatBody.MAX_OUTAGES));
+            Attempt a = transport.post(endpoints.get(i), body.bytes());
+            if (a.ok()) {
+                delivered = a;
+                deliveredBy = logFailover(i, failures);
+            } else {
+                failures.add(a);
+            }
+        }
+        if (delivered != null) {
+            succeeded(now, delivered, body);
+            return true;
+        }
+        failed(now, failures);
+        return false;
+    }
+
+    private void succeeded(long now, Attempt delivered, HeartbeatBody body) {
+        Set<String> acked = new HashSet<>();
+        if (delivered.acknowledges()) {
+            for (Outage o : body.carried()) {
+                acked.add(o.id());
+            }
+        }
+        Outage ended;
+        try {
+            ended = ledger.recordSuccess(now, acked);
+        } catch (IOException e) {
+            ledgerProblem(e);
+            ended = null;
+        }
+        if (ended != null) {
+            log.event("up again: outage " + ended.id() + " (" + ended.cause().code() + ") lasted "
+                    + seconds(ended.end() - ended.start()) + "; it rides the next heartbeat");
+        } else if (state != State.UP) {
+            log.event("up: heartbeat accepted by " + delivered.endpoint().label());
+        }
+        if (!acked.isEmpty()) {
+            log.event("endpoint acknowledged " + acked.size() + " outage report(s)");
+        }
+        log.beat("beat " + seq + " ok (" + delivered.detail() + ")");
+        state = State.UP;
+    }
+
+    private void failed(long now, List<Attempt> failures) {
+        for (Attempt a : failures) {
+            if (a.cause() == Cause.AUTH) {
+                // The network worked; the key did not. Loud, but not an outage.
+                if (state != State.KEY_REJECTED) {
+                    log.event("KEY REJECTED: " + a.detail() + " - check HEARTBEAT_KEY / the URL's code; "
+                            + "this is not recorded as an outage");
+                }
+                log.beat("beat " + seq + " rejected: " + a.detail());
+                state = State.KEY_REJECTED;
+                return;
+            }
+        }
+        Attempt primary = locator.locate(failures.get(0));
+        StringBuilder detail = new StringBuilder(primary.detail());
+        for (int i = 1; i < failures.size(); i++) {
+            detail.append("; secondary ").append(i).append(": ").append(failures.get(i).cause().code());
+        }
+        try {
+            Outage opened = ledger.recordFailure(now, primary.cause(), HeartbeatBody.cut(detail.toString()));
+            if (opened != null) {
+                log.event("down: " + opened.cause().code() + " - " + detail + " (outage " + opened.id() + ")");
+            }
+        } catch (IOException e) {
+            ledgerProblem(e);
+        }
+        log.beat("beat " + seq + " failed: " + primary.cause().code() + " - " + detail);
+        state = State.DOWN;
+    }
+
+    private int logFailover(int index, List<Attempt> failures) {
+        if (index != deliveredBy) {
+            if (index > 0) {
+                log.event("primary failed (" + failures.get(0).cause().code() + ": " + failures.get(0).detail()
+                        + "); heartbeat delivered by secondary " + index);
+            } else if (deliveredBy > 0) {
+                log.event("primary answers again");
+            }
+        }
+        return index;
+    }
+
+    private void ledgerProblem(IOException e) {
+        log.event("cannot write the outage ledger " + config.ledger() + ": " + e.getClass().getSimpleName() + ": "
+                + e.getMessage() + " - outages are kept in memory only until this is fixed");
+    }
+
+    private static String seconds(long ms) {
+        return (ms / 1000) + "." + (ms % 1000 / 100) + " s";
+    }
+}

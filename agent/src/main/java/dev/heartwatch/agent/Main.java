@@ -1,0 +1,77 @@
+package dev.heartwatch.agent;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Random;
+
+/** Wires the agent from its configuration and starts it; nothing else. */
+public final class Main {
+    private static final String USAGE = String.join("\n",
+            "usage: java -jar heartwatch-agent.jar [options]   (see docs/agent.md)",
+            "  --url URL              HEARTBEAT_URL            endpoint; a ?code=KEY moves to the x-functions-key header",
+            "  --device NAME          HEARTBEAT_DEVICE         default: the host name",
+            "  --interval DURATION    HEARTBEAT_INTERVAL       seconds (60) or ISO-8601 (PT1M); default 60",
+            "  --timeout DURATION     HEARTBEAT_TIMEOUT        whole request, connect included; default 10",
+            "  --key KEY              HEARTBEAT_KEY            function key (else the URL's code=)",
+            "  --secondary-urls URLS  HEARTBEAT_SECONDARY_URLS comma-separated failover endpoints",
+            "  --ledger FILE          HEARTBEAT_LEDGER         default: $STATE_DIRECTORY/ledger or ./heartwatch-ledger",
+            "  --note TEXT            HEARTBEAT_NOTE           default: scheduled heartbeat",
+            "  --verbose              log every beat, not only state changes",
+            "  --once                 send one heartbeat; exit 0 if accepted, 1 if not",
+            "Precedence: flags > environment > .env in the working directory > defaults.");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h")) {
+                System.out.println(USAGE);
+                return;
+            }
+            if (a.equals("--version")) {
+                System.out.println(AgentVersion.read());
+                return;
+            }
+        }
+        AgentConfig config;
+        try {
+            config = AgentConfig.from(args, System.getenv(), Path.of(".env"));
+        } catch (ConfigException e) {
+            System.err.println("heartwatch-agent: configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        String version = AgentVersion.read();
+        Clock clock = Clock.systemUTC();
+        Redactor redactor = new Redactor(config.secrets());
+        AgentLog log = new AgentLog(System.out, redactor, clock, config.verbose());
+        OutageLedger ledger;
+        try {
+            ledger = OutageLedger.open(config.ledger(), clock.millis(), log);
+        } catch (IOException e) {
+            System.err.println("heartwatch-agent: configuration error: cannot use the ledger " + config.ledger()
+                    + ": " + e.getClass().getSimpleName());
+            System.exit(2);
+            return;
+        }
+        Transport transport = new HttpTransport(config.timeout(), null, redactor, version);
+        FaultLocator locator = new FaultLocator(new ProcNetRouteGateway(Path.of("/proc/net/route")),
+                new TcpGatewayProber(53, Duration.ofSeconds(1)));
+        HeartbeatAgent agent = new HeartbeatAgent(config, transport, ledger, locator, clock, log, version);
+        agent.start();
+        if (config.once()) {
+            System.exit(agent.beat(HeartbeatAgent.RUNNING) ? 0 : 1);
+            return;
+        }
+        long interval = config.interval().toNanos();
+        HeartbeatLoop loop = new HeartbeatLoop(new SystemTicker(), interval, HeartbeatLoop.jitterFor(interval),
+                new Random(), agent);
+        long inFlight = config.timeout().toMillis() * config.endpoints().size() + 2_000;
+        Runtime.getRuntime().addShutdownHook(
+                new Thread(new ShutdownBeat(loop, agent, Thread.currentThread(), inFlight), "heartwatch-stop"));
+        loop.run();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.heartwatch.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heartwatch.agent.support.RawFaultServer;
+import dev.heartwatch.agent.support.RecordingEndpoint;
+import dev.heartwatch.agent.support.TestCertificates;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each fault a real loopback server can inject, classified; no request outlives its timeout. */
+class HttpTransportTest {
+    private static final Duration TIMEOUT = Duration.ofMillis(600);
+    private static final String KEY = "Sup3rS3cretKey-abc123";
+    private static final byte[] BODY = "{\"device\":\"t\"}".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    static Path dir;
+    static TestCertificates trusted;
+    static TestCertificates untrusted;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        trusted = TestCertificates.generate(dir, "trusted");
+        untrusted = TestCertificates.generate(dir, "stranger");
+    }
+
+    private static HttpTransport transport() throws Exception {
+        return new HttpTransport(TIMEOUT, trusted.clientContext().getSocketFactory(),
+                new Redactor(List.of(KEY)), "test");
+    }
+
+    private static Attempt post(String url) throws Exception {
+        Endpoint e = Endpoint.parse(url + "?code=" + KEY, null, "url");
+        HttpTransport transport = transport();
+        long t0 = System.nanoTime();
+        Attempt a = transport.post(e, BODY);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < TIMEOUT.toMillis() + 400, "took " + ms + " ms, past the timeout");
+        assertFalse(a.detail().contains(KEY), a.detail());
+        return a;
+    }
+
+    @Test
+    void httpsToATrustedCertificateSucceedsAndSendsTheKeyAsAHeaderOnly() throws Exception {
+        try (RecordingEndpoint server = RecordingEndpoint.https(trusted.serverContext())) {
+            Attempt a = post(server.url());
+            assertTrue(a.ok(), a.detail());
+            assertTrue(a.acknowledges());
+            RecordingEndpoint.Received r = server.received().get(0);
+            assertEquals(KEY, r.keyHeader());
+            assertEquals(null, r.query(), "code= must leave the URL");
+            assertEquals("{\"device\":\"t\"}", r.body());
+        }
+    }
+
+    @Test
+    void anUntrustedCertificateIsATlsFailure() throws Exception {
+        try (RecordingEndpoint server = RecordingEndpoint.https(untrusted.serverContext())) {
+            Attempt a = post(server.url());
+            assertEquals(Cause.TLS, a.cause(), a.detail());
+            assertTrue(server.received().isEmpty(), "the body must not reach an untrusted server");
+        }
+    }
+
+    @Test
+    void aRefusedConnectionIsRefused() throws Exception {
+        Attempt a = post("http://127.0.0.1:" + RawFaultServer.refusingPort() + "/api/ping");
+        assertEquals(Cause.REFUSED, a.cause(), a.detail());
+    }
+
+    @Test
+    void aResetAfterTheRequestIsReset() throws Exception {
+        try (RawFaultServer s = RawFaultServer.start(RawFaultServer.Fault.RESET)) {
+            Attempt a = post(s.url());
+            assertEquals(Cause.RESET, a.cause(), a.detail());
+        }
+    }
+
+    @Test
+    void aServerThatNeverAnswersIsAReadTimeout() throws Exception {
+        try (RawFaultServer s = RawFaultServer.start(RawFaultServer.Fault.HANG)) {
+            Attempt a = post(s.url());
+            assertEquals(Cause.READ_TIMEOUT, a.cause(), a.detail());
+        }
+    }
+
+    @Test
+    void aConnectionThatNeverCompletesIsAConnectTimeout() throws Exception {
+        try (RawFaultServer s = RawFaultServer.start(RawFaultServer.Fault.FULL_BACKLOG)) {
+            Attempt a = post(s.url());
+            assertEquals(Cause.CONNECT_TIMEOUT, a.cause(), a.detail());
+        }
+    }
+
+    @Test
+    void aBodyDribbledPastTheTimeoutIsAReadTimeoutEvenThoughEachByteArrivesInTime() throws Exception {
+        try (RecordingEndpoint server = RecordingEndpoint.http()) {
+            server.dribble(150); // 10 bytes x 150 ms = 1.5 s > 600 ms, yet each read waits only 150 ms
+            Attempt a = post(server.url());
+            assertEquals(Cause.READ_TIMEOUT, a.cause(), a.detail());
+        }
+    }
+
+    @Test
+    void aBodyDribbledOverTlsIsAlsoAReadTimeout() throws Exception {
+        try (RecordingEndpoint server = RecordingEndpoint.https(trusted.serverContext())) {
+            server.dribble(150);
+            Attempt a = post(server.url());
+            assertEquals(Cause.READ_TIMEOUT, a.cause(), a.detail());
+        }
+    }
+
+    @Test
+    void consecutiveHttpsBeatsAllSucceed() throws Exception {
+        try (RecordingEndpoint server = RecordingEndpoint.https(trusted.serverContext())) {
+            HttpTransport t = transport();
+            Endpoint e = Endpoint.parse(server.url(), KEY, "url");
+            for (int i = 0; i < 3; i++) {
+                assertTrue(t.post(e, BODY).ok());
+            }
+            assertEquals(3, server.received().size());
+        }
+    }
+
+    @Test
+    void statusCodesMapToTheirCauses() throws Exception {
+        int[][] cases = {{500, 0}, {503, 0}, {429, 0}, {401, 1}, {403, 1}, {404, 2}, {400, 2}};
+        Cause[] expected = {Cause.HTTP_5XX, Cause.AUTH, Cause.HTTP_4XX};
+        for (int[] c : cases) {
+            try (RecordingEndpoint server = RecordingEndpoint.http()) {
+                server.answer(n -> c[0]);
+                Attempt a = post(server.url());
+                assertEquals(expected[c[1]], a.cause(), "HTTP " + c[0]);
+                assertEquals(c[0], a.status());
+            }
+        }
+    }
+
+    @Test
+    void anUnresolvableNameIsDns() throws Exception {
+        // The test JVM resolves through an empty hosts file (see pom.xml): no resolver is asked.
+        Attempt a = post("http://heartwatch-test.invalid:9/api/ping");
+        assertEquals(Cause.DNS, a.cause(), a.detail());
+    }
+
+    @Test
+    void aNon200SuccessIsNotAnAcknowledgement() throws Exception {
+        try (RecordingEndpoint server = RecordingEndpoint.http()) {
+            server.answer(n -> 204);
+            Attempt a = post(server.url());
+            assertTrue(a.ok());
+            assertFalse(a.acknowledges());
+        }
+    }
+}
