@@ -104,6 +104,14 @@ public final class Evaluator {
             }
             alertOpen = false;
         }
+        if (n != null && !n.suppressed()) {
+            // Cooldown over: this notification also tells how many were not mailed before it.
+            int before = store.unsummarisedSuppressed(flip.device()).size();
+            if (before > 0) {
+                n = new NewNotification(n.idemKey(), n.device(), n.condition(), n.flipAt(), n.firedAt(), false, before,
+                        n.reason() + "; " + before + " earlier state changes were not mailed during the " + cooldown + " cooldown");
+            }
+        }
         return store.recordFlip(flip, now, alertOpen, n);
     }
 

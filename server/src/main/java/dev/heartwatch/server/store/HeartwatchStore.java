@@ -194,7 +194,16 @@ public final class HeartwatchStore implements AutoCloseable {
                 f.executeUpdate();
             }
             if (notification != null) {
-                insertNotification(notification, recordedAt);
+                long id = insertNotification(notification, recordedAt);
+                if (notification.suppressedBefore() > 0 && !notification.suppressed()) {
+                    try (PreparedStatement ps = control.prepareStatement("UPDATE notifications SET summarised_by = ? "
+                            + "WHERE device = ? AND suppressed = 1 AND summarised_by IS NULL AND id < ?")) {
+                        ps.setLong(1, id);
+                        ps.setString(2, flip.device());
+                        ps.setLong(3, id);
+                        ps.executeUpdate();
+                    }
+                }
             }
             control.commit();
             return true;
