@@ -24,6 +24,7 @@ public final class DashboardSlot implements HttpHandler, Supplier<HttpHandler> {
     @Override
     public void handle(HttpExchange ex) throws IOException {
         HttpHandler h = handler;
+        Exchanges.consumeEmptyBody(ex);
         if (h == null) {
             Exchanges.text(ex, 404, "not found", false);
         } else {

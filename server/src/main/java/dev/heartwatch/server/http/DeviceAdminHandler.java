@@ -42,6 +42,7 @@ public final class DeviceAdminHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange ex) throws IOException {
         try {
+            Exchanges.consumeEmptyBody(ex);
             Matcher m = ACTION.matcher(ex.getRequestURI().getPath());
             if (!m.matches()) {
                 HttpHandler d = dashboard.get();

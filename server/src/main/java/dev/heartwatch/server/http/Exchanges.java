@@ -60,6 +60,20 @@ public final class Exchanges {
         }
     }
 
+    /**
+     * Reads an empty request body to its end. The server is configured never to drain unread
+     * bodies ({@code sun.net.httpserver.drainAmount=0}, so an early 401/413 reads nothing more);
+     * a handler that leaves even an empty body unread would see its keep-alive connection
+     * closed after the answer. Bodies with content are left alone.
+     */
+    public static void consumeEmptyBody(HttpExchange ex) throws IOException {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        boolean chunked = ex.getRequestHeaders().containsKey("Transfer-Encoding");
+        if (!chunked && (length == null || "0".equals(length.strip()))) {
+            ex.getRequestBody().read();
+        }
+    }
+
     /** Answers with a short plain-text message; {@code close} asks the client to drop the connection. */
     public static void text(HttpExchange ex, int status, String message, boolean close) throws IOException {
         byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);

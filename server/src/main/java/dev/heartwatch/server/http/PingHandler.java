@@ -71,7 +71,7 @@ public final class PingHandler implements HttpHandler {
     private void serve(HttpExchange ex) throws IOException {
         URI uri = ex.getRequestURI();
         if (!PATH.equals(uri.getPath())) {
-            Exchanges.text(ex, 404, "not found", false);
+            Exchanges.text(ex, 404, "not found", true);
             return;
         }
         HttpMethod method = "GET".equals(ex.getRequestMethod()) ? HttpMethod.GET
