@@ -28,6 +28,20 @@ public final class AlertMessageFactory {
         this.ruleName = ruleName;
     }
 
+    /**
+     * How long a "resolved" waits after the first beat back before it is built and sent. The
+     * agent closes its outage on that first successful beat and reports it with the next one, so
+     * two beat intervals let the mail carry the agent's exact start, end and cause.
+     */
+    public Duration resolveGrace() {
+        return rule.heartbeatInterval().multipliedBy(2);
+    }
+
+    /** Whether the notification can be built and sent at {@code now} (a "resolved" waits for {@link #resolveGrace()}). */
+    public boolean ready(NotificationRecord n, Instant now) {
+        return n.fired() || !now.isBefore(n.flipAt().plus(resolveGrace()));
+    }
+
     public AlertMessage build(NotificationRecord n) {
         Instant lastSeen = lastSeenBefore(n);
         if (n.fired()) {
@@ -119,7 +133,8 @@ public final class AlertMessageFactory {
         }
         Instant from = back.minus(rule.lookback());
         List<Beat> beats = store.beats(device, from, back);
-        List<ReportedOutage> reports = store.reportedOutages(device, from, back);
+        // The report of this outage arrives with the beat after the first one back.
+        List<ReportedOutage> reports = store.reportedOutages(device, from, back.plus(resolveGrace()).plus(rule.heartbeatInterval()));
         List<Outage> merged = OutageMerge.of(rule).merge(beats, reports, null);
         Outage best = null;
         for (Outage o : merged) {

@@ -32,6 +32,9 @@ public final class NotificationSender {
     public synchronized int sendPending() {
         int sent = 0;
         for (NotificationRecord n : store.pendingNotifications()) {
+            if (!messages.ready(n, clock.instant())) {
+                continue;
+            }
             AlertMessage m = messages.build(n);
             String failed = null;
             for (NotificationChannel c : channels) {

@@ -74,6 +74,7 @@ class NotificationDeliveryTest {
         Instant back = T0.plus(Duration.ofMinutes(10));
         Lines.beatWithOutage(store, "pi", back, "o-7", T0.plusSeconds(40), back.minusSeconds(2), "dns");
         e.evaluate(back.plusSeconds(1));
+        clock.set(back.plus(Duration.ofMinutes(3)));
     }
 
     private NotificationSender sender(List<NotificationChannel> channels) {
@@ -92,6 +93,9 @@ class NotificationDeliveryTest {
         Instant back = T0.plus(Duration.ofMinutes(10));
         Lines.beatWithOutage(store, "pi", back, "o-7", T0.plusSeconds(40), back.minusSeconds(2), "dns");
         e.evaluate(back.plusSeconds(1));
+        clock.set(back.plusSeconds(1));
+        assertEquals(0, s.sendPending(), "a resolved waits two beat intervals for the agent's outage report");
+        clock.set(back.plus(Duration.ofMinutes(2)));
         assertEquals(1, s.sendPending());
         MimeMessage[] mails = greenMail.getReceivedMessages();
         assertEquals(2, mails.length);
