@@ -14,8 +14,8 @@ import java.util.logging.Logger;
  * to {@code traces}. One per request; not shared between threads.
  */
 final class FunctionContext implements ExecutionContext {
-    private final String invocationId = UUID.randomUUID().toString();
     private final LineCapture logger = new LineCapture();
+    private String invocationId;
 
     @Override
     public Logger getLogger() {
@@ -24,6 +24,10 @@ final class FunctionContext implements ExecutionContext {
 
     @Override
     public String getInvocationId() {
+        // Made on demand: Ping never asks, and a random UUID per request costs a shared lock.
+        if (invocationId == null) {
+            invocationId = UUID.randomUUID().toString();
+        }
         return invocationId;
     }
 
@@ -43,8 +47,13 @@ final class FunctionContext implements ExecutionContext {
 
         LineCapture() {
             super(null, null);
-            setUseParentHandlers(false);
-            setLevel(Level.INFO);
+            // No setLevel/setUseParentHandlers: both take the logging framework's global lock,
+            // per request; isLoggable and log are overridden instead, so nothing reaches a handler.
+        }
+
+        @Override
+        public boolean isLoggable(Level level) {
+            return level.intValue() >= Level.INFO.intValue();
         }
 
         @Override

@@ -76,7 +76,7 @@ public final class LineWriter implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH_REQUESTS - 1);
-                boolean stop = batch.remove(STOP);
+                boolean stop = batch.removeIf(p -> p == STOP);
                 write(batch, insertLine, upsertDevice);
                 if (stop) {
                     return;

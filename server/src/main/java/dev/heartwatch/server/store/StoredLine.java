@@ -25,8 +25,20 @@ public record StoredLine(String text, long ts, String kind, String device, boole
         Objects.requireNonNull(kind, "kind");
     }
 
-    /** Classifies a captured message by decoding it with the contract's codec. */
+    private static final String HEARTBEAT_PREFIX = "[heartbeat] {\"v\":1,\"ts\":";
+    private static final String DEVICE_FIELD = ",\"device\":\"";
+    private static final String STATE_FIELD = ",\"state\":\"";
+
+    /**
+     * Classifies a captured message. A heartbeat line, the hot path, is read by its fixed
+     * prefix (the contract fixes the field order, and a device id never holds a quote or a
+     * backslash); everything else is decoded with the contract's codec.
+     */
     public static StoredLine of(String text, long capturedAtMillis) {
+        StoredLine fast = heartbeatPrefix(text);
+        if (fast != null) {
+            return fast;
+        }
         try {
             ContractLine line = LineCodec.decode(text);
             if (line instanceof HeartbeatLine h) {
@@ -42,5 +54,31 @@ public record StoredLine(String text, long ts, String kind, String device, boole
             // Not a contract line (e.g. Ping's own warning): kept as a plain log message.
         }
         return new StoredLine(text, capturedAtMillis, "log", null, false);
+    }
+
+    /** {@code [heartbeat] {"v":1,"ts":N,"device":"D","state":"S"...}, or null if the line is not that. */
+    static StoredLine heartbeatPrefix(String text) {
+        if (!text.startsWith(HEARTBEAT_PREFIX)) {
+            return null;
+        }
+        int i = HEARTBEAT_PREFIX.length();
+        long ts = 0;
+        int digits = 0;
+        while (i < text.length() && Character.isDigit(text.charAt(i)) && digits < 18) {
+            ts = ts * 10 + (text.charAt(i++) - '0');
+            digits++;
+        }
+        if (digits == 0 || !text.startsWith(DEVICE_FIELD, i)) {
+            return null;
+        }
+        int deviceStart = i + DEVICE_FIELD.length();
+        int deviceEnd = text.indexOf('"', deviceStart);
+        if (deviceEnd <= deviceStart || text.lastIndexOf('\\', deviceEnd) >= deviceStart
+                || !text.startsWith(STATE_FIELD, deviceEnd + 1)) {
+            return null;
+        }
+        String device = text.substring(deviceStart, deviceEnd);
+        boolean stopping = text.startsWith("stopping\"", deviceEnd + 1 + STATE_FIELD.length());
+        return new StoredLine(text, ts, "heartbeat", device, stopping);
     }
 }
