@@ -20,6 +20,7 @@ import dev.heartwatch.server.notify.EmailChannel;
 import dev.heartwatch.server.notify.NotificationChannel;
 import dev.heartwatch.server.notify.NotificationSender;
 import dev.heartwatch.server.notify.WebhookChannel;
+import dev.heartwatch.server.store.DeviceHistory;
 import dev.heartwatch.server.store.HeartwatchStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,8 +54,9 @@ import javax.net.ssl.SSLContext;
  * one database file.
  *
  * <p>The dashboard plugs in with {@link #setDashboard(HttpHandler)}: it then serves {@code /}
- * and every {@code /api/devices...} request except the mute/retire actions; {@link #store()}
- * gives it the device, status and outage queries.
+ * and every {@code /api/devices...} request except the mute/retire actions. Its data:
+ * {@link #store()} ({@code devices}, {@code mute}, {@code retire}) and {@link #history()}
+ * (live status, merged outages, uptime, last address).
  */
 public final class HeartwatchServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HeartwatchServer.class.getName());
@@ -68,6 +70,7 @@ public final class HeartwatchServer implements AutoCloseable {
     private final NotificationSender sender;
     private final DashboardSlot dashboard = new DashboardSlot();
     private final Clock clock;
+    private final DeviceHistory history;
 
     private HeartwatchServer(ServerConfig config, Clock clock, PrintStream console) throws IOException {
         this.config = config;
@@ -82,6 +85,7 @@ public final class HeartwatchServer implements AutoCloseable {
         this.store = HeartwatchStore.open(config.database(), config.sqliteSynchronous());
         try {
             this.evaluator = new Evaluator(store, rule, config.cooldown(), clock.instant());
+            this.history = new DeviceHistory(store, rule);
             List<NotificationChannel> channels = new ArrayList<>();
             channels.add(new ConsoleChannel(console));
             channels.add(new EmailChannel(config.smtp(), config.outbox()));
@@ -211,6 +215,15 @@ public final class HeartwatchServer implements AutoCloseable {
 
     public HeartwatchStore store() {
         return store;
+    }
+
+    /** Live status, merged outages, uptime and last address per device: what the dashboard shows. */
+    public DeviceHistory history() {
+        return history;
+    }
+
+    public Clock clock() {
+        return clock;
     }
 
     public ServerConfig config() {
