@@ -68,9 +68,9 @@ public final class HeartwatchStore implements AutoCloseable {
     }
 
     /**
-     * Copies committed WAL pages into the database file, beside the writer: a PASSIVE checkpoint
-     * never blocks it. The writer's own automatic checkpoint is off, so no commit (and no
-     * heartbeat waiting on it) ever pays for one.
+     * Copies committed WAL pages into the database file beside the writer (a PASSIVE checkpoint
+     * never blocks it), so the writer's own automatic checkpoint, which it needs to restart the
+     * WAL, finds almost nothing left to copy and no commit waits long for it.
      */
     private void checkpoint() {
         try (Statement s = checkpointConnection.createStatement()) {
@@ -84,13 +84,11 @@ public final class HeartwatchStore implements AutoCloseable {
                     walFrames = rs.getLong(2);
                     copied = rs.getLong(3);
                 }
-                checkpointConnection.commit();
                 if (walFrames > MAX_WAL_FRAMES) {
                     // The copying never caught up: bound the WAL, at the price of one short stall.
                     try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
                         rs.next();
                     }
-                    checkpointConnection.commit();
                     return;
                 }
                 if (walFrames < 1_000 || copied >= walFrames) {
@@ -101,6 +99,14 @@ public final class HeartwatchStore implements AutoCloseable {
             // Busy or closing: the next round catches up.
         }
     }
+
+    /**
+     * The writer still checkpoints after commits once the WAL holds this many pages: only the
+     * writer can restart the WAL from its beginning, and only right after a checkpoint that
+     * copied everything. The background checkpointer has copied nearly all of them by then,
+     * so the writer's share is a few pages: a commit never waits for a whole checkpoint.
+     */
+    static final int WRITER_CHECKPOINT_PAGES = 4_000;
 
     /** The WAL's bound: about 256 MiB with 4 KiB pages. */
     private static final long MAX_WAL_FRAMES = 65_536;
@@ -128,10 +134,13 @@ public final class HeartwatchStore implements AutoCloseable {
             if (withWriter) {
                 w = connect(file, synchronous);
                 try (Statement s = w.createStatement()) {
-                    s.execute("PRAGMA wal_autocheckpoint=0");
+                    s.execute("PRAGMA wal_autocheckpoint=" + WRITER_CHECKPOINT_PAGES);
                 }
                 w.commit();
                 cp = connect(file, synchronous);
+                // Outside any transaction: a checkpointer holding a read snapshot would keep the
+                // writer from ever restarting the WAL.
+                cp.setAutoCommit(true);
             }
             return new HeartwatchStore(control, w, cp);
         } catch (SQLException | IOException e) {
