@@ -1,0 +1,285 @@
+package dev.heartwatch.server;
+
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.heartwatch.core.rule.SilenceRule;
+import dev.heartwatch.function.Ping;
+import dev.heartwatch.server.alert.Evaluator;
+import dev.heartwatch.server.cli.DevicesCommand;
+import dev.heartwatch.server.config.ConfigException;
+import dev.heartwatch.server.config.ServerConfig;
+import dev.heartwatch.server.http.DashboardSlot;
+import dev.heartwatch.server.http.DeviceAdminHandler;
+import dev.heartwatch.server.http.KeyRing;
+import dev.heartwatch.server.http.PingHandler;
+import dev.heartwatch.server.notify.AlertMessageFactory;
+import dev.heartwatch.server.notify.ConsoleChannel;
+import dev.heartwatch.server.notify.EmailChannel;
+import dev.heartwatch.server.notify.NotificationChannel;
+import dev.heartwatch.server.notify.NotificationSender;
+import dev.heartwatch.server.notify.WebhookChannel;
+import dev.heartwatch.server.store.DeviceHistory;
+import dev.heartwatch.server.store.HeartwatchStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * {@code heartwatch-server}: the same {@code Ping} as in Azure on the JDK HTTP server, its lines
+ * in SQLite, the silence rule evaluated live, alerts by email/webhook/console. One process,
+ * one database file.
+ *
+ * <p>The dashboard plugs in with {@link #setDashboard(HttpHandler)}: it then serves {@code /}
+ * and every {@code /api/devices...} request except the mute/retire actions. Its data:
+ * {@link #store()} ({@code devices}, {@code mute}, {@code retire}) and {@link #history()}
+ * (live status, merged outages, uptime, last address).
+ */
+public final class HeartwatchServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(HeartwatchServer.class.getName());
+
+    private final ServerConfig config;
+    private final HeartwatchStore store;
+    private final HttpServer http;
+    private final ExecutorService httpExecutor;
+    private final ScheduledExecutorService scheduler;
+    private final Evaluator evaluator;
+    private final NotificationSender sender;
+    private final DashboardSlot dashboard = new DashboardSlot();
+    private final Clock clock;
+    private final DeviceHistory history;
+
+    private HeartwatchServer(ServerConfig config, Clock clock, PrintStream console) throws IOException {
+        this.config = config;
+        this.clock = clock;
+        KeyRing pingKeys = new KeyRing(config.pingKeys());
+        if (pingKeys.isEmpty()) {
+            throw new ConfigException("no ping key configured: set HEARTWATCH_KEYS or HEARTWATCH_KEY_FILE");
+        }
+        SilenceRule rule = new SilenceRule(config.threshold(), config.evaluationFrequency(), config.lookback(),
+                config.heartbeatInterval(), config.expectedDevices());
+        applyHttpTimeouts(config.requestTimeout());
+        this.store = HeartwatchStore.open(config.database(), config.sqliteSynchronous());
+        try {
+            this.evaluator = new Evaluator(store, rule, config.cooldown(), clock.instant());
+            this.history = new DeviceHistory(store, rule);
+            List<NotificationChannel> channels = new ArrayList<>();
+            channels.add(new ConsoleChannel(console));
+            channels.add(new EmailChannel(config.smtp(), config.outbox()));
+            if (config.webhookUrl() != null) {
+                channels.add(new WebhookChannel(URI.create(config.webhookUrl()), config.threshold(), config.evaluationFrequency()));
+            }
+            this.sender = new NotificationSender(store, new AlertMessageFactory(store, rule, config.alertRuleName()), channels, clock);
+
+            InetSocketAddress bind = new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port());
+            this.http = config.tls() ? httpsServer(config, bind) : HttpServer.create(bind, 1024);
+            this.httpExecutor = new ThreadPoolExecutor(config.httpThreads(), config.httpThreads(), 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), daemonThreads("heartwatch-http"));
+            http.setExecutor(httpExecutor);
+            http.createContext("/api/ping", new PingHandler(new Ping(clock), pingKeys, config.trustedProxies(),
+                    store.lines(), clock, config.requestTimeout()));
+            http.createContext("/api/devices", new DeviceAdminHandler(store, new KeyRing(config.adminKeys()), clock, dashboard));
+            http.createContext("/", dashboard);
+            this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("heartwatch-evaluator"));
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Starts the server: HTTP listener, evaluator, sender, retention pruning. */
+    public static HeartwatchServer start(ServerConfig config, Clock clock, PrintStream console) throws IOException {
+        HeartwatchServer s = new HeartwatchServer(config, clock, console);
+        s.http.start();
+        long every = config.evaluationFrequency().toMillis();
+        s.scheduler.scheduleWithFixedDelay(s::evaluateAndSend, every, every, TimeUnit.MILLISECONDS);
+        long retry = Math.min(every, 5_000);
+        s.scheduler.scheduleWithFixedDelay(s::sendQuietly, retry, retry, TimeUnit.MILLISECONDS);
+        s.scheduler.scheduleWithFixedDelay(s::pruneQuietly, 1, 60, TimeUnit.MINUTES);
+        return s;
+    }
+
+    /**
+     * The JDK server cuts a connection whose request (headers and body, until the answer starts)
+     * takes longer than {@code sun.net.httpserver.maxReqTime} seconds, and one whose answer takes
+     * longer than {@code maxRspTime}: the slow-client defence. Read once per JVM, at the first
+     * server's creation; an explicit -D setting wins.
+     */
+    static void applyHttpTimeouts(Duration requestTimeout) {
+        long seconds = Math.max(1, (requestTimeout.toMillis() + 999) / 1000);
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(seconds));
+        }
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+            System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(seconds));
+        }
+        // The JDK server writes headers and body separately: with Nagle's algorithm on, a
+        // keep-alive client's delayed ACK holds every answer ~40 ms.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        // After an early answer (401, 413) the server would read up to 64 KiB of the unread body
+        // to keep the connection; read none and close instead.
+        if (System.getProperty("sun.net.httpserver.drainAmount") == null) {
+            System.setProperty("sun.net.httpserver.drainAmount", "0");
+        }
+    }
+
+    private static HttpsServer httpsServer(ServerConfig config, InetSocketAddress bind) throws IOException {
+        try (InputStream in = Files.newInputStream(config.tlsKeystore())) {
+            char[] password = config.tlsKeystorePassword().toCharArray();
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, password);
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, password);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(kmf.getKeyManagers(), null, null);
+            HttpsServer s = HttpsServer.create(bind, 1024);
+            s.setHttpsConfigurator(new HttpsConfigurator(tls));
+            return s;
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException("cannot use the TLS keystore " + config.tlsKeystore() + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** One evaluation at the clock's now, then delivery of what it raised. */
+    public void evaluateAndSend() {
+        try {
+            evaluator.evaluate(clock.instant());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "evaluation failed: " + e.getMessage());
+        }
+        sendQuietly();
+    }
+
+    private void sendQuietly() {
+        try {
+            sender.sendPending();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "sending notifications failed: " + e.getMessage());
+        }
+    }
+
+    private void pruneQuietly() {
+        try {
+            Instant cutoff = clock.instant().minus(config.retention());
+            long n = store.prune(cutoff);
+            if (n > 0) {
+                LOG.info("retention: pruned " + n + " lines older than " + cutoff);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "pruning failed: " + e.getMessage());
+        }
+    }
+
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    public URI baseUri() {
+        String host = config.bindAddress().contains(":") ? "[" + config.bindAddress() + "]" : config.bindAddress();
+        return URI.create((config.tls() ? "https" : "http") + "://" + host + ":" + port());
+    }
+
+    public HeartwatchStore store() {
+        return store;
+    }
+
+    /** Live status, merged outages, uptime and last address per device: what the dashboard shows. */
+    public DeviceHistory history() {
+        return history;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Mounts the dashboard: {@code /} and the read-only {@code /api/devices...} requests. */
+    public void setDashboard(HttpHandler handler) {
+        dashboard.set(handler);
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        scheduler.shutdownNow();
+        httpExecutor.shutdownNow();
+        store.close();
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    static int run(String[] args, java.util.Map<String, String> env, PrintStream out, PrintStream err) {
+        try {
+            if (args.length > 0 && "devices".equals(args[0])) {
+                return new DevicesCommand(out, err, Clock.systemUTC()).run(List.of(args).subList(1, args.length), env);
+            }
+            if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+                out.println("usage: java -jar heartwatch-server.jar [devices list|mute ID DURATION|retire ID]");
+                out.println("configuration: HEARTWATCH_CONFIG=file (KEY=VALUE lines) and HEARTWATCH_* environment; see docs/server.md");
+                return 0;
+            }
+            if (args.length > 0) {
+                err.println("unknown argument: " + args[0] + " (try --help)");
+                return 2;
+            }
+            ServerConfig config = ServerConfig.load(env);
+            HeartwatchServer server = start(config, Clock.systemUTC(), out);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "heartwatch-shutdown"));
+            out.println("heartwatch-server listening on " + server.baseUri() + " (ping: " + server.baseUri() + "/api/ping)");
+            out.println("database: " + config.database().toAbsolutePath());
+            out.println("mail: " + (config.smtp().configured() ? "SMTP " + config.smtp().host() : "outbox " + config.outbox().toAbsolutePath()));
+            out.println("rule: threshold " + config.threshold() + ", every " + config.evaluationFrequency() + ", lookback " + config.lookback());
+            out.flush();
+            Thread.currentThread().join();
+            return 0;
+        } catch (ConfigException e) {
+            err.println("configuration error: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("cannot start: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+}

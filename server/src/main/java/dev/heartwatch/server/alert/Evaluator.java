@@ -1,0 +1,144 @@
+package dev.heartwatch.server.alert;
+
+import dev.heartwatch.core.rule.DeviceStatus;
+import dev.heartwatch.core.rule.Flip;
+import dev.heartwatch.core.rule.SilenceRule;
+import dev.heartwatch.server.store.DeviceRecord;
+import dev.heartwatch.server.store.HeartwatchStore;
+import dev.heartwatch.server.store.HeartwatchStore.NewNotification;
+import dev.heartwatch.server.store.NotificationRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The live silence rule: each run reads every device's stored facts, asks {@link SilenceRule}
+ * for a flip, and records it as a compare-and-set together with the notification it raises
+ * (one transaction), so a state change is recorded once and notified at most once, across
+ * evaluators and restarts. Nothing here reads a clock: {@code now} is a parameter.
+ *
+ * <p>Notification policy, per device:
+ * <ul>
+ *   <li>to DOWN raises FIRED, unless the device is muted (nothing) or within its cooldown after
+ *       the last notification (raised as suppressed);</li>
+ *   <li>from DOWN raises RESOLVED when its FIRED was raised (never suppressed: every mailed
+ *       "down" gets its "resolved"); a suppressed "down" gets a suppressed "resolved";</li>
+ *   <li>when a cooldown ends with suppressed notifications, one summary says how many, FIRED if
+ *       the device is down now (opening the alert), else RESOLVED;</li>
+ *   <li>retired devices are never evaluated; STOPPED (clean stop) raises nothing.</li>
+ * </ul>
+ * For the first {@code threshold} after the server starts, a device last heard before the
+ * start is not declared DOWN: its silence may be the server's own downtime, and its agent gets
+ * one threshold to reach the server again.
+ */
+public final class Evaluator {
+    private final HeartwatchStore store;
+    private final SilenceRule rule;
+    private final Duration cooldown;
+    private final Instant startedAt;
+
+    public Evaluator(HeartwatchStore store, SilenceRule rule, Duration cooldown, Instant startedAt) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.rule = Objects.requireNonNull(rule, "rule");
+        this.cooldown = Objects.requireNonNull(cooldown, "cooldown");
+        this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
+    }
+
+    public SilenceRule rule() {
+        return rule;
+    }
+
+    /** One evaluation at {@code now}; returns the flips this run recorded. */
+    public List<Flip> evaluate(Instant now) {
+        List<Flip> recorded = new ArrayList<>();
+        for (DeviceRecord r : store.devices(rule.expectedDevices()).values()) {
+            if (r.retired()) {
+                continue;
+            }
+            Optional<Flip> maybe = rule.flip(r.facts(), r.status(), now);
+            if (maybe.isPresent()) {
+                Flip flip = maybe.get();
+                if (flip.to() == DeviceStatus.DOWN && inWarmUp(r, now)) {
+                    continue;
+                }
+                if (record(r, flip, now)) {
+                    recorded.add(flip);
+                }
+            }
+            summariseIfCooledDown(r, now);
+        }
+        return recorded;
+    }
+
+    private boolean inWarmUp(DeviceRecord r, Instant now) {
+        boolean silentSinceBeforeStart = r.lastSeen() == null || r.lastSeen().isBefore(startedAt);
+        return silentSinceBeforeStart && now.isBefore(startedAt.plus(rule.threshold()));
+    }
+
+    private boolean coolingDown(DeviceRecord r, Instant now) {
+        return r.lastNotified() != null && now.isBefore(r.lastNotified().plus(cooldown));
+    }
+
+    private boolean record(DeviceRecord r, Flip flip, Instant now) {
+        String key = flip.device() + ":" + flip.to() + ":" + flip.at().toEpochMilli();
+        boolean alertOpen = r.alertOpen();
+        NewNotification n = null;
+        if (flip.to() == DeviceStatus.DOWN) {
+            alertOpen = false;
+            if (!r.mutedAt(now)) {
+                boolean suppressed = coolingDown(r, now);
+                alertOpen = !suppressed;
+                n = new NewNotification(key, flip.device(), NotificationRecord.FIRED, flip.at(), flip.at(),
+                        suppressed, 0, flip.reason());
+            }
+        } else if (flip.from() == DeviceStatus.DOWN) {
+            if (r.alertOpen()) {
+                n = new NewNotification(key, flip.device(), NotificationRecord.RESOLVED, flip.at(),
+                        store.firedAt(flip.device()).orElse(r.since()), false, 0, flip.reason());
+            } else if (!r.mutedAt(now) && coolingDown(r, now)) {
+                n = new NewNotification(key, flip.device(), NotificationRecord.RESOLVED, flip.at(), r.since(),
+                        true, 0, flip.reason());
+            }
+            alertOpen = false;
+        }
+        if (n != null && !n.suppressed()) {
+            // Cooldown over: this notification also tells how many were not mailed before it.
+            int before = store.unsummarisedSuppressed(flip.device()).size();
+            if (before > 0) {
+                n = new NewNotification(n.idemKey(), n.device(), n.condition(), n.flipAt(), n.firedAt(), false, before,
+                        n.reason() + "; " + before + " earlier state changes were not mailed during the " + cooldown + " cooldown");
+            }
+        }
+        return store.recordFlip(flip, now, alertOpen, n);
+    }
+
+    private void summariseIfCooledDown(DeviceRecord before, Instant now) {
+        if (coolingDown(before, now)) {
+            return;
+        }
+        List<NotificationRecord> suppressed = store.unsummarisedSuppressed(before.device());
+        if (suppressed.isEmpty()) {
+            return;
+        }
+        DeviceRecord r = store.device(before.device()).orElse(before);
+        NotificationRecord last = suppressed.get(suppressed.size() - 1);
+        boolean downNow = r.status() == DeviceStatus.DOWN;
+        NewNotification summary;
+        if (downNow && !r.alertOpen()) {
+            summary = new NewNotification(r.device() + ":SUMMARY:" + last.id(), r.device(), NotificationRecord.FIRED,
+                    r.since(), r.since(), false, suppressed.size(),
+                    suppressed.size() + " state changes were not mailed during the " + cooldown + " cooldown; down now");
+        } else if (!downNow) {
+            summary = new NewNotification(r.device() + ":SUMMARY:" + last.id(), r.device(), NotificationRecord.RESOLVED,
+                    r.since() == null ? now : r.since(), null, false, suppressed.size(),
+                    suppressed.size() + " state changes were not mailed during the " + cooldown + " cooldown; "
+                            + r.status().name().toLowerCase() + " now");
+        } else {
+            summary = null; // down, and the open alert already said so: mark them only
+        }
+        store.summarise(r.device(), last.id(), summary, now);
+    }
+}

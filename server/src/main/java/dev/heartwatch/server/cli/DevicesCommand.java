@@ -1,0 +1,118 @@
+package dev.heartwatch.server.cli;
+
+import dev.heartwatch.core.contract.DeviceId;
+import dev.heartwatch.server.config.ConfigException;
+import dev.heartwatch.server.config.ServerConfig;
+import dev.heartwatch.server.store.DeviceRecord;
+import dev.heartwatch.server.store.HeartwatchStore;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code java -jar heartwatch-server.jar devices list | mute ID DURATION | retire ID [--db FILE]}:
+ * the same operations as the HTTP API, on the same database file (safe while the server runs:
+ * SQLite serialises the writers).
+ */
+public final class DevicesCommand {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Clock clock;
+
+    public DevicesCommand(PrintStream out, PrintStream err, Clock clock) {
+        this.out = out;
+        this.err = err;
+        this.clock = clock;
+    }
+
+    public int run(List<String> argv, Map<String, String> env) {
+        List<String> args = new ArrayList<>(argv);
+        Path db = null;
+        int at = args.indexOf("--db");
+        if (at >= 0) {
+            if (at + 1 >= args.size()) {
+                return usage("--db needs a file");
+            }
+            db = Path.of(args.get(at + 1));
+            args.remove(at + 1);
+            args.remove(at);
+        }
+        if (args.isEmpty()) {
+            return usage(null);
+        }
+        if (db == null) {
+            try {
+                db = ServerConfig.load(env).database();
+            } catch (ConfigException e) {
+                err.println("configuration error: " + e.getMessage());
+                return 2;
+            }
+        }
+        String verb = args.get(0);
+        try (HeartwatchStore store = HeartwatchStore.openForAdmin(db)) {
+            Instant now = clock.instant();
+            switch (verb) {
+                case "list":
+                    for (DeviceRecord r : store.devices(Set.of()).values()) {
+                        out.println(r.device() + "\t" + r.status() + "\tlastSeen=" + r.lastSeen()
+                                + (r.mutedAt(now) ? "\tmutedUntil=" + r.mutedUntil() : "")
+                                + (r.retired() ? "\tretired=" + r.retiredAt() : ""));
+                    }
+                    return 0;
+                case "mute": {
+                    if (args.size() != 3) {
+                        return usage("mute needs a device id and an ISO-8601 duration, e.g. devices mute home-pi PT1H");
+                    }
+                    String device = args.get(1);
+                    if (!DeviceId.isValid(device)) {
+                        return usage("not a device id: lower case [a-z0-9._-], at most 64 characters");
+                    }
+                    Duration d;
+                    try {
+                        d = Duration.parse(args.get(2));
+                    } catch (DateTimeParseException e) {
+                        return usage("not an ISO-8601 duration: " + args.get(2));
+                    }
+                    if (d.isNegative() || d.isZero()) {
+                        return usage("the duration must be positive");
+                    }
+                    store.mute(device, now.plus(d));
+                    out.println(device + " muted until " + now.plus(d));
+                    return 0;
+                }
+                case "retire": {
+                    if (args.size() != 2) {
+                        return usage("retire needs a device id");
+                    }
+                    String device = args.get(1);
+                    if (!DeviceId.isValid(device)) {
+                        return usage("not a device id: lower case [a-z0-9._-], at most 64 characters");
+                    }
+                    store.retire(device, now);
+                    out.println(device + " retired: it will never alert again");
+                    return 0;
+                }
+                default:
+                    return usage("unknown command: " + verb);
+            }
+        } catch (RuntimeException e) {
+            err.println("cannot update the database " + db + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int usage(String problem) {
+        if (problem != null) {
+            err.println(problem);
+        }
+        err.println("usage: devices [--db FILE] list | mute DEVICE DURATION | retire DEVICE");
+        return 2;
+    }
+}

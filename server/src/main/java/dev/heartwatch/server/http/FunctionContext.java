@@ -1,0 +1,66 @@
+package dev.heartwatch.server.http;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The invocation context {@code Ping} runs in: its logger captures every message instead of
+ * printing it, the way the Functions host captures what a function logs and sends each message
+ * to {@code traces}. One per request; not shared between threads.
+ */
+final class FunctionContext implements ExecutionContext {
+    private final LineCapture logger = new LineCapture();
+    private String invocationId;
+
+    @Override
+    public Logger getLogger() {
+        return logger;
+    }
+
+    @Override
+    public String getInvocationId() {
+        // Made on demand: Ping never asks, and a random UUID per request costs a shared lock.
+        if (invocationId == null) {
+            invocationId = UUID.randomUUID().toString();
+        }
+        return invocationId;
+    }
+
+    @Override
+    public String getFunctionName() {
+        return "Ping";
+    }
+
+    /** The messages logged at INFO or above, in order, exactly as written. */
+    List<String> lines() {
+        return logger.messages;
+    }
+
+    /** A logger that keeps messages; never forwards to the JVM's handlers (no console echo, no duplicates). */
+    private static final class LineCapture extends Logger {
+        private final List<String> messages = new ArrayList<>(4);
+
+        LineCapture() {
+            super(null, null);
+            // No setLevel/setUseParentHandlers: both take the logging framework's global lock,
+            // per request; isLoggable and log are overridden instead, so nothing reaches a handler.
+        }
+
+        @Override
+        public boolean isLoggable(Level level) {
+            return level.intValue() >= Level.INFO.intValue();
+        }
+
+        @Override
+        public void log(LogRecord record) {
+            if (record.getMessage() != null && isLoggable(record.getLevel())) {
+                messages.add(record.getMessage());
+            }
+        }
+    }
+}

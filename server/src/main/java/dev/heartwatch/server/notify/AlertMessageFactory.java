@@ -1,0 +1,163 @@
+package dev.heartwatch.server.notify;
+
+import dev.heartwatch.core.outage.Outage;
+import dev.heartwatch.core.outage.OutageMerge;
+import dev.heartwatch.core.outage.ReportedOutage;
+import dev.heartwatch.core.rule.Beat;
+import dev.heartwatch.core.rule.SilenceRule;
+import dev.heartwatch.server.store.HeartwatchStore;
+import dev.heartwatch.server.store.NotificationRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Turns a stored notification into the message every channel sends. A "resolved" message takes
+ * its outage from core's merged model ({@link OutageMerge}) over the device's stored beats and
+ * {@code [outage]} reports: the agent's exact start, end and cause where it reported them, the
+ * cloud's view (last beat + interval to the first beat back) otherwise, and says which.
+ */
+public final class AlertMessageFactory {
+    private final HeartwatchStore store;
+    private final SilenceRule rule;
+    private final String ruleName;
+
+    public AlertMessageFactory(HeartwatchStore store, SilenceRule rule, String ruleName) {
+        this.store = store;
+        this.rule = rule;
+        this.ruleName = ruleName;
+    }
+
+    /**
+     * How long a "resolved" waits after the first beat back before it is built and sent. The
+     * agent closes its outage on that first successful beat and reports it with the next one, so
+     * two beat intervals let the mail carry the agent's exact start, end and cause.
+     */
+    public Duration resolveGrace() {
+        return rule.heartbeatInterval().multipliedBy(2);
+    }
+
+    /** Whether the notification can be built and sent at {@code now} (a "resolved" waits for {@link #resolveGrace()}). */
+    public boolean ready(NotificationRecord n, Instant now) {
+        return n.fired() || !now.isBefore(n.flipAt().plus(resolveGrace()));
+    }
+
+    public AlertMessage build(NotificationRecord n) {
+        Instant lastSeen = lastSeenBefore(n);
+        if (n.fired()) {
+            return fired(n, lastSeen);
+        }
+        return resolved(n, lastSeen);
+    }
+
+    private Instant lastSeenBefore(NotificationRecord n) {
+        Instant downAt = n.fired() ? n.flipAt() : n.firedAt();
+        if (downAt == null) {
+            return null;
+        }
+        // The DOWN flip happened at lastSeen + threshold: the last beat is at most that old.
+        List<Beat> beats = store.beats(n.device(), downAt.minus(rule.lookback()), downAt.minus(rule.threshold()));
+        return beats.isEmpty() ? null : beats.get(beats.size() - 1).at();
+    }
+
+    private AlertMessage fired(NotificationRecord n, Instant lastSeen) {
+        String subject = "[Heartwatch] DOWN: " + n.device();
+        StringBuilder t = new StringBuilder();
+        t.append("Device ").append(n.device()).append(" is DOWN.\n\n");
+        t.append("Last heartbeat:   ").append(lastSeen == null ? "never" : lastSeen).append('\n');
+        t.append("Declared down at: ").append(n.flipAt()).append(" (last heartbeat + threshold ").append(rule.threshold()).append(")\n");
+        if (lastSeen != null) {
+            t.append("Outage began at:  ").append(rule.outageStart(lastSeen))
+                    .append(" (estimated: last heartbeat + interval; the agent reports the exact start when it is back)\n");
+        }
+        t.append("Reason:           ").append(n.reason()).append('\n');
+        suppressedNote(n, t);
+        t.append("\nA \"resolved\" message follows when the device is heard again.\n");
+        return new AlertMessage(n.idemKey(), ruleName, n.device(), true, n.flipAt(), null, lastSeen, null,
+                n.suppressedBefore(), n.reason(), subject, t.toString());
+    }
+
+    private AlertMessage resolved(NotificationRecord n, Instant lastSeen) {
+        Instant back = n.flipAt();
+        Outage outage = outageEndingAt(n.device(), n.firedAt(), back);
+        StringBuilder t = new StringBuilder();
+        String subject;
+        if (outage != null) {
+            Duration d = outage.duration(back);
+            subject = "[Heartwatch] RESOLVED: " + n.device() + " was down " + human(d) + " (" + outage.cause() + ")";
+            t.append("Device ").append(n.device()).append(" is back.\n\n");
+            t.append("Outage start: ").append(outage.start()).append('\n');
+            t.append("Outage end:   ").append(outage.end() == null ? back : outage.end()).append('\n');
+            t.append("Duration:     ").append(human(d)).append(" (").append(d).append(")\n");
+            t.append("Cause:        ").append(outage.cause()).append('\n');
+            if (!outage.detail().isEmpty()) {
+                t.append("Detail:       ").append(outage.detail()).append('\n');
+            }
+            t.append("Source:       ").append(outage.source()).append(" (").append(sourceText(outage)).append(")\n");
+        } else {
+            subject = "[Heartwatch] RESOLVED: " + n.device();
+            t.append("Device ").append(n.device()).append(" is ").append(n.suppressedBefore() > 0 ? "not down" : "back").append(".\n\n");
+        }
+        if (n.firedAt() != null) {
+            t.append("Alert fired:  ").append(n.firedAt()).append('\n');
+        }
+        t.append("Resolved at:  ").append(back).append('\n');
+        t.append("Reason:       ").append(n.reason()).append('\n');
+        suppressedNote(n, t);
+        return new AlertMessage(n.idemKey(), ruleName, n.device(), false, n.firedAt(), back, lastSeen, outage,
+                n.suppressedBefore(), n.reason(), subject, t.toString());
+    }
+
+    private static void suppressedNote(NotificationRecord n, StringBuilder t) {
+        if (n.suppressedBefore() > 0) {
+            t.append("\nCooldown: ").append(n.suppressedBefore())
+                    .append(" state change(s) of this device were recorded but not mailed (it was flapping).\n");
+        }
+    }
+
+    private static String sourceText(Outage o) {
+        switch (o.source()) {
+            case AGENT:
+                return "times and cause as the agent reported them";
+            case BOTH:
+                return "agent's report and the heartbeat gap agree; the agent's exact times and cause are used";
+            default:
+                return "the server's view: last heartbeat + interval to the first heartbeat back; the agent reported nothing";
+        }
+    }
+
+    /** The merged outage that covers the alert's down time and ends by {@code back}. */
+    Outage outageEndingAt(String device, Instant firedAt, Instant back) {
+        if (back == null) {
+            return null;
+        }
+        Instant from = back.minus(rule.lookback());
+        List<Beat> beats = store.beats(device, from, back);
+        // The report of this outage arrives with the beat after the first one back.
+        List<ReportedOutage> reports = store.reportedOutages(device, from, back.plus(resolveGrace()).plus(rule.heartbeatInterval()));
+        List<Outage> merged = OutageMerge.of(rule).merge(beats, reports, null);
+        Outage best = null;
+        for (Outage o : merged) {
+            boolean coversDown = firedAt == null || !o.start().isAfter(firedAt);
+            boolean endsByBack = o.end() != null && !o.end().isAfter(back.plus(rule.heartbeatInterval()));
+            if (coversDown && endsByBack && (best == null || o.start().isAfter(best.start()))) {
+                best = o;
+            }
+        }
+        return best;
+    }
+
+    static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return (s / 60) + " min " + (s % 60) + " s";
+        }
+        if (s < 86_400) {
+            return (s / 3600) + " h " + (s % 3600 / 60) + " min";
+        }
+        return (s / 86_400) + " d " + (s % 86_400 / 3600) + " h";
+    }
+}

@@ -1,0 +1,23 @@
+package dev.heartwatch.server.notify;
+
+import java.io.PrintStream;
+
+/** Always on: one line per alert on standard output. */
+public final class ConsoleChannel implements NotificationChannel {
+    private final PrintStream out;
+
+    public ConsoleChannel(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public String name() {
+        return "console";
+    }
+
+    @Override
+    public void deliver(AlertMessage m) {
+        out.println("ALERT " + (m.fired() ? "FIRED" : "RESOLVED") + " " + m.subject());
+        out.flush();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.heartwatch.server.store;
+
+import dev.heartwatch.core.rule.DeviceFacts;
+import dev.heartwatch.core.rule.DeviceStatus;
+import java.time.Instant;
+
+/**
+ * What the store knows about one device: its beats' summary and its alert state. Fields are
+ * null when unknown (never heard, never evaluated, never muted).
+ *
+ * @param status       the last status the evaluator recorded (UNKNOWN before the first)
+ * @param since        when that status began (the flip's {@code at})
+ * @param alertOpen    a "fired" notification was raised and no "resolved" yet
+ * @param lastNotified when the last notification that was not suppressed was raised
+ */
+public record DeviceRecord(String device, Instant firstSeen, Instant lastSeen, boolean lastStopping,
+                           DeviceStatus status, Instant since, boolean alertOpen, Instant mutedUntil,
+                           Instant retiredAt, Instant lastNotified) {
+
+    public DeviceFacts facts() {
+        return lastSeen == null ? DeviceFacts.neverSeen(device) : new DeviceFacts(device, lastSeen, lastStopping);
+    }
+
+    public boolean retired() {
+        return retiredAt != null;
+    }
+
+    public boolean mutedAt(Instant now) {
+        return mutedUntil != null && now.isBefore(mutedUntil);
+    }
+}

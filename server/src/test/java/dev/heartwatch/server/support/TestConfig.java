@@ -1,0 +1,44 @@
+package dev.heartwatch.server.support;
+
+import dev.heartwatch.server.config.ServerConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Server settings for tests: loopback, an ephemeral port, a temp database, seconds-long thresholds. */
+public final class TestConfig {
+    public static final String KEY = "test-ping-key-0123456789";
+    public static final String ADMIN_KEY = "test-admin-key-9876543210";
+
+    private TestConfig() {
+    }
+
+    public static Map<String, String> settings(Path dir) {
+        Map<String, String> m = new HashMap<>();
+        m.put("HEARTWATCH_BIND", "127.0.0.1");
+        m.put("HEARTWATCH_PORT", "0");
+        m.put("HEARTWATCH_DB", dir.resolve("heartwatch.db").toString());
+        m.put("HEARTWATCH_OUTBOX", dir.resolve("outbox").toString());
+        m.put("HEARTWATCH_KEYS", KEY);
+        m.put("HEARTWATCH_ADMIN_KEYS", ADMIN_KEY);
+        m.put("HEARTWATCH_THRESHOLD", "PT3S");
+        m.put("HEARTWATCH_EVALUATION_FREQUENCY", "PT1S");
+        m.put("HEARTWATCH_LOOKBACK", "PT1H");
+        m.put("HEARTWATCH_HEARTBEAT_INTERVAL", "PT1S");
+        m.put("HEARTWATCH_COOLDOWN", "PT1S");
+        // One value for the whole test JVM: the JDK server reads it once.
+        m.put("HEARTWATCH_REQUEST_TIMEOUT", "PT2S");
+        m.put("HEARTWATCH_HTTP_THREADS", "16");
+        return m;
+    }
+
+    public static ServerConfig config(Path dir) {
+        return ServerConfig.fromMap(settings(dir));
+    }
+
+    public static ServerConfig config(Path dir, Map<String, String> overrides) {
+        Map<String, String> m = settings(dir);
+        m.putAll(overrides);
+        return ServerConfig.fromMap(m);
+    }
+}
