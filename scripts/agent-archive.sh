@@ -17,7 +17,8 @@ archive="${2:?usage: scripts/agent-archive.sh JAR ARCHIVE [agent options]}"
 shift 2
 java_bin="${JAVA:-java}"
 # Must match the flags the agent runs with where they shape the archive (GC, compressed pointers).
-flags=(-XX:+UseSerialGC -Xmx8m -Xmn1m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k -XX:-UsePerfData)
+flags=(-XX:+UseSerialGC -Xmx8m -Xmn1m -XX:TieredStopAtLevel=1 -Xss256k -XX:CICompilerCount=1 -XX:-UsePerfData
+  -XX:CompileThresholdScaling=5)
 read -r -a extra <<<"${AGENT_ARCHIVE_JAVA_OPTS:-}"
 
 scratch="$(mktemp -d)"
