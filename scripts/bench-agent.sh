@@ -118,7 +118,7 @@ printf '%-8s %8s %12s %10s\n' python "${seen[python]}" "$(mb "${rss[python]}")" 
 printf '%-8s %8s %12s %10s\n' java "${seen[java]}" "$(mb "${rss[java]}")" "${cpu[java]}"
 ratio="$(awk -v j="${rss[java]}" -v p="${rss[python]}" 'BEGIN { printf "%.2f", j / p }')"
 printf 'RSS ratio java/python: %s (target <= 1.80); jar: %d KB (target <= 150)\n' "$ratio" "$jar_kb"
-printf 'java flags: %s\n' "${java_flags[*]}"
+printf 'java flags: %s\n' "${java_flags[*]//"$work"/<work>}"
 
 ok=1
 awk -v r="$ratio" 'BEGIN { exit !(r <= 1.8) }' || { echo "MISSED: peak RSS above 1.8x Python's"; ok=0; }
