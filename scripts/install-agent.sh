@@ -45,8 +45,8 @@ TEMPLATE
   echo "wrote a template to $env_file: fill in HEARTBEAT_URL, HEARTBEAT_DEVICE and HEARTBEAT_KEY, then rerun"
 fi
 
-# One training beat records the classes the agent loads into a class-data archive, which
-# cuts the agent's start-up CPU and memory. Best effort: without it the agent runs the same.
+# One training beat lists the classes the agent loads into a class-data archive, which cuts
+# the agent's start-up CPU and memory. Best effort: without it the agent runs the same.
 if grep -q '^HEARTBEAT_URL=..*' "$env_file"; then
   scratch="$(mktemp -d)"
   train() (
@@ -55,9 +55,7 @@ if grep -q '^HEARTBEAT_URL=..*' "$env_file"; then
     . "$env_file"
     set +a
     cd "$scratch"
-    java -XX:+UseSerialGC -Xmx8m -Xmn1m -XX:TieredStopAtLevel=1 -Xss256k -XX:CICompilerCount=1 \
-      -XX:-UsePerfData -XX:ArchiveClassesAtExit="$opt/agent.jsa" -jar "$opt/heartwatch-agent.jar" --once \
-      --note "install check" --ledger "$scratch/ledger"
+    "$repo/scripts/agent-archive.sh" "$opt/heartwatch-agent.jar" "$opt/agent.jsa" --note "install check"
   )
   if train >"$scratch/out" 2>&1; then
     chmod 0644 "$opt/agent.jsa"

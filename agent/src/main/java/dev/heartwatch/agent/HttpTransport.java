@@ -33,8 +33,24 @@ final class HttpTransport implements Transport {
         this.userAgent = "heartwatch-agent/" + version;
     }
 
+    /**
+     * One beat's request, bounded by the timeout as a whole. A kept-alive connection can die
+     * under the request (the server dropped it as idle just as the beat went out): that reads
+     * as a reset, so a reset is tried once more, on a fresh connection, within the same
+     * deadline. A server that really resets resets twice and the beat fails as before.
+     */
     @Override
     public Attempt post(Endpoint endpoint, byte[] body) {
+        long end = System.nanoTime() + timeoutNanos;
+        Attempt a = exchange(endpoint, body, end);
+        if (a.cause() == Cause.RESET && end - System.nanoTime() > 0) {
+            a = exchange(endpoint, body, end);
+        }
+        return a;
+    }
+
+    private Attempt exchange(Endpoint endpoint, byte[] body, long end) {
+        long leftNanos = Math.max(1, end - System.nanoTime());
         HttpURLConnection c;
         try {
             c = (HttpURLConnection) endpoint.target().toURL().openConnection();
@@ -45,10 +61,10 @@ final class HttpTransport implements Transport {
         if (https) {
             ((HttpsURLConnection) c).setSSLSocketFactory(tlsSockets());
         }
-        deadline.arm(c, https ? tls : null, timeoutNanos);
+        deadline.arm(c, https ? tls : null, leftNanos);
         FailureCauses.Phase phase = FailureCauses.Phase.CONNECT;
         try {
-            int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutNanos / 1_000_000));
+            int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, leftNanos / 1_000_000));
             c.setConnectTimeout(ms);
             c.setReadTimeout(ms);
             c.setInstanceFollowRedirects(false);

@@ -57,6 +57,7 @@ public final class Main {
             System.exit(2);
             return;
         }
+        ConnectionKeepAlive.spanBeats(config.interval());
         Transport transport = new HttpTransport(config.timeout(), null, redactor, version);
         FaultLocator locator = new FaultLocator(new ProcNetRouteGateway(Path.of("/proc/net/route")),
                 new TcpGatewayProber(53, Duration.ofSeconds(1)));

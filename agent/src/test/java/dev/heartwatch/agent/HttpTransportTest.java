@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heartwatch.agent.support.KeepAliveDroppingServer;
 import dev.heartwatch.agent.support.RawFaultServer;
 import dev.heartwatch.agent.support.RecordingEndpoint;
 import dev.heartwatch.agent.support.TestCertificates;
@@ -127,6 +128,31 @@ class HttpTransportTest {
                 assertTrue(t.post(e, BODY).ok());
             }
             assertEquals(3, server.received().size());
+        }
+    }
+
+    @Test
+    void aKeptAliveConnectionThatDiesUnderTheRequestIsRetriedOnAFreshOne() throws Exception {
+        try (KeepAliveDroppingServer server = new KeepAliveDroppingServer(trusted.serverContext(), 3)) {
+            HttpTransport t = transport();
+            Endpoint e = Endpoint.parse(server.url(), KEY, "url");
+            for (int i = 0; i < 3; i++) {
+                long t0 = System.nanoTime();
+                Attempt a = t.post(e, BODY);
+                assertTrue(a.ok(), "beat " + i + ": " + a.detail());
+                assertTrue(System.nanoTime() - t0 < TIMEOUT.toNanos() + 400_000_000L, "past the timeout");
+            }
+            // Beats 1 and 2 share a connection; beat 3 dies on it and succeeds on a second one.
+            assertEquals(List.of(1, 1, 1, 2), server.connectionOfEachRequest());
+        }
+    }
+
+    @Test
+    void aServerThatResetsEveryRequestIsAResetAfterOneRetry() throws Exception {
+        try (RawFaultServer s = RawFaultServer.start(RawFaultServer.Fault.RESET)) {
+            Attempt a = post(s.url());
+            assertEquals(Cause.RESET, a.cause(), a.detail());
+            assertEquals(2, s.accepted(), "the first try and one retry");
         }
     }
 

@@ -61,7 +61,8 @@ class ScriptsTest {
     @Test
     void everyAgentScriptIsShellcheckClean() throws Exception {
         run(dir, Map.of(), "shellcheck", "--version");
-        for (String s : List.of("start-agent.sh", "stop-agent.sh", "install-agent.sh", "bench-agent.sh")) {
+        for (String s : List.of("start-agent.sh", "stop-agent.sh", "install-agent.sh", "bench-agent.sh",
+                "agent-archive.sh")) {
             String text = Files.readString(SCRIPTS.resolve(s));
             assertTrue(text.contains("set -euo pipefail"), s);
             run(dir, Map.of(), "shellcheck", SCRIPTS.resolve(s).toString());
@@ -112,7 +113,9 @@ class ScriptsTest {
                     config.toString());
 
             assertTrue(Files.exists(root.resolve("opt/heartwatch-agent/heartwatch-agent.jar")));
-            assertTrue(Files.exists(root.resolve("opt/heartwatch-agent/agent.jsa")), "class-data archive");
+            Path archive = root.resolve("opt/heartwatch-agent/agent.jsa");
+            assertTrue(Files.exists(archive), "class-data archive");
+            assertTheUnitsJvmAcceptsTheArchive(root.resolve("opt/heartwatch-agent/heartwatch-agent.jar"), archive);
             assertEquals("rw-------", PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(root.resolve("etc/heartwatch-agent/agent.env"))));
             assertEquals(Files.readString(SCRIPTS.resolve("systemd/heartwatch-agent.service")),
@@ -121,5 +124,26 @@ class ScriptsTest {
             assertEquals("installed", Bodies.field(server.received().get(0).body(), "device"));
             assertEquals("installKey", server.received().get(0).keyHeader());
         }
+    }
+
+    /**
+     * The JVM silently ignores an archive that does not fit its flags, which would quietly cost
+     * the memory and CPU the archive saves: with -Xshare:on it refuses to start instead.
+     */
+    private void assertTheUnitsJvmAcceptsTheArchive(Path jarFile, Path archive) throws Exception {
+        String unit = Files.readString(SCRIPTS.resolve("systemd/heartwatch-agent.service"));
+        String execStart = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String word : execStart.substring("ExecStart=".length()).split(" ")) {
+            if (word.startsWith("-XX:SharedArchiveFile=")) {
+                command.add("-XX:SharedArchiveFile=" + archive);
+            } else if (word.startsWith("-XX:") || word.startsWith("-X")) {
+                command.add(word);
+            }
+        }
+        assertTrue(command.contains("-XX:SharedArchiveFile=" + archive), execStart);
+        command.addAll(List.of("-Xshare:on", "-jar", jarFile.toString(), "--version"));
+        assertEquals(AgentVersion.read(), run(dir, Map.of(), command.toArray(new String[0])).trim());
     }
 }

@@ -53,6 +53,13 @@ public final class RawFaultServer implements AutoCloseable {
         }
     }
 
+    /** Connections accepted so far. */
+    public int accepted() {
+        synchronized (held) {
+            return held.size();
+        }
+    }
+
     public String url() {
         return "http://127.0.0.1:" + socket.getLocalPort() + "/api/ping";
     }
