@@ -27,6 +27,12 @@ import java.util.Properties;
  * re-delivery after a crash is recognisably the same mail.
  */
 public final class EmailChannel implements NotificationChannel {
+    /** A person reads it: never the same alert twice (see {@link NotificationChannel#repeatAfterCrash()}). */
+    @Override
+    public boolean repeatAfterCrash() {
+        return false;
+    }
+
     private static final int TIMEOUT_MS = 15_000;
 
     private final Smtp smtp;

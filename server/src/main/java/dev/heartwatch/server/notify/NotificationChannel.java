@@ -5,4 +5,14 @@ public interface NotificationChannel {
     String name();
 
     void deliver(AlertMessage message) throws Exception;
+
+    /**
+     * Whether a delivery interrupted by a crash (claimed, never confirmed) is made again after the
+     * restart. True for channels whose receivers recognise a repeat by the idempotency key (a
+     * webhook, the console); false for email, whose reader would get the same alert twice: there
+     * the rare crash inside the SMTP exchange costs at most that one mail, and the console says so.
+     */
+    default boolean repeatAfterCrash() {
+        return true;
+    }
 }

@@ -9,12 +9,18 @@ import java.util.logging.Logger;
 
 /**
  * Delivers pending notifications to every channel and marks each sent once all channels took
- * it. A crash between delivery and the mark re-delivers it after the restart (at-least-once);
- * the stable idempotency key lets receivers, and the outbox, treat it as the same message.
- * A channel that fails leaves the notification pending for the next round.
+ * it. Each channel's delivery is claimed ({@code sending}, committed) before the channel is
+ * called and confirmed ({@code delivered}) right after, so a restart never repeats a delivery
+ * that was confirmed. A claim found unconfirmed after a crash is repeated only for channels
+ * whose receivers recognise repeats by the idempotency key ({@link NotificationChannel#repeatAfterCrash()});
+ * for email it is taken as delivered and the console says the mail may be missing. A channel
+ * that fails for certain loses its claim and is tried again next round.
  */
 public final class NotificationSender {
     private static final Logger LOG = Logger.getLogger(NotificationSender.class.getName());
+
+    static final String SENDING = "sending";
+    static final String DELIVERED = "delivered";
 
     private final HeartwatchStore store;
     private final AlertMessageFactory messages;
@@ -38,9 +44,22 @@ public final class NotificationSender {
             AlertMessage m = messages.build(n);
             String failed = null;
             for (NotificationChannel c : channels) {
+                String state = store.deliveryState(n.id(), c.name()).orElse(null);
+                if (DELIVERED.equals(state)) {
+                    continue;
+                }
+                if (SENDING.equals(state) && !c.repeatAfterCrash()) {
+                    LOG.warning("notification " + n.id() + " (" + m.idemKey() + ") was being sent by " + c.name()
+                            + " when the server stopped; not repeated, it may be missing");
+                    store.recordDelivery(n.id(), c.name(), DELIVERED, clock.instant());
+                    continue;
+                }
+                store.recordDelivery(n.id(), c.name(), SENDING, clock.instant());
                 try {
                     c.deliver(m);
+                    store.recordDelivery(n.id(), c.name(), DELIVERED, clock.instant());
                 } catch (Exception e) {
+                    store.forgetDelivery(n.id(), c.name());
                     failed = c.name() + ": " + e.getClass().getSimpleName();
                     LOG.log(Level.WARNING, "notification " + n.id() + " not delivered by " + failed);
                 }

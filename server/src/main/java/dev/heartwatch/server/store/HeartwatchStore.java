@@ -185,6 +185,10 @@ public final class HeartwatchStore implements AutoCloseable {
                     + "reason TEXT NOT NULL, sent_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT)");
             s.execute("CREATE INDEX IF NOT EXISTS notifications_pending ON notifications(sent_at, suppressed)");
             s.execute("CREATE INDEX IF NOT EXISTS notifications_device ON notifications(device, created_at)");
+            // One row per notification and channel: 'sending' is committed before the channel is
+            // called and 'delivered' right after, so a crash in between is visible after restart.
+            s.execute("CREATE TABLE IF NOT EXISTS deliveries(notification_id INTEGER NOT NULL, channel TEXT NOT NULL, "
+                    + "state TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY(notification_id, channel))");
         }
         c.commit();
     }
@@ -403,6 +407,51 @@ public final class HeartwatchStore implements AutoCloseable {
 
     public synchronized void markSent(long id, Instant at) {
         execute("UPDATE notifications SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?", at.toEpochMilli(), id);
+    }
+
+    /** The delivery state of one channel for one notification: empty, {@code sending} or {@code delivered}. */
+    public synchronized Optional<String> deliveryState(long notificationId, String channel) {
+        try (PreparedStatement ps = control.prepareStatement(
+                "SELECT state FROM deliveries WHERE notification_id = ? AND channel = ?")) {
+            ps.setLong(1, notificationId);
+            ps.setString(2, channel);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Records (and commits) that a channel is about to deliver, or has delivered, a notification. */
+    public synchronized void recordDelivery(long notificationId, String channel, String state, Instant at) {
+        try (PreparedStatement ps = control.prepareStatement(
+                "INSERT INTO deliveries(notification_id, channel, state, at) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT(notification_id, channel) DO UPDATE SET state = excluded.state, at = excluded.at")) {
+            ps.setLong(1, notificationId);
+            ps.setString(2, channel);
+            ps.setString(3, state);
+            ps.setLong(4, at.toEpochMilli());
+            ps.executeUpdate();
+            control.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw failure(e);
+        }
+    }
+
+    /** Forgets a delivery that failed for certain, so the next round tries the channel again. */
+    public synchronized void forgetDelivery(long notificationId, String channel) {
+        try (PreparedStatement ps = control.prepareStatement(
+                "DELETE FROM deliveries WHERE notification_id = ? AND channel = ?")) {
+            ps.setLong(1, notificationId);
+            ps.setString(2, channel);
+            ps.executeUpdate();
+            control.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw failure(e);
+        }
     }
 
     public synchronized void markFailed(long id, String error) {

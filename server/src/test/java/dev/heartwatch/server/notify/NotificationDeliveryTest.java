@@ -150,6 +150,88 @@ class NotificationDeliveryTest {
         assertTrue(store.pendingNotifications().isEmpty());
     }
 
+    /** A channel that counts deliveries and can be told to fail. */
+    static final class CountingChannel implements NotificationChannel {
+        final String name;
+        final boolean repeat;
+        int delivered;
+        boolean failing;
+
+        CountingChannel(String name, boolean repeat) {
+            this.name = name;
+            this.repeat = repeat;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void deliver(AlertMessage message) throws Exception {
+            if (failing) {
+                throw new java.io.IOException("refused");
+            }
+            delivered++;
+        }
+
+        @Override
+        public boolean repeatAfterCrash() {
+            return repeat;
+        }
+    }
+
+    private void downNotification() {
+        Lines.beat(store, "pi", T0);
+        Evaluator e = new Evaluator(store, RULE, Duration.ofSeconds(1), T0.minusSeconds(3600));
+        e.evaluate(T0.plusSeconds(1));
+        e.evaluate(T0.plus(Duration.ofMinutes(6)));
+    }
+
+    @Test
+    void aFailingWebhookDoesNotRepeatAMailAlreadyDelivered() {
+        CountingChannel mail = new CountingChannel("email", false);
+        CountingChannel hook = new CountingChannel("webhook", true);
+        hook.failing = true;
+        NotificationSender s = sender(List.of(mail, hook));
+        downNotification();
+
+        assertEquals(0, s.sendPending());
+        hook.failing = false;
+        assertEquals(1, s.sendPending());
+
+        assertEquals(1, mail.delivered, "the mail went out once");
+        assertEquals(1, hook.delivered, "the webhook was retried until it took it");
+    }
+
+    @Test
+    void aMailInterruptedByACrashIsNotSentAgainAfterTheRestart() {
+        downNotification();
+        long id = store.pendingNotifications().get(0).id();
+        // The server died inside the SMTP exchange: the claim is there, the confirmation is not.
+        store.recordDelivery(id, "email", NotificationSender.SENDING, T0.plus(Duration.ofMinutes(6)));
+        CountingChannel mail = new CountingChannel("email", false);
+        CountingChannel hook = new CountingChannel("webhook", true);
+
+        assertEquals(1, sender(List.of(mail, hook)).sendPending());
+
+        assertEquals(0, mail.delivered, "a person never gets the same alert twice");
+        assertEquals(1, hook.delivered);
+        assertTrue(store.pendingNotifications().isEmpty());
+    }
+
+    @Test
+    void aWebhookInterruptedByACrashIsRepeatedWithTheSameKey() {
+        downNotification();
+        long id = store.pendingNotifications().get(0).id();
+        store.recordDelivery(id, "webhook", NotificationSender.SENDING, T0.plus(Duration.ofMinutes(6)));
+        CountingChannel hook = new CountingChannel("webhook", true);
+
+        assertEquals(1, sender(List.of(hook)).sendPending());
+
+        assertEquals(1, hook.delivered, "receivers drop repeats by the alert id");
+    }
+
     @Test
     void theWebhookPostsAzuresCommonAlertSchema() throws Exception {
         List<String> bodies = new CopyOnWriteArrayList<>();
