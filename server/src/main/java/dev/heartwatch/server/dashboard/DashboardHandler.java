@@ -74,6 +74,7 @@ public final class DashboardHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try {
+            consumeEmptyBody(exchange);
             commonHeaders(exchange);
             route(exchange);
         } catch (RuntimeException e) {
@@ -185,7 +186,7 @@ public final class DashboardHandler implements HttpHandler {
         return true;
     }
 
-    static boolean isLoopbackHost(String host) {
+    public static boolean isLoopbackHost(String host) {
         if (host == null) {
             return false;
         }
@@ -197,6 +198,18 @@ public final class DashboardHandler implements HttpHandler {
         int colon = h.indexOf(':');
         String name = colon >= 0 ? h.substring(0, colon) : h;
         return name.equals("localhost") || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+
+    /**
+     * Reads an empty request body (a POST from the page has none) to its end: a server that
+     * drains nothing after an answer ({@code sun.net.httpserver.drainAmount=0}, as
+     * heartwatch-server runs) would otherwise close the keep-alive connection under the client.
+     */
+    private static void consumeEmptyBody(HttpExchange ex) throws IOException {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        if (!ex.getRequestHeaders().containsKey("Transfer-Encoding") && (length == null || "0".equals(length.strip()))) {
+            ex.getRequestBody().read();
+        }
     }
 
     /** Browsers send Origin on every POST; a cross-site form or script must not mute or retire. */
