@@ -118,7 +118,7 @@ public final class HeartwatchServer implements AutoCloseable {
                     : DashboardAccess.readKey(config.readKey());
             http.createContext(HistoryLinesHandler.PATH, new HistoryLinesHandler(store, access, HISTORY_STREAMS));
             dashboard.set(new DashboardHandler(new StoreDashboardSource(store, history, administration,
-                    config.expectedDevices(), clock), clock, access));
+                    config.expectedDevices(), clock), clock, access, "/"));
             this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("heartwatch-evaluator"));
         } catch (IOException | RuntimeException e) {
             store.close();

@@ -64,11 +64,21 @@ public final class DashboardHandler implements HttpHandler {
     private final DashboardSource source;
     private final Clock clock;
     private final DashboardAccess access;
+    private final String mount; // null: the context the exchange arrived on
 
     public DashboardHandler(DashboardSource source, Clock clock, DashboardAccess access) {
+        this(source, clock, access, null);
+    }
+
+    /**
+     * A handler whose paths are relative to {@code mount}, whatever context delivers the exchange:
+     * heartwatch-server hands it requests from its {@code /api/devices} context too.
+     */
+    public DashboardHandler(DashboardSource source, Clock clock, DashboardAccess access, String mount) {
         this.source = Objects.requireNonNull(source, "source");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.access = Objects.requireNonNull(access, "access");
+        this.mount = mount;
     }
 
     @Override
@@ -246,8 +256,12 @@ public final class DashboardHandler implements HttpHandler {
         return null;
     }
 
-    private static String cookiePath(HttpExchange ex) {
-        String context = ex.getHttpContext().getPath();
+    private String mountOf(HttpExchange ex) {
+        return mount != null ? mount : ex.getHttpContext().getPath();
+    }
+
+    private String cookiePath(HttpExchange ex) {
+        String context = mountOf(ex);
         return context.isEmpty() ? "/" : context;
     }
 
@@ -374,9 +388,9 @@ public final class DashboardHandler implements HttpHandler {
 
     // ---- plumbing -----------------------------------------------------------------------
 
-    private static String relativePath(HttpExchange ex) {
+    private String relativePath(HttpExchange ex) {
         String path = ex.getRequestURI().getRawPath();
-        String context = ex.getHttpContext().getPath();
+        String context = mountOf(ex);
         if (context.length() > 1 && path.startsWith(context)) {
             path = path.substring(context.endsWith("/") ? context.length() - 1 : context.length());
         }
