@@ -92,10 +92,8 @@ class StoreDashboardSourceTest {
         lines.add(beat(at(23, 0), "laptop", "stopping", null));
         lines.add(beat(at(23, 30), "router", "running", null));
         Collections.sort(lines, (a, b) -> Long.compare(ts(a), ts(b)));
-        // The first beat in a commit of its own: the devices table takes a device's first_seen
-        // from the first commit that holds it, as with one request per beat.
-        Lines.write(store, lines.get(0));
-        Lines.write(store, lines.subList(1, lines.size()).toArray(String[]::new));
+        // One commit for the whole day: the device's first_seen is still its earliest beat.
+        Lines.write(store, lines.toArray(String[]::new));
         store.retire("old", at(12, 0));
         store.mute("cam", NOW.plus(Duration.ofHours(1)));
     }
