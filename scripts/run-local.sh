@@ -6,6 +6,8 @@
 #
 # Usage: scripts/run-local.sh [start|stop-agent|start-agent|stop|status]
 # Needs: JDK 17+ and Maven.
+# Export to Application Insights (optional): set APPLICATIONINSIGHTS_CONNECTION_STRING and
+# APPLICATIONINSIGHTS_AGENT_JAR (the applicationinsights-agent-3.5.3.jar) before "start".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +16,8 @@ PORT="${HEARTWATCH_PORT:-7071}"
 SERVER_JAR=server/target/heartwatch-server.jar
 AGENT_JAR=agent/target/heartwatch-agent.jar
 JAVA="${JAVA:-java}"
+AI_AGENT_JAR="${APPLICATIONINSIGHTS_AGENT_JAR:-}"
+AI_CONFIG=server/src/main/resources/dev/heartwatch/server/export/applicationinsights.json
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -70,10 +74,18 @@ HEARTWATCH_LOOKBACK=PT1H
 HEARTWATCH_COOLDOWN=PT10S
 CONF
   fi
+  # The Application Insights agent is attached only when asked for (docs/export.md).
+  agent_opts=()
+  if [ -n "${APPLICATIONINSIGHTS_CONNECTION_STRING:-}" ]; then
+    [ -f "$AI_AGENT_JAR" ] || { echo "run-local: APPLICATIONINSIGHTS_CONNECTION_STRING is set but APPLICATIONINSIGHTS_AGENT_JAR is not a file (see docs/export.md)" >&2; exit 1; }
+    agent_opts=("-javaagent:$AI_AGENT_JAR")
+    export APPLICATIONINSIGHTS_CONFIGURATION_FILE="${APPLICATIONINSIGHTS_CONFIGURATION_FILE:-$PWD/$AI_CONFIG}"
+  fi
   if alive "$HW/server.pid"; then
     echo "the server is already running (pid $(cat "$HW/server.pid"))"
   else
-    HEARTWATCH_CONFIG="$HW/heartwatch-server.properties" nohup "$JAVA" -Xmx256m -jar "$SERVER_JAR" >>"$HW/server.log" 2>&1 &
+    # -Xmx256m: room for the server and, when attached, the agent (it needs at least 48 MB of heap).
+    HEARTWATCH_CONFIG="$HW/heartwatch-server.properties" nohup "$JAVA" -Xmx256m ${agent_opts[@]+"${agent_opts[@]}"} -jar "$SERVER_JAR" >>"$HW/server.log" 2>&1 &
     echo $! >"$HW/server.pid"
     for _ in $(seq 100); do
       grep -q "listening on" "$HW/server.log" 2>/dev/null && break
@@ -86,7 +98,7 @@ CONF
   cat <<INFO
 
 Heartwatch runs locally:
-  dashboard      http://127.0.0.1:$PORT/
+  dashboard      http://127.0.0.1:$PORT/   (no read key configured: served to this machine only)
   ping endpoint  http://127.0.0.1:$PORT/api/ping   (key in $HW/ping.key)
   alerts         $HW/outbox/ (one .eml file per mail) and $HW/server.log (console)
   database       $HW/heartwatch.db (sqlite3 $HW/heartwatch.db 'select text from lines order by id desc limit 5')
@@ -96,8 +108,21 @@ Try it (threshold PT30S):
   kill -9 \$(cat $HW/agent.pid)        # a crash: after ~30 s a "DOWN" mail lands in $HW/outbox/
   scripts/run-local.sh start-agent   # back: a "RESOLVED" mail with the outage's start, end, cause
   scripts/run-local.sh stop          # stop everything
-Mute or retire a device: java -jar $SERVER_JAR devices mute local-demo PT1H   (HEARTWATCH_DB=$HW/heartwatch.db)
+Mute or retire a device: the dashboard's buttons, or java -jar $SERVER_JAR devices mute local-demo PT1H   (HEARTWATCH_DB=$HW/heartwatch.db)
+History report (build it: mvn -B -q -DskipTests -pl cli -am package; any --key while no read key is set):
+  java -jar cli/target/heartwatch.jar history --server http://127.0.0.1:$PORT --key local --last 1d
 INFO
+  if [ -n "${APPLICATIONINSIGHTS_CONNECTION_STRING:-}" ]; then
+    echo "Export to Application Insights: on (agent $AI_AGENT_JAR); every stored line goes to traces."
+  else
+    cat <<EXPORT
+Export to Application Insights: off. To turn it on (docs/export.md):
+  mvn -B -q dependency:copy -Dartifact=com.microsoft.azure:applicationinsights-agent:3.5.3 -DoutputDirectory=$HW
+  scripts/run-local.sh stop
+  APPLICATIONINSIGHTS_CONNECTION_STRING='InstrumentationKey=...;IngestionEndpoint=https://...' \\
+  APPLICATIONINSIGHTS_AGENT_JAR=$HW/applicationinsights-agent-3.5.3.jar scripts/run-local.sh
+EXPORT
+  fi
 }
 
 case "${1:-start}" in

@@ -10,7 +10,13 @@ import dev.heartwatch.server.alert.Evaluator;
 import dev.heartwatch.server.cli.DevicesCommand;
 import dev.heartwatch.server.config.ConfigException;
 import dev.heartwatch.server.config.ServerConfig;
+import dev.heartwatch.server.dashboard.DashboardAccess;
+import dev.heartwatch.server.dashboard.DashboardHandler;
+import dev.heartwatch.server.dashboard.StoreDashboardSource;
+import dev.heartwatch.server.export.AppInsightsExport;
+import dev.heartwatch.server.export.LineExport;
 import dev.heartwatch.server.http.DashboardSlot;
+import dev.heartwatch.server.http.HistoryLinesHandler;
 import dev.heartwatch.server.http.DeviceAdminHandler;
 import dev.heartwatch.server.http.KeyRing;
 import dev.heartwatch.server.http.PingHandler;
@@ -20,6 +26,7 @@ import dev.heartwatch.server.notify.EmailChannel;
 import dev.heartwatch.server.notify.NotificationChannel;
 import dev.heartwatch.server.notify.NotificationSender;
 import dev.heartwatch.server.notify.WebhookChannel;
+import dev.heartwatch.server.store.DeviceAdministration;
 import dev.heartwatch.server.store.DeviceHistory;
 import dev.heartwatch.server.store.HeartwatchStore;
 import java.io.IOException;
@@ -53,10 +60,10 @@ import javax.net.ssl.SSLContext;
  * in SQLite, the silence rule evaluated live, alerts by email/webhook/console. One process,
  * one database file.
  *
- * <p>The dashboard plugs in with {@link #setDashboard(HttpHandler)}: it then serves {@code /}
- * and every {@code /api/devices...} request except the mute/retire actions. Its data:
- * {@link #store()} ({@code devices}, {@code mute}, {@code retire}) and {@link #history()}
- * (live status, merged outages, uptime, last address).
+ * <p>At start it mounts the dashboard ({@link DashboardHandler} over {@link StoreDashboardSource},
+ * behind {@code HEARTWATCH_READ_KEY} or loopback-only), the admin API for mute/retire and
+ * {@code /api/history/lines} (same read key); with a {@link LineExport} it ships every stored
+ * contract line (Application Insights when {@code APPLICATIONINSIGHTS_CONNECTION_STRING} is set).
  */
 public final class HeartwatchServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HeartwatchServer.class.getName());
@@ -72,7 +79,9 @@ public final class HeartwatchServer implements AutoCloseable {
     private final Clock clock;
     private final DeviceHistory history;
 
-    private HeartwatchServer(ServerConfig config, Clock clock, PrintStream console) throws IOException {
+    private final DeviceAdministration administration;
+
+    private HeartwatchServer(ServerConfig config, Clock clock, PrintStream console, LineExport export) throws IOException {
         this.config = config;
         this.clock = clock;
         KeyRing pingKeys = new KeyRing(config.pingKeys());
@@ -81,11 +90,12 @@ public final class HeartwatchServer implements AutoCloseable {
         }
         SilenceRule rule = new SilenceRule(config.threshold(), config.evaluationFrequency(), config.lookback(),
                 config.heartbeatInterval(), config.expectedDevices());
-        applyHttpTimeouts(config.requestTimeout());
+        applyHttpTimeouts(config.requestTimeout(), config.responseTimeout());
         this.store = HeartwatchStore.open(config.database(), config.sqliteSynchronous());
         try {
             this.evaluator = new Evaluator(store, rule, config.cooldown(), clock.instant());
             this.history = new DeviceHistory(store, rule);
+            this.administration = new DeviceAdministration(store, config.expectedDevices());
             List<NotificationChannel> channels = new ArrayList<>();
             channels.add(new ConsoleChannel(console));
             channels.add(new EmailChannel(config.smtp(), config.outbox()));
@@ -100,9 +110,15 @@ public final class HeartwatchServer implements AutoCloseable {
                     new LinkedBlockingQueue<>(), daemonThreads("heartwatch-http"));
             http.setExecutor(httpExecutor);
             http.createContext("/api/ping", new PingHandler(new Ping(clock), pingKeys, config.trustedProxies(),
-                    store.lines(), clock, config.requestTimeout()));
-            http.createContext("/api/devices", new DeviceAdminHandler(store, new KeyRing(config.adminKeys()), clock, dashboard));
+                    store.lines(), clock, config.requestTimeout(), export));
+            http.createContext("/api/devices", new DeviceAdminHandler(administration, new KeyRing(config.adminKeys()), clock,
+                    dashboard, config.dashboardActions()));
             http.createContext("/", dashboard);
+            DashboardAccess access = config.readKey() == null ? DashboardAccess.loopbackOnly()
+                    : DashboardAccess.readKey(config.readKey());
+            http.createContext(HistoryLinesHandler.PATH, new HistoryLinesHandler(store, access, HISTORY_STREAMS));
+            dashboard.set(new DashboardHandler(new StoreDashboardSource(store, history, administration,
+                    config.expectedDevices(), clock), clock, access, "/"));
             this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("heartwatch-evaluator"));
         } catch (IOException | RuntimeException e) {
             store.close();
@@ -110,9 +126,21 @@ public final class HeartwatchServer implements AutoCloseable {
         }
     }
 
-    /** Starts the server: HTTP listener, evaluator, sender, retention pruning. */
+    /** History streams served at once; more wait ({@code 429}). Each holds a read connection. */
+    static final int HISTORY_STREAMS = 2;
+
+    /** Starts the server without export: HTTP listener, evaluator, sender, retention pruning. */
     public static HeartwatchServer start(ServerConfig config, Clock clock, PrintStream console) throws IOException {
-        HeartwatchServer s = new HeartwatchServer(config, clock, console);
+        return start(config, clock, console, LineExport.none());
+    }
+
+    /**
+     * Starts the server: HTTP listener (ping, dashboard, admin API, history lines), evaluator,
+     * sender, retention pruning; every contract line is handed to {@code export} once stored.
+     */
+    public static HeartwatchServer start(ServerConfig config, Clock clock, PrintStream console, LineExport export)
+            throws IOException {
+        HeartwatchServer s = new HeartwatchServer(config, clock, console, export);
         s.http.start();
         long every = config.evaluationFrequency().toMillis();
         s.scheduler.scheduleWithFixedDelay(s::evaluateAndSend, every, every, TimeUnit.MILLISECONDS);
@@ -128,13 +156,13 @@ public final class HeartwatchServer implements AutoCloseable {
      * longer than {@code maxRspTime}: the slow-client defence. Read once per JVM, at the first
      * server's creation; an explicit -D setting wins.
      */
-    static void applyHttpTimeouts(Duration requestTimeout) {
-        long seconds = Math.max(1, (requestTimeout.toMillis() + 999) / 1000);
+    static void applyHttpTimeouts(Duration requestTimeout, Duration responseTimeout) {
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-            System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(seconds));
+            System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(seconds(requestTimeout)));
         }
+        // Separate from the request's: a month of history is a long answer on a slow uplink.
         if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
-            System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(seconds));
+            System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(seconds(responseTimeout)));
         }
         // The JDK server writes headers and body separately: with Nagle's algorithm on, a
         // keep-alive client's delayed ACK holds every answer ~40 ms.
@@ -146,6 +174,10 @@ public final class HeartwatchServer implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.drainAmount") == null) {
             System.setProperty("sun.net.httpserver.drainAmount", "0");
         }
+    }
+
+    private static long seconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
     }
 
     private static HttpsServer httpsServer(ServerConfig config, InetSocketAddress bind) throws IOException {
@@ -230,7 +262,15 @@ public final class HeartwatchServer implements AutoCloseable {
         return config;
     }
 
-    /** Mounts the dashboard: {@code /} and the read-only {@code /api/devices...} requests. */
+    /** Mute and retire, shared by the admin API, the dashboard and the {@code devices} CLI. */
+    public DeviceAdministration administration() {
+        return administration;
+    }
+
+    /**
+     * Replaces the dashboard (installed at start: {@link DashboardHandler} over
+     * {@link StoreDashboardSource}): {@code /} and the {@code /api/devices...} requests.
+     */
     public void setDashboard(HttpHandler handler) {
         dashboard.set(handler);
     }
@@ -262,12 +302,18 @@ public final class HeartwatchServer implements AutoCloseable {
                 return 2;
             }
             ServerConfig config = ServerConfig.load(env);
-            HeartwatchServer server = start(config, Clock.systemUTC(), out);
+            LineExport export = AppInsightsExport.fromEnvironment(env);
+            HeartwatchServer server = start(config, Clock.systemUTC(), out, export);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "heartwatch-shutdown"));
             out.println("heartwatch-server listening on " + server.baseUri() + " (ping: " + server.baseUri() + "/api/ping)");
             out.println("database: " + config.database().toAbsolutePath());
             out.println("mail: " + (config.smtp().configured() ? "SMTP " + config.smtp().host() : "outbox " + config.outbox().toAbsolutePath()));
             out.println("rule: threshold " + config.threshold() + ", every " + config.evaluationFrequency() + ", lookback " + config.lookback());
+            out.println("dashboard: " + server.baseUri() + "/" + (config.readKey() == null
+                    ? " (no HEARTWATCH_READ_KEY: loopback clients only)" : " (open it once as /?key=READ_KEY)"));
+            out.println("export to Application Insights: " + (export instanceof AppInsightsExport
+                    ? "on (" + AppInsightsExport.CONNECTION_STRING_ENV + " is set; needs -javaagent, docs/export.md)"
+                    : "off"));
             out.flush();
             Thread.currentThread().join();
             return 0;

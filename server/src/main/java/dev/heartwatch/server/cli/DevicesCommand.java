@@ -1,8 +1,8 @@
 package dev.heartwatch.server.cli;
 
-import dev.heartwatch.core.contract.DeviceId;
 import dev.heartwatch.server.config.ConfigException;
 import dev.heartwatch.server.config.ServerConfig;
+import dev.heartwatch.server.store.DeviceAdministration;
 import dev.heartwatch.server.store.DeviceRecord;
 import dev.heartwatch.server.store.HeartwatchStore;
 import java.io.PrintStream;
@@ -70,33 +70,30 @@ public final class DevicesCommand {
                     if (args.size() != 3) {
                         return usage("mute needs a device id and an ISO-8601 duration, e.g. devices mute home-pi PT1H");
                     }
-                    String device = args.get(1);
-                    if (!DeviceId.isValid(device)) {
-                        return usage("not a device id: lower case [a-z0-9._-], at most 64 characters");
-                    }
                     Duration d;
                     try {
                         d = Duration.parse(args.get(2));
                     } catch (DateTimeParseException e) {
                         return usage("not an ISO-8601 duration: " + args.get(2));
                     }
-                    if (d.isNegative() || d.isZero()) {
-                        return usage("the duration must be positive");
+                    try {
+                        Instant until = new DeviceAdministration(store, Set.of()).mute(args.get(1), d, now);
+                        out.println(args.get(1) + " muted until " + until);
+                    } catch (IllegalArgumentException e) {
+                        return usage(e.getMessage());
                     }
-                    store.mute(device, now.plus(d));
-                    out.println(device + " muted until " + now.plus(d));
                     return 0;
                 }
                 case "retire": {
                     if (args.size() != 2) {
                         return usage("retire needs a device id");
                     }
-                    String device = args.get(1);
-                    if (!DeviceId.isValid(device)) {
-                        return usage("not a device id: lower case [a-z0-9._-], at most 64 characters");
+                    try {
+                        new DeviceAdministration(store, Set.of()).retire(args.get(1), now);
+                    } catch (IllegalArgumentException e) {
+                        return usage(e.getMessage());
                     }
-                    store.retire(device, now);
-                    out.println(device + " retired: it will never alert again");
+                    out.println(args.get(1) + " retired: it will never alert again");
                     return 0;
                 }
                 default:

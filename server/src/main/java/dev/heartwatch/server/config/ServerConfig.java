@@ -27,6 +27,8 @@ public record ServerConfig(
         Path database,
         List<String> pingKeys,
         List<String> adminKeys,
+        String readKey,
+        boolean dashboardActions,
         Set<String> trustedProxies,
         Path tlsKeystore,
         String tlsKeystorePassword,
@@ -38,6 +40,7 @@ public record ServerConfig(
         Duration retention,
         Duration cooldown,
         Duration requestTimeout,
+        Duration responseTimeout,
         int httpThreads,
         String sqliteSynchronous,
         Smtp smtp,
@@ -72,10 +75,22 @@ public record ServerConfig(
         if (httpThreads < 1) {
             throw new ConfigException("HEARTWATCH_HTTP_THREADS must be at least 1");
         }
+        if (readKey != null && !readKey.matches(READ_KEY_PATTERN)) {
+            // It travels in a URL and a cookie (the dashboard), so it keeps to characters neither escapes.
+            throw new ConfigException("HEARTWATCH_READ_KEY must be 16-256 characters of [A-Za-z0-9._~-] "
+                    + "(e.g. openssl rand -hex 24)");
+        }
+        if (readKey != null && (pingKeys.contains(readKey) || adminKeys.contains(readKey))) {
+            // A read key goes to browsers and report scripts; it must not also send beats or retire devices.
+            throw new ConfigException("HEARTWATCH_READ_KEY must differ from every ping and admin key");
+        }
         if (!Set.of("FULL", "NORMAL", "EXTRA").contains(sqliteSynchronous)) {
             throw new ConfigException("HEARTWATCH_SQLITE_SYNCHRONOUS must be FULL, EXTRA or NORMAL");
         }
     }
+
+    /** What {@code DashboardAccess.readKey} accepts. */
+    static final String READ_KEY_PATTERN = "[A-Za-z0-9._~-]{16,256}";
 
     /** The configuration file named by {@code HEARTWATCH_CONFIG}, else none. */
     public static ServerConfig load(Map<String, String> env) {
@@ -128,6 +143,15 @@ public record ServerConfig(
         if (adminKeyFile != null) {
             adminKeys.addAll(readKeyFile(Path.of(adminKeyFile)));
         }
+        String readKey = r.string("HEARTWATCH_READ_KEY", null);
+        String readKeyPath = r.string("HEARTWATCH_READ_KEY_FILE", null);
+        if (readKey == null && readKeyPath != null) {
+            List<String> keys = readKeyFile(Path.of(readKeyPath));
+            if (keys.size() != 1) {
+                throw new ConfigException("HEARTWATCH_READ_KEY_FILE must hold exactly one key: " + readKeyPath);
+            }
+            readKey = keys.get(0);
+        }
         String smtpHost = r.string("HEARTWATCH_SMTP_HOST", null);
         Smtp.Security security;
         try {
@@ -146,6 +170,8 @@ public record ServerConfig(
                 Path.of(r.string("HEARTWATCH_DB", ".heartwatch/heartwatch.db")),
                 pingKeys,
                 adminKeys,
+                readKey,
+                r.bool("HEARTWATCH_DASHBOARD_ACTIONS", true),
                 new LinkedHashSet<>(r.list("HEARTWATCH_TRUSTED_PROXIES")),
                 tls == null ? null : Path.of(tls),
                 r.string("HEARTWATCH_TLS_KEYSTORE_PASSWORD", ""),
@@ -157,6 +183,7 @@ public record ServerConfig(
                 r.duration("HEARTWATCH_RETENTION", Duration.ofDays(400)),
                 r.duration("HEARTWATCH_COOLDOWN", Duration.ofMinutes(15)),
                 r.duration("HEARTWATCH_REQUEST_TIMEOUT", Duration.ofSeconds(10)),
+                r.duration("HEARTWATCH_RESPONSE_TIMEOUT", Duration.ofMinutes(5)),
                 r.integer("HEARTWATCH_HTTP_THREADS", 64),
                 r.string("HEARTWATCH_SQLITE_SYNCHRONOUS", "FULL").toUpperCase(),
                 smtp,
@@ -188,11 +215,13 @@ public record ServerConfig(
     public String toString() {
         return "ServerConfig[bind=" + bindAddress + ":" + port + ", database=" + database
                 + ", pingKeys=" + pingKeys.size() + ", adminKeys=" + adminKeys.size()
+                + ", readKey=" + (readKey == null ? "unset (dashboard loopback-only)" : "set")
+                + ", dashboardActions=" + dashboardActions
                 + ", trustedProxies=" + trustedProxies + ", tls=" + tls()
                 + ", threshold=" + threshold + ", evaluationFrequency=" + evaluationFrequency
                 + ", lookback=" + lookback + ", heartbeatInterval=" + heartbeatInterval
                 + ", expectedDevices=" + expectedDevices + ", retention=" + retention + ", cooldown=" + cooldown
-                + ", requestTimeout=" + requestTimeout + ", synchronous=" + sqliteSynchronous
+                + ", requestTimeout=" + requestTimeout + ", responseTimeout=" + responseTimeout + ", synchronous=" + sqliteSynchronous
                 + ", smtp=" + smtp + ", outbox=" + outbox + ", webhook=" + (webhookUrl == null ? "none" : "set") + "]";
     }
 
@@ -214,6 +243,17 @@ public record ServerConfig(
                 }
             }
             return out;
+        }
+
+        boolean bool(String name, boolean def) {
+            String v = string(name, null);
+            if (v == null) {
+                return def;
+            }
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(v);
+            }
+            throw new ConfigException(name + " must be true or false");
         }
 
         int integer(String name, int def) {

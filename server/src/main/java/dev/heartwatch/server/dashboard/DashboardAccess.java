@@ -32,12 +32,12 @@ public final class DashboardAccess {
         return new DashboardAccess(null);
     }
 
-    boolean isLoopbackOnly() {
+    public boolean isLoopbackOnly() {
         return keyDigest == null;
     }
 
     /** Constant-time: both sides are hashed first, so neither length nor content leaks through timing. */
-    boolean accepts(String candidate) {
+    public boolean accepts(String candidate) {
         if (keyDigest == null || candidate == null) {
             return false;
         }

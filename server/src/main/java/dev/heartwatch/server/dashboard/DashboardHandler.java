@@ -64,16 +64,27 @@ public final class DashboardHandler implements HttpHandler {
     private final DashboardSource source;
     private final Clock clock;
     private final DashboardAccess access;
+    private final String mount; // null: the context the exchange arrived on
 
     public DashboardHandler(DashboardSource source, Clock clock, DashboardAccess access) {
+        this(source, clock, access, null);
+    }
+
+    /**
+     * A handler whose paths are relative to {@code mount}, whatever context delivers the exchange:
+     * heartwatch-server hands it requests from its {@code /api/devices} context too.
+     */
+    public DashboardHandler(DashboardSource source, Clock clock, DashboardAccess access, String mount) {
         this.source = Objects.requireNonNull(source, "source");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.access = Objects.requireNonNull(access, "access");
+        this.mount = mount;
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try {
+            consumeEmptyBody(exchange);
             commonHeaders(exchange);
             route(exchange);
         } catch (RuntimeException e) {
@@ -185,7 +196,7 @@ public final class DashboardHandler implements HttpHandler {
         return true;
     }
 
-    static boolean isLoopbackHost(String host) {
+    public static boolean isLoopbackHost(String host) {
         if (host == null) {
             return false;
         }
@@ -197,6 +208,18 @@ public final class DashboardHandler implements HttpHandler {
         int colon = h.indexOf(':');
         String name = colon >= 0 ? h.substring(0, colon) : h;
         return name.equals("localhost") || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+
+    /**
+     * Reads an empty request body (a POST from the page has none) to its end: a server that
+     * drains nothing after an answer ({@code sun.net.httpserver.drainAmount=0}, as
+     * heartwatch-server runs) would otherwise close the keep-alive connection under the client.
+     */
+    private static void consumeEmptyBody(HttpExchange ex) throws IOException {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        if (!ex.getRequestHeaders().containsKey("Transfer-Encoding") && (length == null || "0".equals(length.strip()))) {
+            ex.getRequestBody().read();
+        }
     }
 
     /** Browsers send Origin on every POST; a cross-site form or script must not mute or retire. */
@@ -233,8 +256,12 @@ public final class DashboardHandler implements HttpHandler {
         return null;
     }
 
-    private static String cookiePath(HttpExchange ex) {
-        String context = ex.getHttpContext().getPath();
+    private String mountOf(HttpExchange ex) {
+        return mount != null ? mount : ex.getHttpContext().getPath();
+    }
+
+    private String cookiePath(HttpExchange ex) {
+        String context = mountOf(ex);
         return context.isEmpty() ? "/" : context;
     }
 
@@ -361,9 +388,9 @@ public final class DashboardHandler implements HttpHandler {
 
     // ---- plumbing -----------------------------------------------------------------------
 
-    private static String relativePath(HttpExchange ex) {
+    private String relativePath(HttpExchange ex) {
         String path = ex.getRequestURI().getRawPath();
-        String context = ex.getHttpContext().getPath();
+        String context = mountOf(ex);
         if (context.length() > 1 && path.startsWith(context)) {
             path = path.substring(context.endsWith("/") ? context.length() - 1 : context.length());
         }

@@ -2,8 +2,7 @@ package dev.heartwatch.server.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.heartwatch.core.contract.DeviceId;
-import dev.heartwatch.server.store.HeartwatchStore;
+import dev.heartwatch.server.store.DeviceAdministration;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,23 +19,27 @@ import java.util.regex.Pattern;
  * {@code POST /api/devices/{id}/mute?for=PT1H} and {@code POST /api/devices/{id}/retire}, behind
  * the admin key (same header/query as the ping key). Every other request under
  * {@code /api/devices} goes to the dashboard handler when one is mounted, else 404.
+ *
+ * <p>A mute or retire that presents no admin key goes to the dashboard too when
+ * {@code dashboardActions} is on (its Mute and Retire buttons, under the dashboard's own access
+ * rule); both paths end in the same {@link DeviceAdministration}.
  */
 public final class DeviceAdminHandler implements HttpHandler {
     private static final Logger LOG = Logger.getLogger(DeviceAdminHandler.class.getName());
     private static final Pattern ACTION = Pattern.compile("^/api/devices/([^/]+)/(mute|retire)$");
-    /** A mute longer than this is a retirement in disguise; refuse it. */
-    static final Duration MAX_MUTE = Duration.ofDays(366);
-
-    private final HeartwatchStore store;
+    private final DeviceAdministration administration;
     private final KeyRing adminKeys;
     private final Clock clock;
     private final Supplier<HttpHandler> dashboard;
+    private final boolean dashboardActions;
 
-    public DeviceAdminHandler(HeartwatchStore store, KeyRing adminKeys, Clock clock, Supplier<HttpHandler> dashboard) {
-        this.store = store;
+    public DeviceAdminHandler(DeviceAdministration administration, KeyRing adminKeys, Clock clock,
+                              Supplier<HttpHandler> dashboard, boolean dashboardActions) {
+        this.administration = administration;
         this.adminKeys = adminKeys;
         this.clock = clock;
         this.dashboard = dashboard;
+        this.dashboardActions = dashboardActions;
     }
 
     @Override
@@ -44,7 +47,9 @@ public final class DeviceAdminHandler implements HttpHandler {
         try {
             Exchanges.consumeEmptyBody(ex);
             Matcher m = ACTION.matcher(ex.getRequestURI().getPath());
-            if (!m.matches()) {
+            Map<String, String> query = FunctionRequest.parseQuery(ex.getRequestURI().getRawQuery());
+            boolean adminKeyPresented = Exchanges.presentedKey(ex, query) != null;
+            if (!m.matches() || !adminKeyPresented && dashboardActions && dashboard.get() != null) {
                 HttpHandler d = dashboard.get();
                 if (d != null) {
                     d.handle(ex);
@@ -58,7 +63,6 @@ public final class DeviceAdminHandler implements HttpHandler {
                 Exchanges.text(ex, 405, "method not allowed (use POST)", true);
                 return;
             }
-            Map<String, String> query = FunctionRequest.parseQuery(ex.getRequestURI().getRawQuery());
             if (adminKeys.isEmpty()) {
                 Exchanges.text(ex, 403, "device administration is off (set HEARTWATCH_ADMIN_KEYS)", true);
                 return;
@@ -68,30 +72,26 @@ public final class DeviceAdminHandler implements HttpHandler {
                 return;
             }
             String device = m.group(1);
-            if (!DeviceId.isValid(device)) {
-                Exchanges.text(ex, 400, "not a device id (lower case [a-z0-9._-], at most 64 characters)", true);
-                return;
-            }
             Instant now = clock.instant();
-            if ("retire".equals(m.group(2))) {
-                store.retire(device, now);
-                Exchanges.json(ex, 200, "{\"device\":\"" + device + "\",\"retired\":\"" + now + "\"}");
-                return;
-            }
-            Duration d;
             try {
-                d = Duration.parse(query.getOrDefault("for", ""));
-            } catch (DateTimeParseException e) {
-                Exchanges.text(ex, 400, "for= must be an ISO-8601 duration such as PT1H", true);
-                return;
+                if ("retire".equals(m.group(2))) {
+                    Instant at = administration.retire(device, now);
+                    Exchanges.json(ex, 200, "{\"device\":\"" + device + "\",\"retired\":\"" + at + "\"}");
+                    return;
+                }
+                Duration d;
+                try {
+                    d = Duration.parse(query.getOrDefault("for", ""));
+                } catch (DateTimeParseException e) {
+                    Exchanges.text(ex, 400, "for= must be an ISO-8601 duration such as PT1H", true);
+                    return;
+                }
+                Instant until = administration.mute(device, d, now);
+                Exchanges.json(ex, 200, "{\"device\":\"" + device + "\",\"mutedUntil\":\"" + until + "\"}");
+            } catch (IllegalArgumentException e) {
+                // The message names the rule broken, never the input.
+                Exchanges.text(ex, 400, e.getMessage(), true);
             }
-            if (d.isNegative() || d.isZero() || d.compareTo(MAX_MUTE) > 0) {
-                Exchanges.text(ex, 400, "for= must be positive and at most " + MAX_MUTE + " (retire a device instead)", true);
-                return;
-            }
-            Instant until = now.plus(d);
-            store.mute(device, until);
-            Exchanges.json(ex, 200, "{\"device\":\"" + device + "\",\"mutedUntil\":\"" + until + "\"}");
         } catch (IOException e) {
             ex.close();
         } catch (RuntimeException e) {

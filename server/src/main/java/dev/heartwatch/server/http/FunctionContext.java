@@ -41,14 +41,20 @@ final class FunctionContext implements ExecutionContext {
         return logger.messages;
     }
 
-    /** A logger that keeps messages; never forwards to the JVM's handlers (no console echo, no duplicates). */
+    /**
+     * A logger that keeps messages and never builds a {@link LogRecord}. The Application Insights
+     * agent instruments {@code Logger.log(LogRecord)} in every logger class (subclasses too): if
+     * Ping's lines went through it, an exporting server would send each line twice, once from
+     * here and once from {@code heartwatch.lines} (docs/export.md). So the calls Ping makes,
+     * {@code info(String)} and {@code log(Level, String)}, and their siblings, stop here.
+     */
     private static final class LineCapture extends Logger {
         private final List<String> messages = new ArrayList<>(4);
 
         LineCapture() {
             super(null, null);
             // No setLevel/setUseParentHandlers: both take the logging framework's global lock,
-            // per request; isLoggable and log are overridden instead, so nothing reaches a handler.
+            // per request; the entry points are overridden instead, so nothing reaches a handler.
         }
 
         @Override
@@ -57,7 +63,35 @@ final class FunctionContext implements ExecutionContext {
         }
 
         @Override
+        public void log(Level level, String msg) {
+            if (msg != null && isLoggable(level)) {
+                messages.add(msg);
+            }
+        }
+
+        @Override
+        public void log(Level level, String msg, Throwable thrown) {
+            log(level, msg); // the message only: a stack trace never becomes a line
+        }
+
+        @Override
+        public void info(String msg) {
+            log(Level.INFO, msg);
+        }
+
+        @Override
+        public void warning(String msg) {
+            log(Level.WARNING, msg);
+        }
+
+        @Override
+        public void severe(String msg) {
+            log(Level.SEVERE, msg);
+        }
+
+        @Override
         public void log(LogRecord record) {
+            // Not reached by Ping (see above); kept so a record logged here is still stored.
             if (record.getMessage() != null && isLoggable(record.getLevel())) {
                 messages.add(record.getMessage());
             }

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.heartwatch.core.contract.Limits;
 import dev.heartwatch.function.Ping;
+import dev.heartwatch.server.export.LineExport;
 import dev.heartwatch.server.store.LineWriter;
 import dev.heartwatch.server.store.StoredLine;
 import java.io.IOException;
@@ -40,9 +41,11 @@ public final class PingHandler implements HttpHandler {
     private final LineWriter writer;
     private final Clock clock;
     private final Duration commitTimeout;
+    private final LineExport export;
 
     public PingHandler(Ping ping, KeyRing keys, Set<String> trustedProxies, LineWriter writer, Clock clock,
-                       Duration commitTimeout) {
+                       Duration commitTimeout, LineExport export) {
+        this.export = export;
         this.ping = ping;
         this.keys = keys;
         this.trustedProxies = Set.copyOf(trustedProxies);
@@ -130,12 +133,27 @@ public final class PingHandler implements HttpHandler {
         }
         try {
             writer.submit(lines).get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
         } catch (ExecutionException | TimeoutException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+        // Only now, committed: the export carries what the store holds and the client is told.
+        for (StoredLine line : lines) {
+            if (!"log".equals(line.kind())) {
+                exportQuietly(line.text());
+            }
+        }
+        return true;
+    }
+
+    private void exportQuietly(String text) {
+        try {
+            export.export(text);
+        } catch (RuntimeException e) {
+            // A lost export must not turn a stored, acknowledged beat into an error.
+            LOG.log(Level.WARNING, "export failed: " + e.getClass().getSimpleName());
         }
     }
 

@@ -59,6 +59,16 @@ public final class DeviceHistory {
 
     /** Uptime of {@code device} over {@code [from, to)}; empty percent when it was never monitored then. */
     public Uptime uptime(String device, Instant from, Instant to, Instant now) {
+        return span(device, from, to, now).uptime(from, to, now);
+    }
+
+    /**
+     * What the store says of {@code device} over {@code [from, to)}, read once: its coverage
+     * (first heartbeat, clean stops) and its merged outages, beats from one lookback earlier so a
+     * gap that began before {@code from} is seen whole. Several uptimes (24 h, 7 d, 30 d) and a
+     * status trail then come from one read.
+     */
+    public Span span(String device, Instant from, Instant to, Instant now) {
         Instant since = from.minus(rule.lookback());
         Instant until = to.isAfter(now) ? now : to;
         List<Beat> beats = store.beats(device, since, until);
@@ -70,7 +80,21 @@ public final class DeviceHistory {
             coverage = new Coverage(device, firstSeen == null ? window.firstSeen() : firstSeen, window.stopped());
         }
         List<Outage> outages = OutageMerge.of(rule).merge(beats, store.reportedOutages(device, since, until), now);
-        return UptimeCalculator.over(device, coverage, outages, from, to, now);
+        return new Span(device, coverage, outages);
+    }
+
+    /**
+     * One device's coverage (null: no heartbeat in the span read) and merged outages.
+     */
+    public record Span(String device, Coverage coverage, List<Outage> outages) {
+        public Span {
+            outages = List.copyOf(outages);
+        }
+
+        /** Uptime over {@code [from, to)} within the span read. */
+        public Uptime uptime(Instant from, Instant to, Instant now) {
+            return UptimeCalculator.over(device, coverage, outages, from, to, now);
+        }
     }
 
     /** The client address of the device's last heartbeat, when it had one. */

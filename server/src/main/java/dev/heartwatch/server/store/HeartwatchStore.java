@@ -50,7 +50,10 @@ public final class HeartwatchStore implements AutoCloseable {
     private final Connection checkpointConnection;
     private final java.util.concurrent.ScheduledExecutorService checkpointer;
 
-    private HeartwatchStore(Connection control, Connection writerConnection, Connection checkpointConnection) {
+    private final Path file;
+
+    private HeartwatchStore(Path file, Connection control, Connection writerConnection, Connection checkpointConnection) {
+        this.file = file;
         this.control = control;
         this.writerConnection = writerConnection;
         this.writer = writerConnection == null ? null : new LineWriter(writerConnection, 65_536);
@@ -142,7 +145,7 @@ public final class HeartwatchStore implements AutoCloseable {
                 // writer from ever restarting the WAL.
                 cp.setAutoCommit(true);
             }
-            return new HeartwatchStore(control, w, cp);
+            return new HeartwatchStore(file, control, w, cp);
         } catch (SQLException | IOException e) {
             throw new StoreUnavailableException("cannot open database " + file + ": " + e.getMessage());
         }
@@ -568,6 +571,44 @@ public final class HeartwatchStore implements AutoCloseable {
             }
             control.commit();
             return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Receives stored lines one at a time; may throw the I/O error of the client it writes to. */
+    @FunctionalInterface
+    public interface LineSink {
+        void accept(String text) throws IOException;
+    }
+
+    /**
+     * Streams the stored {@code [heartbeat]} and {@code [outage]} lines with {@code from <= ts < to}
+     * (of {@code device} only, when not null) in {@code ts} order to {@code sink}, one row at a
+     * time: memory stays bounded however long the period. It reads on a connection of its own
+     * (WAL: readers never block the writer), so a slow client never holds the store's lock.
+     */
+    public void streamLines(Instant from, Instant to, String device, LineSink sink) throws IOException {
+        String sql = "SELECT text FROM lines WHERE ts >= ? AND ts < ? AND kind IN ('heartbeat', 'outage') "
+                + (device == null ? "" : "AND device = ? ") + "ORDER BY ts, id";
+        try (Connection reader = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath())) {
+            try (Statement s = reader.createStatement()) {
+                s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
+                s.execute("PRAGMA query_only=ON");
+            }
+            try (PreparedStatement ps = reader.prepareStatement(sql)) {
+                ps.setFetchSize(512);
+                ps.setLong(1, from.toEpochMilli());
+                ps.setLong(2, to.toEpochMilli());
+                if (device != null) {
+                    ps.setString(3, device);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(rs.getString(1));
+                    }
+                }
+            }
         } catch (SQLException e) {
             throw failure(e);
         }

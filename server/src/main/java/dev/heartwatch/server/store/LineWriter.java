@@ -99,6 +99,8 @@ public final class LineWriter implements AutoCloseable {
     private void write(List<Pending> batch, PreparedStatement insertLine, PreparedStatement upsertDevice) {
         try {
             Map<String, StoredLine> lastBeat = new HashMap<>();
+            // A new device's first_seen is its earliest beat in the batch, not its latest.
+            Map<String, Long> firstBeat = new HashMap<>();
             for (Pending p : batch) {
                 for (StoredLine l : p.lines()) {
                     insertLine.setLong(1, l.ts());
@@ -109,13 +111,14 @@ public final class LineWriter implements AutoCloseable {
                     insertLine.addBatch();
                     if ("heartbeat".equals(l.kind())) {
                         lastBeat.merge(l.device(), l, (a, b) -> b.ts() >= a.ts() ? b : a);
+                        firstBeat.merge(l.device(), l.ts(), Math::min);
                     }
                 }
             }
             insertLine.executeBatch();
             for (StoredLine l : lastBeat.values()) {
                 upsertDevice.setString(1, l.device());
-                upsertDevice.setLong(2, l.ts());
+                upsertDevice.setLong(2, firstBeat.get(l.device()));
                 upsertDevice.setLong(3, l.ts());
                 upsertDevice.setInt(4, l.stopping() ? 1 : 0);
                 upsertDevice.addBatch();

@@ -53,4 +53,27 @@ class ServerConfigTest {
         assertEquals(Duration.ofMinutes(5), c.threshold());
         assertTrue(c.pingKeys().isEmpty(), "the example holds no key");
     }
+
+    @Test
+    void theReadKeyComesFromItsFileIsCheckedAndNeverShown() throws Exception {
+        Path file = dir.resolve("read.key");
+        Files.writeString(file, "# dashboard\nread-key-0123456789abcdef\n");
+        ServerConfig c = ServerConfig.fromMap(Map.of("HEARTWATCH_READ_KEY_FILE", file.toString()));
+        assertEquals("read-key-0123456789abcdef", c.readKey());
+        assertTrue(c.dashboardActions(), "the page's buttons work by default");
+        assertFalse(c.toString().contains("read-key-0123456789abcdef"));
+        assertEquals(null, ServerConfig.fromMap(Map.of()).readKey(), "none: the dashboard is loopback-only");
+
+        for (Map<String, String> bad : List.of(
+                Map.of("HEARTWATCH_READ_KEY", "short"),
+                Map.of("HEARTWATCH_READ_KEY", "has spaces in it, 0123456789"),
+                Map.of("HEARTWATCH_READ_KEY", "same-as-the-ping-key-0123", "HEARTWATCH_KEYS", "same-as-the-ping-key-0123"),
+                Map.of("HEARTWATCH_READ_KEY", "same-as-the-admin-key-0123", "HEARTWATCH_ADMIN_KEYS", "same-as-the-admin-key-0123"),
+                Map.of("HEARTWATCH_DASHBOARD_ACTIONS", "maybe"))) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.fromMap(bad), bad.toString());
+            assertFalse(e.getMessage().contains("0123"), "no key in the message: " + e.getMessage());
+        }
+        assertFalse(ServerConfig.fromMap(Map.of("HEARTWATCH_DASHBOARD_ACTIONS", "false")).dashboardActions());
+        assertEquals(Duration.ofMinutes(5), ServerConfig.fromMap(Map.of()).responseTimeout());
+    }
 }

@@ -30,20 +30,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The export with the real Application Insights Java agent 3.5.3 attached to a JVM that runs
- * the real {@code Ping}, pointed at a loopback ingestion endpoint: every contract line arrives
- * once, intact, unsampled.
+ * The export with the real Application Insights Java agent 3.5.3 attached to the real
+ * {@code heartwatch-server} (its {@code main}, configured by environment as in production),
+ * pointed at a loopback ingestion endpoint: every contract line the server stores arrives once,
+ * intact, unsampled. If the server's {@code Ping} logger let the agent see the lines too
+ * ({@code FunctionContext}), each would arrive twice and this test fails.
  */
 @Tag("full")
 class AppInsightsExportAgentTest {
-    /**
-     * The JVM under test. It must serve {@code /api/ping}, export through {@link AppInsightsExport},
-     * and print {@code http://127.0.0.1:PORT} on stdout. Switching to the real server is this line:
-     * {@code "dev.heartwatch.server.HeartwatchServer"}.
-     */
-    static final String MAIN_UNDER_TEST = ExportSmoke.class.getName();
+    /** The JVM under test: the server's main, which prints {@code listening on http://127.0.0.1:PORT}. */
+    static final String MAIN_UNDER_TEST = "dev.heartwatch.server.HeartwatchServer";
 
     static final Path AGENT_JAR = Path.of("target/appinsights/applicationinsights-agent.jar");
     static final Path AGENT_CONFIG = Path.of("target/classes/dev/heartwatch/server/export/applicationinsights.json");
@@ -52,6 +51,9 @@ class AppInsightsExportAgentTest {
     static final int HEARTBEATS = 12;
     static final Pattern URL = Pattern.compile("http://127\\.0\\.0\\.1:\\d+");
 
+    @TempDir
+    Path dir;
+
     @Test
     void everyLineReachesApplicationInsightsOnceIntactAndUnsampled() throws Exception {
         if (!Files.isRegularFile(AGENT_JAR)) {
@@ -59,7 +61,7 @@ class AppInsightsExportAgentTest {
                     + "com.microsoft.azure:applicationinsights-agent:3.5.3 there) or scripts/test.sh");
         }
         try (FakeIngestion ingestion = new FakeIngestion()) {
-            Process jvm = startUnderAgent(ingestion.endpoint());
+            Process jvm = startUnderAgent(ingestion.endpoint(), dir);
             List<String> output = new CopyOnWriteArrayList<>();
             CompletableFuture<String> url = readUrl(jvm, output);
             try {
@@ -120,7 +122,7 @@ class AppInsightsExportAgentTest {
         }
     }
 
-    private static Process startUnderAgent(String endpoint) throws IOException {
+    private static Process startUnderAgent(String endpoint, Path dir) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java, "-Xmx48m", "-XX:+UseSerialGC",
                 "-javaagent:" + AGENT_JAR.toAbsolutePath(),
@@ -133,7 +135,13 @@ class AppInsightsExportAgentTest {
         env.put("APPLICATIONINSIGHTS_CONFIGURATION_FILE", AGENT_CONFIG.toAbsolutePath().toString());
         env.put("APPLICATIONINSIGHTS_PREVIEW_LIVE_METRICS_ENABLED", "false");
         env.put("APPLICATIONINSIGHTS_STATSBEAT_DISABLED", "true");
-        env.put("HEARTWATCH_FUNCTION_KEY", FUNCTION_KEY);
+        // The server's own configuration (docs/server.md): an ephemeral loopback port, a scratch database.
+        env.keySet().removeIf(k -> k.startsWith("HEARTWATCH_"));
+        env.put("HEARTWATCH_KEYS", FUNCTION_KEY);
+        env.put("HEARTWATCH_BIND", "127.0.0.1");
+        env.put("HEARTWATCH_PORT", "0");
+        env.put("HEARTWATCH_DB", dir.resolve("heartwatch.db").toString());
+        env.put("HEARTWATCH_OUTBOX", dir.resolve("outbox").toString());
         return builder.start();
     }
 
@@ -144,7 +152,7 @@ class AppInsightsExportAgentTest {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     output.add(line);
                     Matcher m = URL.matcher(line);
-                    if (!url.isDone() && line.startsWith("listening on") && m.find()) {
+                    if (!url.isDone() && line.contains("listening on") && m.find()) {
                         url.complete(m.group());
                     }
                 }

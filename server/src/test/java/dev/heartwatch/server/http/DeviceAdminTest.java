@@ -76,7 +76,10 @@ class DeviceAdminTest {
     @Test
     void getIs405AndUnknownActionsAre404() throws Exception {
         assertEquals(405, s.send(HttpRequest.newBuilder(s.uri("/api/devices/home-pi/retire?" + ADMIN)).GET()).statusCode());
-        assertEquals(404, post("/api/devices/home-pi/explode?" + ADMIN).statusCode());
+        // Not an admin action: the dashboard answers, and it wants its read key first.
+        assertEquals(401, post("/api/devices/home-pi/explode?" + ADMIN).statusCode());
+        assertEquals(404, s.send(HttpRequest.newBuilder(s.uri("/api/devices/home-pi/explode"))
+                .header("x-heartwatch-key", TestConfig.READ_KEY).POST(HttpRequest.BodyPublishers.noBody())).statusCode());
         assertNull(s.server.store().device("home-pi").map(d -> d.retiredAt()).orElse(null));
     }
 

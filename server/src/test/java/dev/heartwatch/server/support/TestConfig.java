@@ -9,6 +9,8 @@ import java.util.Map;
 public final class TestConfig {
     public static final String KEY = "test-ping-key-0123456789";
     public static final String ADMIN_KEY = "test-admin-key-9876543210";
+    /** The dashboard's and history's read key. */
+    public static final String READ_KEY = "test-read-key-0123456789abcdef";
 
     private TestConfig() {
     }
@@ -21,6 +23,7 @@ public final class TestConfig {
         m.put("HEARTWATCH_OUTBOX", dir.resolve("outbox").toString());
         m.put("HEARTWATCH_KEYS", KEY);
         m.put("HEARTWATCH_ADMIN_KEYS", ADMIN_KEY);
+        m.put("HEARTWATCH_READ_KEY", READ_KEY);
         m.put("HEARTWATCH_THRESHOLD", "PT3S");
         m.put("HEARTWATCH_EVALUATION_FREQUENCY", "PT1S");
         m.put("HEARTWATCH_LOOKBACK", "PT1H");

@@ -1,0 +1,161 @@
+package dev.heartwatch.server.dashboard;
+
+import dev.heartwatch.core.outage.Coverage;
+import dev.heartwatch.core.outage.Outage;
+import dev.heartwatch.core.outage.Uptime;
+import dev.heartwatch.core.rule.DeviceStatus;
+import dev.heartwatch.server.store.DeviceAdministration;
+import dev.heartwatch.server.store.DeviceHistory;
+import dev.heartwatch.server.store.DeviceRecord;
+import dev.heartwatch.server.store.HeartwatchStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * The dashboard's data from the server's store: every device the store knows or expects, its
+ * status (retired, muted, else the silence rule live at {@code now}), last heartbeat and address,
+ * uptime over 24 h / 7 d / 30 d and a trail of hourly status dots, all computed by {@code core}
+ * from the stored lines (one read of 30 days per device), so the page agrees with the alert
+ * mails and with {@code heartwatch history}. Mute and retire go through
+ * {@link DeviceAdministration}, the same code as the admin API.
+ */
+public final class StoreDashboardSource implements DashboardSource {
+    static final Duration DAY = Duration.ofDays(1);
+    static final Duration WEEK = Duration.ofDays(7);
+    static final Duration MONTH = Duration.ofDays(30);
+    /** The trail: one dot per hour over the last day, oldest first. */
+    static final int TRAIL_DOTS = 24;
+    static final Duration TRAIL_STEP = Duration.ofHours(1);
+
+    private final HeartwatchStore store;
+    private final DeviceHistory history;
+    private final DeviceAdministration administration;
+    private final Set<String> expectedDevices;
+    private final Clock clock;
+
+    public StoreDashboardSource(HeartwatchStore store, DeviceHistory history, DeviceAdministration administration,
+                                Set<String> expectedDevices, Clock clock) {
+        this.clock = clock;
+        this.store = store;
+        this.history = history;
+        this.administration = administration;
+        this.expectedDevices = Set.copyOf(expectedDevices);
+    }
+
+    @Override
+    public List<DeviceView> devices(Instant now) {
+        List<DeviceView> out = new ArrayList<>();
+        for (DeviceRecord r : store.devices(expectedDevices).values()) {
+            out.add(view(r, now));
+        }
+        return out;
+    }
+
+    DeviceView view(DeviceRecord r, Instant now) {
+        String status = status(r, now);
+        if (r.lastSeen() == null) {
+            // Expected (or muted ahead) but never heard: nothing to compute.
+            List<String> trail = new ArrayList<>();
+            for (int i = 0; i < TRAIL_DOTS; i++) {
+                trail.add(r.retired() ? "retired" : "unknown");
+            }
+            return new DeviceView(r.device(), status, null, null, null, null, null, trail);
+        }
+        DeviceHistory.Span span = history.span(r.device(), now.minus(MONTH), now, now);
+        return new DeviceView(r.device(), status, r.lastSeen(), history.lastAddress(r.device()).orElse(null),
+                percent(span.uptime(now.minus(DAY), now, now)),
+                percent(span.uptime(now.minus(WEEK), now, now)),
+                percent(span.uptime(now.minus(MONTH), now, now)),
+                trail(r, span, now));
+    }
+
+    /** Retired and muted win over what the rule says: they are the operator's decisions. */
+    String status(DeviceRecord r, Instant now) {
+        if (r.retired()) {
+            return "retired";
+        }
+        if (r.mutedAt(now)) {
+            return "muted";
+        }
+        DeviceStatus live = history.status(r, now);
+        return switch (live) {
+            case UP -> "up";
+            case DOWN -> "down";
+            case STOPPED -> "stopped";
+            case UNKNOWN -> "unknown";
+        };
+    }
+
+    /**
+     * One dot per hour of the last day: {@code retired} after the retirement, {@code unknown}
+     * before the first heartbeat, {@code down} when an outage touches the hour, {@code stopped}
+     * when a clean stop does, else {@code up}.
+     */
+    static List<String> trail(DeviceRecord r, DeviceHistory.Span span, Instant now) {
+        List<String> dots = new ArrayList<>(TRAIL_DOTS);
+        Coverage coverage = span.coverage();
+        Instant firstSeen = coverage != null ? coverage.firstSeen() : r.firstSeen();
+        for (int i = TRAIL_DOTS; i > 0; i--) {
+            Instant from = now.minus(TRAIL_STEP.multipliedBy(i));
+            Instant to = from.plus(TRAIL_STEP);
+            if (r.retired() && !r.retiredAt().isAfter(from)) {
+                dots.add("retired");
+            } else if (firstSeen == null || !firstSeen.isBefore(to)) {
+                dots.add("unknown");
+            } else if (span.outages().stream().anyMatch(o -> overlaps(o.start(), o.end(), from, to))) {
+                dots.add("down");
+            } else if (coverage != null && coverage.stopped().stream().anyMatch(s -> overlaps(s.start(), s.end(), from, to))) {
+                dots.add("stopped");
+            } else {
+                dots.add("up");
+            }
+        }
+        return dots;
+    }
+
+    private static boolean overlaps(Instant start, Instant end, Instant from, Instant to) {
+        return start.isBefore(to) && (end == null || end.isAfter(from));
+    }
+
+    private static Double percent(Uptime uptime) {
+        OptionalDouble p = uptime.percent();
+        return p.isPresent() ? p.getAsDouble() : null;
+    }
+
+    @Override
+    public List<OutageView> outages(String device, Instant from, Instant to, Instant now) {
+        List<OutageView> out = new ArrayList<>();
+        for (Outage o : history.outages(device, from, to, now)) {
+            Instant end = o.end();
+            long duration = Duration.between(o.start(), end == null ? now : end).toMillis();
+            out.add(new OutageView(device, o.start(), end, Math.max(0, duration), o.cause(), o.detail(),
+                    o.source().name().toLowerCase(Locale.ROOT)));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean mute(String device, Duration duration, Instant now) {
+        if (!administration.knows(device)) {
+            return false;
+        }
+        administration.mute(device, duration, now);
+        return true;
+    }
+
+    @Override
+    public boolean retire(String device) {
+        if (!administration.knows(device)) {
+            return false;
+        }
+        // The interface gives no instant: the retirement is stamped by the server's clock.
+        administration.retire(device, clock.instant());
+        return true;
+    }
+}
