@@ -1,5 +1,6 @@
 package dev.heartwatch.server.dashboard;
 
+import dev.heartwatch.server.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
