@@ -15,7 +15,18 @@ die() { printf 'scripts/test.sh: %s\n' "$*" >&2; exit 1; }
 # Debian packages the full suite uses: Chromium (dashboard and report pages), shellcheck
 # (scripts), wrk (server benchmark), sqlite3, tmux (agent scripts), openssl (test
 # certificates), and Python 3 with requests/dotenv/yaml (the original agent, workflow checks).
-APT_PACKAGES=(chromium shellcheck wrk sqlite3 tmux openssl python3 python3-requests python3-dotenv python3-yaml)
+APT_PACKAGES=(shellcheck wrk sqlite3 tmux openssl python3 python3-requests python3-dotenv python3-yaml)
+
+# Any Chromium-based browser already installed will do (Ubuntu runners ship Google Chrome and
+# name Debian's package differently); otherwise Debian's chromium is installed.
+find_browser() {
+  local b
+  for b in "${HEARTWATCH_CHROMIUM:-}" chromium chromium-browser google-chrome-stable google-chrome; do
+    [[ -n "$b" ]] && command -v "$b" >/dev/null && { command -v "$b"; return 0; }
+  done
+  return 1
+}
+find_browser >/dev/null || APT_PACKAGES+=(chromium)
 
 missing_apt() {
   local p out=()
@@ -74,8 +85,8 @@ for py in /usr/bin/python3 python3; do
 done
 [[ -n "$HEARTWATCH_PYTHON" ]] || die "no python3 with requests, dotenv and yaml (apt-get install -y python3-requests python3-dotenv python3-yaml)"
 export HEARTWATCH_PYTHON
-CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
-[[ -n "$CHROMIUM" ]] || die "no chromium (apt-get install -y chromium)"
+CHROMIUM=$(find_browser || true)
+[[ -n "$CHROMIUM" ]] || die "no Chromium (apt-get install -y chromium), or set HEARTWATCH_CHROMIUM to a Chromium-based browser"
 export HEARTWATCH_CHROMIUM="$CHROMIUM"
 echo "python: $HEARTWATCH_PYTHON; chromium: $CHROMIUM; node: $(node --version)"
 
