@@ -50,6 +50,14 @@ record Endpoint(URI target, String key, String label) {
             }
         }
         String key = explicitKey != null && !explicitKey.isEmpty() ? explicitKey : codeKey;
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c <= ' ' || c >= 0x7f) {
+                // It goes into a header line: a line break would end the header (the key itself is not shown).
+                throw new ConfigException("the function key for " + what
+                        + " holds a space, control or non-ASCII character; function keys never do");
+            }
+        }
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         String authority = uri.getRawAuthority();
         if (uri.getRawUserInfo() != null) {

@@ -57,8 +57,8 @@ public final class Main {
             System.exit(2);
             return;
         }
-        ConnectionKeepAlive.spanBeats(config.interval());
-        Transport transport = new HttpTransport(config.timeout(), null, redactor, version);
+        Transport transport = new HttpTransport(config.timeout(), ConnectionKeepAlive.idleFor(config.interval()), null,
+                redactor, version);
         FaultLocator locator = new FaultLocator(new ProcNetRouteGateway(Path.of("/proc/net/route")),
                 new TcpGatewayProber(53, Duration.ofSeconds(1)));
         HeartbeatAgent agent = new HeartbeatAgent(config, transport, ledger, locator, clock, log, version);

@@ -7,32 +7,12 @@ import org.junit.jupiter.api.Test;
 
 class ConnectionKeepAliveTest {
     @Test
-    void theIdleTimeSpansTwoIntervalsWithinTheJdksFloorAndAnHour() {
-        assertEquals(121, ConnectionKeepAlive.idleSeconds(Duration.ofSeconds(60)));
-        assertEquals(21, ConnectionKeepAlive.idleSeconds(Duration.ofSeconds(10)));
-        assertEquals(5, ConnectionKeepAlive.idleSeconds(Duration.ofSeconds(1)));
-        assertEquals(5, ConnectionKeepAlive.idleSeconds(Duration.ofMillis(200)));
-        assertEquals(3600, ConnectionKeepAlive.idleSeconds(Duration.ofMinutes(45)));
-        assertEquals(3600, ConnectionKeepAlive.idleSeconds(Duration.ofDays(400_000_000L)));
-    }
-
-    @Test
-    void itIsSetForTheJvmUnlessTheOperatorSetItAlready() {
-        String before = System.getProperty(ConnectionKeepAlive.PROPERTY);
-        try {
-            System.clearProperty(ConnectionKeepAlive.PROPERTY);
-            ConnectionKeepAlive.spanBeats(Duration.ofSeconds(60));
-            assertEquals("121", System.getProperty(ConnectionKeepAlive.PROPERTY));
-
-            System.setProperty(ConnectionKeepAlive.PROPERTY, "30");
-            ConnectionKeepAlive.spanBeats(Duration.ofSeconds(60));
-            assertEquals("30", System.getProperty(ConnectionKeepAlive.PROPERTY));
-        } finally {
-            if (before == null) {
-                System.clearProperty(ConnectionKeepAlive.PROPERTY);
-            } else {
-                System.setProperty(ConnectionKeepAlive.PROPERTY, before);
-            }
-        }
+    void theIdleTimeSpansTwoIntervalsAndASecondUpToAnHour() {
+        assertEquals(Duration.ofSeconds(121), ConnectionKeepAlive.idleFor(Duration.ofSeconds(60)));
+        assertEquals(Duration.ofSeconds(21), ConnectionKeepAlive.idleFor(Duration.ofSeconds(10)));
+        assertEquals(Duration.ofSeconds(3), ConnectionKeepAlive.idleFor(Duration.ofSeconds(1)));
+        assertEquals(Duration.ofSeconds(1), ConnectionKeepAlive.idleFor(Duration.ofMillis(200)));
+        assertEquals(Duration.ofSeconds(3600), ConnectionKeepAlive.idleFor(Duration.ofMinutes(45)));
+        assertEquals(Duration.ofSeconds(3600), ConnectionKeepAlive.idleFor(Duration.ofDays(400_000_000L)));
     }
 }

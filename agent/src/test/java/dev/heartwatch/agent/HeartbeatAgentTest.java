@@ -61,7 +61,8 @@ class HeartbeatAgentTest {
         SSLSocketFactory tls = trusted.clientContext().getSocketFactory();
         OutageLedger ledger = OutageLedger.open(config.ledger(), clock.millis(), log);
         FaultLocator locator = new FaultLocator(() -> InetAddress.getLoopbackAddress(), gw -> gatewayAnswers);
-        HeartbeatAgent agent = new HeartbeatAgent(config, new HttpTransport(config.timeout(), tls, redactor, "1.2.3"),
+        HeartbeatAgent agent = new HeartbeatAgent(config, new HttpTransport(config.timeout(),
+                ConnectionKeepAlive.idleFor(config.interval()), tls, redactor, "1.2.3"),
                 ledger, locator, clock, log, "1.2.3");
         agent.start();
         return agent;

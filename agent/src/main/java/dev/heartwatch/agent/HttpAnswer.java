@@ -1,0 +1,216 @@
+package dev.heartwatch.agent;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ProtocolException;
+import java.util.Locale;
+
+/**
+ * The parts of an HTTP/1.1 answer the agent acts on: the status, and whether the connection
+ * may carry the next beat (RFC 9112 §9.3: HTTP/1.1 persists unless {@code Connection: close};
+ * HTTP/1.0 only with {@code Connection: keep-alive}), and for how long the server says it
+ * keeps it idle ({@code Keep-Alive: timeout=N}, RFC 2068 §19.7.1.1).
+ *
+ * <p>{@link #read} consumes the whole answer, body included, so the connection is ready for
+ * the next request: the body is framed by {@code Transfer-Encoding: chunked}, else by
+ * {@code Content-Length}, else by the end of the connection (RFC 9112 §6.3). Interim 1xx
+ * answers are skipped. A body larger than the agent will read, or one framed by the end of
+ * the stream, is not read to its end and the connection is not reused.
+ *
+ * @param keepAliveSeconds the server's idle time for this connection, or -1 when it named none
+ */
+record HttpAnswer(int status, boolean reusable, long keepAliveSeconds) {
+    static final int MAX_HEAD_BYTES = 16 * 1024;
+
+    static HttpAnswer read(DeadlineInput in, long maxBodyBytes) throws IOException {
+        Head head;
+        do {
+            head = Head.read(in);
+        } while (head.status >= 100 && head.status < 200 && head.status != 101);
+
+        if (head.status == 101) {
+            throw new ProtocolException("the server switched protocols unasked");
+        }
+        boolean framed = true;
+        boolean complete = true;
+        if (head.status == 204 || head.status == 304) {
+            // no body, whatever the headers say
+        } else if (head.chunked) {
+            complete = skipChunked(in, maxBodyBytes);
+        } else if (head.contentLength >= 0) {
+            if (head.contentLength <= maxBodyBytes) {
+                in.skipExactly(head.contentLength);
+            } else {
+                complete = false;
+            }
+        } else {
+            framed = false;
+            skipToEnd(in, maxBodyBytes);
+        }
+        boolean persistent = head.http11 ? !head.close : head.keepAlive;
+        boolean reusable = persistent && framed && complete && !in.hasBuffered();
+        return new HttpAnswer(head.status, reusable, head.keepAliveSeconds);
+    }
+
+    /** Reads a chunked body to its end; false when it passed {@code max} (left unread). */
+    private static boolean skipChunked(DeadlineInput in, long max) throws IOException {
+        long total = 0;
+        StringBuilder line = new StringBuilder();
+        int[] used = {0};
+        while (true) {
+            String size = readLine(in, line, used);
+            int semicolon = size.indexOf(';');
+            String hex = (semicolon < 0 ? size : size.substring(0, semicolon)).trim();
+            long n;
+            try {
+                n = Long.parseLong(hex, 16);
+            } catch (NumberFormatException e) {
+                throw new ProtocolException("malformed chunk size");
+            }
+            if (n < 0) {
+                throw new ProtocolException("malformed chunk size");
+            }
+            if (n == 0) {
+                while (!readLine(in, line, used).isEmpty()) {
+                    // trailer fields: nothing the agent needs
+                }
+                return true;
+            }
+            total += n;
+            if (total > max) {
+                return false;
+            }
+            in.skipExactly(n);
+            if (!readLine(in, line, used).isEmpty()) {
+                throw new ProtocolException("malformed chunk end");
+            }
+        }
+    }
+
+    private static void skipToEnd(DeadlineInput in, long max) throws IOException {
+        byte[] sink = new byte[512];
+        long total = 0;
+        int n;
+        while (total <= max && (n = in.read(sink, 0, sink.length)) >= 0) {
+            total += n;
+        }
+    }
+
+    /**
+     * One line without its CRLF (a bare LF is accepted, RFC 9112 §2.2), ISO-8859-1. Every
+     * line of the head and of the chunk framing counts towards {@link #MAX_HEAD_BYTES}, so a
+     * server cannot make the agent read or keep an endless line.
+     */
+    static String readLine(DeadlineInput in, StringBuilder line, int[] used) throws IOException {
+        line.setLength(0);
+        int b;
+        while ((b = in.read()) != '\n') {
+            if (b < 0) {
+                throw new EOFException(used[0] == 0 ? "connection closed before any answer" : "answer cut short");
+            }
+            if (++used[0] > MAX_HEAD_BYTES) {
+                throw new ProtocolException("answer head too long");
+            }
+            line.append((char) b);
+        }
+        used[0]++;
+        int len = line.length();
+        if (len > 0 && line.charAt(len - 1) == '\r') {
+            line.setLength(len - 1);
+        }
+        return line.toString();
+    }
+
+    /** Status line and the header fields that matter here. */
+    private static final class Head {
+        int status;
+        boolean http11;
+        boolean chunked;
+        long contentLength = -1;
+        boolean close;
+        boolean keepAlive;
+        long keepAliveSeconds = -1;
+
+        static Head read(DeadlineInput in) throws IOException {
+            StringBuilder line = new StringBuilder(64);
+            int[] used = {0};
+            String statusLine = readLine(in, line, used);
+            Head h = new Head();
+            // HTTP-version SP status-code SP [reason-phrase]
+            if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.") || statusLine.charAt(8) != ' ') {
+                throw new ProtocolException("not an HTTP/1.x answer");
+            }
+            h.http11 = statusLine.charAt(7) != '0';
+            try {
+                h.status = Integer.parseInt(statusLine.substring(9, 12));
+            } catch (NumberFormatException e) {
+                throw new ProtocolException("malformed status line");
+            }
+            if (h.status < 100 || (statusLine.length() > 12 && statusLine.charAt(12) != ' ')) {
+                throw new ProtocolException("malformed status line");
+            }
+            String field;
+            while (!(field = readLine(in, line, used)).isEmpty()) {
+                int colon = field.indexOf(':');
+                if (colon <= 0) {
+                    throw new ProtocolException("malformed header field");
+                }
+                String name = field.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                String value = field.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+                switch (name) {
+                    case "content-length" -> h.contentLength = contentLength(value, h.contentLength);
+                    case "transfer-encoding" -> h.chunked = value.endsWith("chunked");
+                    case "connection" -> {
+                        h.close |= hasToken(value, "close");
+                        h.keepAlive |= hasToken(value, "keep-alive");
+                    }
+                    case "keep-alive" -> h.keepAliveSeconds = timeout(value);
+                    default -> {
+                        // not needed by the agent
+                    }
+                }
+            }
+            if (h.chunked) {
+                h.contentLength = -1; // RFC 9112 §6.3: chunked framing wins over a length
+            }
+            return h;
+        }
+
+        private static long contentLength(String value, long earlier) throws ProtocolException {
+            long n;
+            try {
+                n = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new ProtocolException("malformed Content-Length");
+            }
+            if (n < 0 || (earlier >= 0 && earlier != n)) {
+                throw new ProtocolException("malformed Content-Length");
+            }
+            return n;
+        }
+
+        private static boolean hasToken(String value, String token) {
+            for (String t : value.split(",")) {
+                if (t.trim().equals(token)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** {@code timeout=N} of a Keep-Alive field, or -1. */
+        private static long timeout(String value) {
+            for (String part : value.split(",")) {
+                String p = part.trim();
+                if (p.startsWith("timeout=")) {
+                    try {
+                        return Math.max(0, Long.parseLong(p.substring(8).trim()));
+                    } catch (NumberFormatException e) {
+                        return -1;
+                    }
+                }
+            }
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.heartwatch.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * One connection to an endpoint, kept open from beat to beat while the server allows it.
+ * Opened directly (no proxy), within the request's deadline: each address the name resolves
+ * to is tried in turn; then, for HTTPS, the TLS handshake (sending the host name as SNI)
+ * validates the certificate chain, and {@link PeerHostname} checks it names the host.
+ */
+final class HttpConnection implements AutoCloseable {
+    private final Socket raw;
+    private final Socket socket;
+    private final DeadlineInput in;
+    private final OutputStream out;
+    private long idleSince;
+    private long idleLimitNanos;
+    private int exchanges;
+
+    private HttpConnection(Socket raw, Socket socket) throws IOException {
+        this.raw = raw;
+        this.socket = socket;
+        this.in = new DeadlineInput(socket, socket.getInputStream());
+        this.out = socket.getOutputStream();
+    }
+
+    /**
+     * Connects to {@code host}:{@code port} before {@code endNanos}, over TLS when {@code tls}
+     * is not null.
+     *
+     * @throws java.net.UnknownHostException when the name does not resolve
+     */
+    static HttpConnection open(String host, int port, SSLSocketFactory tls, long endNanos) throws IOException {
+        Socket raw = connect(host, port, endNanos);
+        if (tls == null) {
+            return new HttpConnection(raw, raw);
+        }
+        try {
+            return new HttpConnection(raw, handshake(raw, host, port, tls, endNanos));
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** Tries each address the name resolves to (IPv6 and IPv4, in the resolver's order) until one connects. */
+    private static Socket connect(String host, int port, long endNanos) throws IOException {
+        IOException last = null;
+        for (InetAddress address : InetAddress.getAllByName(host)) {
+            Socket raw = new Socket(Proxy.NO_PROXY);
+            try {
+                raw.setTcpNoDelay(true);
+                raw.connect(new InetSocketAddress(address, port), DeadlineInput.millisLeft(endNanos));
+                return raw;
+            } catch (SocketTimeoutException e) {
+                raw.close();
+                throw e; // the deadline is spent: no time for another address
+            } catch (IOException e) {
+                raw.close();
+                last = e;
+            }
+        }
+        throw last != null ? last : new java.net.UnknownHostException(host);
+    }
+
+    private static SSLSocket handshake(Socket raw, String host, int port, SSLSocketFactory tls, long endNanos)
+            throws IOException {
+        SSLSocket s = (SSLSocket) tls.createSocket(raw, host, port, true);
+        s.setSoTimeout(DeadlineInput.millisLeft(endNanos));
+        s.startHandshake();
+        // The chain was validated in the handshake; the name is checked here, before any byte is sent.
+        PeerHostname.verify(host, (X509Certificate) s.getSession().getPeerCertificates()[0]);
+        return s;
+    }
+
+    /**
+     * Sends one request (head and body in one write: a few hundred bytes, which the socket's
+     * send buffer takes without blocking) and reads the whole answer before {@code endNanos}.
+     */
+    HttpAnswer exchange(byte[] request, long endNanos, long maxBodyBytes) throws IOException {
+        exchanges++;
+        in.until(endNanos);
+        socket.setSoTimeout(DeadlineInput.millisLeft(endNanos));
+        out.write(request);
+        out.flush();
+        return HttpAnswer.read(in, maxBodyBytes);
+    }
+
+    /** Idle from {@code nowNanos}, for at most {@code limitNanos} before it is not reused. */
+    void idle(long nowNanos, long limitNanos) {
+        idleSince = nowNanos;
+        idleLimitNanos = limitNanos;
+    }
+
+    /** True when this connection already carried a request (a failure on it may be its age). */
+    boolean reused() {
+        return exchanges > 0;
+    }
+
+    /**
+     * Whether a kept-alive connection can carry the next request: not idle past its limit,
+     * and nothing arrived while it was idle. A server closing an idle connection sends its TLS
+     * close_notify first (or, over plain HTTP, bytes arrive only with an error), so unread bytes
+     * mean the connection is going away. A bare FIN is not seen here; the request then fails at
+     * once and {@link HttpTransport} retries it on a fresh connection.
+     */
+    boolean usable(long nowNanos) {
+        if (socket.isClosed() || nowNanos - idleSince > idleLimitNanos || in.hasBuffered()) {
+            return false;
+        }
+        try {
+            InputStream rawIn = raw.getInputStream();
+            return rawIn.available() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing a broken connection: nothing more to release
+        }
+    }
+}
