@@ -122,4 +122,20 @@ class AgentConfigTest {
         assertTrue(c.verbose());
         assertTrue(c.once());
     }
+
+    @Test
+    void aKeyThatWouldBreakTheHeaderLineIsRefusedWithoutShowingIt() {
+        String[] bad = {"https://a.example/api/ping?code=abc%0D%0AX-Injected:%20yes",
+            "https://a.example/api/ping?code=k%20ey", "https://a.example/api/ping?code=cl%C3%A9"};
+        for (String url : bad) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> AgentConfig.from(NO_ARGS, Map.of("HEARTBEAT_URL", url, "HEARTBEAT_DEVICE", "d"), null));
+            assertTrue(e.getMessage().contains("function key"), e.getMessage());
+            assertFalse(e.getMessage().contains("abc") || e.getMessage().contains("Injected"), e.getMessage());
+        }
+        ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.from(NO_ARGS,
+                Map.of("HEARTBEAT_URL", "https://a.example/", "HEARTBEAT_KEY", "tab\tkey", "HEARTBEAT_DEVICE", "d"),
+                null));
+        assertFalse(e.getMessage().contains("tab"), e.getMessage());
+    }
 }

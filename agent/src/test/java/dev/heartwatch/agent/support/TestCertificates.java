@@ -29,12 +29,18 @@ public final class TestCertificates {
 
     /** Generates a key pair and certificate (CN=alias, SAN ip:127.0.0.1) in {@code dir}. */
     public static TestCertificates generate(Path dir, String alias) throws IOException, InterruptedException {
+        return generate(dir, alias, "ip:127.0.0.1");
+    }
+
+    /** The same with other subject alternative names, in keytool's form ({@code ip:..., dns:...}). */
+    public static TestCertificates generate(Path dir, String alias, String san)
+            throws IOException, InterruptedException {
         Path ks = dir.resolve(alias + "-keystore.p12");
         Path cert = dir.resolve(alias + ".pem");
         Path ts = dir.resolve(alias + "-truststore.p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         run(List.of(keytool, "-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=" + alias, "-ext", "SAN=ip:127.0.0.1", "-validity", "2",
+                "-dname", "CN=" + alias, "-ext", "SAN=" + san, "-validity", "2",
                 "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "changeit"));
         run(List.of(keytool, "-exportcert", "-rfc", "-alias", alias, "-keystore", ks.toString(),
                 "-storepass", "changeit", "-file", cert.toString()));

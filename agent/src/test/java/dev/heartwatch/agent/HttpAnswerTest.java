@@ -1,0 +1,70 @@
+package dev.heartwatch.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.net.ProtocolException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which answers leave the connection fit for the next beat: pinned here directly, because
+ * over a socket a wrong "reusable" only costs a retry and would go unseen (HttpExchangeTest).
+ */
+class HttpAnswerTest {
+    private static HttpAnswer read(String answer, long maxBody) throws Exception {
+        // An unconnected socket only carries the read timeout; the bytes come from memory.
+        DeadlineInput in = new DeadlineInput(new Socket(),
+                new ByteArrayInputStream(answer.replace("|", "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+        in.until(System.nanoTime() + 5_000_000_000L);
+        return HttpAnswer.read(in, maxBody);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {
+        "HTTP/1.1 200 OK|Content-Length: 2||ok                                 ; 200; true;  -1",
+        "HTTP/1.1 200 OK|Connection: close|Content-Length: 2||ok               ; 200; false; -1",
+        "HTTP/1.1 200 OK|Connection: Keep-Alive, Close|Content-Length: 0||     ; 200; false; -1",
+        "HTTP/1.0 200 OK|Content-Length: 2||ok                                 ; 200; false; -1",
+        "HTTP/1.0 200 OK|Connection: keep-alive|Content-Length: 2||ok          ; 200; true;  -1",
+        "HTTP/1.1 200 OK|Transfer-Encoding: chunked||2|ok|0||                  ; 200; true;  -1",
+        "HTTP/1.1 200 OK|Transfer-Encoding: chunked|Content-Length: 9||2|ok|0||; 200; true;  -1",
+        "HTTP/1.1 200 OK||no length, read to the end                           ; 200; false; -1",
+        "HTTP/1.1 200 OK|Content-Length: 100||ok                               ; 200; false; -1",
+        "HTTP/1.1 200 OK|Keep-Alive: timeout=5, max=100|Content-Length: 0||    ; 200; true;   5",
+        "HTTP/1.1 204 No Content|Content-Length: 0||                           ; 204; true;  -1",
+        "HTTP/1.1 503 Busy|Content-Length: 4||busy                             ; 503; true;  -1",
+        "HTTP/1.1 100 Continue||HTTP/1.1 200 OK|Content-Length: 2||ok          ; 200; true;  -1",
+        "HTTP/1.1 200 OK|Content-Length: 2||okEXTRA                            ; 200; false; -1",
+    })
+    void statusAndReuse(String answer, int status, boolean reusable, long keepAlive) throws Exception {
+        HttpAnswer a = read(answer.strip(), 10);
+        assertEquals(status, a.status());
+        assertEquals(reusable, a.reusable(), "reusable");
+        assertEquals(keepAlive, a.keepAliveSeconds());
+    }
+
+    @Test
+    void aChunkedBodyPastTheLimitIsLeftUnreadAndTheConnectionNotReused() throws Exception {
+        HttpAnswer a = read("HTTP/1.1 200 OK|Transfer-Encoding: chunked||8|12345678|8|12345678|0||", 10);
+        assertEquals(false, a.reusable());
+    }
+
+    @Test
+    void anAnswerCutShortIsAnEndOfStreamNotAMalformedOne() {
+        assertThrows(EOFException.class, () -> read("", 10));
+        assertThrows(EOFException.class, () -> read("HTTP/1.1 200 OK|Content-Le", 10));
+        assertThrows(EOFException.class, () -> read("HTTP/1.1 200 OK|Content-Length: 5||ok", 10));
+    }
+
+    @Test
+    void garbageIsAProtocolError() {
+        assertThrows(ProtocolException.class, () -> read("SSH-2.0-OpenSSH_9.6||", 10));
+        assertThrows(ProtocolException.class, () -> read("HTTP/1.1 20 OK||", 10));
+    }
+}
