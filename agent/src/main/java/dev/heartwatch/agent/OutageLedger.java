@@ -57,13 +57,11 @@ final class OutageLedger implements AutoCloseable {
     static OutageLedger open(Path file, long nowMs, AgentLog log) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        AliveStamp.Reading alive = readStamp(file.resolveSibling(file.getFileName() + ".alive"), log);
-        OutageLedger ledger = new OutageLedger(file, log,
-                new AliveStamp(file.resolveSibling(file.getFileName() + ".alive"), alive.seq()));
-        byte[] bytes;
+        Path stampFile = file.resolveSibling(file.getFileName() + ".alive");
+        AliveStamp.Reading alive = readStamp(stampFile, log);
+        OutageLedger ledger = new OutageLedger(file, log, new AliveStamp(stampFile, alive.seq()));
         try {
-            bytes = Files.readAllBytes(file);
-            ledger.parse(new String(bytes, StandardCharsets.UTF_8));
+            ledger.parse(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
             ledger.dirty = false;
         } catch (NoSuchFileException e) {
             // A fresh start: nothing on disk yet.
@@ -75,7 +73,7 @@ final class OutageLedger implements AutoCloseable {
             // ids stay unique: they carry the start time
             ledger = new OutageLedger(file, log, ledger.stamp);
         }
-        // The stamp is newer when the last beats were plain successes; older after any full write.
+        // The stamp is newer when the last beats were plain successes; a full write carries lastSuccess too.
         ledger.lastSuccess = Math.max(ledger.lastSuccess, alive.millis());
         return ledger;
     }
@@ -155,7 +153,7 @@ final class OutageLedger implements AutoCloseable {
         } catch (IOException e) {
             if (!stampFailing) {
                 log.event("cannot write the alive stamp " + stamp.file() + " (" + e.getClass().getSimpleName() + ": "
-                        + e.getMessage() + "); rewriting the whole ledger at every beat instead");
+                        + e.getMessage() + "); rewriting the whole ledger at each beat until it can be written");
             }
             stampFailing = true;
             return false;
