@@ -23,47 +23,76 @@ import java.util.zip.CRC32;
  * The last line holds a CRC32 of the rest; a file that does not check out is
  * renamed aside and the agent starts a fresh ledger.
  *
+ * <p>A plain successful beat, which changes nothing but the time of the last
+ * success, does not rewrite the ledger: it writes that time in place to the
+ * {@link AliveStamp} next to it ({@code <ledger>.alive}), and {@link #open}
+ * takes whichever of the two is newer.
+ *
  * <p>Lifecycle of an outage: opened by the first failed beat, closed by the
  * first successful one, then carried in every heartbeat until a {@code 200}
  * acknowledges it, and only then forgotten.
  */
-final class OutageLedger {
+final class OutageLedger implements AutoCloseable {
     private static final String MAGIC = "heartwatch-ledger 1";
 
     private final Path file;
     private final AgentLog log;
+    private final AliveStamp stamp;
+    /** The ledger file does not hold everything in memory but {@code lastSuccess}: the next change rewrites it. */
+    private boolean dirty = true;
+    private boolean stampFailing;
     private long lastSuccess = -1;
     private long cleanStop = -1;
     private long nextId = 1;
     private Outage open;
     private final List<Outage> closed = new ArrayList<>();
 
-    private OutageLedger(Path file, AgentLog log) {
+    private OutageLedger(Path file, AgentLog log, AliveStamp stamp) {
         this.file = file;
         this.log = log;
+        this.stamp = stamp;
     }
 
     /** Loads the ledger; a missing file is a fresh start, a corrupt one is kept aside. */
     static OutageLedger open(Path file, long nowMs, AgentLog log) throws IOException {
-        OutageLedger ledger = new OutageLedger(file, log);
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        byte[] bytes;
+        Path stampFile = file.resolveSibling(file.getFileName() + ".alive");
+        AliveStamp.Reading alive = readStamp(stampFile, log);
+        OutageLedger ledger = new OutageLedger(file, log, new AliveStamp(stampFile, alive.seq()));
         try {
-            bytes = Files.readAllBytes(file);
+            ledger.parse(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+            ledger.dirty = false;
         } catch (NoSuchFileException e) {
-            return ledger;
-        }
-        try {
-            ledger.parse(new String(bytes, StandardCharsets.UTF_8));
+            // A fresh start: nothing on disk yet.
         } catch (IllegalArgumentException e) {
             Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + nowMs);
             Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
             log.event("ledger " + file + " is corrupt (" + e.getMessage() + "); kept it as " + aside.getFileName()
                     + " and started a new one; outages recorded in it are not reported");
-            return new OutageLedger(file, log); // ids stay unique: they carry the start time
+            // ids stay unique: they carry the start time
+            ledger = new OutageLedger(file, log, ledger.stamp);
         }
+        // The stamp is newer when the last beats were plain successes; a full write carries lastSuccess too.
+        ledger.lastSuccess = Math.max(ledger.lastSuccess, alive.millis());
         return ledger;
+    }
+
+    /** The stamp's newest valid time; a missing, unreadable or garbled stamp is no time at all. */
+    private static AliveStamp.Reading readStamp(Path path, AgentLog log) {
+        AliveStamp.Reading r;
+        try {
+            r = AliveStamp.read(path);
+        } catch (IOException e) {
+            log.event("cannot read the alive stamp " + path + " (" + e.getClass().getSimpleName()
+                    + "); using the ledger's last success");
+            return AliveStamp.Reading.NONE_VALID;
+        }
+        if (r.exists() && !r.valid()) {
+            log.event("alive stamp " + path + " holds no valid time (torn or not a stamp); "
+                    + "using the ledger's last success");
+        }
+        return r;
     }
 
     /**
@@ -97,9 +126,11 @@ final class OutageLedger {
      * outage (to be reported by the next beat). Returns the closed outage, or null.
      */
     synchronized Outage recordSuccess(long nowMs, Collection<String> acknowledged) throws IOException {
+        boolean forgot = false;
         for (Iterator<Outage> it = closed.iterator(); it.hasNext(); ) {
             if (acknowledged.contains(it.next().id())) {
                 it.remove();
+                forgot = true;
             }
         }
         Outage ended = null;
@@ -109,8 +140,26 @@ final class OutageLedger {
             open = null;
         }
         lastSuccess = nowMs;
-        write();
+        if (forgot || ended != null || dirty || !stamped(nowMs)) {
+            write();
+        }
         return ended;
+    }
+
+    /** A plain success: only its time changed, so the stamp records it; false means write the ledger instead. */
+    private boolean stamped(long nowMs) {
+        try {
+            stamp.write(nowMs);
+        } catch (IOException e) {
+            if (!stampFailing) {
+                log.event("cannot write the alive stamp " + stamp.file() + " (" + e.getClass().getSimpleName() + ": "
+                        + e.getMessage() + "); rewriting the whole ledger at each beat until it can be written");
+            }
+            stampFailing = true;
+            return false;
+        }
+        stampFailing = false;
+        return true;
     }
 
     /** A deliberate stop: no gap to report at the next start; an open outage ends here. */
@@ -137,11 +186,18 @@ final class OutageLedger {
         return lastSuccess;
     }
 
+    /** Releases the stamp's file; a later plain success opens it again. */
+    @Override
+    public synchronized void close() {
+        stamp.close();
+    }
+
     private String newId(long startMs) {
         return Long.toString(startMs, 36) + "-" + nextId++;
     }
 
     private void write() throws IOException {
+        dirty = true;
         StringBuilder body = new StringBuilder(256);
         body.append(MAGIC).append('\n');
         body.append("lastSuccess ").append(lastSuccess).append('\n');
@@ -176,6 +232,7 @@ final class OutageLedger {
         } catch (IOException e) {
             // Some file systems refuse to open a directory; the file itself is already durable.
         }
+        dirty = false;
     }
 
     private static void line(StringBuilder b, String kind, Outage o) {

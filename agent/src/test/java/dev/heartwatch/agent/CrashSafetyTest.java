@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every 50 ms, twice, each time with a heartbeat in flight that carries an
  * unacknowledged outage; restart it on the same ledger; stop it cleanly. Every
  * outage the servers caused must be acknowledged exactly once, the agent's own
- * downtime must be reported, and the ledger must be intact.
+ * downtime must be reported, and the ledger and its alive stamp must be intact.
  */
 class CrashSafetyTest {
     @TempDir
@@ -94,7 +94,9 @@ class CrashSafetyTest {
             assertEquals("stopping", Bodies.field(lastBeats.get(lastBeats.size() - 1).body(), "state"));
 
             try (Stream<Path> files = Files.list(dir.resolve("state"))) {
-                assertEquals(List.of("ledger"), files.map(p -> p.getFileName().toString()).toList(),
+                // ledger.alive: the plain successes' stamp (the beat after each closing one is plain).
+                assertEquals(List.of("ledger", "ledger.alive"),
+                        files.map(p -> p.getFileName().toString()).sorted().toList(),
                         "no corrupt ledger kept aside, no temporary file left");
             }
             AgentLog quiet = new AgentLog(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
@@ -102,6 +104,9 @@ class CrashSafetyTest {
             OutageLedger ledger = OutageLedger.open(dir.resolve("state/ledger"), 0, quiet);
             assertTrue(ledger.pending(100).isEmpty());
             assertNull(ledger.openOutage());
+            assertTrue(AliveStamp.read(dir.resolve("state/ledger.alive")).valid(), "the alive stamp checks out");
+            assertTrue(ledger.lastSuccess() > 0);
+            ledger.close();
         } finally {
             for (RecordingEndpoint s : servers) {
                 s.close();
