@@ -12,8 +12,8 @@ import javax.net.ssl.SSLSocketFactory;
  * Posts a heartbeat with a small HTTP/1.1 client of its own on the JDK's sockets and TLS.
  * The agent sends one kind of request, so it needs little of a general client, and what it
  * avoids is measurable: {@code HttpURLConnection} cost about 1.3 ms of CPU per beat on a
- * kept-alive connection, 25 ms more at start-up, and a watchdog thread to bound a whole
- * request; this exchange costs about 0.6 ms and bounds itself (docs/agent.md).
+ * kept-alive connection and a watchdog thread to bound a whole request; this exchange costs
+ * about 0.6 ms and bounds itself (docs/agent.md, "Cost: the benchmark").
  *
  * <p>The key goes in the {@code x-functions-key} header, never in the URL; no redirect is
  * followed (it would carry the key elsewhere); no proxy is used. The whole request, connect and
