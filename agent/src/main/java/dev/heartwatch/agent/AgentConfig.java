@@ -21,7 +21,7 @@ import java.util.Map;
  * @param endpoints primary first, then the secondaries in the order given
  */
 record AgentConfig(List<Endpoint> endpoints, String device, String note, Duration interval, Duration timeout,
-                   Path ledger, boolean verbose, boolean once) {
+                   Path ledger, ProxySettings proxies, boolean verbose, boolean once) {
 
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -38,6 +38,8 @@ record AgentConfig(List<Endpoint> endpoints, String device, String note, Duratio
         {"--secondary-urls", "HEARTBEAT_SECONDARY_URLS"},
         {"--ledger", "HEARTBEAT_LEDGER"},
         {"--note", "HEARTBEAT_NOTE"},
+        {"--proxy", "HEARTBEAT_PROXY"},
+        {"--no-proxy", "HEARTBEAT_NO_PROXY"},
     };
 
     static AgentConfig from(String[] args, Map<String, String> env, Path dotEnvFile) throws ConfigException {
@@ -71,7 +73,8 @@ record AgentConfig(List<Endpoint> endpoints, String device, String note, Duratio
             flags.put(variable, value);
         }
 
-        Map<String, String> merged = new HashMap<>(DotEnvFile.read(dotEnvFile));
+        Map<String, String> dotEnv = DotEnvFile.read(dotEnvFile);
+        Map<String, String> merged = new HashMap<>(dotEnv);
         for (String[] f : FLAGS) {
             String v = env.get(f[1]);
             if (v != null && !v.isEmpty()) {
@@ -120,7 +123,43 @@ record AgentConfig(List<Endpoint> endpoints, String device, String note, Duratio
         } else {
             ledger = Path.of("heartwatch-ledger");
         }
-        return new AgentConfig(List.copyOf(endpoints), device, note, interval, timeout, ledger, verbose, once);
+        ProxySettings proxies = proxies(merged, env, dotEnv);
+        return new AgentConfig(List.copyOf(endpoints), device, note, interval, timeout, ledger, proxies, verbose, once);
+    }
+
+    /**
+     * HEARTBEAT_PROXY (or --proxy) for every endpoint, else the variables curl and the original
+     * agent's {@code requests} read: https_proxy for HTTPS endpoints, http_proxy for plain HTTP,
+     * no_proxy for exceptions; lower case before upper case, the environment before .env.
+     */
+    private static ProxySettings proxies(Map<String, String> merged, Map<String, String> env,
+                                         Map<String, String> dotEnv) throws ConfigException {
+        String both = merged.get("HEARTBEAT_PROXY");
+        String https = nonBlank(both) ? both : conventional("https_proxy", env, dotEnv);
+        String http = nonBlank(both) ? both : conventional("http_proxy", env, dotEnv);
+        String noProxy = merged.get("HEARTBEAT_NO_PROXY");
+        if (!nonBlank(noProxy)) {
+            noProxy = conventional("no_proxy", env, dotEnv);
+        }
+        return ProxySettings.of(nonBlank(https) ? HttpProxy.parse(https, "the HTTPS proxy") : null,
+                nonBlank(http) ? HttpProxy.parse(http, "the HTTP proxy") : null, noProxy);
+    }
+
+    private static String conventional(String lower, Map<String, String> env, Map<String, String> dotEnv) {
+        String upper = lower.toUpperCase(java.util.Locale.ROOT);
+        for (Map<String, String> source : List.of(env, dotEnv)) {
+            for (String name : new String[] {lower, upper}) {
+                String v = source.get(name);
+                if (nonBlank(v)) {
+                    return v.strip();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean nonBlank(String s) {
+        return s != null && !s.isBlank();
     }
 
     /** Every key this configuration holds, for redaction. */
@@ -128,6 +167,11 @@ record AgentConfig(List<Endpoint> endpoints, String device, String note, Duratio
         List<String> keys = new ArrayList<>();
         for (Endpoint e : endpoints) {
             keys.add(e.key());
+        }
+        for (HttpProxy p : new HttpProxy[] {proxies.https(), proxies.http()}) {
+            if (p != null) {
+                keys.addAll(p.secrets());
+            }
         }
         return keys;
     }
@@ -179,6 +223,13 @@ record AgentConfig(List<Endpoint> endpoints, String device, String note, Duratio
             urls.append(urls.length() == 0 ? "" : ", ").append(e.label());
         }
         return "url=" + urls + " device=" + device + " interval=" + interval + " timeout=" + timeout
-                + " ledger=" + ledger + " key=" + (endpoints.get(0).key().isEmpty() ? "none" : Redactor.MARK);
+                + " ledger=" + ledger + " key=" + (endpoints.get(0).key().isEmpty() ? "none" : Redactor.MARK)
+                + proxyText();
+    }
+
+    private String proxyText() {
+        HttpProxy p = proxies.forTarget(endpoints.get(0).target().getScheme().equalsIgnoreCase("https"),
+                endpoints.get(0).target().getHost());
+        return p == null ? "" : " proxy=" + p.label;
     }
 }

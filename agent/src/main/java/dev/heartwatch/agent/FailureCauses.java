@@ -55,6 +55,9 @@ final class FailureCauses {
 
     /** What happened, in words, for the outage's detail (the caller redacts it). */
     static String describe(Cause cause, IOException e, Endpoint endpoint) {
+        if (e instanceof ProxyRefusedException) {
+            return e.getMessage() + " (" + endpoint.label() + ")";
+        }
         if (e instanceof java.net.ProtocolException) {
             return "malformed HTTP answer (" + endpoint.label() + "): " + e.getMessage();
         }

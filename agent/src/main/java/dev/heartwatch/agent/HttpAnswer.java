@@ -22,6 +22,15 @@ import java.util.Locale;
 record HttpAnswer(int status, boolean reusable, long keepAliveSeconds) {
     static final int MAX_HEAD_BYTES = 16 * 1024;
 
+    /** Only the status of an answer without a body to come (a proxy's answer to CONNECT); 1xx skipped. */
+    static int readStatus(DeadlineInput in) throws IOException {
+        Head head;
+        do {
+            head = Head.read(in);
+        } while (head.status >= 100 && head.status < 200);
+        return head.status;
+    }
+
     static HttpAnswer read(DeadlineInput in, long maxBodyBytes) throws IOException {
         Head head;
         do {

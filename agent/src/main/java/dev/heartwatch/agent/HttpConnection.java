@@ -5,17 +5,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ProtocolException;
 import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One connection to an endpoint, kept open from beat to beat while the server allows it.
- * Opened directly (no proxy), within the request's deadline: each address the name resolves
- * to is tried in turn; then, for HTTPS, the TLS handshake (sending the host name as SNI)
+ * Opened within the request's deadline, directly or through an HTTP proxy: each address the
+ * name resolves to is tried in turn; then, for HTTPS, the TLS handshake (sending the host name as SNI)
  * validates the certificate chain, and {@link PeerHostname} checks it names the host.
  */
 final class HttpConnection implements AutoCloseable {
@@ -40,16 +42,48 @@ final class HttpConnection implements AutoCloseable {
      *
      * @throws java.net.UnknownHostException when the name does not resolve
      */
-    static HttpConnection open(String host, int port, SSLSocketFactory tls, long endNanos) throws IOException {
-        Socket raw = connect(host, port, endNanos);
-        if (tls == null) {
-            return new HttpConnection(raw, raw);
-        }
+    static HttpConnection open(String host, int port, SSLSocketFactory tls, HttpProxy proxy, long endNanos)
+            throws IOException {
+        Socket raw = proxy == null ? connect(host, port, endNanos) : connect(proxy.host, proxy.port, endNanos);
         try {
+            if (tls == null) {
+                return new HttpConnection(raw, raw);
+            }
+            if (proxy != null) {
+                tunnel(raw, host, port, proxy, endNanos);
+            }
             return new HttpConnection(raw, handshake(raw, host, port, tls, endNanos));
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
+        }
+    }
+
+    /**
+     * Asks the proxy for a tunnel to {@code host}:{@code port} (RFC 9110 §9.3.6); the TLS
+     * handshake then runs through it with the endpoint itself.
+     */
+    private static void tunnel(Socket raw, String host, int port, HttpProxy proxy, long endNanos)
+            throws IOException {
+        String authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        StringBuilder r = new StringBuilder(128).append("CONNECT ").append(authority).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(authority).append("\r\n");
+        if (!proxy.authorization.isEmpty()) {
+            r.append("Proxy-Authorization: ").append(proxy.authorization).append("\r\n");
+        }
+        r.append("\r\n");
+        raw.setSoTimeout(DeadlineInput.millisLeft(endNanos));
+        OutputStream o = raw.getOutputStream();
+        o.write(r.toString().getBytes(StandardCharsets.ISO_8859_1));
+        o.flush();
+        DeadlineInput in = new DeadlineInput(raw, raw.getInputStream());
+        in.until(endNanos);
+        int status = HttpAnswer.readStatus(in);
+        if (status < 200 || status > 299) {
+            throw new ProxyRefusedException(proxy, status);
+        }
+        if (in.hasBuffered()) {
+            throw new ProtocolException("the proxy sent bytes of its own into the tunnel");
         }
     }
 

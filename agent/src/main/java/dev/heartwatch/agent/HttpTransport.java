@@ -16,7 +16,8 @@ import javax.net.ssl.SSLSocketFactory;
  * about 0.6 ms and bounds itself (docs/agent.md, "Cost: the benchmark").
  *
  * <p>The key goes in the {@code x-functions-key} header, never in the URL; no redirect is
- * followed (it would carry the key elsewhere); no proxy is used. The whole request, connect and
+ * followed (it would carry the key elsewhere); a configured HTTP proxy is used as {@link
+ * ProxySettings} says. The whole request, connect and
  * TLS handshake included, is bounded by the timeout: every blocking read waits only for what
  * is left of it. The connection is kept from one beat to the next for two intervals (or less,
  * if the server says so), which saves a TLS handshake per beat.
@@ -30,16 +31,19 @@ final class HttpTransport implements Transport {
     private SSLSocketFactory tls;
     private final Redactor redactor;
     private final String userAgent;
+    private final ProxySettings proxies;
     private final Map<Endpoint, Target> targets = new HashMap<>();
 
     /**
      * @param keepIdle how long a connection may stay idle and still carry the next beat
      * @param tls      null for the JDK's default trust store; tests inject their own CA here
      */
-    HttpTransport(Duration timeout, Duration keepIdle, SSLSocketFactory tls, Redactor redactor, String version) {
+    HttpTransport(Duration timeout, Duration keepIdle, SSLSocketFactory tls, ProxySettings proxies,
+                  Redactor redactor, String version) {
         this.timeoutNanos = timeout.toNanos();
         this.keepIdleNanos = keepIdle.toNanos();
         this.tlsFactory = tls;
+        this.proxies = proxies;
         this.redactor = redactor;
         this.userAgent = "heartwatch-agent/" + version;
     }
@@ -53,7 +57,7 @@ final class HttpTransport implements Transport {
     @Override
     public synchronized Attempt post(Endpoint endpoint, byte[] body) {
         long end = System.nanoTime() + timeoutNanos;
-        Target target = targets.computeIfAbsent(endpoint, e -> new Target(e, userAgent));
+        Target target = targets.computeIfAbsent(endpoint, e -> new Target(e, userAgent, proxies));
         Attempt a = exchange(target, body, end);
         if (a.cause() == Cause.RESET && end - System.nanoTime() > 0) {
             a = exchange(target, body, end);
@@ -72,7 +76,8 @@ final class HttpTransport implements Transport {
                 c = null;
             }
             if (c == null) {
-                c = HttpConnection.open(target.host, target.port, target.https ? tlsSockets() : null, end);
+                c = HttpConnection.open(target.host, target.port, target.https ? tlsSockets() : null, target.proxy,
+                        end);
             }
             phase = FailureCauses.Phase.EXCHANGE;
             HttpAnswer answer = c.exchange(target.request(body), end, MAX_ANSWER_BYTES);
@@ -93,7 +98,11 @@ final class HttpTransport implements Transport {
             }
             boolean passed = end - System.nanoTime() <= 0;
             Cause cause = FailureCauses.classify(e, phase, passed);
-            return new Attempt(endpoint, 0, cause, redactor.redact(FailureCauses.describe(cause, e, endpoint)));
+            String detail = FailureCauses.describe(cause, e, endpoint);
+            if (target.proxy != null && phase == FailureCauses.Phase.CONNECT && !(e instanceof ProxyRefusedException)) {
+                detail += " (via proxy " + target.proxy.label + ")";
+            }
+            return new Attempt(endpoint, 0, cause, redactor.redact(detail));
         } catch (RuntimeException e) {
             // e.g. a TLS provider refusing its configuration: a failed beat, never a dead agent
             if (c != null) {
@@ -118,11 +127,12 @@ final class HttpTransport implements Transport {
         final String host;
         final int port;
         final boolean https;
+        final HttpProxy proxy;
         final byte[] headBeforeLength;
         final byte[] headAfterLength;
         HttpConnection idle;
 
-        Target(Endpoint endpoint, String userAgent) {
+        Target(Endpoint endpoint, String userAgent, ProxySettings proxies) {
             this.endpoint = endpoint;
             URI uri = endpoint.target();
             this.https = uri.getScheme().equalsIgnoreCase("https");
@@ -131,11 +141,17 @@ final class HttpTransport implements Transport {
             this.port = uri.getPort() >= 0 ? uri.getPort() : (https ? 443 : 80);
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+            this.proxy = proxies.forTarget(https, host);
+            // Through a proxy, plain HTTP names the whole URL (RFC 9112 §3.2.2); HTTPS goes through a tunnel.
+            String target = proxy != null && !https ? "http://" + uri.getRawAuthority() + path + query : path + query;
             StringBuilder head = new StringBuilder(256)
-                    .append("POST ").append(path).append(query).append(" HTTP/1.1\r\n")
+                    .append("POST ").append(target).append(" HTTP/1.1\r\n")
                     .append("Host: ").append(uri.getRawAuthority()).append("\r\n")
                     .append("User-Agent: ").append(userAgent).append("\r\n")
                     .append("Content-Type: application/json\r\n");
+            if (proxy != null && !https && !proxy.authorization.isEmpty()) {
+                head.append("Proxy-Authorization: ").append(proxy.authorization).append("\r\n");
+            }
             if (!endpoint.key().isEmpty()) {
                 head.append("x-functions-key: ").append(endpoint.key()).append("\r\n");
             }

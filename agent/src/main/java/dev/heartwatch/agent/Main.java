@@ -18,6 +18,9 @@ public final class Main {
             "  --secondary-urls URLS  HEARTBEAT_SECONDARY_URLS comma-separated failover endpoints",
             "  --ledger FILE          HEARTBEAT_LEDGER         default: $STATE_DIRECTORY/ledger or ./heartwatch-ledger",
             "  --note TEXT            HEARTBEAT_NOTE           default: scheduled heartbeat",
+            "  --proxy URL            HEARTBEAT_PROXY          http://[user:pass@]host:port for every endpoint",
+            "                                                  (default: https_proxy / http_proxy)",
+            "  --no-proxy HOSTS       HEARTBEAT_NO_PROXY       hosts to reach directly (default: no_proxy)",
             "  --verbose              log every beat, not only state changes",
             "  --once                 send one heartbeat; exit 0 if accepted, 1 if not",
             "Precedence: flags > environment > .env in the working directory > defaults.");
@@ -58,7 +61,7 @@ public final class Main {
             return;
         }
         Transport transport = new HttpTransport(config.timeout(), ConnectionKeepAlive.idleFor(config.interval()), null,
-                redactor, version);
+                config.proxies(), redactor, version);
         FaultLocator locator = new FaultLocator(new ProcNetRouteGateway(Path.of("/proc/net/route")),
                 new TcpGatewayProber(53, Duration.ofSeconds(1)));
         HeartbeatAgent agent = new HeartbeatAgent(config, transport, ledger, locator, clock, log, version);

@@ -62,7 +62,7 @@ class HeartbeatAgentTest {
         OutageLedger ledger = OutageLedger.open(config.ledger(), clock.millis(), log);
         FaultLocator locator = new FaultLocator(() -> InetAddress.getLoopbackAddress(), gw -> gatewayAnswers);
         HeartbeatAgent agent = new HeartbeatAgent(config, new HttpTransport(config.timeout(),
-                ConnectionKeepAlive.idleFor(config.interval()), tls, redactor, "1.2.3"),
+                ConnectionKeepAlive.idleFor(config.interval()), tls, ProxySettings.NONE, redactor, "1.2.3"),
                 ledger, locator, clock, log, "1.2.3");
         agent.start();
         return agent;

@@ -40,7 +40,7 @@ class HttpExchangeTest {
     }
 
     private static HttpTransport transport(Duration keepIdle) throws Exception {
-        return new HttpTransport(TIMEOUT, keepIdle, trusted.clientContext().getSocketFactory(),
+        return new HttpTransport(TIMEOUT, keepIdle, trusted.clientContext().getSocketFactory(), ProxySettings.NONE,
                 new Redactor(List.of(KEY)), "test");
     }
 
@@ -181,7 +181,7 @@ class HttpExchangeTest {
                     n -> serverCloses ? Reply.close(OK) : Reply.keep(OK))) {
                 long end = System.nanoTime() + TIMEOUT.toNanos();
                 try (HttpConnection c = HttpConnection.open("127.0.0.1", URI.create(s.url()).getPort(),
-                        trusted.clientContext().getSocketFactory(), end)) {
+                        trusted.clientContext().getSocketFactory(), null, end)) {
                     assertTrue(c.exchange(request, end, 100).reusable(), "the answer itself did not say close");
                     c.idle(System.nanoTime(), Duration.ofSeconds(30).toNanos());
                     long until = System.nanoTime() + 2_000_000_000L;
@@ -237,7 +237,7 @@ class HttpExchangeTest {
         TestCertificates other = TestCertificates.generate(dir, "elsewhere", "ip:127.0.0.2,dns:heartwatch.test");
         SSLContextPair pair = new SSLContextPair(other);
         try (ScriptedHttpServer s = ScriptedHttpServer.https(pair.server, n -> Reply.keep(OK))) {
-            HttpTransport t = new HttpTransport(TIMEOUT, Duration.ofSeconds(30), pair.client.getSocketFactory(),
+            HttpTransport t = new HttpTransport(TIMEOUT, Duration.ofSeconds(30), pair.client.getSocketFactory(), ProxySettings.NONE,
                     new Redactor(List.of(KEY)), "test");
             Attempt a = t.post(Endpoint.parse(s.url(), KEY, "url"), BODY);
             assertEquals(Cause.TLS, a.cause(), a.detail());

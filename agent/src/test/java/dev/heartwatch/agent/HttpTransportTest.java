@@ -36,7 +36,7 @@ class HttpTransportTest {
     }
 
     private static HttpTransport transport() throws Exception {
-        return new HttpTransport(TIMEOUT, Duration.ofSeconds(30), trusted.clientContext().getSocketFactory(),
+        return new HttpTransport(TIMEOUT, Duration.ofSeconds(30), trusted.clientContext().getSocketFactory(), ProxySettings.NONE,
                 new Redactor(List.of(KEY)), "test");
     }
 

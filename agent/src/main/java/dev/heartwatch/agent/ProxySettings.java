@@ -1,0 +1,91 @@
+package dev.heartwatch.agent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Which proxy, if any, a heartbeat goes through: {@code https_proxy} for HTTPS endpoints,
+ * {@code http_proxy} for plain-HTTP ones, except for hosts {@code no_proxy} lists. As curl and
+ * Python's {@code requests} read them: a {@code no_proxy} entry names a host and every host
+ * under it ({@code example.com} and {@code .example.com} both match {@code a.example.com}),
+ * {@code *} means no proxy at all, an IP address matches itself and an IPv4 {@code a.b.c.d/n}
+ * a block. Names are compared as written, never resolved.
+ */
+record ProxySettings(HttpProxy https, HttpProxy http, List<String> noProxy) {
+    static final ProxySettings NONE = new ProxySettings(null, null, List.of());
+
+    static ProxySettings of(HttpProxy https, HttpProxy http, String noProxy) {
+        List<String> entries = new ArrayList<>();
+        if (noProxy != null) {
+            for (String e : noProxy.split("[,\\s]+")) {
+                String t = e.strip().toLowerCase(Locale.ROOT);
+                if (t.startsWith("*.")) {
+                    t = t.substring(1);
+                }
+                if (t.startsWith(".")) {
+                    t = t.substring(1);
+                }
+                if (t.endsWith(".")) {
+                    t = t.substring(0, t.length() - 1);
+                }
+                if (!t.isEmpty()) {
+                    entries.add(t);
+                }
+            }
+        }
+        return new ProxySettings(https, http, List.copyOf(entries));
+    }
+
+    /** The proxy for a request to {@code host}, or null to connect directly. */
+    HttpProxy forTarget(boolean httpsTarget, String host) {
+        HttpProxy p = httpsTarget ? https : http;
+        if (p == null) {
+            return null;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        byte[] ip = PeerHostname.ipLiteral(h);
+        for (String entry : noProxy) {
+            if (entry.equals("*") || entry.equals(h)) {
+                return null;
+            }
+            if (ip == null && h.endsWith("." + entry)) {
+                return null;
+            }
+            if (ip != null && inBlock(ip, entry)) {
+                return null;
+            }
+        }
+        return p;
+    }
+
+    private static boolean inBlock(byte[] ip, String entry) {
+        int slash = entry.indexOf('/');
+        byte[] base = PeerHostname.ipLiteral(slash < 0 ? entry : entry.substring(0, slash));
+        if (base == null || base.length != ip.length) {
+            return false;
+        }
+        int bits;
+        try {
+            bits = slash < 0 ? base.length * 8 : Integer.parseInt(entry.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (bits < 0 || bits > base.length * 8) {
+            return false;
+        }
+        for (int i = 0; i < bits; i++) {
+            int mask = 0x80 >>> (i % 8);
+            if ((ip[i / 8] & mask) != (base[i / 8] & mask)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

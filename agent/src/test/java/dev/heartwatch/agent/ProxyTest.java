@@ -1,0 +1,192 @@
+package dev.heartwatch.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heartwatch.agent.support.LoopbackConnectProxy;
+import dev.heartwatch.agent.support.RawFaultServer;
+import dev.heartwatch.agent.support.RecordingEndpoint;
+import dev.heartwatch.agent.support.TestCertificates;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Beats through an HTTP proxy on loopback: the tunnel, credentials, refusals, and no_proxy. */
+class ProxyTest {
+    private static final Duration TIMEOUT = Duration.ofMillis(2000);
+    private static final String KEY = "Sup3rS3cretKey-abc123";
+    private static final String PASSWORD = "p@ss word";
+    private static final String PASSWORD_IN_URL = "p%40ss%20word";
+    private static final byte[] BODY = "{\"device\":\"behind-a-proxy\"}".getBytes(StandardCharsets.UTF_8);
+    private static final String[] NO_ARGS = {};
+
+    @TempDir
+    static Path dir;
+    static TestCertificates trusted;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        trusted = TestCertificates.generate(dir, "trusted");
+    }
+
+    private static HttpTransport transport(ProxySettings proxies, HttpProxy... withSecrets) throws Exception {
+        List<String> secrets = new java.util.ArrayList<>(List.of(KEY));
+        for (HttpProxy p : withSecrets) {
+            secrets.addAll(p.secrets());
+        }
+        return new HttpTransport(TIMEOUT, Duration.ofSeconds(30), trusted.clientContext().getSocketFactory(), proxies,
+                new Redactor(secrets), "test");
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void httpsGoesThroughATunnelTheProxyCannotReadAndTheTunnelCarriesTheNextBeat() throws Exception {
+        try (RecordingEndpoint endpoint = RecordingEndpoint.https(trusted.serverContext());
+             LoopbackConnectProxy proxy = new LoopbackConnectProxy(null)) {
+            HttpProxy p = HttpProxy.parse("http://127.0.0.1:" + proxy.port(), "proxy");
+            HttpTransport t = transport(ProxySettings.of(p, null, null));
+            Endpoint e = Endpoint.parse(endpoint.url(), KEY, "url");
+            for (int i = 0; i < 2; i++) {
+                Attempt a = t.post(e, BODY);
+                assertTrue(a.ok(), a.detail());
+            }
+            int port = java.net.URI.create(endpoint.url()).getPort();
+            assertEquals(List.of("CONNECT 127.0.0.1:" + port + " HTTP/1.1\nHost: 127.0.0.1:" + port), proxy.heads(),
+                    "one tunnel, asked for once");
+            assertEquals(2, endpoint.received().size());
+            assertEquals(KEY, endpoint.received().get(0).keyHeader());
+            String seen = proxy.tunnelledText();
+            assertTrue(seen.length() > BODY.length, "bytes went through the tunnel");
+            assertFalse(seen.contains(KEY) || seen.contains("behind-a-proxy"), "the proxy saw plain text");
+        }
+    }
+
+    @Test
+    void proxyCredentialsFromTheUrlAreSentAndNeverShown() throws Exception {
+        try (RecordingEndpoint endpoint = RecordingEndpoint.https(trusted.serverContext());
+             LoopbackConnectProxy proxy = new LoopbackConnectProxy(basic("heart", PASSWORD))) {
+            HttpProxy good = HttpProxy.parse("http://heart:" + PASSWORD_IN_URL + "@127.0.0.1:" + proxy.port(), "p");
+            assertTrue(transport(ProxySettings.of(good, null, null), good)
+                    .post(Endpoint.parse(endpoint.url(), KEY, "url"), BODY).ok());
+
+            HttpProxy bad = HttpProxy.parse("http://heart:wrong-Secret@127.0.0.1:" + proxy.port(), "p");
+            Attempt a = transport(ProxySettings.of(bad, null, null), bad)
+                    .post(Endpoint.parse(endpoint.url(), KEY, "url"), BODY);
+            assertEquals(Cause.UNKNOWN, a.cause(), a.detail());
+            assertTrue(a.detail().contains("HTTP 407") && a.detail().contains("wants credentials"), a.detail());
+            assertFalse(a.detail().contains("wrong-Secret"), a.detail());
+            assertFalse(bad.toString().contains("wrong-Secret"), bad.toString());
+            assertEquals(1, endpoint.received().size(), "only the beat with the right credentials arrived");
+        }
+    }
+
+    @Test
+    void aProxyThatIsNotThereIsRefusedAndTheDetailSaysItWasTheProxy() throws Exception {
+        HttpProxy p = HttpProxy.parse("127.0.0.1:" + RawFaultServer.refusingPort(), "proxy");
+        try (RecordingEndpoint endpoint = RecordingEndpoint.https(trusted.serverContext())) {
+            Attempt a = transport(ProxySettings.of(p, null, null)).post(Endpoint.parse(endpoint.url(), KEY, "url"), BODY);
+            assertEquals(Cause.REFUSED, a.cause(), a.detail());
+            assertTrue(a.detail().contains("via proxy " + p.label), a.detail());
+            assertTrue(endpoint.received().isEmpty());
+        }
+    }
+
+    @Test
+    void plainHttpGoesToTheProxyInAbsoluteFormWithItsCredentials() throws Exception {
+        try (LoopbackConnectProxy proxy = new LoopbackConnectProxy(basic("heart", PASSWORD))) {
+            HttpProxy p = HttpProxy.parse("http://heart:" + PASSWORD_IN_URL + "@127.0.0.1:" + proxy.port(), "p");
+            // Port 9 has nothing listening: only the proxy can have answered.
+            Attempt a = transport(ProxySettings.of(null, p, null), p)
+                    .post(Endpoint.parse("http://127.0.0.1:9/api/ping?x=1", KEY, "url"), BODY);
+            assertTrue(a.ok(), a.detail());
+            String head = proxy.heads().get(0);
+            assertTrue(head.startsWith("POST http://127.0.0.1:9/api/ping?x=1 HTTP/1.1\nHost: 127.0.0.1:9\n"), head);
+            assertTrue(head.contains("Proxy-Authorization: " + basic("heart", PASSWORD)), head);
+        }
+    }
+
+    @Test
+    void noProxyHostsAreReachedDirectly() throws Exception {
+        try (RecordingEndpoint endpoint = RecordingEndpoint.https(trusted.serverContext());
+             LoopbackConnectProxy proxy = new LoopbackConnectProxy(null)) {
+            HttpProxy p = HttpProxy.parse("http://127.0.0.1:" + proxy.port(), "proxy");
+            Attempt a = transport(ProxySettings.of(p, p, "localhost, 127.0.0.0/8"))
+                    .post(Endpoint.parse(endpoint.url(), KEY, "url"), BODY);
+            assertTrue(a.ok(), a.detail());
+            assertTrue(proxy.heads().isEmpty(), "the proxy was used: " + proxy.heads());
+            assertEquals(1, endpoint.received().size());
+        }
+    }
+
+    @Test
+    void noProxyMatchesHostsDomainsAddressesAndBlocksAsCurlDoes() throws Exception {
+        HttpProxy p = HttpProxy.parse("proxy.heartwatch.test:3128", "proxy");
+        ProxySettings s = ProxySettings.of(p, p, ".corp.heartwatch.test, heartwatch.example,10.0.0.0/8 192.168.1.7 ::1");
+        assertNull(s.forTarget(true, "api.corp.heartwatch.test"));
+        assertNull(s.forTarget(true, "corp.heartwatch.test"));
+        assertNull(s.forTarget(true, "HEARTWATCH.example."));
+        assertNull(s.forTarget(true, "a.b.heartwatch.example"));
+        assertNull(s.forTarget(false, "10.200.3.4"));
+        assertNull(s.forTarget(true, "192.168.1.7"));
+        assertNull(s.forTarget(true, "[::1]"));
+        assertSame(p, s.forTarget(true, "notheartwatch.example"));
+        assertSame(p, s.forTarget(true, "hw.azurewebsites.net"));
+        assertSame(p, s.forTarget(true, "11.0.0.1"));
+        assertSame(p, s.forTarget(true, "192.168.1.8"));
+        assertNull(ProxySettings.of(p, p, "*").forTarget(true, "hw.azurewebsites.net"));
+        assertNull(ProxySettings.of(null, p, null).forTarget(true, "hw.azurewebsites.net"), "https_proxy unset");
+        assertEquals(3128, p.port);
+        assertEquals("http://proxy.heartwatch.test:3128", p.label);
+    }
+
+    @Test
+    void theConfigurationReadsTheConventionalVariablesInOrder(@TempDir Path work) throws Exception {
+        Path dotEnv = work.resolve(".env");
+        Files.writeString(dotEnv, "HEARTBEAT_URL=https://hw.azurewebsites.net/api/ping\nHEARTBEAT_DEVICE=d\n"
+                + "HTTPS_PROXY=http://from-dotenv.heartwatch.test:1\n");
+        AgentConfig fromDotEnv = AgentConfig.from(NO_ARGS, Map.of(), dotEnv);
+        assertEquals("from-dotenv.heartwatch.test", fromDotEnv.proxies().https().host);
+        assertNull(fromDotEnv.proxies().http());
+
+        AgentConfig envWins = AgentConfig.from(NO_ARGS, Map.of("HTTPS_PROXY", "http://upper.heartwatch.test:2",
+                "https_proxy", "http://lower.heartwatch.test:3", "no_proxy", "a.test"), dotEnv);
+        assertEquals("lower.heartwatch.test", envWins.proxies().https().host);
+        assertEquals(List.of("a.test"), envWins.proxies().noProxy());
+
+        AgentConfig flagWins = AgentConfig.from(new String[] {"--proxy", "http://u:" + PASSWORD_IN_URL
+                + "@flag.heartwatch.test:4", "--no-proxy", "b.test"}, Map.of("https_proxy", "http://x.test:3"), dotEnv);
+        assertEquals("flag.heartwatch.test", flagWins.proxies().https().host);
+        assertEquals("flag.heartwatch.test", flagWins.proxies().http().host);
+        assertEquals(List.of("b.test"), flagWins.proxies().noProxy());
+        assertTrue(flagWins.toString().contains("proxy=http://flag.heartwatch.test:4"), flagWins.toString());
+        assertFalse(flagWins.toString().contains("p%40ss") || flagWins.toString().contains("p@ss"), flagWins.toString());
+        assertTrue(flagWins.secrets().contains(PASSWORD), "the password is redacted from everything the agent prints");
+        assertTrue(flagWins.secrets().contains(PASSWORD_IN_URL));
+    }
+
+    @Test
+    void aProxyUrlTheAgentCannotUseIsAClearConfigurationError() {
+        for (String bad : new String[] {"socks5://127.0.0.1:1080", "https://proxy.heartwatch.test:443",
+            "http://proxy.heartwatch.test:3128/some/path", "http://:3128", "http://u:s3cretPart@bad host:1"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.from(NO_ARGS,
+                    Map.of("HEARTBEAT_URL", "https://hw.azurewebsites.net/", "HEARTBEAT_DEVICE", "d",
+                            "https_proxy", bad), null), bad);
+            assertTrue(e.getMessage().contains("proxy"), e.getMessage());
+            assertFalse(e.getMessage().contains("s3cretPart"), e.getMessage());
+        }
+    }
+}
