@@ -41,6 +41,9 @@ HEARTBEAT_KEY=
 #HEARTBEAT_INTERVAL=60
 #HEARTBEAT_TIMEOUT=PT10S
 #HEARTBEAT_SECONDARY_URLS=
+# Behind a proxy (docs/agent.md, "Through a proxy"):
+#https_proxy=http://proxy:3128
+#no_proxy=
 TEMPLATE
   echo "wrote a template to $env_file: fill in HEARTBEAT_URL, HEARTBEAT_DEVICE and HEARTBEAT_KEY, then rerun"
 fi
