@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.heartwatch.agent.support.KeepAliveDroppingServer;
 import dev.heartwatch.agent.support.RawFaultServer;
 import dev.heartwatch.agent.support.RecordingEndpoint;
+import dev.heartwatch.agent.support.ScriptedHttpServer;
+import dev.heartwatch.agent.support.ScriptedHttpServer.Reply;
 import dev.heartwatch.agent.support.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -135,7 +136,9 @@ class HttpTransportTest {
 
     @Test
     void aKeptAliveConnectionThatDiesUnderTheRequestIsRetriedOnAFreshOne() throws Exception {
-        try (KeepAliveDroppingServer server = new KeepAliveDroppingServer(trusted.serverContext(), 3)) {
+        String ok = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok";
+        try (ScriptedHttpServer server = ScriptedHttpServer.https(trusted.serverContext(),
+                n -> n == 3 ? Reply.resetting() : Reply.keep(ok))) {
             HttpTransport t = transport();
             Endpoint e = Endpoint.parse(server.url(), KEY, "url");
             for (int i = 0; i < 3; i++) {

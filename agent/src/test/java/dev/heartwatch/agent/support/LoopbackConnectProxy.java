@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * An HTTP proxy on loopback, as a branch office's would be: {@code CONNECT} opens a tunnel
@@ -73,28 +72,27 @@ public final class LoopbackConnectProxy implements AutoCloseable {
             InputStream in = new BufferedInputStream(client.getInputStream());
             OutputStream out = client.getOutputStream();
             while (true) {
-                List<String> lines = readHead(in);
-                if (lines == null) {
+                RequestHead head = RequestHead.read(in);
+                if (head == null) {
                     client.close();
                     return;
                 }
                 synchronized (this) {
-                    heads.add(String.join("\n", lines));
+                    heads.add(head.text());
                 }
-                String auth = header(lines, "proxy-authorization");
+                String auth = head.header("proxy-authorization");
                 if (requiredAuthorization != null && !requiredAuthorization.equals(auth)) {
                     out.write(("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"t\"\r\n"
                             + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     client.close();
                     return;
                 }
-                String[] requestLine = lines.get(0).split(" ");
+                String[] requestLine = head.lines().get(0).split(" ");
                 if (requestLine[0].equals("CONNECT")) {
                     tunnel(client, in, out, requestLine[1]);
                     return;
                 }
-                String length = header(lines, "content-length");
-                in.readNBytes(length == null ? 0 : Integer.parseInt(length));
+                in.readNBytes(head.contentLength());
                 out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             }
@@ -158,37 +156,6 @@ public final class LoopbackConnectProxy implements AutoCloseable {
         } catch (IOException e) {
             // one side closed: the tunnel ends
         }
-    }
-
-    private static List<String> readHead(InputStream in) throws IOException {
-        List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b == '\r') {
-                continue;
-            }
-            if (b != '\n') {
-                line.append((char) b);
-                continue;
-            }
-            if (line.length() == 0) {
-                return lines;
-            }
-            lines.add(line.toString());
-            line.setLength(0);
-        }
-        return null;
-    }
-
-    private static String header(List<String> lines, String name) {
-        for (String l : lines) {
-            int colon = l.indexOf(':');
-            if (colon > 0 && l.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) {
-                return l.substring(colon + 1).trim();
-            }
-        }
-        return null;
     }
 
     @Override

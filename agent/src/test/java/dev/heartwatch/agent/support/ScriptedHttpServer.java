@@ -10,7 +10,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.IntFunction;
 import javax.net.ssl.SSLContext;
 
@@ -22,14 +21,22 @@ import javax.net.ssl.SSLContext;
  * the (1-based) connection it came on.
  */
 public final class ScriptedHttpServer implements AutoCloseable {
-    /** What to write for a request, and whether to close the connection after it. */
-    public record Reply(String bytes, boolean closeAfter) {
+    /**
+     * What to write for a request, and whether to close the connection after it; {@code reset}:
+     * write nothing and reset the connection (RST, not FIN), as a server does that drops an
+     * idle connection just as the client's next request arrives.
+     */
+    public record Reply(String bytes, boolean closeAfter, boolean reset) {
         public static Reply keep(String bytes) {
-            return new Reply(bytes, false);
+            return new Reply(bytes, false, false);
         }
 
         public static Reply close(String bytes) {
-            return new Reply(bytes, true);
+            return new Reply(bytes, true, false);
+        }
+
+        public static Reply resetting() {
+            return new Reply("", true, true);
         }
     }
 
@@ -95,19 +102,22 @@ public final class ScriptedHttpServer implements AutoCloseable {
             InputStream in = new BufferedInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
             while (true) {
-                StringBuilder head = new StringBuilder();
-                int length = readHead(in, head);
-                if (length < 0) {
+                RequestHead head = RequestHead.read(in);
+                if (head == null) {
                     return;
                 }
-                in.readNBytes(length);
+                in.readNBytes(head.contentLength());
                 int request;
                 synchronized (this) {
                     connectionOfRequest.add(connection);
-                    heads.add(head.toString());
+                    heads.add(head.text() + "\n");
                     request = heads.size();
                 }
                 Reply reply = script.apply(request);
+                if (reply.reset()) {
+                    s.setSoLinger(true, 0);
+                    return;
+                }
                 out.write(reply.bytes().getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
                 if (reply.closeAfter()) {
@@ -117,29 +127,6 @@ public final class ScriptedHttpServer implements AutoCloseable {
         } catch (IOException e) {
             // the client went away
         }
-    }
-
-    /** Reads a request head into {@code head}; returns its Content-Length, or -1 at the end of the stream. */
-    private static int readHead(InputStream in, StringBuilder head) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int length = 0;
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b != '\n') {
-                line.append((char) b);
-                continue;
-            }
-            String l = line.toString().trim();
-            line.setLength(0);
-            if (l.isEmpty()) {
-                return length;
-            }
-            head.append(l).append('\n');
-            if (l.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                length = Integer.parseInt(l.substring("content-length:".length()).trim());
-            }
-        }
-        return -1;
     }
 
     @Override
