@@ -18,11 +18,11 @@ final class FailureCauses {
     }
 
     static Cause classify(IOException e, Phase phase, boolean deadlinePassed) {
+        if (e instanceof UnknownHostException) {
+            return Cause.DNS; // also a lookup still unanswered at the deadline (BoundedResolver)
+        }
         if (deadlinePassed) {
             return phase == Phase.CONNECT ? Cause.CONNECT_TIMEOUT : Cause.READ_TIMEOUT;
-        }
-        if (e instanceof UnknownHostException) {
-            return Cause.DNS;
         }
         if (e instanceof SocketTimeoutException) {
             return phase == Phase.CONNECT ? Cause.CONNECT_TIMEOUT : Cause.READ_TIMEOUT;

@@ -42,9 +42,10 @@ final class HttpConnection implements AutoCloseable {
      *
      * @throws java.net.UnknownHostException when the name does not resolve
      */
-    static HttpConnection open(String host, int port, SSLSocketFactory tls, HttpProxy proxy, long endNanos)
-            throws IOException {
-        Socket raw = proxy == null ? connect(host, port, endNanos) : connect(proxy.host, proxy.port, endNanos);
+    static HttpConnection open(String host, int port, SSLSocketFactory tls, HttpProxy proxy, BoundedResolver resolver,
+                               long endNanos) throws IOException {
+        Socket raw = proxy == null ? connect(host, port, resolver, endNanos)
+                : connect(proxy.host, proxy.port, resolver, endNanos);
         try {
             if (tls == null) {
                 return new HttpConnection(raw, raw);
@@ -88,9 +89,9 @@ final class HttpConnection implements AutoCloseable {
     }
 
     /** Tries each address the name resolves to (IPv6 and IPv4, in the resolver's order) until one connects. */
-    private static Socket connect(String host, int port, long endNanos) throws IOException {
+    private static Socket connect(String host, int port, BoundedResolver resolver, long endNanos) throws IOException {
         IOException last = null;
-        for (InetAddress address : InetAddress.getAllByName(host)) {
+        for (InetAddress address : resolver.resolve(host, endNanos)) {
             Socket raw = new Socket(Proxy.NO_PROXY);
             try {
                 raw.setTcpNoDelay(true);

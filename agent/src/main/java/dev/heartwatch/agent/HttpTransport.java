@@ -32,6 +32,7 @@ final class HttpTransport implements Transport {
     private final Redactor redactor;
     private final String userAgent;
     private final ProxySettings proxies;
+    private final BoundedResolver resolver;
     private final Map<Endpoint, Target> targets = new HashMap<>();
 
     /**
@@ -40,6 +41,13 @@ final class HttpTransport implements Transport {
      */
     HttpTransport(Duration timeout, Duration keepIdle, SSLSocketFactory tls, ProxySettings proxies,
                   Redactor redactor, String version) {
+        this(timeout, keepIdle, tls, proxies, BoundedResolver.SYSTEM, redactor, version);
+    }
+
+    /** @param resolver name lookups; tests stand in for the system resolver here */
+    HttpTransport(Duration timeout, Duration keepIdle, SSLSocketFactory tls, ProxySettings proxies,
+                  BoundedResolver resolver, Redactor redactor, String version) {
+        this.resolver = resolver;
         this.timeoutNanos = timeout.toNanos();
         this.keepIdleNanos = keepIdle.toNanos();
         this.tlsFactory = tls;
@@ -77,7 +85,7 @@ final class HttpTransport implements Transport {
             }
             if (c == null) {
                 c = HttpConnection.open(target.host, target.port, target.https ? tlsSockets() : null, target.proxy,
-                        end);
+                        resolver, end);
             }
             phase = FailureCauses.Phase.EXCHANGE;
             HttpAnswer answer = c.exchange(target.request(body), end, MAX_ANSWER_BYTES);

@@ -181,7 +181,8 @@ class HttpExchangeTest {
                     n -> serverCloses ? Reply.close(OK) : Reply.keep(OK))) {
                 long end = System.nanoTime() + TIMEOUT.toNanos();
                 try (HttpConnection c = HttpConnection.open("127.0.0.1", URI.create(s.url()).getPort(),
-                        trusted.clientContext().getSocketFactory(), null, end)) {
+                        trusted.clientContext().getSocketFactory(), null,
+                        BoundedResolver.SYSTEM, end)) {
                     assertTrue(c.exchange(request, end, 100).reusable(), "the answer itself did not say close");
                     c.idle(System.nanoTime(), Duration.ofSeconds(30).toNanos());
                     long until = System.nanoTime() + 2_000_000_000L;

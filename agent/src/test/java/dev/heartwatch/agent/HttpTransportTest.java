@@ -183,6 +183,29 @@ class HttpTransportTest {
     }
 
     @Test
+    void aNameLookupThatHangsIsADnsFailureWithinTheTimeout() throws Exception {
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        BoundedResolver hanging = new BoundedResolver(host -> {
+            try {
+                never.await(); // a router whose DNS has stopped answering
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new java.net.UnknownHostException(host);
+        });
+        HttpTransport t = new HttpTransport(TIMEOUT, Duration.ofSeconds(30), trusted.clientContext().getSocketFactory(),
+                ProxySettings.NONE, hanging, new Redactor(List.of(KEY)), "test");
+        long t0 = System.nanoTime();
+        Attempt a = t.post(Endpoint.parse("https://hw.heartwatch.test/api/ping?code=" + KEY, null, "url"), BODY);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        never.countDown();
+        assertEquals(Cause.DNS, a.cause(), a.detail());
+        assertTrue(ms >= TIMEOUT.toMillis() - 100 && ms < TIMEOUT.toMillis() + 1000, "took " + ms + " ms");
+        assertTrue(a.detail().contains("within the timeout"), a.detail());
+        assertFalse(a.detail().contains(KEY), a.detail());
+    }
+
+    @Test
     void aNon200SuccessIsNotAnAcknowledgement() throws Exception {
         try (RecordingEndpoint server = RecordingEndpoint.http()) {
             server.answer(n -> 204);
