@@ -148,7 +148,8 @@ final class AliveStamp implements AutoCloseable {
         CRC32 crc = new CRC32();
         crc.update(b, offset, CRC_AT);
         String stated = new String(b, offset + CRC_AT, 8, StandardCharsets.US_ASCII);
-        String actual = String.format("%08x", crc.getValue());
+        String hex = Long.toHexString(crc.getValue());
+        String actual = "00000000".substring(hex.length()) + hex; // String.format would load Formatter at start
         if (seq <= 0 || seq == Long.MAX_VALUE || millis < 0 || (seq & 1) != index || !stated.equals(actual)) {
             return null;
         }
