@@ -247,6 +247,28 @@ class HttpExchangeTest {
         }
     }
 
+    @Test
+    void aNamedEndpointIsAskedForByNameInTheHandshakeAndItsCertificateMustCarryThatName() throws Exception {
+        // Azure's front ends pick the certificate by SNI: without it every beat would fail there.
+        BoundedResolver toLoopback = new BoundedResolver(host -> new java.net.InetAddress[] {
+            java.net.InetAddress.getLoopbackAddress()});
+        TestCertificates named = TestCertificates.generate(dir, "named", "dns:*.heartwatch.test");
+        SSLContextPair pair = new SSLContextPair(named);
+        try (ScriptedHttpServer s = ScriptedHttpServer.https(pair.server, n -> Reply.keep(OK))) {
+            int port = URI.create(s.url()).getPort();
+            HttpTransport t = new HttpTransport(TIMEOUT, Duration.ofSeconds(30), pair.client.getSocketFactory(),
+                    ProxySettings.NONE, toLoopback, new Redactor(List.of(KEY)), "test");
+            Attempt ok = t.post(Endpoint.parse("https://hw.heartwatch.test:" + port + "/api/ping", KEY, "url"), BODY);
+            assertTrue(ok.ok(), ok.detail());
+            assertEquals(List.of("hw.heartwatch.test"), s.serverNames());
+            assertTrue(s.heads().get(0).contains("Host: hw.heartwatch.test:" + port + "\n"), s.heads().get(0));
+
+            Attempt wrong = t.post(Endpoint.parse("https://a.b.heartwatch.test:" + port + "/api/ping", KEY, "url"), BODY);
+            assertEquals(Cause.TLS, wrong.cause(), wrong.detail());
+            assertEquals(1, s.heads().size(), "nothing is sent to a host the certificate does not name");
+        }
+    }
+
     /** Server and client contexts for one certificate (the client trusts exactly it). */
     private record SSLContextPair(javax.net.ssl.SSLContext server, javax.net.ssl.SSLContext client) {
         SSLContextPair(TestCertificates c) throws Exception {

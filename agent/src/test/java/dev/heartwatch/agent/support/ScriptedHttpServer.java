@@ -11,7 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A loopback HTTP/1.x server that answers each request (numbered from 1) with bytes given
@@ -45,6 +49,7 @@ public final class ScriptedHttpServer implements AutoCloseable {
     private final IntFunction<Reply> script;
     private final List<Integer> connectionOfRequest = new ArrayList<>();
     private final List<String> heads = new ArrayList<>();
+    private final List<String> serverNames = new ArrayList<>();
     private final List<Socket> open = new ArrayList<>();
     private int connections;
 
@@ -79,6 +84,11 @@ public final class ScriptedHttpServer implements AutoCloseable {
         return List.copyOf(heads);
     }
 
+    /** For each TLS connection, the host name the client asked for (SNI), or "" when it sent none. */
+    public synchronized List<String> serverNames() {
+        return List.copyOf(serverNames);
+    }
+
     private void accept() {
         while (!socket.isClosed()) {
             try {
@@ -99,6 +109,18 @@ public final class ScriptedHttpServer implements AutoCloseable {
 
     private void serve(Socket s, int connection) {
         try (s) {
+            if (s instanceof SSLSocket tlsSocket) {
+                tlsSocket.startHandshake();
+                String name = "";
+                for (SNIServerName n : ((ExtendedSSLSession) tlsSocket.getSession()).getRequestedServerNames()) {
+                    if (n instanceof SNIHostName host) {
+                        name = host.getAsciiName();
+                    }
+                }
+                synchronized (this) {
+                    serverNames.add(name);
+                }
+            }
             InputStream in = new BufferedInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
             while (true) {
