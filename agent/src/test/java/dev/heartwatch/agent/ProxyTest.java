@@ -95,6 +95,14 @@ class ProxyTest {
     }
 
     @Test
+    void aPlusInTheProxyPasswordIsAPlusNotASpace() throws Exception {
+        // URL user-info is percent-encoded, not form-encoded: requests sends "a+b" as a+b.
+        HttpProxy p = HttpProxy.parse("http://heart:a+b%2Bc%3Ad@127.0.0.1:3128", "proxy");
+        assertEquals(basic("heart", "a+b+c:d"), p.authorization);
+        assertTrue(p.secrets().contains("a+b+c:d"), p.secrets().toString());
+    }
+
+    @Test
     void aProxyThatIsNotThereIsRefusedAndTheDetailSaysItWasTheProxy() throws Exception {
         HttpProxy p = HttpProxy.parse("127.0.0.1:" + RawFaultServer.refusingPort(), "proxy");
         try (RecordingEndpoint endpoint = RecordingEndpoint.https(trusted.serverContext())) {
