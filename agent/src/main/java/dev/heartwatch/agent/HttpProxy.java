@@ -56,6 +56,9 @@ final class HttpProxy {
         if (host == null || host.isEmpty()) {
             throw new ConfigException(what + " has no host name");
         }
+        if (uri.getPort() > 65535) {
+            throw new ConfigException(what + " has a port above 65535");
+        }
         String path = uri.getRawPath();
         if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null) {
             throw new ConfigException(what + " must be just http://host:port");
