@@ -13,8 +13,8 @@ import java.util.Locale;
  *
  * <p>{@link #read} consumes the whole answer, body included, so the connection is ready for
  * the next request: the body is framed by {@code Transfer-Encoding: chunked}, else by
- * {@code Content-Length}, else by the end of the connection (RFC 9112 §6.3). Interim 1xx
- * answers are skipped. A body larger than the agent will read, or one framed by the end of
+ * {@code Content-Length}, else by the end of the connection (RFC 9112 §6.3), as is a body
+ * whose final transfer coding is not chunked. Interim 1xx answers are skipped. A body larger than the agent will read, or one framed by the end of
  * the stream, is not read to its end and the connection is not reused.
  *
  * @param keepAliveSeconds the server's idle time for this connection, or -1 when it named none
