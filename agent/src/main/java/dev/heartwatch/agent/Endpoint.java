@@ -34,6 +34,10 @@ record Endpoint(URI target, String key, String label) {
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new ConfigException(what + " has no host name");
         }
+        if (uri.getPort() > 65535) {
+            // the URI allows any digits; found only here, it would fail every beat instead
+            throw new ConfigException(what + " has a port above 65535");
+        }
         String codeKey = "";
         StringBuilder rest = new StringBuilder();
         String query = uri.getRawQuery();

@@ -13,8 +13,8 @@ import java.util.Locale;
  *
  * <p>{@link #read} consumes the whole answer, body included, so the connection is ready for
  * the next request: the body is framed by {@code Transfer-Encoding: chunked}, else by
- * {@code Content-Length}, else by the end of the connection (RFC 9112 §6.3). Interim 1xx
- * answers are skipped. A body larger than the agent will read, or one framed by the end of
+ * {@code Content-Length}, else by the end of the connection (RFC 9112 §6.3), as is a body
+ * whose final transfer coding is not chunked. Interim 1xx answers are skipped. A body larger than the agent will read, or one framed by the end of
  * the stream, is not read to its end and the connection is not reused.
  *
  * @param keepAliveSeconds the server's idle time for this connection, or -1 when it named none
@@ -25,16 +25,18 @@ record HttpAnswer(int status, boolean reusable, long keepAliveSeconds) {
     /** Only the status of an answer without a body to come (a proxy's answer to CONNECT); 1xx skipped. */
     static int readStatus(DeadlineInput in) throws IOException {
         Head head;
+        int[] used = {0};
         do {
-            head = Head.read(in);
+            head = Head.read(in, used);
         } while (head.status >= 100 && head.status < 200);
         return head.status;
     }
 
     static HttpAnswer read(DeadlineInput in, long maxBodyBytes) throws IOException {
         Head head;
+        int[] used = {0}; // interim answers count too: endless 1xx heads end at the limit, not the deadline
         do {
-            head = Head.read(in);
+            head = Head.read(in, used);
         } while (head.status >= 100 && head.status < 200 && head.status != 101);
 
         if (head.status == 101) {
@@ -56,7 +58,7 @@ record HttpAnswer(int status, boolean reusable, long keepAliveSeconds) {
             framed = false;
             skipToEnd(in, maxBodyBytes);
         }
-        boolean persistent = head.http11 ? !head.close : head.keepAlive;
+        boolean persistent = (head.http11 ? !head.close : head.keepAlive) && !head.suspectFraming;
         boolean reusable = persistent && framed && complete && !in.hasBuffered();
         return new HttpAnswer(head.status, reusable, head.keepAliveSeconds);
     }
@@ -85,10 +87,10 @@ record HttpAnswer(int status, boolean reusable, long keepAliveSeconds) {
                 }
                 return true;
             }
-            total += n;
-            if (total > max) {
+            if (n > max - total) { // not total + n > max: a huge n would wrap past it
                 return false;
             }
+            total += n;
             in.skipExactly(n);
             if (!readLine(in, line, used).isEmpty()) {
                 throw new ProtocolException("malformed chunk end");
@@ -134,15 +136,16 @@ record HttpAnswer(int status, boolean reusable, long keepAliveSeconds) {
     private static final class Head {
         int status;
         boolean http11;
+        boolean transferEncoding;
         boolean chunked;
+        boolean suspectFraming;
         long contentLength = -1;
         boolean close;
         boolean keepAlive;
         long keepAliveSeconds = -1;
 
-        static Head read(DeadlineInput in) throws IOException {
+        static Head read(DeadlineInput in, int[] used) throws IOException {
             StringBuilder line = new StringBuilder(64);
-            int[] used = {0};
             String statusLine = readLine(in, line, used);
             Head h = new Head();
             // HTTP-version SP status-code SP [reason-phrase]
@@ -158,31 +161,61 @@ record HttpAnswer(int status, boolean reusable, long keepAliveSeconds) {
             if (h.status < 100 || (statusLine.length() > 12 && statusLine.charAt(12) != ' ')) {
                 throw new ProtocolException("malformed status line");
             }
+            // A field is acted on only once the next line shows it is not continued (obs-fold).
+            String pending = null;
             String field;
             while (!(field = readLine(in, line, used)).isEmpty()) {
-                int colon = field.indexOf(':');
-                if (colon <= 0) {
-                    throw new ProtocolException("malformed header field");
-                }
-                String name = field.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                String value = field.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
-                switch (name) {
-                    case "content-length" -> h.contentLength = contentLength(value, h.contentLength);
-                    case "transfer-encoding" -> h.chunked = value.endsWith("chunked");
-                    case "connection" -> {
-                        h.close |= hasToken(value, "close");
-                        h.keepAlive |= hasToken(value, "keep-alive");
+                char first = field.charAt(0);
+                if (first == ' ' || first == '\t') {
+                    // RFC 9112 §5.2: a folded line continues the field before it, read as one space;
+                    // never a field of its own (a folded "Content-Length" would misframe the body).
+                    if (pending == null) {
+                        throw new ProtocolException("malformed header field"); // §2.2: none before the first field
                     }
-                    case "keep-alive" -> h.keepAliveSeconds = timeout(value);
-                    default -> {
-                        // not needed by the agent
-                    }
+                    pending = pending + ' ' + field.trim();
+                    continue;
                 }
+                if (pending != null) {
+                    h.field(pending);
+                }
+                pending = field;
             }
-            if (h.chunked) {
-                h.contentLength = -1; // RFC 9112 §6.3: chunked framing wins over a length
+            if (pending != null) {
+                h.field(pending);
+            }
+            if (h.transferEncoding) {
+                // RFC 9112 §6.3: Transfer-Encoding wins over a length; a final coding other than
+                // chunked means the body ends with the connection. With a length too, or in an
+                // HTTP/1.0 answer (§6.1), the framing is suspect: read it, then never reuse.
+                h.suspectFraming = h.contentLength >= 0 || !h.http11;
+                h.contentLength = -1;
             }
             return h;
+        }
+
+        private void field(String field) throws ProtocolException {
+            int colon = field.indexOf(':');
+            if (colon <= 0) {
+                throw new ProtocolException("malformed header field");
+            }
+            String name = field.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String value = field.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+            switch (name) {
+                case "content-length" -> contentLength = contentLength(value, contentLength);
+                case "transfer-encoding" -> {
+                    // Several fields make one list (RFC 9110 §5.3): the last field's last coding is the final one.
+                    transferEncoding = true;
+                    chunked = value.substring(value.lastIndexOf(',') + 1).trim().equals("chunked");
+                }
+                case "connection" -> {
+                    close |= hasToken(value, "close");
+                    keepAlive |= hasToken(value, "keep-alive");
+                }
+                case "keep-alive" -> keepAliveSeconds = timeout(value);
+                default -> {
+                    // not needed by the agent
+                }
+            }
         }
 
         private static long contentLength(String value, long earlier) throws ProtocolException {

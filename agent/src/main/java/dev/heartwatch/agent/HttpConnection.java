@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
-import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,7 @@ import javax.net.ssl.SSLSocketFactory;
  * validates the certificate chain, and {@link PeerHostname} checks it names the host.
  */
 final class HttpConnection implements AutoCloseable {
-    private final Socket raw;
+    private final DeadlineSocket raw;
     private final Socket socket;
     private final DeadlineInput in;
     private final OutputStream out;
@@ -29,7 +28,7 @@ final class HttpConnection implements AutoCloseable {
     private long idleLimitNanos;
     private int exchanges;
 
-    private HttpConnection(Socket raw, Socket socket) throws IOException {
+    private HttpConnection(DeadlineSocket raw, Socket socket) throws IOException {
         this.raw = raw;
         this.socket = socket;
         this.in = new DeadlineInput(socket, socket.getInputStream());
@@ -44,8 +43,9 @@ final class HttpConnection implements AutoCloseable {
      */
     static HttpConnection open(String host, int port, SSLSocketFactory tls, HttpProxy proxy, BoundedResolver resolver,
                                long endNanos) throws IOException {
-        Socket raw = proxy == null ? connect(host, port, resolver, endNanos)
+        DeadlineSocket raw = proxy == null ? connect(host, port, resolver, endNanos)
                 : connect(proxy.host, proxy.port, resolver, endNanos);
+        raw.until(endNanos);
         try {
             if (tls == null) {
                 return new HttpConnection(raw, raw);
@@ -64,7 +64,7 @@ final class HttpConnection implements AutoCloseable {
      * Asks the proxy for a tunnel to {@code host}:{@code port} (RFC 9110 §9.3.6); the TLS
      * handshake then runs through it with the endpoint itself.
      */
-    private static void tunnel(Socket raw, String host, int port, HttpProxy proxy, long endNanos)
+    private static void tunnel(DeadlineSocket raw, String host, int port, HttpProxy proxy, long endNanos)
             throws IOException {
         String authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         StringBuilder r = new StringBuilder(128).append("CONNECT ").append(authority).append(" HTTP/1.1\r\n")
@@ -89,10 +89,11 @@ final class HttpConnection implements AutoCloseable {
     }
 
     /** Tries each address the name resolves to (IPv6 and IPv4, in the resolver's order) until one connects. */
-    private static Socket connect(String host, int port, BoundedResolver resolver, long endNanos) throws IOException {
+    private static DeadlineSocket connect(String host, int port, BoundedResolver resolver, long endNanos)
+            throws IOException {
         IOException last = null;
         for (InetAddress address : resolver.resolve(host, endNanos)) {
-            Socket raw = new Socket(Proxy.NO_PROXY);
+            DeadlineSocket raw = new DeadlineSocket();
             try {
                 raw.setTcpNoDelay(true);
                 raw.connect(new InetSocketAddress(address, port), DeadlineInput.millisLeft(endNanos));
@@ -119,11 +120,12 @@ final class HttpConnection implements AutoCloseable {
     }
 
     /**
-     * Sends one request (head and body in one write: a few hundred bytes, which the socket's
-     * send buffer takes without blocking) and reads the whole answer before {@code endNanos}.
+     * Sends one request (head and body in one write: at most about 8 KB, which the socket's
+     * empty send buffer takes without blocking, so the write needs no deadline of its own) and reads the whole answer before {@code endNanos}.
      */
     HttpAnswer exchange(byte[] request, long endNanos, long maxBodyBytes) throws IOException {
         exchanges++;
+        raw.until(endNanos);
         in.until(endNanos);
         socket.setSoTimeout(DeadlineInput.millisLeft(endNanos));
         out.write(request);
@@ -147,7 +149,9 @@ final class HttpConnection implements AutoCloseable {
      * and nothing arrived while it was idle. A server closing an idle connection sends its TLS
      * close_notify first (or, over plain HTTP, bytes arrive only with an error), so unread bytes
      * mean the connection is going away. A bare FIN is not seen here; the request then fails at
-     * once and {@link HttpTransport} retries it on a fresh connection.
+     * once and {@link HttpTransport} retries it on a fresh connection. Bytes the TLS layer
+     * decrypted past the last answer (a record that held more than the answer) wait in the TLS
+     * socket, where the raw socket shows nothing: they too would be read as the next answer.
      */
     boolean usable(long nowNanos) {
         if (socket.isClosed() || nowNanos - idleSince > idleLimitNanos || in.hasBuffered()) {
@@ -155,7 +159,7 @@ final class HttpConnection implements AutoCloseable {
         }
         try {
             InputStream rawIn = raw.getInputStream();
-            return rawIn.available() == 0;
+            return rawIn.available() == 0 && (socket == raw || socket.getInputStream().available() == 0);
         } catch (IOException e) {
             return false;
         }

@@ -56,6 +56,9 @@ final class HttpProxy {
         if (host == null || host.isEmpty()) {
             throw new ConfigException(what + " has no host name");
         }
+        if (uri.getPort() > 65535) {
+            throw new ConfigException(what + " has a port above 65535");
+        }
         String path = uri.getRawPath();
         if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null) {
             throw new ConfigException(what + " must be just http://host:port");
@@ -69,8 +72,8 @@ final class HttpProxy {
         String userInfo = uri.getRawUserInfo();
         if (userInfo != null && !userInfo.isEmpty()) {
             int colon = userInfo.indexOf(':');
-            String user = URLDecoder.decode(colon < 0 ? userInfo : userInfo.substring(0, colon), StandardCharsets.UTF_8);
-            String password = colon < 0 ? "" : URLDecoder.decode(userInfo.substring(colon + 1), StandardCharsets.UTF_8);
+            String user = percentDecode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+            String password = colon < 0 ? "" : percentDecode(userInfo.substring(colon + 1));
             String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
             authorization = "Basic " + token;
             for (String s : new String[] {token, password, colon < 0 ? "" : userInfo.substring(colon + 1)}) {
@@ -87,6 +90,15 @@ final class HttpProxy {
         }
         String authority = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         return new HttpProxy(host, port, authorization, "http://" + authority + ":" + port, List.copyOf(secrets));
+    }
+
+    /**
+     * A URL's user-info is percent-encoded, not form-encoded: a '+' is a plus (as Python's
+     * {@code unquote} reads it for the original agent), never a space. The URI already
+     * refused a malformed escape.
+     */
+    private static String percentDecode(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** What must never be printed: the password, as written, decoded and in its header form. */

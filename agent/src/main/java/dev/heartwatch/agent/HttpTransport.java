@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -92,7 +93,8 @@ final class HttpTransport implements Transport {
             if (answer.reusable()) {
                 long limit = keepIdleNanos;
                 if (answer.keepAliveSeconds() >= 0) {
-                    limit = Math.min(limit, Duration.ofSeconds(answer.keepAliveSeconds()).toNanos());
+                    // saturates: an absurd timeout= must not overflow into a failed beat
+                    limit = Math.min(limit, TimeUnit.SECONDS.toNanos(answer.keepAliveSeconds()));
                 }
                 c.idle(System.nanoTime(), limit);
                 target.idle = c;

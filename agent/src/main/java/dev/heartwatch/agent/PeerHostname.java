@@ -18,10 +18,11 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  *
  * <p>Why not the JDK's own check ({@code setEndpointIdentificationAlgorithm("HTTPS")})? To
  * apply one rule about wildcards it parses the JDK's whole bundled {@code cacerts} at the first
- * handshake, about 0.03 CPU s of an agent's 0.15 s start (docs/agent.md). This check is
- * stricter than that one where they differ: only subjectAltName entries count, never the
- * subject's CN; a wildcard only as the whole left-most label, standing for exactly one label,
- * and never directly under a top-level domain; IP addresses only against IP entries.
+ * handshake, about 0.03 CPU s of an agent's 0.15 s start (docs/agent.md). This check keeps
+ * RFC 6125 §6.4: only subjectAltName entries count, never the subject's CN; a wildcard only as
+ * the whole left-most label, standing for exactly one label, and never directly under a
+ * top-level domain; IP addresses only against IP entries. The rule it leaves out is that one
+ * of the JDK's: no wildcard directly under a public suffix, which public CAs may not issue.
  */
 final class PeerHostname {
     private static final int DNS_NAME = 2;

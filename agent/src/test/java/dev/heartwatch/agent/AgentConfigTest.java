@@ -90,6 +90,7 @@ class AgentConfigTest {
             {"HEARTBEAT_URL", ""},
             {"HEARTBEAT_URL", "ftp://x.example/?code=s3cretValue"},
             {"HEARTBEAT_URL", "https:///nohost?code=s3cretValue"},
+            {"HEARTBEAT_URL", "https://a.example:99999/ping?code=s3cretValue"},
             {"HEARTBEAT_URL", "https://a.example/ping?code=s3cretValue", "HEARTBEAT_INTERVAL", "soon"},
         };
         for (String[] b : bad) {

@@ -33,7 +33,15 @@ class HttpAnswerTest {
         "HTTP/1.0 200 OK|Content-Length: 2||ok                                 ; 200; false; -1",
         "HTTP/1.0 200 OK|Connection: keep-alive|Content-Length: 2||ok          ; 200; true;  -1",
         "HTTP/1.1 200 OK|Transfer-Encoding: chunked||2|ok|0||                  ; 200; true;  -1",
-        "HTTP/1.1 200 OK|Transfer-Encoding: chunked|Content-Length: 9||2|ok|0||; 200; true;  -1",
+        "HTTP/1.1 200 OK|Transfer-Encoding: chunked|Content-Length: 9||2|ok|0||; 200; false; -1",
+        "HTTP/1.1 200 OK|Transfer-Encoding: gzip|Content-Length: 2||ok         ; 200; false; -1",
+        "HTTP/1.1 200 OK|Transfer-Encoding: xchunked|Content-Length: 2||ok     ; 200; false; -1",
+        "HTTP/1.1 200 OK|Transfer-Encoding: chunked|Transfer-Encoding: gzip||ok; 200; false; -1",
+        "HTTP/1.1 200 OK|Transfer-Encoding: gzip|Transfer-Encoding: chunked||2|ok|0||; 200; true;  -1",
+        "HTTP/1.0 200 OK|Connection: keep-alive|Transfer-Encoding: chunked||2|ok|0||; 200; false; -1",
+        "HTTP/1.1 200 OK|X-Note: a|  Content-Length: 100|Content-Length: 2||ok ; 200; true;  -1",
+        "HTTP/1.1 200 OK|Connection: keep-alive,|\tclose|Content-Length: 2||ok  ; 200; false; -1",
+        "HTTP/1.1 200|Content-Length: 2||ok                                    ; 200; true;  -1",
         "HTTP/1.1 200 OK||no length, read to the end                           ; 200; false; -1",
         "HTTP/1.1 200 OK|Content-Length: 100||ok                               ; 200; false; -1",
         "HTTP/1.1 200 OK|Keep-Alive: timeout=5, max=100|Content-Length: 0||    ; 200; true;   5",
@@ -53,6 +61,25 @@ class HttpAnswerTest {
     void aChunkedBodyPastTheLimitIsLeftUnreadAndTheConnectionNotReused() throws Exception {
         HttpAnswer a = read("HTTP/1.1 200 OK|Transfer-Encoding: chunked||8|12345678|8|12345678|0||", 10);
         assertEquals(false, a.reusable());
+    }
+
+    @Test
+    void aChunkSizeThatWouldOverflowTheCountIsTooLargeNotAnEndlessRead() throws Exception {
+        // 1 + 0x7fff... wraps negative: the body must still count as too large, and the status as read.
+        HttpAnswer a = read("HTTP/1.1 200 OK|Transfer-Encoding: chunked||1|a|7fffffffffffffff|aaaa", 10);
+        assertEquals(200, a.status());
+        assertEquals(false, a.reusable());
+    }
+
+    @Test
+    void endlessInterimAnswersAreBoundedLikeOneHead() {
+        String interim = "HTTP/1.1 100 Continue||".repeat(HttpAnswer.MAX_HEAD_BYTES / 20);
+        assertThrows(ProtocolException.class, () -> read(interim + "HTTP/1.1 200 OK|Content-Length: 0||", 10));
+    }
+
+    @Test
+    void aFoldedLineBeforeAnyFieldIsAProtocolError() {
+        assertThrows(ProtocolException.class, () -> read("HTTP/1.1 200 OK| Content-Length: 0||", 10));
     }
 
     @Test

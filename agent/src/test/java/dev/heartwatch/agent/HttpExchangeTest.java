@@ -153,6 +153,37 @@ class HttpExchangeTest {
     }
 
     @Test
+    void anAbsurdKeepAliveTimeoutIsCappedNotAFailedBeat() throws Exception {
+        // Seconds that overflow a count of nanoseconds: the agent's own idle limit applies.
+        String absurd = "HTTP/1.1 200 OK\r\nKeep-Alive: timeout=99999999999999\r\nContent-Length: 2\r\n\r\nok";
+        try (ScriptedHttpServer s = http(n -> Reply.keep(absurd))) {
+            beats(s, transport(Duration.ofSeconds(30)), 2, 0);
+            assertEquals(List.of(1, 1), s.connectionOfEachRequest());
+        }
+    }
+
+    @Test
+    void bytesTheTlsLayerDecryptedPastTheAnswerAreNeverReadAsTheNextAnswer() throws Exception {
+        // One TLS record: an answer of exactly the reader's 2048-byte buffer, then a stray second
+        // answer. The stray bytes wait inside the TLS socket, where the raw socket shows nothing.
+        String head = "HTTP/1.1 200 OK\r\nContent-Length: ";
+        int bodyLength = 2048 - head.length() - "1997\r\n\r\n".length();
+        String exact = head + bodyLength + "\r\n\r\n" + "x".repeat(bodyLength);
+        assertEquals(2048, exact.length());
+        String stray = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        String busy = "HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n";
+        try (ScriptedHttpServer s = ScriptedHttpServer.https(trusted.serverContext(),
+                n -> n == 1 ? Reply.keep(exact + stray) : Reply.keep(busy))) {
+            HttpTransport t = transport(Duration.ofSeconds(30));
+            Endpoint e = Endpoint.parse(s.url(), KEY, "url");
+            assertEquals(200, t.post(e, BODY).status());
+            Attempt second = t.post(e, BODY);
+            assertEquals(503, second.status(), "the second beat must read the server's answer to it, not the stray one");
+            assertEquals(List.of(1, 2), s.connectionOfEachRequest());
+        }
+    }
+
+    @Test
     void aConnectionIdleLongerThanTheAgentKeepsOneIsNotReused() throws Exception {
         try (ScriptedHttpServer s = http(n -> Reply.keep(OK))) {
             HttpTransport t = transport(Duration.ofMillis(100));

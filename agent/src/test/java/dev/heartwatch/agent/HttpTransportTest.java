@@ -123,6 +123,15 @@ class HttpTransportTest {
     }
 
     @Test
+    void aTlsHandshakeDribbledByteByByteIsCutOffAtTheTimeout() throws Exception {
+        // Each byte arrives well within the timeout, but the handshake record never completes.
+        try (RawFaultServer s = RawFaultServer.start(RawFaultServer.Fault.DRIBBLE_TLS)) {
+            Attempt a = post(s.url().replace("http://", "https://"));
+            assertEquals(Cause.CONNECT_TIMEOUT, a.cause(), a.detail());
+        }
+    }
+
+    @Test
     void consecutiveHttpsBeatsAllSucceed() throws Exception {
         try (RecordingEndpoint server = RecordingEndpoint.https(trusted.serverContext())) {
             HttpTransport t = transport();

@@ -43,6 +43,17 @@ class PeerHostnameTest {
         "[::1]                       | ip:0:0:0:0:0:0:0:1                     | true",
         "::1                         | ip:127.0.0.1                           | false",
         "bücher.heartwatch.test      | dns:xn--bcher-kva.heartwatch.test      | true",
+        "api.heartwatch.test         | dns:*.Heartwatch.TEST.                 | true",
+        "api.heartwatch.test.        | dns:API.heartwatch.test                | true",
+        "api.heartwatch.test         | dns:.heartwatch.test                   | false",
+        "api.heartwatch.test         | dns:*.*.test                           | false",
+        "api.heartwatch.test         | dns:**.heartwatch.test                 | false",
+        "api.heartwatch.test:443     | dns:api.heartwatch.test                | false",
+        "evilheartwatch.test         | dns:*heartwatch.test                   | false",
+        "::ffff:127.0.0.1            | ip:127.0.0.1                           | true",
+        "[::1]:443                   | ip:0:0:0:0:0:0:0:1                     | false",
+        "0:0:0:0:0:0:0:1             | dns:0:0:0:0:0:0:0:1                    | false",
+        "heartwatch.test             | dns:heartwatch.test;ip:127.0.0.1       | true",
     })
     void matches(String host, String sans, boolean expected) {
         assertEquals(expected, PeerHostname.matches(host, sans(sans)));

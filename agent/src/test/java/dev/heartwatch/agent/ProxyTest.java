@@ -95,6 +95,14 @@ class ProxyTest {
     }
 
     @Test
+    void aPlusInTheProxyPasswordIsAPlusNotASpace() throws Exception {
+        // URL user-info is percent-encoded, not form-encoded: requests sends "a+b" as a+b.
+        HttpProxy p = HttpProxy.parse("http://heart:a+b%2Bc%3Ad@127.0.0.1:3128", "proxy");
+        assertEquals(basic("heart", "a+b+c:d"), p.authorization);
+        assertTrue(p.secrets().contains("a+b+c:d"), p.secrets().toString());
+    }
+
+    @Test
     void aProxyThatIsNotThereIsRefusedAndTheDetailSaysItWasTheProxy() throws Exception {
         HttpProxy p = HttpProxy.parse("127.0.0.1:" + RawFaultServer.refusingPort(), "proxy");
         try (RecordingEndpoint endpoint = RecordingEndpoint.https(trusted.serverContext())) {
@@ -181,7 +189,7 @@ class ProxyTest {
     @Test
     void aProxyUrlTheAgentCannotUseIsAClearConfigurationError() {
         for (String bad : new String[] {"socks5://127.0.0.1:1080", "https://proxy.heartwatch.test:443",
-            "http://proxy.heartwatch.test:3128/some/path", "http://:3128", "http://u:s3cretPart@bad host:1"}) {
+            "http://proxy.heartwatch.test:3128/some/path", "http://:3128", "http://proxy.heartwatch.test:65536", "http://u:s3cretPart@bad host:1"}) {
             ConfigException e = assertThrows(ConfigException.class, () -> AgentConfig.from(NO_ARGS,
                     Map.of("HEARTBEAT_URL", "https://hw.azurewebsites.net/", "HEARTBEAT_DEVICE", "d",
                             "https_proxy", bad), null), bad);

@@ -2,6 +2,7 @@ package dev.heartwatch.agent.support;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -10,11 +11,12 @@ import java.util.List;
 
 /**
  * Faults below HTTP, on loopback: a port that refuses, a server that resets the
- * connection after reading the request, one that accepts and never answers, and
- * one whose accept queue is full so a new connection never completes.
+ * connection after reading the request, one that accepts and never answers, one
+ * whose accept queue is full so a new connection never completes, and one that
+ * answers a TLS client with a handshake record dribbled a byte every 200 ms.
  */
 public final class RawFaultServer implements AutoCloseable {
-    public enum Fault { RESET, HANG, FULL_BACKLOG }
+    public enum Fault { RESET, HANG, FULL_BACKLOG, DRIBBLE_TLS }
 
     private final ServerSocket socket;
     private final List<Socket> held = new ArrayList<>();
@@ -71,6 +73,12 @@ public final class RawFaultServer implements AutoCloseable {
                 synchronized (held) {
                     held.add(s);
                 }
+                if (fault == Fault.DRIBBLE_TLS) {
+                    Thread t = new Thread(() -> dribbleHandshake(s), "raw-fault-dribble");
+                    t.setDaemon(true);
+                    t.start();
+                    continue;
+                }
                 readHeaders(s.getInputStream());
                 if (fault == Fault.RESET) {
                     s.setSoLinger(true, 0); // close with RST, not FIN
@@ -79,6 +87,26 @@ public final class RawFaultServer implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
+        }
+    }
+
+    /**
+     * A TLS record header announcing a 16 KiB handshake message, then its bytes, slowly, for
+     * 5 s (longer than the tests' timeouts, short enough that a client that waits fails, not hangs).
+     */
+    private static void dribbleHandshake(Socket s) {
+        try {
+            OutputStream out = s.getOutputStream();
+            out.write(new byte[] {0x16, 0x03, 0x03, 0x40, 0x00});
+            out.flush();
+            for (int i = 0; i < 25 && !s.isClosed(); i++) {
+                Thread.sleep(200);
+                out.write(0x02);
+                out.flush();
+            }
+            s.close();
+        } catch (IOException | InterruptedException e) {
+            // the client gave up
         }
     }
 

@@ -1,0 +1,49 @@
+package dev.heartwatch.agent;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Proxy;
+import java.net.Socket;
+
+/**
+ * The plain socket under a connection, whose every read waits only for what is left of the
+ * request's deadline. A TLS socket layered on it reads through this stream, a record at a time
+ * and in as many reads as the bytes arrive, handshake included: without it, a read timeout set
+ * once bounds each of those reads, not their sum, and a handshake or a record dribbled a byte
+ * at a time (by the server, a proxy or a lossy line) would outlast the timeout many times over.
+ */
+final class DeadlineSocket extends Socket {
+    private long end;
+    private InputStream bounded;
+
+    DeadlineSocket() {
+        super(Proxy.NO_PROXY);
+    }
+
+    /** The deadline, as a {@link System#nanoTime()} value, for the reads that follow. */
+    void until(long endNanos) {
+        end = endNanos;
+    }
+
+    /** Made once, before the TLS layer takes its stream, so every later read goes through it. */
+    @Override
+    public synchronized InputStream getInputStream() throws IOException {
+        if (bounded == null) {
+            bounded = new FilterInputStream(super.getInputStream()) {
+                @Override
+                public int read() throws IOException {
+                    setSoTimeout(DeadlineInput.millisLeft(end));
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    setSoTimeout(DeadlineInput.millisLeft(end));
+                    return in.read(b, off, len);
+                }
+            };
+        }
+        return bounded;
+    }
+}
