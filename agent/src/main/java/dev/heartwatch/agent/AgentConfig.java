@@ -228,8 +228,10 @@ record AgentConfig(List<Endpoint> endpoints, String device, String note, Duratio
     }
 
     private String proxyText() {
-        HttpProxy p = proxies.forTarget(endpoints.get(0).target().getScheme().equalsIgnoreCase("https"),
-                endpoints.get(0).target().getHost());
+        java.net.URI primary = endpoints.get(0).target();
+        boolean https = primary.getScheme().equalsIgnoreCase("https");
+        HttpProxy p = proxies.forTarget(https, primary.getHost(),
+                primary.getPort() >= 0 ? primary.getPort() : (https ? 443 : 80));
         return p == null ? "" : " proxy=" + p.label;
     }
 }

@@ -219,13 +219,12 @@ record HttpAnswer(int status, boolean reusable, long keepAliveSeconds) {
         }
 
         private static long contentLength(String value, long earlier) throws ProtocolException {
-            long n;
-            try {
-                n = Long.parseLong(value);
-            } catch (NumberFormatException e) {
+            // 1*DIGIT (RFC 9110 §8.6): no sign, no spaces; 18 digits cannot overflow a long.
+            if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new ProtocolException("malformed Content-Length");
             }
-            if (n < 0 || (earlier >= 0 && earlier != n)) {
+            long n = Long.parseLong(value);
+            if (earlier >= 0 && earlier != n) {
                 throw new ProtocolException("malformed Content-Length");
             }
             return n;

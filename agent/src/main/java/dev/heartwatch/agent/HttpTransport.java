@@ -151,7 +151,7 @@ final class HttpTransport implements Transport {
             this.port = uri.getPort() >= 0 ? uri.getPort() : (https ? 443 : 80);
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-            this.proxy = proxies.forTarget(https, host);
+            this.proxy = proxies.forTarget(https, host, port);
             // Through a proxy, plain HTTP names the whole URL (RFC 9112 §3.2.2); HTTPS goes through a tunnel.
             String target = proxy != null && !https ? "http://" + uri.getRawAuthority() + path + query : path + query;
             StringBuilder head = new StringBuilder(256)

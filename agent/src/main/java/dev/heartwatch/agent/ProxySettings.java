@@ -39,6 +39,14 @@ record ProxySettings(HttpProxy https, HttpProxy http, List<String> noProxy) {
 
     /** The proxy for a request to {@code host}, or null to connect directly. */
     HttpProxy forTarget(boolean httpsTarget, String host) {
+        return forTarget(httpsTarget, host, -1);
+    }
+
+    /**
+     * The same, for a known port: an entry with a port ({@code host:8080}, {@code [::1]:8080}),
+     * as {@code requests} accepts, only exempts that port.
+     */
+    HttpProxy forTarget(boolean httpsTarget, String host, int port) {
         HttpProxy p = httpsTarget ? https : http;
         if (p == null) {
             return null;
@@ -51,7 +59,19 @@ record ProxySettings(HttpProxy https, HttpProxy http, List<String> noProxy) {
             h = h.substring(0, h.length() - 1);
         }
         byte[] ip = PeerHostname.ipLiteral(h);
-        for (String entry : noProxy) {
+        for (String written : noProxy) {
+            String entry = written;
+            int colon = entry.lastIndexOf(':');
+            boolean bracketed = entry.startsWith("[");
+            if (colon > 0 && (bracketed ? entry.charAt(colon - 1) == ']' : entry.indexOf(':') == colon)) {
+                if (!entry.substring(colon + 1).equals(Integer.toString(port))) {
+                    continue; // another port's exception
+                }
+                entry = entry.substring(0, colon);
+            }
+            if (entry.startsWith("[") && entry.endsWith("]")) {
+                entry = entry.substring(1, entry.length() - 1);
+            }
             if (entry.equals("*") || entry.equals(h)) {
                 return null;
             }

@@ -156,6 +156,13 @@ class ProxyTest {
         assertSame(p, s.forTarget(true, "11.0.0.1"));
         assertSame(p, s.forTarget(true, "192.168.1.8"));
         assertNull(ProxySettings.of(p, p, "*").forTarget(true, "hw.azurewebsites.net"));
+        ProxySettings ports = ProxySettings.of(p, p, "local.heartwatch.test:7071, [::1]:8443, 10.0.0.5:80");
+        assertNull(ports.forTarget(false, "local.heartwatch.test", 7071));
+        assertSame(p, ports.forTarget(false, "local.heartwatch.test", 7072), "another port is not exempt");
+        assertSame(p, ports.forTarget(false, "local.heartwatch.test"), "port unknown: a port's exception does not apply");
+        assertNull(ports.forTarget(true, "[::1]", 8443));
+        assertSame(p, ports.forTarget(true, "[::1]", 443));
+        assertNull(ports.forTarget(false, "10.0.0.5", 80));
         assertNull(ProxySettings.of(null, p, null).forTarget(true, "hw.azurewebsites.net"), "https_proxy unset");
         assertEquals(3128, p.port);
         assertEquals("http://proxy.heartwatch.test:3128", p.label);
