@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLSocket;
@@ -26,7 +27,6 @@ final class HttpConnection implements AutoCloseable {
     private final OutputStream out;
     private long idleSince;
     private long idleLimitNanos;
-    private int exchanges;
 
     private HttpConnection(DeadlineSocket raw, Socket socket) throws IOException {
         this.raw = raw;
@@ -39,7 +39,7 @@ final class HttpConnection implements AutoCloseable {
      * Connects to {@code host}:{@code port} before {@code endNanos}, over TLS when {@code tls}
      * is not null.
      *
-     * @throws java.net.UnknownHostException when the name does not resolve
+     * @throws UnknownHostException when the name does not resolve
      */
     static HttpConnection open(String host, int port, SSLSocketFactory tls, HttpProxy proxy, BoundedResolver resolver,
                                long endNanos) throws IOException {
@@ -106,7 +106,7 @@ final class HttpConnection implements AutoCloseable {
                 last = e;
             }
         }
-        throw last != null ? last : new java.net.UnknownHostException(host);
+        throw last != null ? last : new UnknownHostException(host);
     }
 
     private static SSLSocket handshake(Socket raw, String host, int port, SSLSocketFactory tls, long endNanos)
@@ -120,11 +120,11 @@ final class HttpConnection implements AutoCloseable {
     }
 
     /**
-     * Sends one request (head and body in one write: at most about 8 KB, which the socket's
-     * empty send buffer takes without blocking, so the write needs no deadline of its own) and reads the whole answer before {@code endNanos}.
+     * Sends one request and reads the whole answer before {@code endNanos}. Head and body go
+     * in one write: at most about 8 KB, which the socket's empty send buffer takes without
+     * blocking, so the write needs no deadline of its own.
      */
     HttpAnswer exchange(byte[] request, long endNanos, long maxBodyBytes) throws IOException {
-        exchanges++;
         raw.until(endNanos);
         in.until(endNanos);
         socket.setSoTimeout(DeadlineInput.millisLeft(endNanos));
@@ -137,11 +137,6 @@ final class HttpConnection implements AutoCloseable {
     void idle(long nowNanos, long limitNanos) {
         idleSince = nowNanos;
         idleLimitNanos = limitNanos;
-    }
-
-    /** True when this connection already carried a request (a failure on it may be its age). */
-    boolean reused() {
-        return exchanges > 0;
     }
 
     /**
