@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Proxy;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 
 /**
  * The plain socket under a connection, whose every read waits only for what is left of the
@@ -21,6 +22,15 @@ final class DeadlineSocket extends Socket {
         super(Proxy.NO_PROXY);
     }
 
+    /** Milliseconds left before the deadline (at least 1), or a timeout when none are. */
+    static int millisLeft(long endNanos) throws SocketTimeoutException {
+        long left = endNanos - System.nanoTime();
+        if (left <= 0) {
+            throw new SocketTimeoutException("no complete answer before the deadline");
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000));
+    }
+
     /** The deadline, as a {@link System#nanoTime()} value, for the reads that follow. */
     void until(long endNanos) {
         end = endNanos;
@@ -33,13 +43,13 @@ final class DeadlineSocket extends Socket {
             bounded = new FilterInputStream(super.getInputStream()) {
                 @Override
                 public int read() throws IOException {
-                    setSoTimeout(DeadlineInput.millisLeft(end));
+                    setSoTimeout(millisLeft(end));
                     return in.read();
                 }
 
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
-                    setSoTimeout(DeadlineInput.millisLeft(end));
+                    setSoTimeout(millisLeft(end));
                     return in.read(b, off, len);
                 }
             };

@@ -23,7 +23,7 @@ record HttpAnswer(int status, boolean reusable, long keepAliveSeconds) {
     static final int MAX_HEAD_BYTES = 16 * 1024;
 
     /** Only the status of an answer without a body to come (a proxy's answer to CONNECT); 1xx skipped. */
-    static int readStatus(DeadlineInput in) throws IOException {
+    static int readStatus(AnswerInput in) throws IOException {
         Head head;
         int[] used = {0};
         do {
@@ -32,7 +32,7 @@ record HttpAnswer(int status, boolean reusable, long keepAliveSeconds) {
         return head.status;
     }
 
-    static HttpAnswer read(DeadlineInput in, long maxBodyBytes) throws IOException {
+    static HttpAnswer read(AnswerInput in, long maxBodyBytes) throws IOException {
         Head head;
         int[] used = {0}; // interim answers count too: endless 1xx heads end at the limit, not the deadline
         do {
@@ -64,7 +64,7 @@ record HttpAnswer(int status, boolean reusable, long keepAliveSeconds) {
     }
 
     /** Reads a chunked body to its end; false when it passed {@code max} (left unread). */
-    private static boolean skipChunked(DeadlineInput in, long max) throws IOException {
+    private static boolean skipChunked(AnswerInput in, long max) throws IOException {
         long total = 0;
         StringBuilder line = new StringBuilder();
         int[] used = {0};
@@ -98,7 +98,7 @@ record HttpAnswer(int status, boolean reusable, long keepAliveSeconds) {
         }
     }
 
-    private static void skipToEnd(DeadlineInput in, long max) throws IOException {
+    private static void skipToEnd(AnswerInput in, long max) throws IOException {
         byte[] sink = new byte[512];
         long total = 0;
         int n;
@@ -112,7 +112,7 @@ record HttpAnswer(int status, boolean reusable, long keepAliveSeconds) {
      * line of the head and of the chunk framing counts towards {@link #MAX_HEAD_BYTES}, so a
      * server cannot make the agent read or keep an endless line.
      */
-    static String readLine(DeadlineInput in, StringBuilder line, int[] used) throws IOException {
+    static String readLine(AnswerInput in, StringBuilder line, int[] used) throws IOException {
         line.setLength(0);
         int b;
         while ((b = in.read()) != '\n') {
@@ -144,7 +144,7 @@ record HttpAnswer(int status, boolean reusable, long keepAliveSeconds) {
         boolean keepAlive;
         long keepAliveSeconds = -1;
 
-        static Head read(DeadlineInput in, int[] used) throws IOException {
+        static Head read(AnswerInput in, int[] used) throws IOException {
             StringBuilder line = new StringBuilder(64);
             String statusLine = readLine(in, line, used);
             Head h = new Head();

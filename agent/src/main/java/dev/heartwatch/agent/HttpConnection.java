@@ -23,7 +23,7 @@ import javax.net.ssl.SSLSocketFactory;
 final class HttpConnection implements AutoCloseable {
     private final DeadlineSocket raw;
     private final Socket socket;
-    private final DeadlineInput in;
+    private final AnswerInput in;
     private final OutputStream out;
     private long idleSince;
     private long idleLimitNanos;
@@ -31,7 +31,7 @@ final class HttpConnection implements AutoCloseable {
     private HttpConnection(DeadlineSocket raw, Socket socket) throws IOException {
         this.raw = raw;
         this.socket = socket;
-        this.in = new DeadlineInput(socket, socket.getInputStream());
+        this.in = new AnswerInput(socket.getInputStream());
         this.out = socket.getOutputStream();
     }
 
@@ -73,12 +73,10 @@ final class HttpConnection implements AutoCloseable {
             r.append("Proxy-Authorization: ").append(proxy.authorization).append("\r\n");
         }
         r.append("\r\n");
-        raw.setSoTimeout(DeadlineInput.millisLeft(endNanos));
         OutputStream o = raw.getOutputStream();
         o.write(r.toString().getBytes(StandardCharsets.ISO_8859_1));
         o.flush();
-        DeadlineInput in = new DeadlineInput(raw, raw.getInputStream());
-        in.until(endNanos);
+        AnswerInput in = new AnswerInput(raw.getInputStream());
         int status = HttpAnswer.readStatus(in);
         if (status < 200 || status > 299) {
             throw new ProxyRefusedException(proxy, status);
@@ -96,7 +94,7 @@ final class HttpConnection implements AutoCloseable {
             DeadlineSocket raw = new DeadlineSocket();
             try {
                 raw.setTcpNoDelay(true);
-                raw.connect(new InetSocketAddress(address, port), DeadlineInput.millisLeft(endNanos));
+                raw.connect(new InetSocketAddress(address, port), DeadlineSocket.millisLeft(endNanos));
                 return raw;
             } catch (SocketTimeoutException e) {
                 raw.close();
@@ -112,8 +110,7 @@ final class HttpConnection implements AutoCloseable {
     private static SSLSocket handshake(Socket raw, String host, int port, SSLSocketFactory tls, long endNanos)
             throws IOException {
         SSLSocket s = (SSLSocket) tls.createSocket(raw, host, port, true);
-        s.setSoTimeout(DeadlineInput.millisLeft(endNanos));
-        s.startHandshake();
+        s.startHandshake(); // its reads go through the DeadlineSocket underneath: bounded
         // The chain was validated in the handshake; the name is checked here, before any byte is sent.
         PeerHostname.verify(host, (X509Certificate) s.getSession().getPeerCertificates()[0]);
         return s;
@@ -126,8 +123,6 @@ final class HttpConnection implements AutoCloseable {
      */
     HttpAnswer exchange(byte[] request, long endNanos, long maxBodyBytes) throws IOException {
         raw.until(endNanos);
-        in.until(endNanos);
-        socket.setSoTimeout(DeadlineInput.millisLeft(endNanos));
         out.write(request);
         out.flush();
         return HttpAnswer.read(in, maxBodyBytes);

@@ -3,42 +3,20 @@ package dev.heartwatch.agent;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 
 /**
- * Reads a connection's answer without ever blocking past the request's deadline. Before
- * each read from the socket, the socket's read timeout is set to what is left of the
- * deadline, so a server that dribbles its answer a byte at a time is cut off at the
- * deadline, not a read timeout per byte; no watchdog thread is needed. Buffered here so a
- * header line costs one socket read, not one per byte.
+ * Reads a connection's answer, buffered here so a header line costs one socket read, not one
+ * per byte. The deadline is not kept here: every read of the socket underneath waits only for
+ * what is left of it ({@link DeadlineSocket}), TLS layer or not.
  */
-final class DeadlineInput {
-    private final Socket socket;
+final class AnswerInput {
     private final InputStream in;
     private final byte[] buf = new byte[2048];
     private int pos;
     private int lim;
-    private long end;
 
-    /** @param socket the socket whose read timeout governs {@code in} (for TLS, the SSLSocket) */
-    DeadlineInput(Socket socket, InputStream in) {
-        this.socket = socket;
+    AnswerInput(InputStream in) {
         this.in = in;
-    }
-
-    /** The deadline, as a {@link System#nanoTime()} value, for the reads that follow. */
-    void until(long endNanos) {
-        end = endNanos;
-    }
-
-    /** Milliseconds left before the deadline (at least 1), or a timeout when none are. */
-    static int millisLeft(long endNanos) throws SocketTimeoutException {
-        long left = endNanos - System.nanoTime();
-        if (left <= 0) {
-            throw new SocketTimeoutException("no complete answer before the deadline");
-        }
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000));
     }
 
     /** One byte, or -1 at the end of the stream. */
@@ -78,7 +56,6 @@ final class DeadlineInput {
     }
 
     private boolean fill() throws IOException {
-        socket.setSoTimeout(millisLeft(end));
         int n = in.read(buf, 0, buf.length);
         if (n <= 0) {
             return false;
