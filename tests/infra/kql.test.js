@@ -88,7 +88,9 @@ test('the silence threshold reaches the alert query as a KQL timespan', () => {
   const tuned = applyTunables(readRepoFile(`${QUERY_DIR}/silent-devices.kql`), alert.tunables,
     { silenceThreshold: 'PT15M', expectedDevices: ['home-pi', 'office.nas'] });
   assert.match(tuned, /^let threshold = 15m;$/m);
-  assert.match(tuned, /^let lookback = 2d;$/m);
+  // The lookback stays a timespan literal inside ago(): alerts accept no other form.
+  assert.match(tuned, /^    \| where timestamp > ago\(2d\)$/m);
+  assert.doesNotMatch(tuned, /ago\([A-Za-z_]/, 'ago() takes a variable in the deployed alert query');
   assert.match(tuned, /^let expectedDevices = dynamic\(\["home-pi","office\.nas"\]\);$/m);
 });
 

@@ -184,7 +184,10 @@ test('the function app is HTTPS only and reaches storage and telemetry with its 
   const fa = code(file);
   assert.match(app, /httpsOnly: true/);
   assert.match(fa, /minTlsVersion: '1\.2'/);
-  assert.match(fa, /ftpsState: 'Disabled'/);
+  // Flex rejects siteConfig.ftpsState (ARM 51021): it is sent on Linux Consumption only.
+  assert.match(fa, /var consumptionSiteConfig = \{[^}]*ftpsState: 'Disabled'[^}]*\}/);
+  assert.match(fa, /siteConfig: isFlex \? baseSiteConfig : union\(baseSiteConfig, consumptionSiteConfig\)/);
+  assert.doesNotMatch(fa.match(/var baseSiteConfig = \{[^}]*\}/)[0], /ftpsState/);
   assert.match(app, /type: 'UserAssigned'/);
   assert.match(fa, /AzureWebJobsStorage__accountName: storageAccountName/);
   assert.match(fa, /AzureWebJobsStorage__credential: 'managedidentity'/);
@@ -246,15 +249,23 @@ test('the workbook runs the tested query files, loaded by queries.bicep', () => 
   }
 });
 
-test('every let-line the Bicep replaces exists verbatim, once, among the tunables at the top', () => {
+test('every line the Bicep replaces exists verbatim, once: a let-line among the tunables at the top, or the alert\'s ago() time filter', () => {
   for (const { file, tunables } of parseQueriesBicep().outputs) {
     const lines = readRepoFile(`infra/queries/${file}`).split('\n');
     const firstQueryLine = lines.findIndex((l) => l.trim() !== '' && !l.startsWith('//') && !/^let \w+ = [^;]+;$/.test(l));
     for (const { line } of tunables) {
       const at = lines.map((l, i) => (l === line ? i : -1)).filter((i) => i >= 0);
       assert.equal(at.length, 1, `${file}: '${line}' must be exactly one whole line (found ${at.length})`);
-      assert.ok(at[0] < firstQueryLine, `${file}: '${line}' is not in the tunables block at the top`);
-      assert.match(line, /^let \w+ = [^;]+;$/);
+      const occurrences = readRepoFile(`infra/queries/${file}`).split(line).length - 1;
+      assert.equal(occurrences, 1, `${file}: '${line}' also occurs inside another line: replace() would change both`);
+      if (/^let /.test(line)) {
+        assert.ok(at[0] < firstQueryLine, `${file}: '${line}' is not in the tunables block at the top`);
+        assert.match(line, /^let \w+ = [^;]+;$/);
+      } else {
+        // Log search alerts accept ago() with a timespan literal only, so the lookback is tuned in place.
+        assert.equal(file, 'silent-devices.kql', `${file}: only the alert query tunes a line outside its let-block`);
+        assert.match(line, /^ {4}\| where timestamp > ago\(\d+d\)$/);
+      }
     }
   }
 });
