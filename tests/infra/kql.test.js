@@ -8,18 +8,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { repoRoot, readRepoFile } = require('./tools');
 const { diagnose } = require('./kusto');
-const { KNOWN_VARS, parseQueriesBicep, applyTunables } = require('./tunables');
+const { KNOWN_VARS, PARAMETER_SETS, parseQueriesBicep, applyTunables } = require('./tunables');
 
 const QUERY_DIR = 'infra/queries';
 const kqlFiles = fs.readdirSync(path.join(repoRoot, QUERY_DIR)).filter((f) => f.endsWith('.kql')).sort();
-
-// Parameter sets the Bicep may receive: the defaults and realistic others.
-const PARAMETER_SETS = [
-  { silenceThreshold: 'PT5M', expectedDevices: [] },
-  { silenceThreshold: 'PT15M', expectedDevices: ['home-pi'] },
-  { silenceThreshold: 'PT1H', expectedDevices: ['home-pi', 'office.nas', 'cabin_router-2'] },
-  { silenceThreshold: 'PT90S', expectedDevices: [] },
-];
 
 // The history tool's tunables (docs/queries.md), with example values.
 const HISTORY_TUNABLES = {
