@@ -202,6 +202,9 @@ test('Flex deploys from the container with the identity; Linux Consumption runs 
   assert.match(fa, /type: 'blobContainer'\s*\n\s*value: '\$\{storageBlobEndpoint\}\$\{deploymentContainerName\}'\s*\n\s*authentication: \{\s*type: 'UserAssignedIdentity'\s*userAssignedIdentityResourceId: identityResourceId/);
   assert.match(fa, /runtime: \{\s*name: 'java'\s*version: '17'\s*\}/);
   assert.match(fa, /scaleAndConcurrency: \{/);
+  // The smallest Flex instance and scale-out ceiling: a leaked key buys little compute.
+  assert.match(fa, /param maximumInstanceCount int = 1$/m);
+  assert.match(fa, /param instanceMemoryMB int = 512$/m);
   assert.match(fa, /linuxFxVersion: 'Java\|17'/);
   assert.match(fa, /WEBSITE_RUN_FROM_PACKAGE: packageUrl\s*\n\s*WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identityResourceId/);
   // Flex rejects the runtime settings and WEBSITE_RUN_FROM_PACKAGE: they are only in the Consumption branch.
@@ -276,6 +279,11 @@ test('the maintenance window removes the action groups on a recurring schedule, 
   assert.match(rule.body, /actionType: 'RemoveAllActionGroups'/);
   assert.match(rule.body, /recurrenceType: 'Weekly'\s*\n\s*daysOfWeek: days/);
   assert.match(stripComments(main), /^module maintenance 'modules\/maintenance-window\.bicep' = if \(!empty\(maintenanceWindow\)\)/m);
+  // Processing rules match alerts by the resource they fired on: the component, filtered to the rule.
+  const call = moduleBlock('maintenance').body;
+  assert.match(call, /scopeResourceId: monitoring\.outputs\.resourceId/);
+  assert.match(call, /alertRuleResourceId: silenceAlert\.outputs\.resourceId/);
+  assert.match(rule.body, /conditions: \[\s*\{\s*field: 'AlertRuleId'\s*operator: 'Equals'\s*values: \[\s*alertRuleResourceId\s*\]/);
 });
 
 test('the action group uses the common alert schema for every email and webhook', () => {
