@@ -255,6 +255,11 @@ async function loadBicep(absolute, label = absolute) {
   return cache.get(absolute);
 }
 
+/** Parses Bicep text that is not a file (a mutated copy in a test); not cached. */
+async function parseBicep(text, label) {
+  return new BicepFile(label, text, await parseTree(text));
+}
+
 /** The modules a file calls, parsed: [{ symbol, file, args (object node) }]. */
 async function moduleCalls(file, absolute) {
   const out = [];
@@ -268,5 +273,5 @@ async function moduleCalls(file, absolute) {
 
 module.exports = {
   UNKNOWN, named, stringValue, isLiteral, objectProperties, property, evaluate, alternatives, objectsAt,
-  loadBicep, moduleCalls, decorators,
+  loadBicep, parseBicep, moduleCalls, decorators,
 };

@@ -205,7 +205,12 @@ function checkResourceTypes(file) {
     checker.checkValue(resource.body, checker.deref(found.body), '', true);
     problems.push(...checker.problems);
   }
-  return problems;
+  // A value reached along two paths (a variable used in both branches) is reported once.
+  const seen = new Set();
+  return problems.filter((p) => {
+    const key = `${p.at} ${p.code} ${p.message}`;
+    return seen.has(key) ? false : seen.add(key);
+  });
 }
 
 module.exports = { TYPES_DIR, typesFiles, typeIndex, lookup, checkResourceTypes };

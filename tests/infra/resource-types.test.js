@@ -6,8 +6,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { repoRoot } = require('./tools');
-const { loadBicep } = require('./bicep-ast');
+const { repoRoot, readRepoFile } = require('./tools');
+const { loadBicep, parseBicep } = require('./bicep-ast');
 const { TYPES_DIR, typesFiles, typeIndex, checkResourceTypes } = require('./resource-types');
 
 function bicepFiles(dir) {
@@ -55,3 +55,26 @@ test('every vendored type file is used by infra/ and listed in its README, with 
     assert.ok(readme.includes(path.dirname(rel)), `${rel} is not listed in tests/infra/azure-types/README.md`);
   }
 });
+
+// One defect planted in a copy of a real module, reached the way the module
+// builds its values (a variable inside union() inside a ternary, a for-expression,
+// a discriminated union, a child resource): each must be reported with its code.
+const MUTATIONS = [
+  ['function-app.bicep', '      maximumInstanceCount: maximumInstanceCount', '      maxInstanceCount: maximumInstanceCount', 'unknown-property'],
+  ['function-app.bicep', '  http20Enabled: true', "  http20Enabled: 'yes'", 'wrong-kind'],
+  ['function-app.bicep', '      httpsOnly: true', "      httpsOnly: true\n      defaultHostName: 'x'", 'read-only'],
+  ['storage.bicep', "    publicAccess: 'None'", "    publicAccess: 'Private'", 'wrong-value'],
+  ['maintenance-window.bicep', "              recurrenceType: 'Weekly'", "              recurrenceType: 'Hourly'", 'wrong-value'],
+  ['maintenance-window.bicep', "        field: 'AlertRuleId'", "        feild: 'AlertRuleId'", 'unknown-property'],
+  ['action-group.bicep', '      useCommonAlertSchema: true\n    }]\n    smsReceivers', "      useCommonAlertSchema: true\n      status: 'Enabled'\n    }]\n    smsReceivers", 'read-only'],
+  ['monitoring.bicep', '    retentionInDays: tracesRetentionInDays', '    retentionInDays: 1000', 'wrong-value'],
+];
+
+for (const [file, from, to, code] of MUTATIONS) {
+  test(`a planted defect in ${file} is reported as ${code}: ${JSON.stringify(to.trim())}`, async () => {
+    const text = readRepoFile(`infra/modules/${file}`);
+    assert.ok(text.includes(from), `infra/modules/${file} no longer contains ${JSON.stringify(from)}: update the mutation`);
+    const problems = checkResourceTypes(await parseBicep(text.replace(from, to), file));
+    assert.deepEqual([...new Set(problems.map((p) => p.code))], [code], JSON.stringify(problems, null, 1));
+  });
+}

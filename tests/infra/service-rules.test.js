@@ -50,3 +50,35 @@ test('the AppTraces retention covers history --last 3mo and the two days each qu
   assert.equal(MIN_TRACES_RETENTION_DAYS, 95);
   assert.match(readRepoFile('infra/modules/monitoring.bicep'), /@minValue\(95\)\n@maxValue\(730\)\nparam tracesRetentionInDays int = 95/);
 });
+
+// One defect planted in a copy of infra/, reached the way the deployment
+// builds it (a setting added to a variable that union() merges, a module
+// argument, a parameter default): each service rule must report it.
+const fs = require('node:fs');
+const os = require('node:os');
+
+const MUTATIONS = [
+  ['modules/function-app.bicep', '  AzureWebJobsStorage__clientId: identityClientId\n', "  AzureWebJobsStorage__clientId: identityClientId\n  FUNCTIONS_EXTENSION_VERSION: '~4'\n", 'flex-site-config'],
+  ['modules/function-app.bicep', 'isFlex ? {} : consumptionSettings', 'consumptionSettings', 'flex-site-config'],
+  ['modules/function-app.bicep', 'siteConfig: isFlex ? baseSiteConfig : union(baseSiteConfig, consumptionSiteConfig)', 'siteConfig: union(baseSiteConfig, consumptionSiteConfig)', 'flex-site-config'],
+  ['modules/function-app.bicep', "  name: 'scm'\n  properties: {\n    allow: false", "  name: 'scm'\n  properties: {\n    allow: true", 'basic-publishing'],
+  ['main.bicep', 'scopeResourceId: monitoring.outputs.resourceId', 'scopeResourceId: silenceAlert.outputs.resourceId', 'processing-rule-scope'],
+  ['main.bicep', 'param tracesRetentionInDays int = 95', 'param tracesRetentionInDays int = 30', 'traces-retention'],
+];
+
+for (const [file, from, to, code] of MUTATIONS) {
+  test(`a planted defect in infra/${file} is reported as ${code}: ${JSON.stringify(to.trim().slice(0, 60))}`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hw-infra-'));
+    try {
+      fs.cpSync(path.join(repoRoot, 'infra'), dir, { recursive: true });
+      const target = path.join(dir, file);
+      const text = fs.readFileSync(target, 'utf8');
+      assert.ok(text.includes(from), `infra/${file} no longer contains ${JSON.stringify(from)}: update the mutation`);
+      fs.writeFileSync(target, text.replace(from, to));
+      const problems = await serviceRuleProblems(path.join(dir, 'main.bicep'), 'main.bicep');
+      assert.deepEqual([...new Set(problems.map((p) => p.code))], [code], JSON.stringify(problems, null, 1));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
