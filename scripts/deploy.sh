@@ -170,6 +170,43 @@ signed_in_principal_id() {
   fi
 }
 
+# Azure cannot turn a Linux Consumption app into a Flex Consumption one in place, nor back
+# ("Migrate Consumption plan apps to the Flex Consumption plan",
+# learn.microsoft.com/azure/azure-functions/migration/migrate-plan-consumption-to-flex): the
+# Bicep would try exactly that. Renaming resources instead would change the app's URL and break
+# every agent's HEARTBEAT_URL, so the switch is refused with the way that works.
+refuse_plan_switch() {
+  local deployed=$1
+  [[ -z "$deployed" || "$deployed" == "$HOSTING_PLAN" ]] && return 0
+  fail "$RESOURCE_GROUP runs on $deployed; Azure cannot switch a function app to $HOSTING_PLAN in place (see \"Migrate Consumption plan apps to the Flex Consumption plan\", https://learn.microsoft.com/azure/azure-functions/migration/migrate-plan-consumption-to-flex). Nothing was changed. To move:
+  1. deploy a second copy into a new group: scripts/deploy.sh -g NEW_RG --plan $HOSTING_PLAN --create-group --location REGION --alert-email ...
+  2. set each agent's HEARTBEAT_URL to the new URL it prints (the app's host name changes), and check the devices beat there (scripts/deploy.sh --verify -g NEW_RG; heartwatch history)
+  3. delete the old group: az group delete --name $RESOURCE_GROUP
+Or keep $deployed: rerun with --plan $deployed (or DEPLOY_HOSTING_PLAN=$deployed in deploy.env)."
+}
+
+# The email addresses the group's action groups hold now, one a line, lower-cased.
+action_group_emails() {
+  az monitor action-group list --resource-group "$RESOURCE_GROUP" \
+    --query "[].emailReceivers[].emailAddress" --output tsv | tr '[:upper:]' '[:lower:]'
+}
+
+# A new email receiver gets nothing until its owner confirms: Azure Monitor mails it a one-time
+# passcode to enter within 30 minutes of the group being saved ("Create and manage action groups",
+# Notification types, Email: learn.microsoft.com/azure/azure-monitor/alerts/action-groups).
+announce_new_emails() {
+  local known=$1 verb=$2 address
+  local -a addresses
+  IFS=',' read -r -a addresses <<<"$ALERT_EMAILS"
+  for address in "${addresses[@]}"; do
+    address=${address//[[:space:]]/}
+    [[ -z "$address" ]] && continue
+    if ! grep -qixF -- "$address" <<<"$known"; then
+      log "    alert email $address $verb: Azure Monitor mails it a one-time passcode; enter it within 30 minutes, or no alert ever reaches $address (scripts/deploy.sh --verify -g $RESOURCE_GROUP checks it)"
+    fi
+  done
+}
+
 publish_package() {
   local zip=$1 storage=$2 container=$3 attempt status
   for ((attempt = 1; ; attempt++)); do
@@ -234,9 +271,11 @@ main() {
     log "    exists"
   fi
 
-  local previous="" previous_app="" current_package=""
+  local previous="" previous_app="" current_package="" known_emails=""
+  previous=$(previous_deployment)
+  [[ -n "$previous" ]] && refuse_plan_switch "$(deployment_output AZURE_HOSTING_PLAN)"
+  known_emails=$(action_group_emails)
   if [[ "$HOSTING_PLAN" == LinuxConsumption ]]; then
-    previous=$(previous_deployment)
     [[ -n "$previous" ]] && previous_app=$(deployment_output AZURE_FUNCTION_APP_NAME)
     [[ -n "$previous_app" ]] && current_package=$(run_from_package_setting "$previous_app")
   fi
@@ -260,6 +299,7 @@ main() {
     step 3 "What-if: infrastructure changes (nothing is deployed)"
     az deployment group what-if --resource-group "$RESOURCE_GROUP" --name "$DEPLOYMENT_NAME" \
       --template-file "$ROOT/infra/main.bicep" --parameters "${parameters[@]}"
+    announce_new_emails "$known_emails" "would be added"
     log "what-if only: no resource created, no package uploaded, no setting changed."
     return 0
   fi
@@ -276,6 +316,7 @@ main() {
   plan=${plan:-$HOSTING_PLAN}
   [[ -n "$app" && -n "$function_url" ]] || fail "the deployment gave no AZURE_FUNCTION_APP_NAME / AZURE_FUNCTION_URL output"
   log "    function app $app ($plan)"
+  announce_new_emails "$known_emails" "added"
 
   step 4 "Building the function package"
   mvn -B -q -f "$ROOT/pom.xml" -pl function-app,cli -am package -DskipTests

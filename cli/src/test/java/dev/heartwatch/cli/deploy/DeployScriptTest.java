@@ -319,6 +319,60 @@ class DeployScriptTest {
     assertTrue(run.calls().isEmpty(), run.toString());
   }
 
+  @Test
+  void switchingThePlanInPlaceIsRefusedWithTheMigrationSteps() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    assertEquals(0, world.deploy(ARGS).exitCode());
+
+    Run run = world.deploy(concat(ARGS, "--plan", "LinuxConsumption"));
+
+    assertNotEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("runs on FlexConsumption"), run.toString());
+    assertTrue(run.err().contains("Migrate Consumption plan apps to the Flex Consumption plan"), run.toString());
+    assertTrue(run.err().contains("HEARTBEAT_URL"), "the steps say the agents move:\n" + run);
+    assertTrue(run.err().contains("--plan FlexConsumption"), "how to keep the plan:\n" + run);
+    for (String mutating : MUTATING) {
+      assertFalse(run.called(mutating), mutating + " after a refused switch:\n" + run);
+    }
+  }
+
+  @Test
+  void theSamePlanAgainIsNoSwitch() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "LinuxConsumption");
+    String[] args = concat(ARGS, "--plan", "LinuxConsumption");
+    assertEquals(0, world.deploy(args).exitCode());
+
+    Run second = world.deploy(args);
+
+    assertEquals(0, second.exitCode(), second.toString());
+    assertFalse(second.err().contains("cannot switch"), second.toString());
+  }
+
+  @Test
+  void aNewAlertEmailIsToldToEnterItsPasscodeWithinThirtyMinutes() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    Run first = world.deploy(ARGS);
+    assertEquals(0, first.exitCode(), first.toString());
+    assertTrue(first.out().contains("alert email me@example.com added"), first.toString());
+    assertTrue(first.out().contains("one-time passcode") && first.out().contains("within 30 minutes"), first.toString());
+
+    Run second = world.deploy(concat(ARGS, "--alert-email", "Partner@Example.com"));
+
+    assertEquals(0, second.exitCode(), second.toString());
+    assertFalse(second.out().contains("me@example.com added"), "a known address is not new:\n" + second);
+    assertTrue(second.out().contains("alert email Partner@Example.com added"), second.toString());
+  }
+
+  @Test
+  void whatIfSaysWhichEmailWouldBeAdded() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    world.groupExists();
+    Run run = world.deploy(concat(ARGS, "--what-if"));
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.out().contains("alert email me@example.com would be added"), run.toString());
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 final class FakeAzureWorld {
   static final String FUNCTION_KEY = "k3y/with+chars==";
   static final String ENCODED_KEY = "k3y%2Fwith%2Bchars%3D%3D";
+  static final String APPINSIGHTS_ID =
+      "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/microsoft.insights/components/hw-appi-abc123";
 
   record Run(int exitCode, String out, String err, List<String> calls) {
     List<String> az() {
@@ -82,6 +84,7 @@ final class FakeAzureWorld {
     env.put("HEARTWATCH_CLI", bin.resolve("heartwatch").toString());
     env.put("DEPLOY_SMOKE_ATTEMPTS", "2");
     env.put("DEPLOY_SMOKE_DELAY_SECONDS", "0");
+    env.put("FAKE_APPINSIGHTS_ID", APPINSIGHTS_ID);
   }
 
   void groupExists() throws IOException {
