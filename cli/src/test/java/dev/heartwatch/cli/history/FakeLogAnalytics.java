@@ -18,13 +18,14 @@ import java.util.regex.Pattern;
 /**
  * The Log Analytics query API on loopback HTTPS: {@code POST /v1/{resourceId}/query} with a JSON
  * body {@code {"query": ..., "timespan": ...}}, answered by a {@link Responder}. It records
- * every request so a test can check the path, the bearer token and the tuned query.
+ * every request so a test can check the path, the bearer token and the tuned query. Other
+ * callers (deploy.sh --verify's queries) answer by the query text instead: {@link #respondToText}.
  */
-final class FakeLogAnalytics implements AutoCloseable {
+public final class FakeLogAnalytics implements AutoCloseable {
   record Request(String path, String authorization, String query, String timespan) {}
 
-  record Reply(int status, Map<String, String> headers, String body) {
-    static Reply ok(String body) {
+  public record Reply(int status, Map<String, String> headers, String body) {
+    public static Reply ok(String body) {
       return new Reply(200, Map.of(), body);
     }
 
@@ -44,8 +45,9 @@ final class FakeLogAnalytics implements AutoCloseable {
   private final HttpsServer server;
   final List<Request> requests = new CopyOnWriteArrayList<>();
   private volatile Responder responder;
+  private volatile java.util.function.Function<String, Reply> textResponder;
 
-  FakeLogAnalytics(TestCertificateAuthority ca) throws IOException {
+  public FakeLogAnalytics(TestCertificateAuthority ca) throws IOException {
     server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(ca.serverContext()));
     server.createContext("/v1/", this::handle);
@@ -54,11 +56,18 @@ final class FakeLogAnalytics implements AutoCloseable {
 
   void respond(Responder r) {
     this.responder = r;
+    this.textResponder = null;
+    requests.clear();
+  }
+
+  /** Answers any query by its text (for queries that are not the history ones). */
+  public void respondToText(java.util.function.Function<String, Reply> r) {
+    this.textResponder = r;
     requests.clear();
   }
 
   /** The endpoint to give the SDK's builder in place of the public one. */
-  String endpoint() {
+  public String endpoint() {
     return "https://127.0.0.1:" + server.getAddress().getPort() + "/v1";
   }
 
@@ -72,6 +81,8 @@ final class FakeLogAnalytics implements AutoCloseable {
       Reply reply;
       if (!"POST".equals(ex.getRequestMethod()) || !ex.getRequestURI().getRawPath().endsWith("/query")) {
         reply = Reply.error(404, "PathNotFoundError", "The requested path does not exist", Map.of());
+      } else if (textResponder != null) {
+        reply = textResponder.apply(query);
       } else {
         reply = responder.answer(fileOf(query), lets(query), requests.size());
       }
@@ -81,6 +92,16 @@ final class FakeLogAnalytics implements AutoCloseable {
       ex.sendResponseHeaders(reply.status(), out.length);
       ex.getResponseBody().write(out);
     }
+  }
+
+  /** One result table in the query API's documented shape (see {@link HistoryScenario#tables}). */
+  public static String table(Map<String, String> columns, List<List<Object>> rows) {
+    return HistoryScenario.tables(columns, rows, null);
+  }
+
+  /** Kusto's datetime text (see {@link HistoryScenario#kusto}). */
+  public static String kusto(java.time.Instant t) {
+    return HistoryScenario.kusto(t);
   }
 
   static String fileOf(String query) {
