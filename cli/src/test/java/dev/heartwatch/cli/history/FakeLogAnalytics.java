@@ -51,6 +51,7 @@ public final class FakeLogAnalytics implements AutoCloseable {
     server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(ca.serverContext()));
     server.createContext("/v1/", this::handle);
+    server.createContext("/subscriptions/", this::handleArm);
     server.start();
   }
 
@@ -69,6 +70,38 @@ public final class FakeLogAnalytics implements AutoCloseable {
   /** The endpoint to give the SDK's builder in place of the public one. */
   public String endpoint() {
     return "https://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+  }
+
+  /**
+   * Azure Resource Manager on the same loopback server (the retention check reads the
+   * component, its workspace and the AppTraces table): GET {@code /subscriptions/...?api-version=}
+   * answers what {@link #armResource} registered, else ARM's 404 ResourceNotFound.
+   */
+  public void armResource(String resourceId, int status, String json) {
+    arm.put(resourceId.toLowerCase(java.util.Locale.ROOT), new Reply(status, Map.of(), json));
+  }
+
+  /** The ARM endpoint (scheme, host and port) to give in place of the public one. */
+  public String armEndpoint() {
+    return "https://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  final List<Request> armRequests = new CopyOnWriteArrayList<>();
+  private final Map<String, Reply> arm = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private void handleArm(HttpExchange ex) throws IOException {
+    try (ex) {
+      String path = ex.getRequestURI().getRawPath();
+      String query = ex.getRequestURI().getRawQuery();
+      armRequests.add(new Request(path, ex.getRequestHeaders().getFirst("Authorization"), query, null));
+      Reply reply = "GET".equals(ex.getRequestMethod()) && query != null && query.startsWith("api-version=")
+          ? arm.getOrDefault(path.toLowerCase(java.util.Locale.ROOT), Reply.error(404, "ResourceNotFound", "not found", Map.of()))
+          : Reply.error(400, "MissingApiVersionParameter", "api-version is required", Map.of());
+      byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+      ex.sendResponseHeaders(reply.status(), out.length);
+      ex.getResponseBody().write(out);
+    }
   }
 
   private void handle(HttpExchange ex) throws IOException {
