@@ -15,6 +15,7 @@ import dev.heartwatch.server.http.HistoryLinesHandler;
 import dev.heartwatch.server.http.DeviceAdminHandler;
 import dev.heartwatch.server.http.KeyRing;
 import dev.heartwatch.server.http.PingHandler;
+import dev.heartwatch.server.http.Routes;
 import dev.heartwatch.server.http.WebServer;
 import dev.heartwatch.server.notify.AlertMessageFactory;
 import dev.heartwatch.server.notify.ConsoleChannel;
@@ -96,12 +97,12 @@ public final class HeartwatchServer implements AutoCloseable {
             DashboardAccess access = config.readKey() == null ? DashboardAccess.loopbackOnly()
                     : DashboardAccess.readKey(config.readKey());
             this.http = new WebServer(config.bindAddress(), config.port(), config.httpThreads(), config.requestTimeout(),
-                    config.tls() ? tls(config) : null,
+                    config.tls() ? tls(config) : null, new Routes(
                     new PingHandler(pingKeys, config.trustedProxies(), store.lines(), clock, config.requestTimeout(), export),
                     new HistoryLinesHandler(store, access, HISTORY_STREAMS, config.responseTimeout()),
                     new DeviceAdminHandler(administration, new KeyRing(config.adminKeys()), clock, dashboard,
                             config.dashboardActions()),
-                    dashboard);
+                    dashboard));
             dashboard.set(new DashboardHandler(new StoreDashboardSource(store, history, administration,
                     config.expectedDevices(), clock), clock, access, "/"));
             this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("heartwatch-evaluator"));

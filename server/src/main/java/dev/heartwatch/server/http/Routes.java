@@ -9,13 +9,13 @@ import org.eclipse.jetty.util.Callback;
  * Every path of heartwatch-server, by prefix: the ping, the history lines, the admin API under
  * {@code /api/devices} (which hands the rest to the dashboard), and the dashboard for the rest.
  */
-final class Routes extends Handler.Abstract {
+public final class Routes extends Handler.Abstract {
     private final Handler ping;
     private final Handler history;
     private final Handler devices;
     private final Handler dashboard;
 
-    Routes(Handler ping, Handler history, Handler devices, Handler dashboard) {
+    public Routes(Handler ping, Handler history, Handler devices, Handler dashboard) {
         this.ping = ping;
         this.history = history;
         this.devices = devices;

@@ -41,9 +41,9 @@ public final class WebServer implements AutoCloseable {
      * @param threads     threads serving requests (the ping waits on its commit in one)
      * @param idleTimeout longest wait for the client's next byte, or for it to take ours
      * @param tls         null for plain HTTP
+     * @param routes      every request's handler ({@link Routes} in heartwatch-server)
      */
-    public WebServer(String bindAddress, int port, int threads, Duration idleTimeout, SSLContext tls, Handler ping,
-                     Handler history, Handler devices, Handler dashboard) {
+    public WebServer(String bindAddress, int port, int threads, Duration idleTimeout, SSLContext tls, Handler routes) {
         // One acceptor and one selector: the machine this targets has few cores, and every
         // request blocks on SQLite's single writer anyway.
         QueuedThreadPool pool = new QueuedThreadPool(threads + 2, Math.min(8, threads + 2));
@@ -70,8 +70,7 @@ public final class WebServer implements AutoCloseable {
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
         server.setErrorHandler(new PlainErrors());
-        server.setHandler(new Routes(Objects.requireNonNull(ping), Objects.requireNonNull(history),
-                Objects.requireNonNull(devices), Objects.requireNonNull(dashboard)));
+        server.setHandler(Objects.requireNonNull(routes, "routes"));
         server.setStopTimeout(0);
     }
 

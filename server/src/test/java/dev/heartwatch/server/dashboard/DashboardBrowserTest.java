@@ -1,6 +1,6 @@
 package dev.heartwatch.server.dashboard;
 
-import dev.heartwatch.server.support.LoopbackJetty;
+import dev.heartwatch.server.support.LoopbackWebServer;
 import dev.heartwatch.server.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,13 +43,13 @@ class DashboardBrowserTest {
 
     private final MutableClock clock = new MutableClock(NOW);
     private final FixtureSource source = FixtureSource.household(NOW);
-    private LoopbackJetty server;
+    private LoopbackWebServer server;
     private String base;
     private Chromium chromium;
 
     @BeforeAll
     void start() throws Exception {
-        server = new LoopbackJetty(new DashboardHandler(source, clock, DashboardAccess.readKey(KEY)));
+        server = new LoopbackWebServer(new DashboardHandler(source, clock, DashboardAccess.readKey(KEY)));
         base = server.base();
         chromium = Chromium.launch();
     }
