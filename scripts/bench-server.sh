@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of heartwatch-server's ping endpoint on this machine, in one run:
-#   1. throughput and latency with wrk: a bare JDK HttpServer answering "ok" (the ceiling),
+#   1. throughput and latency with wrk: a bare JDK HttpServer answering "ok" (the ceiling the
+#      target is set against), the server's own HTTP layer (Jetty, WebServer) answering "ok",
 #      then heartwatch-server (every 200 = the heartbeat's line committed with synchronous=FULL);
 #   2. durability: heartwatch-server killed with kill -9 under load; every heartbeat a client
 #      saw acknowledged must be in the database afterwards.
@@ -70,7 +71,15 @@ wait_port "$PORT"
 run_wrk "$PORT" "bare-jdk-ok     " | tee "$WORK/bare.txt"
 kill "$BARE_PID"; wait "$BARE_PID" 2>/dev/null || true
 
-# 1b. heartwatch-server, durable.
+# 1b. The HTTP layer alone: Jetty as heartwatch-server configures it, nothing stored.
+PORT="$(free_port)"
+java "${JAVA_OPTS[@]}" -cp "$JAR:$TEST_CLASSES" dev.heartwatch.server.bench.BareJettyOkServer "$PORT" 64 >"$WORK/jetty.log" 2>&1 &
+JETTY_PID=$!; PIDS+=("$JETTY_PID")
+wait_port "$PORT"
+run_wrk "$PORT" "bare-jetty-ok   " | tee "$WORK/jetty.txt"
+kill "$JETTY_PID"; wait "$JETTY_PID" 2>/dev/null || true
+
+# 1c. heartwatch-server, durable.
 mkdir -p "$WORK/run1"
 PORT="$(free_port)"
 start_server "$WORK/run1" "$PORT"

@@ -213,6 +213,39 @@ class PingEndpointTest {
     }
 
     @Test
+    void jettysOwnErrorsArePlainTextWithoutDetails() throws Exception {
+        // A malformed percent-encoding, a request head over 8 KiB, a broken request line: the
+        // HTTP layer refuses them before any route, in the routes' plain form.
+        List<String> requests = List.of(
+                "GET /api/ping%ZZ HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /api/ping?code=" + TestConfig.KEY + " HTTP/1.1\r\nHost: x\r\nX-Pad: " + "p".repeat(9000) + "\r\n\r\n",
+                "BREW /api/ping HTCPCP/1.0\r\n\r\n");
+        for (String request : requests) {
+            try (Socket socket = socket()) {
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                String answer = readAll(socket.getInputStream());
+                // 4xx, or 505 for a protocol that is not HTTP/1.x: the status RFC 9110 has for it.
+                assertTrue(answer.startsWith("HTTP/1.1 4") || answer.startsWith("HTTP/1.1 505"), answer);
+                assertTrue(answer.contains("Content-Type: text/plain"), answer);
+                assertFalse(answer.contains("<") || answer.contains("Exception") || answer.contains("jetty")
+                        || answer.contains("ZZ"), answer);
+            }
+        }
+        assertEquals(0, s.server.store().countLines());
+    }
+
+    @Test
+    void aMalformedQueryIs400AndStoresNothing() throws Exception {
+        try (Socket socket = socket()) {
+            socket.getOutputStream().write(("GET /api/ping?code=" + TestConfig.KEY + "&device=%E0%A4%A HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = readAll(socket.getInputStream());
+            assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        }
+        assertEquals(0, s.server.store().countLines());
+    }
+
+    @Test
     void concurrentRequestsAreAllStoredBeforeTheyAreAcknowledged() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
