@@ -209,10 +209,6 @@ public final class DashboardHandler extends Handler.Abstract {
         return true;
     }
 
-    public static boolean isLoopbackHost(String host) {
-        return DashboardAccess.isLoopbackHost(host);
-    }
-
     /** Browsers send Origin on every POST; a cross-site form or script must not mute or retire. */
     private static boolean sameOriginIfPost(Exchange ex) {
         if (!"POST".equals(ex.method())) {

@@ -156,11 +156,11 @@ class DashboardHandlerTest {
     void loopbackOnlyRefusesAForeignHostHeaderAgainstDnsRebinding() throws Exception {
         String base = start(DashboardAccess.loopbackOnly());
         assertTrue(withHost(base, "/api/devices", "attacker.example:8080").startsWith("HTTP/1.1 403 "));
-        assertTrue(DashboardHandler.isLoopbackHost("localhost:8080"));
-        assertTrue(DashboardHandler.isLoopbackHost("[::1]:8080"));
-        assertTrue(DashboardHandler.isLoopbackHost("127.0.0.1"));
-        assertFalse(DashboardHandler.isLoopbackHost("127.0.0.1.nip.example"));
-        assertFalse(DashboardHandler.isLoopbackHost(null));
+        assertTrue(DashboardAccess.isLoopbackHost("localhost:8080"));
+        assertTrue(DashboardAccess.isLoopbackHost("[::1]:8080"));
+        assertTrue(DashboardAccess.isLoopbackHost("127.0.0.1"));
+        assertFalse(DashboardAccess.isLoopbackHost("127.0.0.1.nip.example"));
+        assertFalse(DashboardAccess.isLoopbackHost(null));
     }
 
     @Test
