@@ -63,21 +63,20 @@ run_wrk() { # port label
 
 echo "== heartwatch-server ping benchmark: $(nproc) cores, ${SECONDS_PER_RUN}s per run, $CONNECTIONS connections, wrk -t2"
 
-# 1a. The ceiling.
-PORT="$(free_port)"
-java "${JAVA_OPTS[@]}" -cp "$TEST_CLASSES" dev.heartwatch.server.bench.BareOkServer "$PORT" 64 >"$WORK/bare.log" 2>&1 &
-BARE_PID=$!; PIDS+=("$BARE_PID")
-wait_port "$PORT"
-run_wrk "$PORT" "bare-jdk-ok     " | tee "$WORK/bare.txt"
-kill "$BARE_PID"; wait "$BARE_PID" 2>/dev/null || true
+run_bare() { # main-class label result-file: an "ok" server from the test classes, measured, stopped
+  local port pid
+  port="$(free_port)"
+  java "${JAVA_OPTS[@]}" -cp "$JAR:$TEST_CLASSES" "dev.heartwatch.server.bench.$1" "$port" 64 >"$WORK/$1.log" 2>&1 &
+  pid=$!; PIDS+=("$pid")
+  wait_port "$port"
+  run_wrk "$port" "$2" | tee "$3"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
 
+# 1a. The ceiling.
+run_bare BareOkServer "bare-jdk-ok     " "$WORK/bare.txt"
 # 1b. The HTTP layer alone: Jetty as heartwatch-server configures it, nothing stored.
-PORT="$(free_port)"
-java "${JAVA_OPTS[@]}" -cp "$JAR:$TEST_CLASSES" dev.heartwatch.server.bench.BareJettyOkServer "$PORT" 64 >"$WORK/jetty.log" 2>&1 &
-JETTY_PID=$!; PIDS+=("$JETTY_PID")
-wait_port "$PORT"
-run_wrk "$PORT" "bare-jetty-ok   " | tee "$WORK/jetty.txt"
-kill "$JETTY_PID"; wait "$JETTY_PID" 2>/dev/null || true
+run_bare BareJettyOkServer "bare-jetty-ok   " "$WORK/jetty.txt"
 
 # 1c. heartwatch-server, durable.
 mkdir -p "$WORK/run1"
