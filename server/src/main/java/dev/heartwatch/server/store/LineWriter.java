@@ -1,5 +1,9 @@
 package dev.heartwatch.server.store;
 
+import dev.heartwatch.core.contract.ContractLine;
+import dev.heartwatch.core.contract.HeartbeatLine;
+import dev.heartwatch.core.contract.LineCodec;
+import dev.heartwatch.core.contract.OutageLine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -48,16 +52,23 @@ public final class LineWriter implements AutoCloseable {
      * exceptionally when they could not be (the caller must then not acknowledge). A full queue
      * fails at once: the server is overloaded and the client should retry.
      */
-    public CompletableFuture<Void> submit(List<StoredLine> lines) {
+    public CompletableFuture<Void> submit(List<ContractLine> lines) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (lines.isEmpty()) {
             done.complete(null);
             return done;
         }
-        if (closed || !queue.offer(new Pending(List.copyOf(lines), done))) {
+        if (closed || !queue.offer(new Pending(lines.stream().map(LineWriter::stored).toList(), done))) {
             done.completeExceptionally(new StoreUnavailableException(closed ? "store closed" : "write queue full"));
         }
         return done;
+    }
+
+    /** Interim, until the typed store lands: the canonical text plus the columns, from the typed line (no parsing). */
+    private static StoredLine stored(ContractLine line) {
+        String device = line instanceof HeartbeatLine h ? h.device() : line instanceof OutageLine o ? o.device() : null;
+        boolean stopping = line instanceof HeartbeatLine h && h.stopping();
+        return new StoredLine(LineCodec.encode(line), line.ts(), line.kind(), device, stopping);
     }
 
     private void run() {
