@@ -3,13 +3,12 @@ package dev.heartwatch.core.history;
 import dev.heartwatch.core.outage.DeviceSpan;
 import dev.heartwatch.core.outage.Gap;
 import dev.heartwatch.core.outage.Outage;
+import dev.heartwatch.core.outage.RandomFacts;
 import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.outage.Source;
 import dev.heartwatch.core.outage.Uptime;
 import dev.heartwatch.core.rule.Beat;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -165,26 +164,12 @@ class HistoryModelTest {
 
     @Provide
     Arbitrary<List<Beat>> beats() {
-        Arbitrary<Beat> beat = Combinators.combine(
-                Arbitraries.of("a", "b"),
-                Arbitraries.integers().between(0, 3 * 24 * 60),
-                Arbitraries.integers().between(0, 5)
-        ).as((device, minute, roll) -> new Beat(device, BASE.plus(Duration.ofMinutes(minute)),
-                BASE.plus(Duration.ofMinutes(minute)), roll == 0));
-        return beat.list().ofMinSize(1).ofMaxSize(400);
+        return RandomFacts.beats(BASE, 6, 1, 400);
     }
 
     @Provide
     Arbitrary<List<ReportedOutage>> reports() {
-        Arbitrary<ReportedOutage> report = Combinators.combine(
-                Arbitraries.of("a", "b", "c"),
-                Arbitraries.of("o1", "o2", "o3"),
-                Arbitraries.integers().between(0, 3 * 24 * 60),
-                Arbitraries.integers().between(0, 240)
-        ).as((device, id, startMinute, length) -> new ReportedOutage(device, id,
-                BASE.plus(Duration.ofMinutes(startMinute)), BASE.plus(Duration.ofMinutes(startMinute + length)),
-                "dns", "", null));
-        return report.list().ofMaxSize(8);
+        return RandomFacts.reports(BASE, List.of("a", "b", "c"), 8);
     }
 
     @Property(tries = 300)
