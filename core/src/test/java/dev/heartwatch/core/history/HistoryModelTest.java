@@ -28,6 +28,7 @@ import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The one history model: the same figures from beats and from gaps, and the one coverage rule. */
@@ -156,6 +157,22 @@ class HistoryModelTest {
         ReportedOutage before = new ReportedOutage("cam", "o2", T0.minus(Duration.ofHours(5)), T0.minus(Duration.ofHours(4)),
                 "dns", "", null);
         assertEquals(List.of(), history(List.of(), List.of(before), day(T0), T0.plus(Duration.ofDays(1))).seenInPeriod().devices());
+    }
+
+    @Test
+    void factsThatCannotBeAreRefusedWithTheirReason() {
+        Instant t = T0;
+        assertEquals("span of pi ends before it starts", assertThrows(IllegalArgumentException.class,
+                () -> new DeviceSpan("pi", t, t.minusSeconds(1), 1, false)).getMessage());
+        assertEquals("span of pi without a beat", assertThrows(IllegalArgumentException.class,
+                () -> new DeviceSpan("pi", t, t, 0, false)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new DeviceSpan("pi", t, t, 1, false)
+                .join(new DeviceSpan("nas", t, t, 1, false)), "spans of two devices never join");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> HistoryFacts.fromGaps(t, t.plusSeconds(60),
+                List.of(), List.of(new Gap("pi", t, null, false)), List.of())).getMessage().contains("open gap"));
+        assertThrows(IllegalArgumentException.class, () -> HistoryFacts.fromGaps(t, t.minusSeconds(1),
+                List.of(), List.of(), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new HistoryPeriod(t, t, ZoneOffset.UTC));
     }
 
     // --- the same history from beats and from what the queries return ---
