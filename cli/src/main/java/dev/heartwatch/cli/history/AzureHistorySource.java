@@ -13,6 +13,8 @@ import com.azure.monitor.query.models.LogsTableCell;
 import com.azure.monitor.query.models.LogsTableRow;
 import dev.heartwatch.cli.CliFailure;
 import dev.heartwatch.cli.azure.MonitorQueryClients;
+import dev.heartwatch.core.history.HistoryFacts;
+import dev.heartwatch.core.outage.DeviceSpan;
 import dev.heartwatch.core.outage.Gap;
 import dev.heartwatch.core.outage.ReportedOutage;
 import java.io.PrintWriter;
@@ -24,8 +26,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -92,8 +92,12 @@ public final class AzureHistorySource implements HistorySource {
 
     List<Gap> gaps = new ArrayList<>();
     for (LogsTableRow row : gapRows.getRows()) {
-      gaps.add(new Gap(text(row, "device"), instant(row, "gapStart"), instant(row, "gapEnd"),
-          "stopping".equals(text(row, "prevState"))));
+      Instant gapStart = instant(row, "gapStart");
+      Instant gapEnd = instant(row, "gapEnd");
+      if (gapStart == null || gapEnd == null || gapEnd.isBefore(gapStart)) {
+        throw badRow(KqlQueries.GAPS, "a gap without a start and an end in order");
+      }
+      gaps.add(new Gap(text(row, "device"), gapStart, gapEnd, "stopping".equals(text(row, "prevState"))));
     }
     List<ReportedOutage> reports = new ArrayList<>();
     int dropped = 0;
@@ -111,16 +115,18 @@ public final class AzureHistorySource implements HistorySource {
     if (dropped > 0) {
       err.println("heartwatch: warning: " + dropped + " outage report(s) without a valid start and end were left out");
     }
-    SortedMap<String, DeviceSpan> spans = new TreeMap<>();
+    List<DeviceSpan> spans = new ArrayList<>();
     for (LogsTableRow row : dailyRows.getRows()) {
+      Instant firstBeat = instant(row, "firstBeat");
       Instant lastBeat = instant(row, "lastBeat");
       Instant lastStop = instant(row, "lastStop");
       Long beats = number(row, "beats");
-      DeviceSpan day = new DeviceSpan(text(row, "device"), instant(row, "firstBeat"), lastBeat,
-          beats == null ? 0 : beats, lastBeat.equals(lastStop));
-      spans.merge(day.device(), day, DeviceSpan::join);
+      if (firstBeat == null || lastBeat == null || lastBeat.isBefore(firstBeat) || beats == null || beats < 1) {
+        throw badRow(KqlQueries.DAILY, "a day without its first and last beat in order, or without beats");
+      }
+      spans.add(new DeviceSpan(text(row, "device"), firstBeat, lastBeat, beats, lastBeat.equals(lastStop)));
     }
-    return new HistoryFacts(from, to, spans, gaps, reports);
+    return HistoryFacts.fromGaps(from, to, spans, gaps, reports);
   }
 
   private LogsTable query(String file, Instant from, Instant to, String device, Duration threshold) {
@@ -150,6 +156,11 @@ public final class AzureHistorySource implements HistorySource {
       throw new CliFailure(HistoryExitCodes.SERVICE, "query " + file + " failed: " + HistoryFailures.firstLine(why));
     }
     return result.getTable();
+  }
+
+  private static CliFailure badRow(String file, String what) {
+    return new CliFailure(HistoryExitCodes.SERVICE, "the answer to " + file + " has " + what
+        + " (docs/queries.md): is the jar older than the queries?");
   }
 
   private static String text(LogsTableRow row, String column) {

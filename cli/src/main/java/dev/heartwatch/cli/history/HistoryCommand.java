@@ -6,7 +6,9 @@ import dev.heartwatch.cli.CliFailure;
 import dev.heartwatch.cli.azure.AzureCredentials;
 import dev.heartwatch.cli.azure.AzureHttpClients;
 import dev.heartwatch.core.contract.DeviceId;
-import dev.heartwatch.core.outage.OutageMerge;
+import dev.heartwatch.core.history.HistoryFacts;
+import dev.heartwatch.core.history.HistoryModel;
+import dev.heartwatch.core.history.HistoryPeriod;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -153,7 +155,7 @@ public final class HistoryCommand implements Callable<Integer> {
     }
     HistoryPeriod period;
     try {
-      period = HistoryPeriod.resolve(since, until, last, zoneId, now);
+      period = PeriodArguments.resolve(since, until, last, zoneId, now);
     } catch (IllegalArgumentException e) {
       throw new CliFailure(HistoryExitCodes.BAD_INPUT, e.getMessage());
     }
@@ -165,8 +167,8 @@ public final class HistoryCommand implements Callable<Integer> {
     Instant readTo = period.until().plus(LEAD).isBefore(now) ? period.until().plus(LEAD) : now;
     String described = source.describe() + retentionWarning(err, period.since(), readFrom, now);
     HistoryFacts facts = source.read(readFrom, readTo, device, thresholdValue, Progress.forConsole(err));
-    HistoryReport report = keepWatched(HistoryReport.build(facts, period, new OutageMerge(thresholdValue, intervalValue),
-        thresholdValue, now, described));
+    HistoryReport report = new HistoryReport(
+        new HistoryModel(thresholdValue, intervalValue).compute(facts, period, now).seenInPeriod(), now, described);
     Consumer<PrintWriter> render = switch (format) {
       case table -> w -> TableFormat.write(report, w);
       case csv -> w -> CsvFormat.write(report, w);
@@ -189,13 +191,6 @@ public final class HistoryCommand implements Callable<Integer> {
       err.flush();
     }
     return HistoryExitCodes.OK;
-  }
-
-  /** Devices watched at some point of the period, or with an outage in it (not only in the margins read). */
-  private static HistoryReport keepWatched(HistoryReport r) {
-    return new HistoryReport(r.period(), r.threshold(), r.generatedAt(), r.source(), r.devices().stream()
-        .filter(d -> !d.total().monitored().isZero() || !d.outages().isEmpty())
-        .toList());
   }
 
   /**

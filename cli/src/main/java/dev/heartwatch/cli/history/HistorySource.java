@@ -1,5 +1,6 @@
 package dev.heartwatch.cli.history;
 
+import dev.heartwatch.core.history.HistoryFacts;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -1,5 +1,6 @@
 package dev.heartwatch.cli.history;
 
+import dev.heartwatch.core.history.DeviceHistory;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.Uptime;
 import java.io.PrintWriter;

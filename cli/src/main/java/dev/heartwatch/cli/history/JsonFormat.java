@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.heartwatch.core.history.DeviceHistory;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.Uptime;
 import java.io.IOException;

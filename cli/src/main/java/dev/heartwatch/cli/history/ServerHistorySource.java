@@ -7,6 +7,7 @@ import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.LineCodec;
 import dev.heartwatch.core.contract.MalformedLineException;
 import dev.heartwatch.core.contract.OutageLine;
+import dev.heartwatch.core.history.HistoryFacts;
 import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.rule.Beat;
 import java.io.BufferedReader;

@@ -3,6 +3,7 @@ package dev.heartwatch.cli.history;
 import static dev.heartwatch.cli.history.HistoryFixtures.PERIOD;
 import static dev.heartwatch.cli.history.HistoryFixtures.RESOURCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -208,6 +209,35 @@ class HistoryAzureTest {
     assertEquals(0, run.exitCode(), run.toString());
     assertTrue(run.err().contains(
         "no heartbeats between 2026-10-24 00:00:00 CEST and 2026-11-03 00:00:00 CET"), run.err());
+  }
+
+  /** A hostile or broken answer: a gap without an end, a day whose last beat precedes its first. */
+  @Test
+  void aMalformedRowIsExitSixNamingTheQuery() {
+    Map<String, String> gapColumns = new java.util.LinkedHashMap<>();
+    for (String c : List.of("device", "gapStart", "gapEnd", "prevState")) {
+      gapColumns.put(c, c.startsWith("gap") ? "datetime" : "string");
+    }
+    api.respond((file, lets, n) -> FakeLogAnalytics.Reply.ok(file.equals(KqlQueries.GAPS)
+        ? HistoryScenario.tables(gapColumns, List.of(java.util.Arrays.asList("home-pi",
+            HistoryScenario.kusto(java.time.Instant.parse("2026-10-25T10:00:00Z")), null, "running")), null)
+        : KNOWN.table(file, lets)));
+    CliRun gap = history();
+    assertEquals(HistoryExitCodes.SERVICE, gap.exitCode(), gap.toString());
+    assertTrue(gap.err().contains("history-gaps.kql"), gap.err());
+
+    api.respond((file, lets, n) -> {
+      String body = KNOWN.table(file, lets);
+      if (file.equals(KqlQueries.DAILY)) {
+        // every day's lastBeat becomes 1970: before its firstBeat
+        body = body.replaceAll("(\\[\"home-pi\",\"[^\"]+\",\\d+,\"[^\"]+\",)\"[^\"]+\"", "$1\"1970-01-01T00:00:00.0000000Z\"");
+      }
+      return FakeLogAnalytics.Reply.ok(body);
+    });
+    CliRun day = history();
+    assertEquals(HistoryExitCodes.SERVICE, day.exitCode(), day.toString());
+    assertTrue(day.err().contains("history-daily.kql"), day.err());
+    assertFalse(day.err().contains("Exception"), "no stack trace: " + day.err());
   }
 
   @Test

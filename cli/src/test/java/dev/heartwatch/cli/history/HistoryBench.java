@@ -4,7 +4,9 @@ import dev.heartwatch.core.contract.ContractLine;
 import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.LineCodec;
 import dev.heartwatch.core.contract.OutageLine;
-import dev.heartwatch.core.outage.OutageMerge;
+import dev.heartwatch.core.history.HistoryFacts;
+import dev.heartwatch.core.history.HistoryModel;
+import dev.heartwatch.core.history.HistoryPeriod;
 import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.rule.Beat;
 import java.io.PrintWriter;
@@ -72,8 +74,8 @@ public final class HistoryBench {
     HistoryPeriod period = new HistoryPeriod(base, end, berlin);
     HistoryFacts facts = HistoryFacts.fromBeats(base, end, beats, reports, threshold);
     long t2 = System.nanoTime();
-    HistoryReport report = HistoryReport.build(facts, period, new OutageMerge(threshold, Duration.ofMinutes(1)),
-        threshold, end, "benchmark");
+    HistoryReport report = new HistoryReport(
+        new HistoryModel(threshold, Duration.ofMinutes(1)).compute(facts, period, end), end, "benchmark");
     long t3 = System.nanoTime();
     StringWriter html = new StringWriter();
     HtmlReport.write(report, new PrintWriter(html));

@@ -47,15 +47,20 @@ class HistoryFromRunningServerTest {
 
   @BeforeEach
   void start() throws Exception {
+    server = startServer(dir, clock, PING_KEY, READ_KEY);
+  }
+
+  /** The real server on loopback with its own SQLite file, no evaluation needed here. */
+  static HeartwatchServer startServer(Path dir, Clock clock, String pingKey, String readKey) throws Exception {
     Map<String, String> m = new HashMap<>();
     m.put("HEARTWATCH_BIND", "127.0.0.1");
     m.put("HEARTWATCH_PORT", "0");
     m.put("HEARTWATCH_DB", dir.resolve("heartwatch.db").toString());
     m.put("HEARTWATCH_OUTBOX", dir.resolve("outbox").toString());
-    m.put("HEARTWATCH_KEYS", PING_KEY);
-    m.put("HEARTWATCH_READ_KEY", READ_KEY);
-    m.put("HEARTWATCH_EVALUATION_FREQUENCY", "PT1H"); // no evaluation needed here
-    server = HeartwatchServer.start(ServerConfig.fromMap(m), clock,
+    m.put("HEARTWATCH_KEYS", pingKey);
+    m.put("HEARTWATCH_READ_KEY", readKey);
+    m.put("HEARTWATCH_EVALUATION_FREQUENCY", "PT1H");
+    return HeartwatchServer.start(ServerConfig.fromMap(m), clock,
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
   }
 

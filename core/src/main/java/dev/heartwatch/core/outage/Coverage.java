@@ -64,30 +64,4 @@ public record Coverage(String device, Instant firstSeen, List<Stop> stopped) {
         }
         return new Coverage(span.device(), span.firstBeat(), stops);
     }
-
-    /**
-     * The old rule (every clean stop unmonitored, however short), kept only until the server's
-     * read side moves to {@link dev.heartwatch.core.history.HistoryModel} in the same branch.
-     *
-     * @deprecated use {@link #of}; this disagrees with it on stops no longer than the threshold
-     */
-    @Deprecated(forRemoval = true)
-    public static java.util.Map<String, Coverage> fromBeats(Collection<dev.heartwatch.core.rule.Beat> beats) {
-        java.util.Map<String, Coverage> out = new java.util.TreeMap<>();
-        for (List<dev.heartwatch.core.rule.Beat> sorted
-                : dev.heartwatch.core.rule.Beat.byDevice(beats, dev.heartwatch.core.rule.Beat.BY_AT).values()) {
-            List<Stop> stops = new ArrayList<>();
-            for (int j = 0; j < sorted.size(); j++) {
-                dev.heartwatch.core.rule.Beat b = sorted.get(j);
-                if (b.stopping()) {
-                    Instant resumed = j + 1 < sorted.size() ? sorted.get(j + 1).at() : null;
-                    if (resumed == null || resumed.isAfter(b.at())) {
-                        stops.add(new Stop(b.at(), resumed));
-                    }
-                }
-            }
-            out.put(sorted.get(0).device(), new Coverage(sorted.get(0).device(), sorted.get(0).at(), stops));
-        }
-        return out;
-    }
 }

@@ -3,13 +3,12 @@ package dev.heartwatch.core.history;
 import dev.heartwatch.core.outage.DeviceSpan;
 import dev.heartwatch.core.outage.Gap;
 import dev.heartwatch.core.outage.Outage;
+import dev.heartwatch.core.outage.RandomFacts;
 import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.outage.Source;
 import dev.heartwatch.core.outage.Uptime;
 import dev.heartwatch.core.rule.Beat;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -29,6 +28,7 @@ import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The one history model: the same figures from beats and from gaps, and the one coverage rule. */
@@ -159,32 +159,34 @@ class HistoryModelTest {
         assertEquals(List.of(), history(List.of(), List.of(before), day(T0), T0.plus(Duration.ofDays(1))).seenInPeriod().devices());
     }
 
+    @Test
+    void factsThatCannotBeAreRefusedWithTheirReason() {
+        Instant t = T0;
+        assertEquals("span of pi ends before it starts", assertThrows(IllegalArgumentException.class,
+                () -> new DeviceSpan("pi", t, t.minusSeconds(1), 1, false)).getMessage());
+        assertEquals("span of pi without a beat", assertThrows(IllegalArgumentException.class,
+                () -> new DeviceSpan("pi", t, t, 0, false)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new DeviceSpan("pi", t, t, 1, false)
+                .join(new DeviceSpan("nas", t, t, 1, false)), "spans of two devices never join");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> HistoryFacts.fromGaps(t, t.plusSeconds(60),
+                List.of(), List.of(new Gap("pi", t, null, false)), List.of())).getMessage().contains("open gap"));
+        assertThrows(IllegalArgumentException.class, () -> HistoryFacts.fromGaps(t, t.minusSeconds(1),
+                List.of(), List.of(), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new HistoryPeriod(t, t, ZoneOffset.UTC));
+    }
+
     // --- the same history from beats and from what the queries return ---
 
     private static final Instant BASE = Instant.parse("2026-03-28T00:00:00Z");
 
     @Provide
     Arbitrary<List<Beat>> beats() {
-        Arbitrary<Beat> beat = Combinators.combine(
-                Arbitraries.of("a", "b"),
-                Arbitraries.integers().between(0, 3 * 24 * 60),
-                Arbitraries.integers().between(0, 5)
-        ).as((device, minute, roll) -> new Beat(device, BASE.plus(Duration.ofMinutes(minute)),
-                BASE.plus(Duration.ofMinutes(minute)), roll == 0));
-        return beat.list().ofMinSize(1).ofMaxSize(400);
+        return RandomFacts.beats(BASE, 6, 1, 400);
     }
 
     @Provide
     Arbitrary<List<ReportedOutage>> reports() {
-        Arbitrary<ReportedOutage> report = Combinators.combine(
-                Arbitraries.of("a", "b", "c"),
-                Arbitraries.of("o1", "o2", "o3"),
-                Arbitraries.integers().between(0, 3 * 24 * 60),
-                Arbitraries.integers().between(0, 240)
-        ).as((device, id, startMinute, length) -> new ReportedOutage(device, id,
-                BASE.plus(Duration.ofMinutes(startMinute)), BASE.plus(Duration.ofMinutes(startMinute + length)),
-                "dns", "", null));
-        return report.list().ofMaxSize(8);
+        return RandomFacts.reports(BASE, List.of("a", "b", "c"), 8);
     }
 
     @Property(tries = 300)

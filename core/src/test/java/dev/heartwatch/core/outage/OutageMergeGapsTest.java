@@ -2,9 +2,7 @@ package dev.heartwatch.core.outage;
 
 import dev.heartwatch.core.rule.Beat;
 import dev.heartwatch.core.rule.SilenceRule;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -50,26 +48,12 @@ class OutageMergeGapsTest {
 
     @Provide
     Arbitrary<List<Beat>> beats() {
-        Arbitrary<Beat> beat = Combinators.combine(
-                Arbitraries.of("a", "b"),
-                Arbitraries.integers().between(0, 3 * 24 * 60),
-                Arbitraries.integers().between(0, 19)
-        ).as((device, minute, roll) -> new Beat(device, BASE.plus(Duration.ofMinutes(minute)),
-                BASE.plus(Duration.ofMinutes(minute)), roll == 0));
-        return beat.list().ofMinSize(1).ofMaxSize(300);
+        return RandomFacts.beats(BASE, 20, 1, 300);
     }
 
     @Provide
     Arbitrary<List<ReportedOutage>> reports() {
-        Arbitrary<ReportedOutage> report = Combinators.combine(
-                Arbitraries.of("a", "b"),
-                Arbitraries.of("o1", "o2", "o3"),
-                Arbitraries.integers().between(0, 3 * 24 * 60),
-                Arbitraries.integers().between(0, 240)
-        ).as((device, id, startMinute, length) -> new ReportedOutage(device, id,
-                BASE.plus(Duration.ofMinutes(startMinute)), BASE.plus(Duration.ofMinutes(startMinute + length)),
-                "dns", "", null));
-        return report.list().ofMaxSize(10);
+        return RandomFacts.reports(BASE, List.of("a", "b"), 10);
     }
 
     @Property(tries = 300)

@@ -24,13 +24,7 @@ class OutagePropertiesTest {
 
     @Provide
     Arbitrary<List<Beat>> beats() {
-        Arbitrary<Beat> beat = Combinators.combine(
-                Arbitraries.of("a", "b"),
-                Arbitraries.integers().between(0, 3 * 24 * 60),
-                Arbitraries.integers().between(0, 19)
-        ).as((device, minute, roll) -> new Beat(device, BASE.plus(Duration.ofMinutes(minute)),
-                BASE.plus(Duration.ofMinutes(minute)), roll == 0));
-        return beat.list().ofMaxSize(300);
+        return RandomFacts.beats(BASE, 20, 0, 300);
     }
 
     @Provide

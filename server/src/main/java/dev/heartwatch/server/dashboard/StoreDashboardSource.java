@@ -20,9 +20,9 @@ import java.util.Set;
 /**
  * The dashboard's data from the server's store: every device the store knows or expects, its
  * status (retired, muted, else the silence rule live at {@code now}), last heartbeat and address,
- * uptime over 24 h / 7 d / 30 d and a trail of hourly status dots, all computed by {@code core}
- * from the stored lines (one read of 30 days per device), so the page agrees with the alert
- * mails and with {@code heartwatch history}. Mute and retire go through
+ * uptime over 24 h / 7 d / 30 d and a trail of hourly status dots, all computed by core's
+ * {@code HistoryModel} from the stored lines (one read of 30 days per device), so the page
+ * agrees with the alert mails and with {@code heartwatch history}. Mute and retire go through
  * {@link DeviceAdministration}, the same code as the admin API.
  */
 public final class StoreDashboardSource implements DashboardSource {
@@ -72,7 +72,7 @@ public final class StoreDashboardSource implements DashboardSource {
                 percent(span.uptime(now.minus(DAY), now, now)),
                 percent(span.uptime(now.minus(WEEK), now, now)),
                 percent(span.uptime(now.minus(MONTH), now, now)),
-                trail(r, span, now));
+                trail(r, span.over(now.minus(DAY), now, now).orElse(null), now));
     }
 
     /** Retired and muted win over what the rule says: they are the operator's decisions. */
@@ -95,11 +95,14 @@ public final class StoreDashboardSource implements DashboardSource {
     /**
      * One dot per hour of the last day: {@code retired} after the retirement, {@code unknown}
      * before the first heartbeat, {@code down} when an outage touches the hour, {@code stopped}
-     * when a clean stop does, else {@code up}.
+     * when a clean stop does (one that counts: longer than the threshold), else {@code up}.
+     *
+     * @param day the device's history over the last day ({@code null}: nothing read)
      */
-    static List<String> trail(DeviceRecord r, DeviceHistory.Span span, Instant now) {
+    static List<String> trail(DeviceRecord r, dev.heartwatch.core.history.DeviceHistory day, Instant now) {
         List<String> dots = new ArrayList<>(TRAIL_DOTS);
-        Coverage coverage = span.coverage();
+        Coverage coverage = day == null ? null : day.coverage();
+        List<Outage> outages = day == null ? List.of() : day.outages();
         Instant firstSeen = coverage != null ? coverage.firstSeen() : r.firstSeen();
         for (int i = TRAIL_DOTS; i > 0; i--) {
             Instant from = now.minus(TRAIL_STEP.multipliedBy(i));
@@ -108,7 +111,7 @@ public final class StoreDashboardSource implements DashboardSource {
                 dots.add("retired");
             } else if (firstSeen == null || !firstSeen.isBefore(to)) {
                 dots.add("unknown");
-            } else if (span.outages().stream().anyMatch(o -> overlaps(o.start(), o.end(), from, to))) {
+            } else if (outages.stream().anyMatch(o -> overlaps(o.start(), o.end(), from, to))) {
                 dots.add("down");
             } else if (coverage != null && coverage.stopped().stream().anyMatch(s -> overlaps(s.start(), s.end(), from, to))) {
                 dots.add("stopped");

@@ -2,33 +2,36 @@ package dev.heartwatch.server.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.heartwatch.core.outage.Coverage;
+import dev.heartwatch.core.history.HistoryFacts;
+import dev.heartwatch.core.history.HistoryModel;
+import dev.heartwatch.core.history.HistoryPeriod;
 import dev.heartwatch.core.outage.Outage;
-import dev.heartwatch.core.outage.OutageMerge;
 import dev.heartwatch.core.outage.Uptime;
-import dev.heartwatch.core.outage.UptimeCalculator;
-import dev.heartwatch.core.rule.Beat;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.core.rule.SilenceRule;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The read side for the dashboard and reports: live status, merged outages and uptime of one
- * device over a period, computed by {@code core} from the stored lines (nothing is precomputed,
- * so the figures always agree with the alert mails).
+ * device over a period, computed by core's {@link HistoryModel} (the one history model the CLI
+ * and its reports use too) from the stored lines, so the figures agree with the alert mails and
+ * with {@code heartwatch history}.
  */
 public final class DeviceHistory {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HeartwatchStore store;
     private final SilenceRule rule;
+    private final HistoryModel model;
 
     public DeviceHistory(HeartwatchStore store, SilenceRule rule) {
         this.store = store;
         this.rule = rule;
+        this.model = HistoryModel.of(rule);
     }
 
     public SilenceRule rule() {
@@ -42,19 +45,8 @@ public final class DeviceHistory {
 
     /** Merged outages of {@code device} that overlap {@code [from, to)}, oldest first; an ongoing one has no end. */
     public List<Outage> outages(String device, Instant from, Instant to, Instant now) {
-        // Beats from one lookback earlier, so a gap that began before {@code from} is seen whole.
-        Instant since = from.minus(rule.lookback());
-        Instant until = to.isAfter(now) ? now : to;
-        List<Beat> beats = store.beats(device, since, until);
-        List<Outage> out = new ArrayList<>();
-        for (Outage o : OutageMerge.of(rule).merge(beats, store.reportedOutages(device, since, until), now)) {
-            boolean startsBeforeEnd = o.start().isBefore(to);
-            boolean endsAfterStart = o.end() == null || o.end().isAfter(from);
-            if (startsBeforeEnd && endsAfterStart) {
-                out.add(o);
-            }
-        }
-        return out;
+        return span(device, from, to, now).over(from, to, now).map(dev.heartwatch.core.history.DeviceHistory::outages)
+                .orElse(List.of());
     }
 
     /** Uptime of {@code device} over {@code [from, to)}; empty percent when it was never monitored then. */
@@ -63,37 +55,47 @@ public final class DeviceHistory {
     }
 
     /**
-     * What the store says of {@code device} over {@code [from, to)}, read once: its coverage
-     * (first heartbeat, clean stops) and its merged outages, beats from one lookback earlier so a
-     * gap that began before {@code from} is seen whole. Several uptimes (24 h, 7 d, 30 d) and a
-     * status trail then come from one read.
+     * What the store says of {@code device} over {@code [from, to)}, read once: its beats from one
+     * lookback earlier (so a gap that began before {@code from} is seen whole) up to
+     * {@code min(to, now)}, reduced to gaps, and its outage reports. Several uptimes (24 h, 7 d,
+     * 30 d) and a status trail then come from one read.
      */
     public Span span(String device, Instant from, Instant to, Instant now) {
         Instant since = from.minus(rule.lookback());
         Instant until = to.isAfter(now) ? now : to;
-        List<Beat> beats = store.beats(device, since, until);
-        Optional<DeviceRecord> record = store.device(device);
-        Coverage window = Coverage.fromBeats(beats).get(device);
-        Coverage coverage = null;
-        if (window != null) {
-            Instant firstSeen = record.map(DeviceRecord::firstSeen).orElse(window.firstSeen());
-            coverage = new Coverage(device, firstSeen == null ? window.firstSeen() : firstSeen, window.stopped());
-        }
-        List<Outage> outages = OutageMerge.of(rule).merge(beats, store.reportedOutages(device, since, until), now);
-        return new Span(device, coverage, outages);
+        HistoryFacts facts = HistoryFacts.fromBeats(since, until, store.beats(device, since, until),
+                store.reportedOutages(device, since, until), rule.threshold());
+        return new Span(device, facts, model);
     }
 
-    /**
-     * One device's coverage (null: no heartbeat in the span read) and merged outages.
-     */
-    public record Span(String device, Coverage coverage, List<Outage> outages) {
-        public Span {
-            outages = List.copyOf(outages);
+    /** One device's facts as read, and the model that turns them into figures. */
+    public static final class Span {
+        private final String device;
+        private final HistoryFacts facts;
+        private final HistoryModel model;
+
+        Span(String device, HistoryFacts facts, HistoryModel model) {
+            this.device = device;
+            this.facts = facts;
+            this.model = model;
+        }
+
+        public String device() {
+            return device;
+        }
+
+        /**
+         * The device's history over {@code [from, to)} within the span read (days and months in
+         * UTC); empty when nothing of it was read.
+         */
+        public Optional<dev.heartwatch.core.history.DeviceHistory> over(Instant from, Instant to, Instant now) {
+            return model.compute(facts, new HistoryPeriod(from, to, ZoneOffset.UTC), now).device(device);
         }
 
         /** Uptime over {@code [from, to)} within the span read. */
         public Uptime uptime(Instant from, Instant to, Instant now) {
-            return UptimeCalculator.over(device, coverage, outages, from, to, now);
+            return over(from, to, now).map(dev.heartwatch.core.history.DeviceHistory::total)
+                    .orElse(new Uptime(from, to, Duration.ZERO, Duration.ZERO));
         }
     }
 

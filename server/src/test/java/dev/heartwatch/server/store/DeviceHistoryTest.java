@@ -50,4 +50,28 @@ class DeviceHistoryTest {
             assertNull(h.lastAddress("nobody").orElse(null));
         }
     }
+
+    /**
+     * The one coverage rule (docs/history.md): a clean restart no longer than the threshold is
+     * watched time and up, as in {@code heartwatch history}; a longer clean stop is unmonitored.
+     * Before, the dashboard left every clean stop out of its monitored time.
+     */
+    @Test
+    void aTwoMinuteCleanRestartIsWatchedAndALongCleanStopIsNot() {
+        try (HeartwatchStore store = HeartwatchStore.open(dir.resolve("h.db"), "NORMAL")) {
+            for (int m = 0; m <= 120; m++) {
+                if (m == 30 || m == 60) {
+                    Lines.stopping(store, "pi", T0.plus(Duration.ofMinutes(m)));
+                } else if (m < 31 || m > 32 && m < 61 || m >= 90) {
+                    Lines.beat(store, "pi", T0.plus(Duration.ofMinutes(m)));
+                }
+            }
+            DeviceHistory h = new DeviceHistory(store, RULE);
+            Instant now = T0.plus(Duration.ofMinutes(120));
+            var uptime = h.uptime("pi", T0, now, now);
+            assertEquals(Duration.ofMinutes(90), uptime.monitored(), "120 minutes less the 30-minute stop, the 2-minute restart kept");
+            assertEquals(Duration.ZERO, uptime.down());
+            assertEquals(List.of(), h.outages("pi", T0, now, now));
+        }
+    }
 }

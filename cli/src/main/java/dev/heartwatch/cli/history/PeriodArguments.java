@@ -1,5 +1,6 @@
 package dev.heartwatch.cli.history;
 
+import dev.heartwatch.core.history.HistoryPeriod;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -11,18 +12,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The period a history covers, {@code [since, until)}, and the zone its days and months are
- * counted in. A date ({@code 2026-10-01}) means the start of that day in the zone, so a day is
- * 23 or 25 hours across a daylight-saving change; {@code --last} counts whole calendar days,
- * weeks or months of the zone, the current one included, up to now.
+ * {@code --since}, {@code --until} and {@code --last} read into core's {@link HistoryPeriod}. A
+ * date ({@code 2026-10-01}) means the start of that day in the zone, so a day is 23 or 25 hours
+ * across a daylight-saving change; {@code --last} counts whole calendar days, weeks or months of
+ * the zone, the current one included, up to now.
  */
-public record HistoryPeriod(Instant since, Instant until, ZoneId zone) {
+final class PeriodArguments {
   private static final Pattern LAST = Pattern.compile("(\\d{1,4})(d|w|mo|h)");
 
-  public HistoryPeriod {
-    if (!until.isAfter(since)) {
-      throw new IllegalArgumentException("the period ends before it starts: " + since + " .. " + until);
-    }
+  private PeriodArguments() {
   }
 
   /**
@@ -50,16 +48,6 @@ public record HistoryPeriod(Instant since, Instant until, ZoneId zone) {
       throw new IllegalArgumentException("--until (" + to + ") must be after --since (" + from + ")");
     }
     return new HistoryPeriod(from, to, zone);
-  }
-
-  /** The first calendar day of the period in the zone. */
-  public LocalDate firstDay() {
-    return since.atZone(zone).toLocalDate();
-  }
-
-  /** The last calendar day of the period in the zone ({@code until} is exclusive). */
-  public LocalDate lastDay() {
-    return until.minusNanos(1).atZone(zone).toLocalDate();
   }
 
   private static Instant lastStart(String last, ZoneId zone, Instant now) {
