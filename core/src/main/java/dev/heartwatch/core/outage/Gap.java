@@ -1,12 +1,20 @@
 package dev.heartwatch.core.outage;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
  * A silence between two consecutive heartbeats of one device, as a query that aggregates on the
  * server returns it (Application Insights {@code history-gaps.kql}): the history tool never sees
- * the beats themselves, only the gaps.
+ * the beats themselves, only the gaps. Beats are reduced to gaps first ({@link BeatGaps}), so
+ * beats and gaps go through the same code.
+ *
+ * <p><b>The one gap rule</b> (docs/history.md, "The rule"): a gap counts when it is long, closed
+ * and longer than the threshold ({@code >}, as {@code history-gaps.kql} filters), or still open
+ * and silent for at least the threshold by the horizon ({@code >=}, as the alert says DOWN). A
+ * gap that counts is an outage, or a clean stop (unmonitored time) when the beat before it said
+ * {@code stopping}. A gap that does not count is monitored time, and up.
  *
  * @param lastBeat      receiver time of the beat before the gap
  * @param nextBeat      receiver time of the beat after it, or {@code null} while still silent
@@ -20,5 +28,27 @@ public record Gap(String device, Instant lastBeat, Instant nextBeat, boolean aft
         if (nextBeat != null && nextBeat.isBefore(lastBeat)) {
             throw new IllegalArgumentException("gap of " + device + " ends before it starts");
         }
+    }
+
+    /**
+     * Whether this gap counts under the rule above.
+     *
+     * @param horizon the latest instant the facts cover; {@code null}: an open gap never counts
+     */
+    public boolean counts(Duration threshold, Instant horizon) {
+        if (nextBeat != null) {
+            return nanosBetween(lastBeat, nextBeat) > threshold.toNanos();
+        }
+        return horizon != null && nanosBetween(lastBeat, horizon) >= threshold.toNanos();
+    }
+
+    /** Whether a closed gap from {@code last} to {@code next} is long: {@code next - last > threshold}. */
+    static boolean longerThan(Instant last, Instant next, long thresholdNanos) {
+        return nanosBetween(last, next) > thresholdNanos;
+    }
+
+    /** {@code to - from} in nanoseconds without allocating (this runs once per beat). */
+    private static long nanosBetween(Instant from, Instant to) {
+        return (to.getEpochSecond() - from.getEpochSecond()) * 1_000_000_000L + (to.getNano() - from.getNano());
     }
 }

@@ -46,8 +46,8 @@ import java.util.Set;
  * through but their replies were lost) is kept as reported: the agent's view of its own
  * connectivity stands.
  *
- * <p>Cost: beats grouped by device and sorted by time (O(n log n)), one pass, no allocation
- * per beat.
+ * <p>Cost: beats grouped by device and sorted by time (O(n log n)), one pass, one object per
+ * long gap (not per beat).
  */
 public final class OutageMerge {
 
@@ -71,42 +71,38 @@ public final class OutageMerge {
     }
 
     /**
+     * The merge over heartbeats: the beats are first reduced to their gaps ({@link BeatGaps}),
+     * then merged by {@link #mergeGaps}, so beats and gaps take the same path.
+     *
      * @param now the present, to include ongoing outages; {@code null} for closed outages only
      * @return merged outages, ordered by device then start; never overlapping per device
      */
     public List<Outage> merge(Collection<Beat> beats, Collection<ReportedOutage> reports, Instant now) {
-        List<Part> parts = new ArrayList<>();
-        addCloudGaps(beats, now, parts);
-        addReports(reports, parts);
-        return mergeParts(parts);
+        return mergeGaps(BeatGaps.of(beats, threshold).withOpenEnds(), reports, now);
     }
 
     /**
-     * The same merge from gaps instead of beats, for a caller that only has the gaps (a query
-     * that aggregated on the server). A gap is an outage under the same rule as two beats: not
-     * after a {@code stopping} beat, and longer than the threshold when closed; an open gap
+     * The merge from gaps, for a caller that only has the gaps (a query that aggregated on the
+     * server). A gap is a cloud outage when it {@linkplain Gap#counts counts} by {@code now} and
+     * did not follow a {@code stopping} beat: longer than the threshold when closed; an open gap
      * ({@code nextBeat == null}) is an ongoing outage when it has lasted at least the threshold
-     * by {@code now}, and ignored when {@code now} is {@code null}. The result equals
-     * {@link #merge} over the beats the gaps came from.
+     * by {@code now}, and ignored when {@code now} is {@code null}. Gaps that do not count (a
+     * query may return more) change nothing.
      */
     public List<Outage> mergeGaps(Collection<Gap> gaps, Collection<ReportedOutage> reports, Instant now) {
         List<Part> parts = new ArrayList<>();
-        long thresholdNanos = threshold.toNanos();
         for (Gap g : gaps) {
-            if (g.afterStopping()) {
-                continue;
-            }
-            Beat lastSeen = Beat.of(g.device(), g.lastBeat());
-            if (g.nextBeat() != null) {
-                if (nanosBetween(g.lastBeat(), g.nextBeat()) > thresholdNanos) {
-                    parts.add(cloudPart(lastSeen, g.nextBeat()));
-                }
-            } else if (now != null && nanosBetween(g.lastBeat(), now) >= thresholdNanos) {
-                parts.add(cloudPart(lastSeen, null));
+            if (!g.afterStopping() && g.counts(threshold, now)) {
+                parts.add(cloudPart(g.device(), g.lastBeat(), g.nextBeat()));
             }
         }
         addReports(reports, parts);
         return mergeParts(parts);
+    }
+
+    /** The threshold the gaps are judged by. */
+    public Duration threshold() {
+        return threshold;
     }
 
     private List<Outage> mergeParts(List<Part> parts) {
@@ -131,37 +127,12 @@ public final class OutageMerge {
         return out;
     }
 
-    private void addCloudGaps(Collection<Beat> beats, Instant now, List<Part> parts) {
-        long thresholdNanos = threshold.toNanos();
-        for (List<Beat> sorted : Beat.byDevice(beats, Beat.BY_AT).values()) {
-            for (int k = 0; k < sorted.size(); k++) {
-                addGap(sorted, k, now, thresholdNanos, parts);
-            }
-        }
-    }
-
-    /** The gap after beat {@code k} of one device's beats in time order, if it is an outage. */
-    private void addGap(List<Beat> sorted, int k, Instant now, long thresholdNanos, List<Part> parts) {
-        Beat a = sorted.get(k);
-        if (a.stopping()) {
-            return;
-        }
-        if (k + 1 < sorted.size()) {
-            Beat b = sorted.get(k + 1);
-            if (nanosBetween(a.at(), b.at()) > thresholdNanos) {
-                parts.add(cloudPart(a, b.at()));
-            }
-        } else if (now != null && nanosBetween(a.at(), now) >= thresholdNanos) {
-            parts.add(cloudPart(a, null));
-        }
-    }
-
-    private Part cloudPart(Beat lastSeen, Instant end) {
-        Instant start = lastSeen.at().plus(heartbeatInterval);
+    private Part cloudPart(String device, Instant lastSeen, Instant end) {
+        Instant start = lastSeen.plus(heartbeatInterval);
         if (end != null && start.isAfter(end)) {
             start = end; // only when the interval exceeds the threshold (test configurations)
         }
-        return new Part(lastSeen.device(), start, end, null, "cloud:" + lastSeen.at().toEpochMilli());
+        return new Part(device, start, end, null, "cloud:" + lastSeen.toEpochMilli());
     }
 
     private static void addReports(Collection<ReportedOutage> reports, List<Part> parts) {
@@ -196,11 +167,6 @@ public final class OutageMerge {
         ReportedOutage r = firstAgent.report();
         return new Outage(device, start, end, r.cause(), r.detail(),
                 cloudStart == null ? Source.AGENT : Source.BOTH, r.id());
-    }
-
-    /** {@code to - from} in nanoseconds without allocating (this runs once per beat). */
-    private static long nanosBetween(Instant from, Instant to) {
-        return (to.getEpochSecond() - from.getEpochSecond()) * 1_000_000_000L + (to.getNano() - from.getNano());
     }
 
     private static Instant max(Instant a, Instant b) {

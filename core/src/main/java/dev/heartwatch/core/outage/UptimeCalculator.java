@@ -62,11 +62,21 @@ public final class UptimeCalculator {
     /** One figure per calendar day of {@code zone}, {@code first..last} inclusive. */
     public static SortedMap<LocalDate, Uptime> perDay(String device, Coverage coverage, List<Outage> outages,
                                                       LocalDate first, LocalDate last, ZoneId zone, Instant now) {
+        return perDay(device, coverage, outages, first.atStartOfDay(zone).toInstant(),
+                last.plusDays(1).atStartOfDay(zone).toInstant(), zone, now);
+    }
+
+    /**
+     * One figure per calendar day of {@code zone} that overlaps {@code [from, to)}, each clipped
+     * to it: a period that starts at noon has a half first day.
+     */
+    public static SortedMap<LocalDate, Uptime> perDay(String device, Coverage coverage, List<Outage> outages,
+                                                      Instant from, Instant to, ZoneId zone, Instant now) {
         SortedMap<LocalDate, Uptime> out = new TreeMap<>();
-        for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
-            Instant from = d.atStartOfDay(zone).toInstant();
-            Instant to = d.plusDays(1).atStartOfDay(zone).toInstant();
-            out.put(d, over(device, coverage, outages, from, to, now));
+        LocalDate last = lastDay(from, to, zone);
+        for (LocalDate d = from.atZone(zone).toLocalDate(); !d.isAfter(last); d = d.plusDays(1)) {
+            out.put(d, clipped(device, coverage, outages, d.atStartOfDay(zone).toInstant(),
+                    d.plusDays(1).atStartOfDay(zone).toInstant(), from, to, now));
         }
         return out;
     }
@@ -74,13 +84,30 @@ public final class UptimeCalculator {
     /** One figure per calendar month of {@code zone}, {@code first..last} inclusive. */
     public static SortedMap<YearMonth, Uptime> perMonth(String device, Coverage coverage, List<Outage> outages,
                                                         YearMonth first, YearMonth last, ZoneId zone, Instant now) {
+        return perMonth(device, coverage, outages, first.atDay(1).atStartOfDay(zone).toInstant(),
+                last.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant(), zone, now);
+    }
+
+    /** One figure per calendar month of {@code zone} that overlaps {@code [from, to)}, each clipped to it. */
+    public static SortedMap<YearMonth, Uptime> perMonth(String device, Coverage coverage, List<Outage> outages,
+                                                        Instant from, Instant to, ZoneId zone, Instant now) {
         SortedMap<YearMonth, Uptime> out = new TreeMap<>();
-        for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
-            Instant from = m.atDay(1).atStartOfDay(zone).toInstant();
-            Instant to = m.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant();
-            out.put(m, over(device, coverage, outages, from, to, now));
+        YearMonth last = YearMonth.from(lastDay(from, to, zone));
+        for (YearMonth m = YearMonth.from(from.atZone(zone)); !m.isAfter(last); m = m.plusMonths(1)) {
+            out.put(m, clipped(device, coverage, outages, m.atDay(1).atStartOfDay(zone).toInstant(),
+                    m.plusMonths(1).atDay(1).atStartOfDay(zone).toInstant(), from, to, now));
         }
         return out;
+    }
+
+    /** The last calendar day of {@code [from, to)} ({@code to} exclusive). */
+    private static LocalDate lastDay(Instant from, Instant to, ZoneId zone) {
+        return (to.isAfter(from) ? to.minusNanos(1) : from).atZone(zone).toLocalDate();
+    }
+
+    private static Uptime clipped(String device, Coverage coverage, List<Outage> outages, Instant dayFrom,
+                                  Instant dayTo, Instant from, Instant to, Instant now) {
+        return over(device, coverage, outages, max(dayFrom, from), min(dayTo, to), now);
     }
 
     /** {@code [start, end)} minus the stops, as ordered disjoint intervals. */

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,9 +65,11 @@ class OutagePropertiesTest {
                                                       @ForAll("reports") List<ReportedOutage> reports) {
         Instant now = BASE.plus(Duration.ofDays(2));
         List<Outage> out = MERGE.merge(beats, reports, now);
-        Map<String, Coverage> coverage = Coverage.fromBeats(beats);
+        BeatGaps reduced = BeatGaps.of(beats, MERGE.threshold());
         for (String device : List.of("a", "b")) {
-            UptimeCalculator.perDay(device, coverage.get(device), out, LocalDate.of(2026, 3, 27),
+            DeviceSpan span = reduced.spans().get(device);
+            Coverage coverage = span == null ? null : Coverage.of(span, reduced.gaps(), MERGE.threshold(), now);
+            UptimeCalculator.perDay(device, coverage, out, LocalDate.of(2026, 3, 27),
                     LocalDate.of(2026, 4, 1), ZoneId.of("Europe/Berlin"), now).values().forEach(u ->
                     u.percent().ifPresent(p -> assertTrue(p >= 0 && p <= 100, u.toString())));
         }

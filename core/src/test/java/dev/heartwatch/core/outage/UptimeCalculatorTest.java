@@ -118,9 +118,30 @@ class UptimeCalculatorTest {
                 dev.heartwatch.core.rule.Beat.stopping("pi", berlin("2026-06-10T10:00")),
                 dev.heartwatch.core.rule.Beat.of("pi", berlin("2026-06-10T16:00")),
                 dev.heartwatch.core.rule.Beat.stopping("pi", berlin("2026-06-10T20:00")));
-        Coverage c = Coverage.fromBeats(beats).get("pi");
+        Coverage c = coverage(beats, berlin("2026-06-10T21:00"));
         assertEquals(new Coverage("pi", berlin("2026-06-10T09:00"), List.of(
                 new Coverage.Stop(berlin("2026-06-10T10:00"), berlin("2026-06-10T16:00")),
                 new Coverage.Stop(berlin("2026-06-10T20:00"), null))), c);
+    }
+
+    @Test
+    void aCleanStopNoLongerThanTheThresholdIsWatchedTime() {
+        var beats = List.of(
+                dev.heartwatch.core.rule.Beat.of("pi", berlin("2026-06-10T09:00")),
+                dev.heartwatch.core.rule.Beat.stopping("pi", berlin("2026-06-10T10:00")),
+                dev.heartwatch.core.rule.Beat.of("pi", berlin("2026-06-10T10:02")),
+                dev.heartwatch.core.rule.Beat.stopping("pi", berlin("2026-06-10T11:00")),
+                dev.heartwatch.core.rule.Beat.of("pi", berlin("2026-06-10T11:05")),
+                dev.heartwatch.core.rule.Beat.stopping("pi", berlin("2026-06-10T20:00")));
+        assertEquals(List.of(), coverage(beats, berlin("2026-06-10T20:04:59")).stopped(),
+                "a 2-minute restart, one of exactly the threshold, and an open stop of 4:59 are watched");
+        assertEquals(List.of(new Coverage.Stop(berlin("2026-06-10T20:00"), null)),
+                coverage(beats, berlin("2026-06-10T20:05")).stopped(), "an open stop counts once it has lasted the threshold");
+    }
+
+    private static Coverage coverage(List<dev.heartwatch.core.rule.Beat> beats, Instant horizon) {
+        Duration threshold = Duration.ofMinutes(5);
+        BeatGaps reduced = BeatGaps.of(beats, threshold);
+        return Coverage.of(reduced.spans().get("pi"), reduced.gaps(), threshold, horizon);
     }
 }

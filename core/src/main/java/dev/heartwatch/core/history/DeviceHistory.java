@@ -1,0 +1,62 @@
+package dev.heartwatch.core.history;
+
+import dev.heartwatch.core.outage.Coverage;
+import dev.heartwatch.core.outage.Outage;
+import dev.heartwatch.core.outage.Uptime;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * One device's history over a period, as {@link HistoryModel} computes it.
+ *
+ * @param firstSeen first beat read ({@code null}: only agent reports were read)
+ * @param lastSeen  last beat read
+ * @param beats     number of beats read
+ * @param coverage  when it was watched ({@code null}: no beat read)
+ * @param outages   the merged outages that overlap the period, whole (an outage that began
+ *                  before the period shows its real start), oldest first
+ * @param total     uptime over the whole period: downtime counted inside the period only
+ * @param days      per calendar day of the zone, each clipped to the period
+ * @param months    per calendar month of the zone, each clipped to the period
+ * @param horizon   the latest instant the facts cover: an outage without an end lasted at least
+ *                  until then
+ */
+public record DeviceHistory(String device, Instant firstSeen, Instant lastSeen, long beats, Coverage coverage,
+                            List<Outage> outages, Uptime total, SortedMap<LocalDate, Uptime> days,
+                            SortedMap<YearMonth, Uptime> months, Instant horizon) {
+
+    public DeviceHistory {
+        outages = List.copyOf(outages);
+        days = Collections.unmodifiableSortedMap(new TreeMap<>(days));
+        months = Collections.unmodifiableSortedMap(new TreeMap<>(months));
+    }
+
+    /** The longest outage, by its whole length (an ongoing one: until the horizon). */
+    public Optional<Outage> longest() {
+        Outage best = null;
+        for (Outage o : outages) {
+            if (best == null || o.duration(horizon).compareTo(best.duration(horizon)) > 0) {
+                best = o;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Downtime inside the period. */
+    public Duration downtime() {
+        return total.down();
+    }
+
+    /** Whether a beat of it was read (a device known only from agent reports was never watched). */
+    public boolean watched() {
+        return coverage != null;
+    }
+}

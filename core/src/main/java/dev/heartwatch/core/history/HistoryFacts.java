@@ -1,0 +1,71 @@
+package dev.heartwatch.core.history;
+
+import dev.heartwatch.core.outage.BeatGaps;
+import dev.heartwatch.core.outage.DeviceSpan;
+import dev.heartwatch.core.outage.Gap;
+import dev.heartwatch.core.outage.ReportedOutage;
+import dev.heartwatch.core.rule.Beat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The facts a history is computed from, whichever store they came from: per device its span,
+ * the closed gaps between consecutive beats, and the agents' outage reports, all read over
+ * {@code [readFrom, readTo)} (wider than the period, so an outage that crosses its edges is seen
+ * whole). Gaps shorter than the threshold may be left out (the query does): they change nothing.
+ *
+ * @param devices per device its span over the range read
+ * @param gaps    closed gaps ({@code nextBeat != null}); the open one after each device's last
+ *                beat comes from its span
+ */
+public record HistoryFacts(Instant readFrom, Instant readTo, SortedMap<String, DeviceSpan> devices,
+                           List<Gap> gaps, List<ReportedOutage> reports) {
+
+    public HistoryFacts {
+        Objects.requireNonNull(readFrom, "readFrom");
+        Objects.requireNonNull(readTo, "readTo");
+        if (readTo.isBefore(readFrom)) {
+            throw new IllegalArgumentException("read range ends before it starts: " + readFrom + " .. " + readTo);
+        }
+        devices = new TreeMap<>(devices);
+        for (Gap g : gaps) {
+            if (g.nextBeat() == null) {
+                throw new IllegalArgumentException("open gap of " + g.device() + ": open ends come from the spans");
+            }
+        }
+        gaps = gaps.stream().sorted(Comparator.comparing(Gap::device).thenComparing(Gap::lastBeat)).toList();
+        reports = List.copyOf(reports);
+    }
+
+    /**
+     * The facts from the beats themselves (the server's store): reduced by {@link BeatGaps} to
+     * the same gaps {@code history-gaps.kql} returns and the same spans {@code history-daily.kql}
+     * gives, so what follows is the very code the gaps take.
+     */
+    public static HistoryFacts fromBeats(Instant readFrom, Instant readTo, Collection<Beat> beats,
+                                         Collection<ReportedOutage> reports, Duration threshold) {
+        BeatGaps reduced = BeatGaps.of(beats, threshold);
+        return new HistoryFacts(readFrom, readTo, reduced.spans(), reduced.gaps(), List.copyOf(reports));
+    }
+
+    /** The facts from gaps and spans (Application Insights' history queries). */
+    public static HistoryFacts fromGaps(Instant readFrom, Instant readTo, Collection<DeviceSpan> spans,
+                                        Collection<Gap> gaps, Collection<ReportedOutage> reports) {
+        SortedMap<String, DeviceSpan> byDevice = new TreeMap<>();
+        for (DeviceSpan s : spans) {
+            byDevice.merge(s.device(), s, DeviceSpan::join);
+        }
+        return new HistoryFacts(readFrom, readTo, byDevice, List.copyOf(gaps), List.copyOf(reports));
+    }
+
+    public boolean isEmpty() {
+        return devices.isEmpty() && reports.isEmpty();
+    }
+}

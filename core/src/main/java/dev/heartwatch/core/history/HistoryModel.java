@@ -1,0 +1,97 @@
+package dev.heartwatch.core.history;
+
+import dev.heartwatch.core.outage.Coverage;
+import dev.heartwatch.core.outage.DeviceSpan;
+import dev.heartwatch.core.outage.Gap;
+import dev.heartwatch.core.outage.Outage;
+import dev.heartwatch.core.outage.OutageMerge;
+import dev.heartwatch.core.outage.UptimeCalculator;
+import dev.heartwatch.core.rule.SilenceRule;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * The one history model: outages and uptime of every device over a period, from the facts of
+ * any store. The dashboard, the server's read side, {@code heartwatch history} (Application
+ * Insights and server sources) and every report renderer call this and compute nothing of
+ * their own.
+ *
+ * <ul>
+ *   <li>Outages: {@link OutageMerge#mergeGaps} over the gaps (plus each device's open end) and
+ *       the agents' reports, judged at the horizon {@code min(readTo, now)}; those that overlap
+ *       the period are kept whole.</li>
+ *   <li>Coverage: {@link Coverage#of}: from the first beat read, minus the clean stops that
+ *       count (the one gap rule of {@link Gap#counts}).</li>
+ *   <li>Uptime: {@link UptimeCalculator#over} over the period, each calendar day and each month
+ *       of the zone (23 or 25 hours across a daylight-saving change), each clipped to the
+ *       period.</li>
+ * </ul>
+ */
+public final class HistoryModel {
+
+    private final OutageMerge merge;
+    private final Duration threshold;
+
+    public HistoryModel(Duration threshold, Duration heartbeatInterval) {
+        this.merge = new OutageMerge(threshold, heartbeatInterval);
+        this.threshold = threshold;
+    }
+
+    /** The model with the rule's threshold and heartbeat interval. */
+    public static HistoryModel of(SilenceRule rule) {
+        return new HistoryModel(rule.threshold(), rule.heartbeatInterval());
+    }
+
+    public Duration threshold() {
+        return threshold;
+    }
+
+    /**
+     * @param now the present: the facts cover nothing after {@code min(facts.readTo(), now)}
+     */
+    public History compute(HistoryFacts facts, HistoryPeriod period, Instant now) {
+        Objects.requireNonNull(facts, "facts");
+        Objects.requireNonNull(period, "period");
+        Objects.requireNonNull(now, "now");
+        Instant horizon = facts.readTo().isBefore(now) ? facts.readTo() : now;
+        List<Gap> gaps = new ArrayList<>(facts.gaps());
+        facts.devices().values().forEach(s -> gaps.add(s.openEnd()));
+        List<Outage> outages = merge.mergeGaps(gaps, facts.reports(), horizon);
+
+        Map<String, List<Gap>> gapsByDevice = new HashMap<>();
+        for (Gap g : gaps) {
+            gapsByDevice.computeIfAbsent(g.device(), d -> new ArrayList<>()).add(g);
+        }
+        Map<String, List<Outage>> inPeriod = new HashMap<>();
+        TreeSet<String> names = new TreeSet<>(facts.devices().keySet());
+        for (Outage o : outages) {
+            names.add(o.device());
+            if (period.overlaps(o.start(), o.end())) {
+                inPeriod.computeIfAbsent(o.device(), d -> new ArrayList<>()).add(o);
+            }
+        }
+        List<DeviceHistory> out = new ArrayList<>(names.size());
+        for (String device : names) {
+            DeviceSpan span = facts.devices().get(device);
+            Coverage coverage = span == null ? null
+                    : Coverage.of(span, gapsByDevice.getOrDefault(device, List.of()), threshold, horizon);
+            List<Outage> mine = inPeriod.getOrDefault(device, List.of());
+            // Calendar days and months of the zone, each clipped to the period.
+            out.add(new DeviceHistory(device, span == null ? null : span.firstBeat(), span == null ? null : span.lastBeat(),
+                    span == null ? 0 : span.beats(), coverage, mine,
+                    UptimeCalculator.over(device, coverage, mine, period.since(), period.until(), horizon),
+                    UptimeCalculator.perDay(device, coverage, mine, period.since(), period.until(), period.zone(), horizon),
+                    UptimeCalculator.perMonth(device, coverage, mine, period.since(), period.until(), period.zone(), horizon),
+                    horizon));
+        }
+        return new History(period, threshold, horizon, out);
+    }
+
+}
