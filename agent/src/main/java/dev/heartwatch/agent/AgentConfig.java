@@ -1,5 +1,6 @@
 package dev.heartwatch.agent;
 
+import dev.heartwatch.common.DotEnv;
 import dev.heartwatch.common.SecretRedactor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +75,7 @@ record AgentConfig(List<Endpoint> endpoints, String device, String note, Duratio
             flags.put(variable, value);
         }
 
-        Map<String, String> dotEnv = DotEnvFile.read(dotEnvFile);
+        Map<String, String> dotEnv = dotEnv(dotEnvFile, env);
         Map<String, String> merged = new HashMap<>(dotEnv);
         for (String[] f : FLAGS) {
             String v = env.get(f[1]);
@@ -126,6 +127,25 @@ record AgentConfig(List<Endpoint> endpoints, String device, String note, Duratio
         }
         ProxySettings proxies = proxies(merged, env, dotEnv);
         return new AgentConfig(List.copyOf(endpoints), device, note, interval, timeout, ledger, proxies, verbose, once);
+    }
+
+    /**
+     * The {@code .env} file in python-dotenv's dialect, as the original agent's {@code
+     * load_dotenv()} reads it ({@code ${VAR}} expanded from the environment first). A statement
+     * python-dotenv could not parse is skipped, as it does, but named: python-dotenv warns too.
+     */
+    private static Map<String, String> dotEnv(Path file, Map<String, String> env) throws ConfigException {
+        DotEnv parsed;
+        try {
+            parsed = DotEnv.read(file, env);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file.getFileName() + ": " + e.getClass().getSimpleName());
+        }
+        for (int line : parsed.unparsedLines()) {
+            System.err.println("heartwatch-agent: " + file.getFileName() + " line " + line
+                    + " could not be parsed; skipped, as python-dotenv does");
+        }
+        return parsed.values();
     }
 
     /**
