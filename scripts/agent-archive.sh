@@ -18,7 +18,7 @@ shift 2
 java_bin="${JAVA:-java}"
 # Must match the flags the agent runs with where they shape the archive (GC, compressed pointers).
 flags=(-XX:+UseSerialGC -Xmx8m -Xmn1m -XX:TieredStopAtLevel=1 -Xss256k -XX:CICompilerCount=1 -XX:-UsePerfData
-  -XX:CompileThresholdScaling=5)
+  -XX:CompileThresholdScaling=5 -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=0 -XX:GuaranteedSafepointInterval=0)
 read -r -a extra <<<"${AGENT_ARCHIVE_JAVA_OPTS:-}"
 
 scratch="$(mktemp -d)"

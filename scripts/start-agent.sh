@@ -16,7 +16,7 @@ archive="${HEARTWATCH_AGENT_ARCHIVE:-${jar%.jar}.jsa}"
 # docs/agent.md explains each flag. The class-data archive is used when there is one
 # (scripts/agent-archive.sh makes it); the JVM ignores one that does not fit the jar.
 java_flags=(-XX:+UseSerialGC -Xmx8m -Xmn1m -XX:TieredStopAtLevel=1 -Xss256k -XX:CICompilerCount=1 -XX:-UsePerfData
-  -XX:CompileThresholdScaling=5)
+  -XX:CompileThresholdScaling=5 -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=0 -XX:GuaranteedSafepointInterval=0)
 if [[ -f "$archive" ]]; then
   java_flags+=(-XX:SharedArchiveFile="$archive")
 fi

@@ -1,5 +1,7 @@
 package dev.heartwatch.agent;
 
+import dev.heartwatch.common.DotEnv;
+import dev.heartwatch.common.SecretRedactor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +62,7 @@ record AgentConfig(List<Endpoint> endpoints, String device, String note, Duratio
             String name = eq > 0 ? arg.substring(0, eq) : arg;
             String variable = variableFor(name);
             if (variable == null) {
-                throw new ConfigException("unknown option " + Redactor.none().redact(name) + " (try --help)");
+                throw new ConfigException("unknown option " + SecretRedactor.none().redact(name) + " (try --help)");
             }
             String value;
             if (eq > 0) {
@@ -73,7 +75,7 @@ record AgentConfig(List<Endpoint> endpoints, String device, String note, Duratio
             flags.put(variable, value);
         }
 
-        Map<String, String> dotEnv = DotEnvFile.read(dotEnvFile);
+        Map<String, String> dotEnv = dotEnv(dotEnvFile, env);
         Map<String, String> merged = new HashMap<>(dotEnv);
         for (String[] f : FLAGS) {
             String v = env.get(f[1]);
@@ -128,6 +130,25 @@ record AgentConfig(List<Endpoint> endpoints, String device, String note, Duratio
     }
 
     /**
+     * The {@code .env} file in python-dotenv's dialect, as the original agent's {@code
+     * load_dotenv()} reads it ({@code ${VAR}} expanded from the environment first). A statement
+     * python-dotenv could not parse is skipped, as it does, but named: python-dotenv warns too.
+     */
+    private static Map<String, String> dotEnv(Path file, Map<String, String> env) throws ConfigException {
+        DotEnv parsed;
+        try {
+            parsed = DotEnv.read(file, env);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file.getFileName() + ": " + e.getClass().getSimpleName());
+        }
+        for (int line : parsed.unparsedLines()) {
+            System.err.println("heartwatch-agent: " + file.getFileName() + " line " + line
+                    + " could not be parsed; skipped, as python-dotenv does");
+        }
+        return parsed.values();
+    }
+
+    /**
      * HEARTBEAT_PROXY (or --proxy) for every endpoint, else the variables curl and the original
      * agent's {@code requests} read: https_proxy for HTTPS endpoints, http_proxy for plain HTTP,
      * no_proxy for exceptions; lower case before upper case, the environment before .env.
@@ -141,8 +162,8 @@ record AgentConfig(List<Endpoint> endpoints, String device, String note, Duratio
         if (!nonBlank(noProxy)) {
             noProxy = conventional("no_proxy", env, dotEnv);
         }
-        return ProxySettings.of(nonBlank(https) ? HttpProxy.parse(https, "the HTTPS proxy") : null,
-                nonBlank(http) ? HttpProxy.parse(http, "the HTTP proxy") : null, noProxy);
+        return ProxySettings.of(nonBlank(https) ? ProxyUrl.parse(https, "the HTTPS proxy") : null,
+                nonBlank(http) ? ProxyUrl.parse(http, "the HTTP proxy") : null, noProxy);
     }
 
     private static String conventional(String lower, Map<String, String> env, Map<String, String> dotEnv) {
@@ -168,7 +189,7 @@ record AgentConfig(List<Endpoint> endpoints, String device, String note, Duratio
         for (Endpoint e : endpoints) {
             keys.add(e.key());
         }
-        for (HttpProxy p : new HttpProxy[] {proxies.https(), proxies.http()}) {
+        for (ProxyUrl p : new ProxyUrl[] {proxies.https(), proxies.http()}) {
             if (p != null) {
                 keys.addAll(p.secrets());
             }
@@ -191,7 +212,7 @@ record AgentConfig(List<Endpoint> endpoints, String device, String note, Duratio
             }
         } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
             throw new ConfigException(what + " must be seconds (60) or an ISO-8601 duration (PT1M), not \""
-                    + Redactor.none().redact(t) + "\"");
+                    + SecretRedactor.none().redact(t) + "\"");
         }
         if (d.compareTo(SHORTEST) < 0) {
             throw new ConfigException(what + " must be at least " + SHORTEST.toMillis() + " ms");
@@ -223,14 +244,14 @@ record AgentConfig(List<Endpoint> endpoints, String device, String note, Duratio
             urls.append(urls.length() == 0 ? "" : ", ").append(e.label());
         }
         return "url=" + urls + " device=" + device + " interval=" + interval + " timeout=" + timeout
-                + " ledger=" + ledger + " key=" + (endpoints.get(0).key().isEmpty() ? "none" : Redactor.MARK)
+                + " ledger=" + ledger + " key=" + (endpoints.get(0).key().isEmpty() ? "none" : SecretRedactor.MARK)
                 + proxyText();
     }
 
     private String proxyText() {
         java.net.URI primary = endpoints.get(0).target();
         boolean https = primary.getScheme().equalsIgnoreCase("https");
-        HttpProxy p = proxies.forTarget(https, primary.getHost(),
+        ProxyUrl p = proxies.forTarget(https, primary.getHost(),
                 primary.getPort() >= 0 ? primary.getPort() : (https ? 443 : 80));
         return p == null ? "" : " proxy=" + p.label;
     }

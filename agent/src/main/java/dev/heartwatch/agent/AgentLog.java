@@ -1,21 +1,22 @@
 package dev.heartwatch.agent;
 
+import dev.heartwatch.common.SecretRedactor;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 
 /**
  * The agent's only output. Quiet by default: state changes and start-up; every
- * beat only with {@code --verbose}. Every line passes the {@link Redactor} and
+ * beat only with {@code --verbose}. Every line passes the {@link SecretRedactor} and
  * loses its control characters, so neither a key nor a forged line gets out.
  */
 final class AgentLog {
     private final PrintStream out;
-    private final Redactor redactor;
+    private final SecretRedactor redactor;
     private final Clock clock;
     private final boolean verbose;
 
-    AgentLog(PrintStream out, Redactor redactor, Clock clock, boolean verbose) {
+    AgentLog(PrintStream out, SecretRedactor redactor, Clock clock, boolean verbose) {
         this.out = out;
         this.redactor = redactor;
         this.clock = clock;

@@ -1,5 +1,6 @@
 package dev.heartwatch.agent;
 
+import dev.heartwatch.common.IpLiteral;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -40,7 +41,7 @@ final class BoundedResolver {
      * @throws UnknownHostException when the name does not resolve, or not before the deadline
      */
     InetAddress[] resolve(String host, long endNanos) throws IOException {
-        if (PeerHostname.ipLiteral(host) != null) {
+        if (IpLiteral.parse(host) != null) {
             return new InetAddress[] {InetAddress.getByName(host)}; // a literal: parsed, not looked up
         }
         if (running.get() >= MAX_STUCK) {

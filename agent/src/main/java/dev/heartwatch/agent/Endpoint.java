@@ -1,5 +1,6 @@
 package dev.heartwatch.agent;
 
+import dev.heartwatch.common.SecretRedactor;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -25,7 +26,7 @@ record Endpoint(URI target, String key, String label) {
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
-            throw new ConfigException(what + " is not a valid URL: " + Redactor.none().redact(text));
+            throw new ConfigException(what + " is not a valid URL: " + SecretRedactor.none().redact(text));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
@@ -73,7 +74,7 @@ record Endpoint(URI target, String key, String label) {
         } catch (URISyntaxException e) {
             throw new ConfigException(what + " is not a valid URL");
         }
-        String label = scheme + "://" + authority + path + (rest.length() == 0 ? "" : "?" + Redactor.MARK);
+        String label = scheme + "://" + authority + path + (rest.length() == 0 ? "" : "?" + SecretRedactor.MARK);
         return new Endpoint(target, key, label);
     }
 

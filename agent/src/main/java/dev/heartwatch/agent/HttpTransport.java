@@ -1,188 +1,245 @@
 package dev.heartwatch.agent;
 
+import dev.heartwatch.common.SecretRedactor;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Authenticator;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.MalformedURLException;
+import java.net.PasswordAuthentication;
+import java.net.ProtocolException;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.net.URL;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * Posts a heartbeat with a small HTTP/1.1 client of its own on the JDK's sockets and TLS.
- * The agent sends one kind of request, so it needs little of a general client, and what it
- * avoids is measurable: {@code HttpURLConnection} cost about 1.3 ms of CPU per beat on a
- * kept-alive connection and a watchdog thread to bound a whole request; this exchange costs
- * about 0.6 ms and bounds itself (docs/agent.md, "Cost: the benchmark").
+ * Posts a heartbeat with the JDK's own HTTP client ({@code HttpsURLConnection}): the JDK does
+ * the HTTP framing, keep-alive, the proxy tunnel and TLS, certificate chain and host name
+ * checked by its HTTPS endpoint identification in the handshake, before any byte of the request
+ * (and so the key) is written. What is the agent's own:
  *
- * <p>The key goes in the {@code x-functions-key} header, never in the URL; no redirect is
- * followed (it would carry the key elsewhere); a configured HTTP proxy is used as {@link
- * ProxySettings} says. The whole request, connect and
- * TLS handshake included, is bounded by the timeout: every blocking read waits only for what
- * is left of it. The connection is kept from one beat to the next for two intervals (or less,
- * if the server says so), which saves a TLS handshake per beat.
+ * <ul>
+ *   <li>the name is resolved first by {@link BoundedResolver}, within the deadline (the JDK's
+ *       lookup has no timeout); the JDK's own lookup of the same name then hits its address
+ *       cache (JDK 17 has no resolver hook: that is JDK 18's JEP 418);
+ *   <li>one deadline for the whole request: the JDK's timeouts bound each connect and each
+ *       read, not their sum, so {@link RequestWatchdog} disconnects a request still running at
+ *       the deadline;
+ *   <li>the proxy as {@code requests} reads it ({@link ProxySettings}), its Basic credentials
+ *       given to the JDK only when that proxy asks;
+ *   <li>the key in the {@code x-functions-key} header, never in the URL; no redirect followed
+ *       (it would carry the key elsewhere); every detail redacted; the cause of a failure named.
+ * </ul>
+ *
+ * <p>The JDK properties this relies on (Basic through a tunnel, the idle time of a kept-alive
+ * connection) are set by {@link JdkHttpSettings} before the JDK's HTTP classes first load.
  */
 final class HttpTransport implements Transport {
     private static final int MAX_ANSWER_BYTES = 64 * 1024;
 
+    static {
+        JdkHttpSettings.allowBasicThroughProxyTunnels();
+    }
+
     private final long timeoutNanos;
-    private final long keepIdleNanos;
-    private final SSLSocketFactory tlsFactory;
-    private SSLSocketFactory tls;
-    private final Redactor redactor;
-    private final String userAgent;
+    private final SSLSocketFactory tlsGiven;
+    private TrackedTlsSockets tls;
     private final ProxySettings proxies;
     private final BoundedResolver resolver;
+    private final SecretRedactor redactor;
+    private final String userAgent;
+    private final RequestWatchdog watchdog;
     private final Map<Endpoint, Target> targets = new HashMap<>();
 
-    /**
-     * @param keepIdle how long a connection may stay idle and still carry the next beat
-     * @param tls      null for the JDK's default trust store; tests inject their own CA here
-     */
-    HttpTransport(Duration timeout, Duration keepIdle, SSLSocketFactory tls, ProxySettings proxies,
-                  Redactor redactor, String version) {
-        this(timeout, keepIdle, tls, proxies, BoundedResolver.SYSTEM, redactor, version);
+    /** @param tls null for the JDK's default trust store; tests inject their own CA here */
+    HttpTransport(Duration timeout, SSLSocketFactory tls, ProxySettings proxies, SecretRedactor redactor, String version) {
+        this(timeout, tls, proxies, BoundedResolver.SYSTEM, redactor, version);
     }
 
     /** @param resolver name lookups; tests stand in for the system resolver here */
-    HttpTransport(Duration timeout, Duration keepIdle, SSLSocketFactory tls, ProxySettings proxies,
-                  BoundedResolver resolver, Redactor redactor, String version) {
-        this.resolver = resolver;
+    HttpTransport(Duration timeout, SSLSocketFactory tls, ProxySettings proxies, BoundedResolver resolver,
+                  SecretRedactor redactor, String version) {
         this.timeoutNanos = timeout.toNanos();
-        this.keepIdleNanos = keepIdle.toNanos();
-        this.tlsFactory = tls;
+        this.tlsGiven = tls;
         this.proxies = proxies;
+        this.resolver = resolver;
         this.redactor = redactor;
         this.userAgent = "heartwatch-agent/" + version;
+        this.watchdog = RequestWatchdog.SHARED;
     }
 
     /**
-     * One beat's request, bounded by the timeout as a whole. A kept-alive connection can die
-     * under the request (the server dropped it as idle just as the beat went out): that reads
-     * as a reset, so a reset is tried once more, on a fresh connection, within the same
-     * deadline. A server that really resets resets twice and the beat fails as before.
+     * One beat's request, bounded by the timeout as a whole. A kept-alive connection that died
+     * under the request (the server dropped it as idle just as the beat went out) is retried
+     * once on a fresh connection by the JDK itself, within the same deadline.
      */
     @Override
     public synchronized Attempt post(Endpoint endpoint, byte[] body) {
         long end = System.nanoTime() + timeoutNanos;
-        Target target = targets.computeIfAbsent(endpoint, e -> new Target(e, userAgent, proxies));
-        Attempt a = exchange(target, body, end);
-        if (a.cause() == Cause.RESET && end - System.nanoTime() > 0) {
-            a = exchange(target, body, end);
-        }
-        return a;
-    }
-
-    private Attempt exchange(Target target, byte[] body, long end) {
-        Endpoint endpoint = target.endpoint;
+        Target target = targets.computeIfAbsent(endpoint, e -> new Target(e, proxies));
         FailureCauses.Phase phase = FailureCauses.Phase.CONNECT;
-        HttpConnection c = target.idle;
-        target.idle = null;
+        RequestWatchdog.Cut cut = null;
         try {
-            if (c != null && !c.usable(System.nanoTime())) {
-                c.close();
-                c = null;
+            InetAddress[] addresses = resolver.resolve(target.proxy != null ? target.proxy.host : target.host, end);
+            Proxy via = target.proxy == null ? Proxy.NO_PROXY
+                    : new Proxy(Proxy.Type.HTTP, new InetSocketAddress(addresses[0], target.proxy.port));
+            HttpURLConnection c = (HttpURLConnection) target.url.openConnection(via);
+            TrackedTlsSockets sockets = null;
+            if (c instanceof HttpsURLConnection https) {
+                sockets = tlsSockets();
+                https.setSSLSocketFactory(sockets);
             }
-            if (c == null) {
-                c = HttpConnection.open(target.host, target.port, target.https ? tlsSockets() : null, target.proxy,
-                        resolver, end);
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setDoOutput(true);
+            c.setRequestMethod("POST");
+            c.setRequestProperty("User-Agent", userAgent);
+            c.setRequestProperty("Accept", "*/*");
+            c.setRequestProperty("Content-Type", "application/json");
+            if (!endpoint.key().isEmpty()) {
+                c.setRequestProperty("x-functions-key", endpoint.key());
             }
+            if (target.credentials != null) {
+                target.credentials.arm();
+                c.setAuthenticator(target.credentials);
+            }
+            int left = millisLeft(end);
+            c.setConnectTimeout(left);
+            c.setReadTimeout(left);
+            cut = watchdog.cutAt(c, sockets, end);
+            c.connect();
             phase = FailureCauses.Phase.EXCHANGE;
-            HttpAnswer answer = c.exchange(target.request(body), end, MAX_ANSWER_BYTES);
-            if (answer.reusable()) {
-                long limit = keepIdleNanos;
-                if (answer.keepAliveSeconds() >= 0) {
-                    // saturates: an absurd timeout= must not overflow into a failed beat
-                    limit = Math.min(limit, TimeUnit.SECONDS.toNanos(answer.keepAliveSeconds()));
-                }
-                c.idle(System.nanoTime(), limit);
-                target.idle = c;
-            } else {
-                c.close();
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body); // buffered by the JDK, sent with its Content-Length
             }
-            return Attempt.answered(endpoint, answer.status());
+            int status = c.getResponseCode();
+            if (status < 100) {
+                throw new ProtocolException("not an HTTP status line");
+            }
+            readToEnd(c, status);
+            if (!cut.finish()) {
+                throw new SocketTimeoutException("cut off at the deadline");
+            }
+            return Attempt.answered(endpoint, status);
         } catch (IOException e) {
-            if (c != null) {
-                c.close();
-            }
-            boolean passed = end - System.nanoTime() <= 0;
-            Cause cause = FailureCauses.classify(e, phase, passed);
-            String detail = FailureCauses.describe(cause, e, endpoint);
-            if (target.proxy != null && phase == FailureCauses.Phase.CONNECT && !(e instanceof ProxyRefusedException)) {
+            boolean passed = (cut != null && cut.finishedByDeadline()) || end - System.nanoTime() <= 0;
+            IOException shown = target.proxy != null ? ProxyRefusedException.from(e, target.proxy) : e;
+            Cause cause = FailureCauses.classify(shown, phase, passed);
+            String detail = FailureCauses.describe(cause, shown, endpoint);
+            if (target.proxy != null && phase == FailureCauses.Phase.CONNECT && !(shown instanceof ProxyRefusedException)) {
                 detail += " (via proxy " + target.proxy.label + ")";
             }
             return new Attempt(endpoint, 0, cause, redactor.redact(detail));
         } catch (RuntimeException e) {
             // e.g. a TLS provider refusing its configuration: a failed beat, never a dead agent
-            if (c != null) {
-                c.close();
+            if (cut != null) {
+                cut.finish();
             }
             return new Attempt(endpoint, 0, Cause.UNKNOWN,
                     redactor.redact("request failed (" + endpoint.label() + ") " + e.getClass().getSimpleName()));
         }
     }
 
-    /** Made on first HTTPS use: a plain-HTTP agent never pays for loading the trust store. */
-    private SSLSocketFactory tlsSockets() {
+    /**
+     * Reads the answer's body to its end, so the JDK keeps the connection for the next beat (an
+     * answer left half read is closed instead). A body past 64 KiB is not buffered: the status
+     * still counts, the connection is dropped.
+     */
+    private static void readToEnd(HttpURLConnection c, int status) throws IOException {
+        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+        if (in == null) {
+            return; // an error answer without a body
+        }
+        try (in) {
+            byte[] buf = new byte[2048];
+            long total = 0;
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                total += n;
+                if (total > MAX_ANSWER_BYTES) {
+                    c.disconnect();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Made on first HTTPS use (a plain-HTTP agent never loads the trust store), and kept: the
+     * JDK keeps a connection alive only for the same factory.
+     */
+    private TrackedTlsSockets tlsSockets() {
         if (tls == null) {
-            tls = tlsFactory != null ? tlsFactory : (SSLSocketFactory) SSLSocketFactory.getDefault();
+            tls = new TrackedTlsSockets(tlsGiven != null ? tlsGiven : HttpsURLConnection.getDefaultSSLSocketFactory());
         }
         return tls;
     }
 
-    /** Where one endpoint's requests go, its request head made once, and its idle connection. */
-    private static final class Target {
-        final Endpoint endpoint;
-        final String host;
-        final int port;
-        final boolean https;
-        final HttpProxy proxy;
-        final byte[] headBeforeLength;
-        final byte[] headAfterLength;
-        HttpConnection idle;
+    private static int millisLeft(long endNanos) throws SocketTimeoutException {
+        long left = endNanos - System.nanoTime();
+        if (left <= 0) {
+            throw new SocketTimeoutException("no time left before the deadline");
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000));
+    }
 
-        Target(Endpoint endpoint, String userAgent, ProxySettings proxies) {
-            this.endpoint = endpoint;
+    /** Where one endpoint's requests go, made once. */
+    private static final class Target {
+        final URL url;
+        final String host;
+        final ProxyUrl proxy;
+        final ProxyCredentials credentials;
+
+        Target(Endpoint endpoint, ProxySettings proxies) {
             URI uri = endpoint.target();
-            this.https = uri.getScheme().equalsIgnoreCase("https");
+            boolean https = uri.getScheme().equalsIgnoreCase("https");
             String h = uri.getHost();
             this.host = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
-            this.port = uri.getPort() >= 0 ? uri.getPort() : (https ? 443 : 80);
-            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+            int port = uri.getPort() >= 0 ? uri.getPort() : (https ? 443 : 80);
             this.proxy = proxies.forTarget(https, host, port);
-            // Through a proxy, plain HTTP names the whole URL (RFC 9112 §3.2.2); HTTPS goes through a tunnel.
-            String target = proxy != null && !https ? "http://" + uri.getRawAuthority() + path + query : path + query;
-            StringBuilder head = new StringBuilder(256)
-                    .append("POST ").append(target).append(" HTTP/1.1\r\n")
-                    .append("Host: ").append(uri.getRawAuthority()).append("\r\n")
-                    .append("User-Agent: ").append(userAgent).append("\r\n")
-                    .append("Content-Type: application/json\r\n");
-            if (proxy != null && !https && !proxy.authorization.isEmpty()) {
-                head.append("Proxy-Authorization: ").append(proxy.authorization).append("\r\n");
+            this.credentials = proxy != null && proxy.hasCredentials() ? new ProxyCredentials(proxy) : null;
+            try {
+                this.url = uri.toURL();
+            } catch (MalformedURLException e) {
+                throw new IllegalArgumentException("not a URL: " + endpoint.label(), e);
             }
-            if (!endpoint.key().isEmpty()) {
-                head.append("x-functions-key: ").append(endpoint.key()).append("\r\n");
-            }
-            head.append("Content-Length: ");
-            this.headBeforeLength = head.toString().getBytes(StandardCharsets.UTF_8);
-            this.headAfterLength = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    /**
+     * The proxy's user and password, given to the JDK when that proxy answers 407, and only once
+     * per request: wrong credentials then fail the beat at once instead of being offered again
+     * (the JDK would ask up to {@code http.maxRedirects} times). Once accepted, the JDK sends
+     * them with later tunnels unasked.
+     */
+    private static final class ProxyCredentials extends Authenticator {
+        private final ProxyUrl proxy;
+        private boolean armed;
+
+        ProxyCredentials(ProxyUrl proxy) {
+            this.proxy = proxy;
         }
 
-        /** The whole request: head and body, in one buffer so it goes out in one write (one TLS record). */
-        byte[] request(byte[] body) {
-            byte[] length = Integer.toString(body.length).getBytes(StandardCharsets.US_ASCII);
-            byte[] r = new byte[headBeforeLength.length + length.length + headAfterLength.length + body.length];
-            int at = 0;
-            System.arraycopy(headBeforeLength, 0, r, at, headBeforeLength.length);
-            at += headBeforeLength.length;
-            System.arraycopy(length, 0, r, at, length.length);
-            at += length.length;
-            System.arraycopy(headAfterLength, 0, r, at, headAfterLength.length);
-            at += headAfterLength.length;
-            System.arraycopy(body, 0, r, at, body.length);
-            return r;
+        synchronized void arm() {
+            armed = true;
+        }
+
+        @Override
+        protected synchronized PasswordAuthentication getPasswordAuthentication() {
+            if (!armed || getRequestorType() != RequestorType.PROXY || getRequestingPort() != proxy.port) {
+                return null;
+            }
+            armed = false;
+            return new PasswordAuthentication(proxy.user(), proxy.password().toCharArray());
         }
     }
 }

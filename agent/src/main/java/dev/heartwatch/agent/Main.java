@@ -1,5 +1,6 @@
 package dev.heartwatch.agent;
 
+import dev.heartwatch.common.SecretRedactor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,7 +50,7 @@ public final class Main {
         }
         String version = AgentVersion.read();
         Clock clock = Clock.systemUTC();
-        Redactor redactor = new Redactor(config.secrets());
+        SecretRedactor redactor = new SecretRedactor(config.secrets());
         AgentLog log = new AgentLog(System.out, redactor, clock, config.verbose());
         OutageLedger ledger;
         try {
@@ -60,8 +61,8 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Transport transport = new HttpTransport(config.timeout(), ConnectionKeepAlive.idleFor(config.interval()), null,
-                config.proxies(), redactor, version);
+        JdkHttpSettings.apply(config.interval()); // before the JDK's HTTP classes load
+        Transport transport = new HttpTransport(config.timeout(), null, config.proxies(), redactor, version);
         FaultLocator locator = new FaultLocator(new ProcNetRouteGateway(Path.of("/proc/net/route")),
                 new TcpGatewayProber(53, Duration.ofSeconds(1)));
         HeartbeatAgent agent = new HeartbeatAgent(config, transport, ledger, locator, clock, log, version);

@@ -1,15 +1,12 @@
 package dev.heartwatch.agent;
 
+import dev.heartwatch.common.AtomicFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -214,24 +211,10 @@ final class OutageLedger implements AutoCloseable {
         crc.update(content);
         byte[] trailer = ("crc32 " + Long.toHexString(crc.getValue()) + "\n").getBytes(StandardCharsets.UTF_8);
 
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(ByteBuffer.wrap(content));
-            ch.write(ByteBuffer.wrap(trailer));
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        // The rename itself lives in the directory: fsync it so a power cut keeps it.
-        try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            // Some file systems refuse to open a directory; the file itself is already durable.
-        }
+        byte[] all = new byte[content.length + trailer.length];
+        System.arraycopy(content, 0, all, 0, content.length);
+        System.arraycopy(trailer, 0, all, content.length, trailer.length);
+        AtomicFile.write(file, all, true); // temp file, fsync, rename, fsync of the directory
         dirty = false;
     }
 

@@ -1,5 +1,6 @@
 package dev.heartwatch.agent;
 
+import dev.heartwatch.common.IpLiteral;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,10 +13,10 @@ import java.util.Locale;
  * {@code *} means no proxy at all, an IP address matches itself and an IPv4 {@code a.b.c.d/n}
  * a block. Names are compared as written, never resolved.
  */
-record ProxySettings(HttpProxy https, HttpProxy http, List<String> noProxy) {
+record ProxySettings(ProxyUrl https, ProxyUrl http, List<String> noProxy) {
     static final ProxySettings NONE = new ProxySettings(null, null, List.of());
 
-    static ProxySettings of(HttpProxy https, HttpProxy http, String noProxy) {
+    static ProxySettings of(ProxyUrl https, ProxyUrl http, String noProxy) {
         List<String> entries = new ArrayList<>();
         if (noProxy != null) {
             for (String e : noProxy.split("[,\\s]+")) {
@@ -38,7 +39,7 @@ record ProxySettings(HttpProxy https, HttpProxy http, List<String> noProxy) {
     }
 
     /** The proxy for a request to {@code host}, or null to connect directly. */
-    HttpProxy forTarget(boolean httpsTarget, String host) {
+    ProxyUrl forTarget(boolean httpsTarget, String host) {
         return forTarget(httpsTarget, host, -1);
     }
 
@@ -46,8 +47,8 @@ record ProxySettings(HttpProxy https, HttpProxy http, List<String> noProxy) {
      * The same, for a known port: an entry with a port ({@code host:8080}, {@code [::1]:8080}),
      * as {@code requests} accepts, only exempts that port.
      */
-    HttpProxy forTarget(boolean httpsTarget, String host, int port) {
-        HttpProxy p = httpsTarget ? https : http;
+    ProxyUrl forTarget(boolean httpsTarget, String host, int port) {
+        ProxyUrl p = httpsTarget ? https : http;
         if (p == null) {
             return null;
         }
@@ -58,7 +59,7 @@ record ProxySettings(HttpProxy https, HttpProxy http, List<String> noProxy) {
         if (h.endsWith(".")) {
             h = h.substring(0, h.length() - 1);
         }
-        byte[] ip = PeerHostname.ipLiteral(h);
+        byte[] ip = IpLiteral.bytes(h);
         for (String written : noProxy) {
             String entry = written;
             int colon = entry.lastIndexOf(':');
@@ -78,34 +79,10 @@ record ProxySettings(HttpProxy https, HttpProxy http, List<String> noProxy) {
             if (ip == null && h.endsWith("." + entry)) {
                 return null;
             }
-            if (ip != null && inBlock(ip, entry)) {
+            if (ip != null && IpLiteral.inBlock(ip, entry)) {
                 return null;
             }
         }
         return p;
-    }
-
-    private static boolean inBlock(byte[] ip, String entry) {
-        int slash = entry.indexOf('/');
-        byte[] base = PeerHostname.ipLiteral(slash < 0 ? entry : entry.substring(0, slash));
-        if (base == null || base.length != ip.length) {
-            return false;
-        }
-        int bits;
-        try {
-            bits = slash < 0 ? base.length * 8 : Integer.parseInt(entry.substring(slash + 1));
-        } catch (NumberFormatException e) {
-            return false;
-        }
-        if (bits < 0 || bits > base.length * 8) {
-            return false;
-        }
-        for (int i = 0; i < bits; i++) {
-            int mask = 0x80 >>> (i % 8);
-            if ((ip[i / 8] & mask) != (base[i / 8] & mask)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,5 +1,7 @@
 package dev.heartwatch.agent;
 
+import dev.heartwatch.common.SecretRedactor;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,7 +29,7 @@ class AliveStampTest {
     Path dir;
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private final AgentLog log = new AgentLog(new PrintStream(output, true, StandardCharsets.UTF_8),
-            Redactor.none(), Clock.systemUTC(), false);
+            SecretRedactor.none(), Clock.systemUTC(), false);
 
     private Path ledgerFile() {
         return dir.resolve("ledger");

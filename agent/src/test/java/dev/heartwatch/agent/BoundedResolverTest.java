@@ -75,7 +75,7 @@ class BoundedResolverTest {
             if (host.equals("two.heartwatch.test")) {
                 return two;
             }
-            if (PeerHostname.ipLiteral(host) != null) {
+            if (dev.heartwatch.common.IpLiteral.parse(host) != null) {
                 throw new AssertionError("an address was handed to the resolver: " + host);
             }
             throw new UnknownHostException(host + " (from the resolver)");

@@ -1,5 +1,7 @@
 package dev.heartwatch.agent;
 
+import dev.heartwatch.common.SecretRedactor;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,7 +102,7 @@ class CrashSafetyTest {
                         "no corrupt ledger kept aside, no temporary file left");
             }
             AgentLog quiet = new AgentLog(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                    Redactor.none(), Clock.systemUTC(), false);
+                    SecretRedactor.none(), Clock.systemUTC(), false);
             OutageLedger ledger = OutageLedger.open(dir.resolve("state/ledger"), 0, quiet);
             assertTrue(ledger.pending(100).isEmpty());
             assertNull(ledger.openOutage());

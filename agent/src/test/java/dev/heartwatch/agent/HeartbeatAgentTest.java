@@ -1,5 +1,7 @@
 package dev.heartwatch.agent;
 
+import dev.heartwatch.common.SecretRedactor;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -56,13 +58,13 @@ class HeartbeatAgentTest {
     }
 
     private HeartbeatAgent agent(AgentConfig config, boolean verbose) throws Exception {
-        Redactor redactor = new Redactor(config.secrets());
+        SecretRedactor redactor = new SecretRedactor(config.secrets());
         AgentLog log = new AgentLog(new PrintStream(output, true, StandardCharsets.UTF_8), redactor, clock, verbose);
         SSLSocketFactory tls = trusted.clientContext().getSocketFactory();
         OutageLedger ledger = OutageLedger.open(config.ledger(), clock.millis(), log);
         FaultLocator locator = new FaultLocator(() -> InetAddress.getLoopbackAddress(), gw -> gatewayAnswers);
         HeartbeatAgent agent = new HeartbeatAgent(config, new HttpTransport(config.timeout(),
-                ConnectionKeepAlive.idleFor(config.interval()), tls, ProxySettings.NONE, redactor, "1.2.3"),
+                tls, ProxySettings.NONE, redactor, "1.2.3"),
                 ledger, locator, clock, log, "1.2.3");
         agent.start();
         return agent;
@@ -70,7 +72,7 @@ class HeartbeatAgentTest {
 
     private OutageLedger ledger() throws Exception {
         return OutageLedger.open(dir.resolve("ledger"), clock.millis(), new AgentLog(
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Redactor.none(), clock, false));
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), SecretRedactor.none(), clock, false));
     }
 
     /** Every outage an endpoint acknowledged, in order. */
@@ -124,7 +126,7 @@ class HeartbeatAgentTest {
              RecordingEndpoint fails500 = RecordingEndpoint.http();
              RecordingEndpoint fails429 = RecordingEndpoint.http();
              RecordingEndpoint untrusted = RecordingEndpoint.https(stranger.serverContext());
-             RecordingEndpoint dribbles = RecordingEndpoint.http();
+             RecordingEndpoint dribbles = RecordingEndpoint.https(trusted.serverContext());
              RawFaultServer resets = RawFaultServer.start(RawFaultServer.Fault.RESET);
              RawFaultServer hangs = RawFaultServer.start(RawFaultServer.Fault.HANG)) {
             fails500.answer(n -> 500);

@@ -1,5 +1,7 @@
 package dev.heartwatch.agent;
 
+import dev.heartwatch.common.SecretRedactor;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,8 +39,8 @@ class HttpTransportTest {
     }
 
     private static HttpTransport transport() throws Exception {
-        return new HttpTransport(TIMEOUT, Duration.ofSeconds(30), trusted.clientContext().getSocketFactory(), ProxySettings.NONE,
-                new Redactor(List.of(KEY)), "test");
+        return new HttpTransport(TIMEOUT, trusted.clientContext().getSocketFactory(), ProxySettings.NONE,
+                new SecretRedactor(List.of(KEY)), "test");
     }
 
     private static Attempt post(String url) throws Exception {
@@ -105,20 +107,29 @@ class HttpTransportTest {
     }
 
     @Test
-    void aBodyDribbledPastTheTimeoutIsAReadTimeoutEvenThoughEachByteArrivesInTime() throws Exception {
-        try (RecordingEndpoint server = RecordingEndpoint.http()) {
+    void aBodyDribbledPastTheTimeoutOverTlsIsAReadTimeoutAtTheDeadlineEvenThoughEachByteArrivesInTime()
+            throws Exception {
+        try (RecordingEndpoint server = RecordingEndpoint.https(trusted.serverContext())) {
             server.dribble(500); // 10 bytes x 500 ms = 5 s > 2 s, yet each read waits only 500 ms
             Attempt a = post(server.url());
             assertEquals(Cause.READ_TIMEOUT, a.cause(), a.detail());
         }
     }
 
+    /**
+     * Over plain HTTP (a server on the user's own network) the cut is the JDK's disconnect(),
+     * which first finishes closing the answer's stream: the beat still ends as a read timeout,
+     * a little past the deadline (docs/agent.md, "How a beat is sent").
+     */
     @Test
-    void aBodyDribbledOverTlsIsAlsoAReadTimeout() throws Exception {
-        try (RecordingEndpoint server = RecordingEndpoint.https(trusted.serverContext())) {
+    void aBodyDribbledOverPlainHttpIsAReadTimeoutSoonAfterTheDeadline() throws Exception {
+        try (RecordingEndpoint server = RecordingEndpoint.http()) {
             server.dribble(500);
-            Attempt a = post(server.url());
+            long t0 = System.nanoTime();
+            Attempt a = transport().post(Endpoint.parse(server.url(), KEY, "url"), BODY);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
             assertEquals(Cause.READ_TIMEOUT, a.cause(), a.detail());
+            assertTrue(ms < 5000, "took " + ms + " ms: the whole dribbled answer was waited for");
         }
     }
 
@@ -162,11 +173,12 @@ class HttpTransportTest {
     }
 
     @Test
-    void aServerThatResetsEveryRequestIsAResetAfterOneRetry() throws Exception {
+    void aServerThatResetsEveryRequestIsAResetAfterTheJdksRetry() throws Exception {
         try (RawFaultServer s = RawFaultServer.start(RawFaultServer.Fault.RESET)) {
             Attempt a = post(s.url());
             assertEquals(Cause.RESET, a.cause(), a.detail());
-            assertEquals(2, s.accepted(), "the first try and one retry");
+            // The JDK retries a reset POST once; a reset while writing may count one connection more.
+            assertTrue(s.accepted() >= 2 && s.accepted() <= 3, "tries: " + s.accepted());
         }
     }
 
@@ -202,8 +214,8 @@ class HttpTransportTest {
             }
             throw new java.net.UnknownHostException(host);
         });
-        HttpTransport t = new HttpTransport(TIMEOUT, Duration.ofSeconds(30), trusted.clientContext().getSocketFactory(),
-                ProxySettings.NONE, hanging, new Redactor(List.of(KEY)), "test");
+        HttpTransport t = new HttpTransport(TIMEOUT, trusted.clientContext().getSocketFactory(),
+                ProxySettings.NONE, hanging, new SecretRedactor(List.of(KEY)), "test");
         long t0 = System.nanoTime();
         Attempt a = t.post(Endpoint.parse("https://hw.heartwatch.test/api/ping?code=" + KEY, null, "url"), BODY);
         long ms = (System.nanoTime() - t0) / 1_000_000;

@@ -1,5 +1,7 @@
 package dev.heartwatch.agent;
 
+import dev.heartwatch.common.SecretRedactor;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -26,7 +28,7 @@ class OutageLedgerTest {
     Path dir;
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private final AgentLog log = new AgentLog(new PrintStream(output, true, StandardCharsets.UTF_8),
-            Redactor.none(), Clock.systemUTC(), false);
+            SecretRedactor.none(), Clock.systemUTC(), false);
 
     private OutageLedger open() throws Exception {
         return OutageLedger.open(dir.resolve("ledger"), T0, log);

@@ -32,13 +32,15 @@ class ScriptsTest {
     Path dir;
     Path jar;
 
-    /** The jar does not exist yet in the test phase: build one from target/classes. */
+    /** The jar does not exist yet in the test phase: build one from target/classes and common's classes. */
     @BeforeEach
-    void agentJar() {
+    void agentJar() throws Exception {
         jar = dir.resolve("heartwatch-agent.jar");
         ToolProvider jarTool = ToolProvider.findFirst("jar").orElseThrow();
+        Path common = dev.heartwatch.agent.support.AgentProcess.commonClasses(dir.resolve("scratch"));
         int rc = jarTool.run(System.out, System.err, "--create", "--file", jar.toString(),
-                "--main-class", "dev.heartwatch.agent.Main", "-C", "target/classes", ".");
+                "--main-class", "dev.heartwatch.agent.Main", "-C", "target/classes", ".", "-C", common.toString(),
+                "dev");
         assertEquals(0, rc);
     }
 

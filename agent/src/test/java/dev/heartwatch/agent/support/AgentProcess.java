@@ -24,6 +24,12 @@ public final class AgentProcess {
     }
 
     public static AgentProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        return start(workDir, env, List.of(), args);
+    }
+
+    /** The same with JVM options before the main class (e.g. a trust store). */
+    public static AgentProcess start(Path workDir, Map<String, String> env, List<String> jvmOptions, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:+UseSerialGC");
@@ -31,8 +37,9 @@ public final class AgentProcess {
         cmd.add("-Xshare:auto");
         // Names resolve through an empty hosts file: a DNS test never asks a real resolver.
         cmd.add("-Djdk.net.hosts.file=" + Path.of("src/test/resources/empty-hosts").toAbsolutePath());
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
-        cmd.add(Path.of("target/classes").toAbsolutePath().toString());
+        cmd.add(agentClassPath());
         cmd.add("dev.heartwatch.agent.Main");
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
@@ -42,6 +49,49 @@ public final class AgentProcess {
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         pb.environment().putAll(env);
         return new AgentProcess(pb.start(), out);
+    }
+
+    /**
+     * The agent's classes and the common module's, which its jar holds too: the reactor's
+     * classes directory (or jar) of heartwatch-common, as on this test JVM's class path.
+     */
+    private static String agentClassPath() {
+        return Path.of("target/classes").toAbsolutePath() + java.io.File.pathSeparator + commonModule();
+    }
+
+    /** heartwatch-common on this test JVM's class path: its classes directory or its jar. */
+    public static Path commonModule() {
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            String e = entry.replace('\\', '/');
+            if (e.contains("/common/target/classes") || e.contains("heartwatch-common")) {
+                return Path.of(entry);
+            }
+        }
+        throw new IllegalStateException("heartwatch-common is not on the test class path");
+    }
+
+    /** The common module's classes as a directory (a jar is unpacked into {@code scratch}), for a test jar. */
+    public static Path commonClasses(Path scratch) throws IOException {
+        Path module = commonModule();
+        if (Files.isDirectory(module)) {
+            return module;
+        }
+        Path dir = Files.createDirectories(scratch.resolve("common-classes"));
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(Files.newInputStream(module))) {
+            for (java.util.zip.ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                Path to = dir.resolve(entry.getName()).normalize();
+                if (!to.startsWith(dir) || entry.getName().startsWith("META-INF")) {
+                    continue;
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.createDirectories(to.getParent());
+                    Files.copy(zip, to);
+                }
+            }
+        }
+        return dir;
     }
 
     /** Waits for the exit code (fails the test on a hang). */

@@ -53,6 +53,12 @@ public final class TestCertificates {
         return trustStore;
     }
 
+    /** JVM options for an agent process that trusts this certificate (AgentProcess). */
+    public List<String> trustingJvmOptions() {
+        return List.of("-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStoreType=PKCS12",
+                "-Djavax.net.ssl.trustStorePassword=" + new String(PASSWORD));
+    }
+
     public SSLContext serverContext() throws IOException, GeneralSecurityException {
         KeyStore ks = load(keyStore);
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());

@@ -1,8 +1,8 @@
 package dev.heartwatch.core.contract;
 
+import dev.heartwatch.common.IpLiteral;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -12,10 +12,7 @@ import java.util.regex.Pattern;
  * resolves a name: only literals reach {@link InetAddress}.
  */
 public final class ClientAddress {
-    private static final Pattern IPV4 = Pattern.compile(
-            "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])){3}");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
-    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     private ClientAddress() {
     }
@@ -68,26 +65,24 @@ public final class ClientAddress {
     }
 
     private static Optional<String> ipv4(String v) {
-        return IPV4.matcher(v).matches() ? Optional.of(v) : Optional.empty();
+        InetAddress a = v.indexOf(':') < 0 ? IpLiteral.parse(v) : null;
+        return a != null ? Optional.of(v) : Optional.empty();
     }
 
     private static Optional<String> ipv6(String v) {
         int zone = v.indexOf('%');
         String literal = zone >= 0 ? v.substring(0, zone) : v;
-        if (!IPV6_CHARS.matcher(literal).matches() || literal.indexOf(':') < 0) {
+        if (literal.indexOf(':') < 0) {
             return Optional.empty();
         }
-        try {
-            // A string of hex digits, colons and dots with at least one colon is a literal:
-            // InetAddress parses it without any lookup.
-            InetAddress address = InetAddress.getByName(literal);
-            if (address instanceof Inet6Address) {
-                return Optional.of(compress(address.getHostAddress()));
-            }
-            return Optional.of(address.getHostAddress()); // IPv4-mapped forms come back as IPv4
-        } catch (UnknownHostException | IllegalArgumentException e) {
+        InetAddress address = IpLiteral.parse(literal); // a literal only: never a lookup
+        if (address == null) {
             return Optional.empty();
         }
+        if (address instanceof Inet6Address) {
+            return Optional.of(compress(address.getHostAddress()));
+        }
+        return Optional.of(address.getHostAddress()); // IPv4-mapped forms come back as IPv4
     }
 
     /** RFC 5952 form: lower case, longest run of zero groups (two or more) as "::". */

@@ -1,9 +1,11 @@
 package dev.heartwatch.server.config;
 
+import dev.heartwatch.common.DotEnv;
 import java.io.IOException;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -12,7 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -102,7 +103,7 @@ public record ServerConfig(
     public static ServerConfig from(Map<String, String> env, Path file) {
         Map<String, String> merged = new HashMap<>();
         if (file != null) {
-            merged.putAll(readFile(file));
+            merged.putAll(readFile(file, env));
         }
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (e.getKey().startsWith("HEARTWATCH_")) {
@@ -112,23 +113,27 @@ public record ServerConfig(
         return fromMap(merged);
     }
 
-    static Map<String, String> readFile(Path file) {
-        Properties p = new Properties();
-        try (java.io.Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
+    /**
+     * The file in python-dotenv's {@code .env} dialect (common's {@link DotEnv}), the agent's and
+     * the CLI's too: quotes removed, escapes decoded only in double quotes, {@code  # comment}
+     * after a value dropped, {@code ${VAR}} expanded from {@code env} first. A statement that does
+     * not parse is an error naming its line, not a silently different setting.
+     */
+    static Map<String, String> readFile(Path file, Map<String, String> env) {
+        DotEnv parsed;
+        try {
+            if (!Files.exists(file)) {
+                throw new NoSuchFileException(file.toString());
+            }
+            parsed = DotEnv.read(file, env);
         } catch (IOException e) {
             throw new ConfigException("cannot read configuration file " + file + ": " + e.getClass().getSimpleName());
         }
-        Map<String, String> out = new HashMap<>();
-        for (String name : p.stringPropertyNames()) {
-            String v = p.getProperty(name).strip();
-            // .env files quote values; properties files do not need to.
-            if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
-                v = v.substring(1, v.length() - 1);
-            }
-            out.put(name.startsWith("export ") ? name.substring(7).strip() : name, v);
+        if (!parsed.unparsedLines().isEmpty()) {
+            throw new ConfigException("configuration file " + file + ": line " + parsed.unparsedLines().get(0)
+                    + " is not KEY=VALUE (quotes must close, nothing but a comment after them)");
         }
-        return out;
+        return parsed.values();
     }
 
     public static ServerConfig fromMap(Map<String, String> m) {

@@ -30,6 +30,26 @@ class ServerConfigTest {
     }
 
     @Test
+    void theFileIsReadAsADotEnvFileAsTheAgentReadsIt() throws Exception {
+        // java.util.Properties read p\ss as pss, kept quotes after trailing spaces and kept " # comment".
+        Path file = dir.resolve(".env");
+        Files.writeString(file, "HEARTWATCH_KEYS=p\\ss-0123456789   \nHEARTWATCH_ADMIN_KEYS='admin-key-0123456789' # who\n"
+                + "HEARTWATCH_READ_KEY=\"read-${SUFFIX}\"\n");
+        Map<String, String> m = ServerConfig.readFile(file, Map.of("SUFFIX", "key-0123456789abcdef"));
+        assertEquals("p\\ss-0123456789", m.get("HEARTWATCH_KEYS"));
+        assertEquals("admin-key-0123456789", m.get("HEARTWATCH_ADMIN_KEYS"));
+        assertEquals("read-key-0123456789abcdef", m.get("HEARTWATCH_READ_KEY"));
+    }
+
+    @Test
+    void aLineThatDoesNotParseIsAnErrorNamingIt() throws Exception {
+        Path file = dir.resolve(".env");
+        Files.writeString(file, "HEARTWATCH_PORT=9000\nHEARTWATCH_KEYS=\"never closed\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.from(Map.of(), file));
+        assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+    }
+
+    @Test
     void keysCanComeFromAKeyFileAndNeverShowInToString() throws Exception {
         Path keys = dir.resolve("keys");
         Files.writeString(keys, "# ping keys\nsecret-one\n\nsecret-two\n");

@@ -1,22 +1,24 @@
-package dev.heartwatch.agent;
+package dev.heartwatch.common;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Removes secrets from any text the agent prints or sends: every configured key
- * (case-insensitively), every URL's query string, and the value of every
- * {@code code=}, {@code sig=}, {@code key=}, {@code token=}, {@code secret=},
- * {@code password=} pair and {@code x-functions-key:} header. Plain scanning, no
- * regex, so start-up loads no pattern machinery.
+ * Removes secrets from text before it is printed, logged or stored: every given secret
+ * (case-insensitively), every URL's query string, and the value of every {@code code=},
+ * {@code sig=}, {@code key=}, {@code token=}, {@code secret=}, {@code password=} pair and
+ * {@code x-functions-key:} (or {@code =}) header. One implementation for the agent (its keys and
+ * proxy password) and core (the request's key, contract §3). Plain scanning, no regex, so the
+ * agent's start-up loads no pattern machinery.
  */
-final class Redactor {
-    static final String MARK = "[redacted]";
+public final class SecretRedactor {
+    public static final String MARK = "[redacted]";
     private static final String[] PAIR_NAMES = {"code=", "sig=", "key=", "token=", "secret=", "password="};
 
     private final List<String> secrets;
 
-    Redactor(List<String> secrets) {
+    /** @param secrets texts to remove wherever they appear; null and empty entries are ignored */
+    public SecretRedactor(List<String> secrets) {
         List<String> kept = new ArrayList<>();
         for (String s : secrets) {
             if (s != null && !s.isEmpty()) {
@@ -26,11 +28,13 @@ final class Redactor {
         this.secrets = List.copyOf(kept);
     }
 
-    static Redactor none() {
-        return new Redactor(List.of());
+    /** Only the patterns (queries, pairs, headers): no secret of its own. */
+    public static SecretRedactor none() {
+        return new SecretRedactor(List.of());
     }
 
-    String redact(String text) {
+    /** The text without secrets; "" for null. */
+    public String redact(String text) {
         if (text == null) {
             return "";
         }
@@ -42,7 +46,7 @@ final class Redactor {
         for (String name : PAIR_NAMES) {
             s = redactPairs(s, name);
         }
-        return redactPairs(s, "x-functions-key:");
+        return redactPairs(redactPairs(s, "x-functions-key:"), "x-functions-key=");
     }
 
     private static String replaceIgnoreCase(String s, String secret) {

@@ -1,4 +1,4 @@
-package dev.heartwatch.agent;
+package dev.heartwatch.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,8 +12,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
-class RedactorTest {
-    private final Redactor redactor = new Redactor(List.of("S3cretK3y"));
+class SecretRedactorTest {
+    private final SecretRedactor redactor = new SecretRedactor(List.of("S3cretK3y"));
 
     @Test
     void redactsKeysQueryStringsAndSecretPairs() {
@@ -37,7 +37,7 @@ class RedactorTest {
 
     @Property(tries = 300)
     void noQueryValueSurvivesInAUrl(@ForAll("value") String value) {
-        String out = Redactor.none().redact("failed: https://host.example/api/ping?code=" + value + " after");
+        String out = SecretRedactor.none().redact("failed: https://host.example/api/ping?code=" + value + " after");
         assertFalse(out.contains(value), out);
     }
 

@@ -12,31 +12,33 @@ import java.util.Locale;
 /**
  * An HTTP proxy the agent goes through, as {@code https_proxy}/{@code http_proxy} name it
  * (the variables the original Python agent's {@code requests} reads): {@code
- * http://[user:password@]host[:port]}, or just {@code host:port}. HTTPS endpoints are reached
- * through a {@code CONNECT} tunnel (RFC 9110 §9.3.6), so the proxy sees the endpoint's name
- * and port but neither the key nor the body; the TLS handshake and the certificate check are
- * the agent's, end to end. Plain-HTTP endpoints get the request in absolute form.
+ * http://[user:password@]host[:port]}, or just {@code host:port}. The JDK's HTTP client does
+ * the rest (HttpTransport): a {@code CONNECT} tunnel for HTTPS endpoints (the proxy sees the
+ * endpoint's name and port, neither the key nor the body), the absolute form for plain HTTP,
+ * and {@code Proxy-Authorization: Basic} from {@link #user()} and {@link #password()} when the
+ * proxy asks for it.
  *
- * <p>{@code authorization} is a {@code Proxy-Authorization} value ({@code Basic ...}) or "" for
- * none; {@code label} is how logs name the proxy, {@code http://host:port}, never with the
+ * <p>{@code label} is how logs name the proxy, {@code http://host:port}, never with the
  * credentials.
  */
-final class HttpProxy {
+final class ProxyUrl {
     final String host;
     final int port;
-    final String authorization;
     final String label;
+    private final String user;
+    private final String password;
     private final List<String> secrets;
 
-    private HttpProxy(String host, int port, String authorization, String label, List<String> secrets) {
+    private ProxyUrl(String host, int port, String user, String password, String label, List<String> secrets) {
         this.host = host;
         this.port = port;
-        this.authorization = authorization;
+        this.user = user;
+        this.password = password;
         this.label = label;
         this.secrets = secrets;
     }
 
-    static HttpProxy parse(String raw, String what) throws ConfigException {
+    static ProxyUrl parse(String raw, String what) throws ConfigException {
         String text = raw.strip();
         if (!text.contains("://")) {
             text = "http://" + text;
@@ -67,29 +69,38 @@ final class HttpProxy {
             host = host.substring(1, host.length() - 1);
         }
         int port = uri.getPort() >= 0 ? uri.getPort() : 80;
-        String authorization = "";
+        String user = "";
+        String password = "";
         List<String> secrets = new ArrayList<>();
         String userInfo = uri.getRawUserInfo();
         if (userInfo != null && !userInfo.isEmpty()) {
             int colon = userInfo.indexOf(':');
-            String user = percentDecode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-            String password = colon < 0 ? "" : percentDecode(userInfo.substring(colon + 1));
+            user = percentDecode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+            password = colon < 0 ? "" : percentDecode(userInfo.substring(colon + 1));
+            // The header form too: the JDK writes it, and a proxy may echo it in an error.
             String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-            authorization = "Basic " + token;
             for (String s : new String[] {token, password, colon < 0 ? "" : userInfo.substring(colon + 1)}) {
                 if (!s.isEmpty()) {
                     secrets.add(s);
                 }
             }
-            for (int i = 0; i < authorization.length(); i++) {
-                char c = authorization.charAt(i);
-                if (c < ' ' || c >= 0x7f) {
-                    throw new ConfigException(what + " has characters a header cannot carry");
-                }
-            }
         }
         String authority = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return new HttpProxy(host, port, authorization, "http://" + authority + ":" + port, List.copyOf(secrets));
+        return new ProxyUrl(host, port, user, password, "http://" + authority + ":" + port, List.copyOf(secrets));
+    }
+
+    /** The user name for {@code Proxy-Authorization}, "" for none. */
+    String user() {
+        return user;
+    }
+
+    /** The password for {@code Proxy-Authorization}, "" for none. */
+    String password() {
+        return password;
+    }
+
+    boolean hasCredentials() {
+        return !user.isEmpty() || !password.isEmpty();
     }
 
     /**
