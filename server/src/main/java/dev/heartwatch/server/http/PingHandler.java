@@ -8,7 +8,9 @@ import dev.heartwatch.core.contract.Limits;
 import dev.heartwatch.function.Ping;
 import dev.heartwatch.server.export.LineExport;
 import dev.heartwatch.server.store.LineWriter;
-import dev.heartwatch.server.store.StoredLine;
+import dev.heartwatch.core.contract.ContractLine;
+import dev.heartwatch.core.contract.LineCodec;
+import dev.heartwatch.core.contract.MalformedLineException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -126,10 +128,17 @@ public final class PingHandler implements HttpHandler {
     }
 
     private boolean store(List<String> messages) {
-        long now = clock.millis();
-        List<StoredLine> lines = new ArrayList<>(messages.size());
+        // Temporary (until the http branch's PingRequest ingest lands): Ping's messages back to
+        // the contract lines the store takes; anything else Ping logs is not a fact.
+        List<ContractLine> lines = new ArrayList<>(messages.size());
+        List<String> texts = new ArrayList<>(messages.size());
         for (String m : messages) {
-            lines.add(StoredLine.of(m, now));
+            try {
+                lines.add(LineCodec.decode(m));
+                texts.add(m);
+            } catch (MalformedLineException e) {
+                LOG.log(Level.FINE, "not a contract line, not stored");
+            }
         }
         try {
             writer.submit(lines).get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -140,11 +149,7 @@ public final class PingHandler implements HttpHandler {
             return false;
         }
         // Only now, committed: the export carries what the store holds and the client is told.
-        for (StoredLine line : lines) {
-            if (!"log".equals(line.kind())) {
-                exportQuietly(line.text());
-            }
-        }
+        texts.forEach(this::exportQuietly);
         return true;
     }
 
