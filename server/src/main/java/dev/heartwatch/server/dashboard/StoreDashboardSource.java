@@ -14,15 +14,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
  * The dashboard's data from the server's store: every device the store knows or expects, its
  * status (retired, muted, else the silence rule live at {@code now}), last heartbeat and address,
- * uptime over 24 h / 7 d / 30 d and a trail of hourly status dots, all computed by {@code core}
- * from the stored lines (one read of 30 days per device), so the page agrees with the alert
- * mails and with {@code heartwatch history}. Mute and retire go through
+ * uptime over 24 h / 7 d / 30 d and a trail of hourly status dots, all computed by core's
+ * history model from the beat runs and the agents' reports (one read for every device, never
+ * the raw beats), so the page agrees with {@code heartwatch history}. Mute and retire go through
  * {@link DeviceAdministration}, the same code as the admin API.
  */
 public final class StoreDashboardSource implements DashboardSource {
@@ -51,13 +52,19 @@ public final class StoreDashboardSource implements DashboardSource {
     @Override
     public List<DeviceView> devices(Instant now) {
         List<DeviceView> out = new ArrayList<>();
-        for (DeviceRecord r : store.devices(expectedDevices).values()) {
-            out.add(view(r, now));
+        // Every device's month in one read of the beat runs and reports, one model computation.
+        Map<String, DeviceHistory.Span> spans = history.spans(now.minus(MONTH), now, now);
+        for (DeviceRecord r : store.devices().all(expectedDevices).values()) {
+            out.add(view(r, now, spans.get(r.device())));
         }
         return out;
     }
 
     DeviceView view(DeviceRecord r, Instant now) {
+        return view(r, now, history.span(r.device(), now.minus(MONTH), now, now));
+    }
+
+    private DeviceView view(DeviceRecord r, Instant now, DeviceHistory.Span monthSpan) {
         String status = status(r, now);
         if (r.lastSeen() == null) {
             // Expected (or muted ahead) but never heard: nothing to compute.
@@ -67,8 +74,8 @@ public final class StoreDashboardSource implements DashboardSource {
             }
             return new DeviceView(r.device(), status, null, null, null, null, null, trail);
         }
-        DeviceHistory.Span span = history.span(r.device(), now.minus(MONTH), now, now);
-        return new DeviceView(r.device(), status, r.lastSeen(), history.lastAddress(r.device()).orElse(null),
+        DeviceHistory.Span span = monthSpan != null ? monthSpan : history.span(r.device(), now.minus(MONTH), now, now);
+        return new DeviceView(r.device(), status, r.lastSeen(), r.lastIp(),
                 percent(span.uptime(now.minus(DAY), now, now)),
                 percent(span.uptime(now.minus(WEEK), now, now)),
                 percent(span.uptime(now.minus(MONTH), now, now)),

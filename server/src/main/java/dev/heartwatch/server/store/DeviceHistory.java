@@ -1,34 +1,43 @@
 package dev.heartwatch.server.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heartwatch.core.history.History;
+import dev.heartwatch.core.history.HistoryFacts;
+import dev.heartwatch.core.history.HistoryModel;
+import dev.heartwatch.core.history.HistoryPeriod;
 import dev.heartwatch.core.outage.Coverage;
+import dev.heartwatch.core.outage.DeviceSpan;
+import dev.heartwatch.core.outage.Gap;
 import dev.heartwatch.core.outage.Outage;
-import dev.heartwatch.core.outage.OutageMerge;
+import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.outage.Uptime;
 import dev.heartwatch.core.outage.UptimeCalculator;
-import dev.heartwatch.core.rule.Beat;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.core.rule.SilenceRule;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The read side for the dashboard and reports: live status, merged outages and uptime of one
- * device over a period, computed by {@code core} from the stored lines (nothing is precomputed,
- * so the figures always agree with the alert mails).
+ * device (or of all) over a period. The facts are the {@linkplain BeatRuns beat runs} (their
+ * spans and the gaps between them) and the agents' reports that overlap the period; core's
+ * {@link HistoryModel} turns them into outages and uptime, the same code the CLI runs on
+ * Application Insights' gaps. No raw beat is read: a month of a thousand devices is a few
+ * rows per outage.
  */
 public final class DeviceHistory {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final HeartwatchStore store;
     private final SilenceRule rule;
+    private final HistoryModel model;
 
     public DeviceHistory(HeartwatchStore store, SilenceRule rule) {
         this.store = store;
         this.rule = rule;
+        this.model = HistoryModel.of(rule);
     }
 
     public SilenceRule rule() {
@@ -42,19 +51,7 @@ public final class DeviceHistory {
 
     /** Merged outages of {@code device} that overlap {@code [from, to)}, oldest first; an ongoing one has no end. */
     public List<Outage> outages(String device, Instant from, Instant to, Instant now) {
-        // Beats from one lookback earlier, so a gap that began before {@code from} is seen whole.
-        Instant since = from.minus(rule.lookback());
-        Instant until = to.isAfter(now) ? now : to;
-        List<Beat> beats = store.beats(device, since, until);
-        List<Outage> out = new ArrayList<>();
-        for (Outage o : OutageMerge.of(rule).merge(beats, store.reportedOutages(device, since, until), now)) {
-            boolean startsBeforeEnd = o.start().isBefore(to);
-            boolean endsAfterStart = o.end() == null || o.end().isAfter(from);
-            if (startsBeforeEnd && endsAfterStart) {
-                out.add(o);
-            }
-        }
-        return out;
+        return span(device, from, to, now).outages();
     }
 
     /** Uptime of {@code device} over {@code [from, to)}; empty percent when it was never monitored then. */
@@ -63,57 +60,100 @@ public final class DeviceHistory {
     }
 
     /**
-     * What the store says of {@code device} over {@code [from, to)}, read once: its coverage
-     * (first heartbeat, clean stops) and its merged outages, beats from one lookback earlier so a
-     * gap that began before {@code from} is seen whole. Several uptimes (24 h, 7 d, 30 d) and a
-     * status trail then come from one read.
+     * What the store says of {@code device} over {@code [from, to)}, read once: its runs from one
+     * lookback earlier (so a gap that began before {@code from} is seen whole) up to {@code now}
+     * (so one that ends after {@code to} is closed), and the reports that overlap them. Several
+     * uptimes (24 h, 7 d, 30 d) and a status trail then come from one read.
      */
     public Span span(String device, Instant from, Instant to, Instant now) {
-        Instant since = from.minus(rule.lookback());
-        Instant until = to.isAfter(now) ? now : to;
-        List<Beat> beats = store.beats(device, since, until);
-        Optional<DeviceRecord> record = store.device(device);
-        Coverage window = Coverage.fromBeats(beats).get(device);
-        Coverage coverage = null;
-        if (window != null) {
-            Instant firstSeen = record.map(DeviceRecord::firstSeen).orElse(window.firstSeen());
-            coverage = new Coverage(device, firstSeen == null ? window.firstSeen() : firstSeen, window.stopped());
+        return spans(device, from, to, now).getOrDefault(device, Span.empty(device, model, from, to, now));
+    }
+
+    /** {@link #span} of every device with a run or a report in the range, in one read. */
+    public Map<String, Span> spans(Instant from, Instant to, Instant now) {
+        return spans(null, from, to, now);
+    }
+
+    private Map<String, Span> spans(String device, Instant from, Instant to, Instant now) {
+        Instant readFrom = from.minus(rule.lookback());
+        Instant readTo = to.isAfter(now) ? to : now;
+        HistoryFacts facts = facts(device, readFrom, readTo);
+        HistoryPeriod period = new HistoryPeriod(from, to, ZoneOffset.UTC);
+        History history = model.compute(facts, period, now);
+        Map<String, Span> out = new HashMap<>();
+        for (var d : history.devices()) {
+            out.put(d.device(), new Span(d.device(), d.coverage(), d.outages(), facts, model));
         }
-        List<Outage> outages = OutageMerge.of(rule).merge(beats, store.reportedOutages(device, since, until), now);
-        return new Span(device, coverage, outages);
+        return out;
+    }
+
+    /** The runs' spans, the gaps between consecutive runs, and the reports, over the range. */
+    HistoryFacts facts(String device, Instant readFrom, Instant readTo) {
+        List<BeatRun> runs = store.database().inTransaction(
+                c -> BeatRuns.overlapping(c, device, readFrom.toEpochMilli(), readTo.toEpochMilli() + 1));
+        List<DeviceSpan> spans = new ArrayList<>();
+        List<Gap> gaps = new ArrayList<>();
+        BeatRun previous = null;
+        for (BeatRun r : runs) { // ordered by device, then time
+            spans.add(new DeviceSpan(r.device(), Instant.ofEpochMilli(r.firstBeat()), Instant.ofEpochMilli(r.lastBeat()),
+                    r.beats(), r.lastStopping()));
+            if (previous != null && previous.device().equals(r.device())) {
+                gaps.add(new Gap(r.device(), Instant.ofEpochMilli(previous.lastBeat()), Instant.ofEpochMilli(r.firstBeat()),
+                        previous.lastStopping()));
+            }
+            previous = r;
+        }
+        List<ReportedOutage> reports = store.facts().reportsOverlapping(device, readFrom, readTo);
+        return HistoryFacts.fromGaps(readFrom, readTo, spans, gaps, reports);
     }
 
     /**
-     * One device's coverage (null: no heartbeat in the span read) and merged outages.
+     * One device's coverage (null: no heartbeat in the range read) and merged outages that
+     * overlap the period asked for; {@link #uptime} asks the model again for a sub-period.
      */
-    public record Span(String device, Coverage coverage, List<Outage> outages) {
-        public Span {
-            outages = List.copyOf(outages);
+    public static final class Span {
+        private final String device;
+        private final Coverage coverage;
+        private final List<Outage> outages;
+        private final HistoryFacts facts;
+        private final HistoryModel model;
+
+        Span(String device, Coverage coverage, List<Outage> outages, HistoryFacts facts, HistoryModel model) {
+            this.device = device;
+            this.coverage = coverage;
+            this.outages = List.copyOf(outages);
+            this.facts = facts;
+            this.model = model;
         }
 
-        /** Uptime over {@code [from, to)} within the span read. */
+        static Span empty(String device, HistoryModel model, Instant from, Instant to, Instant now) {
+            Instant readTo = to.isAfter(now) ? to : now;
+            return new Span(device, null, List.of(),
+                    HistoryFacts.fromGaps(from, readTo, List.of(), List.of(), List.of()), model);
+        }
+
+        public String device() {
+            return device;
+        }
+
+        public Coverage coverage() {
+            return coverage;
+        }
+
+        public List<Outage> outages() {
+            return outages;
+        }
+
+        /** Uptime over {@code [from, to)} from the facts read, by the history model (never watched: no percent). */
         public Uptime uptime(Instant from, Instant to, Instant now) {
-            return UptimeCalculator.over(device, coverage, outages, from, to, now);
+            History h = model.compute(facts, new HistoryPeriod(from, to, ZoneOffset.UTC), now);
+            return h.device(device).map(d -> d.total())
+                    .orElseGet(() -> UptimeCalculator.over(device, null, List.of(), from, to, h.horizon()));
         }
     }
 
     /** The client address of the device's last heartbeat, when it had one. */
     public Optional<String> lastAddress(String device) {
-        Optional<DeviceRecord> r = store.device(device);
-        if (r.isEmpty() || r.get().lastSeen() == null) {
-            return Optional.empty();
-        }
-        Instant at = r.get().lastSeen();
-        List<String> lines = store.lineTexts(device, "heartbeat", at, at);
-        if (lines.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            String text = lines.get(lines.size() - 1);
-            JsonNode ip = JSON.readTree(text.substring(text.indexOf('{'))).get("ip");
-            return ip == null ? Optional.empty() : Optional.of(ip.asText());
-        } catch (Exception e) {
-            return Optional.empty();
-        }
+        return store.devices().device(device).map(DeviceRecord::lastIp);
     }
 }

@@ -1,10 +1,9 @@
 package dev.heartwatch.server.bench;
 
 import dev.heartwatch.core.contract.HeartbeatLine;
-import dev.heartwatch.core.contract.LineCodec;
+import dev.heartwatch.core.contract.ContractLine;
 import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.server.store.HeartwatchStore;
-import dev.heartwatch.server.store.StoredLine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,17 +28,17 @@ public final class HistoryFeedWriter {
         int devices = Integer.parseInt(args[3]);
         long written = 0;
         try (HeartwatchStore store = HeartwatchStore.open(db, "NORMAL")) {
-            List<StoredLine> batch = new ArrayList<>();
+            List<ContractLine> batch = new ArrayList<>();
             for (int minute = 0; minute < days * 1440; minute++) {
                 long ts = start.plus(Duration.ofMinutes(minute)).toEpochMilli();
                 for (int d = 0; d < devices; d++) {
                     String device = "device-" + d;
                     boolean report = minute % 1440 == 720;
-                    batch.add(StoredLine.of(LineCodec.encode(new HeartbeatLine(ts, device, "running", "198.51.100." + d,
-                            (long) minute, ts - 40, 40L, "1.0.0", report ? 1 : 0, null)), ts));
+                    batch.add(new HeartbeatLine(ts, device, "running", "198.51.100." + d,
+                            (long) minute, ts - 40, 40L, "1.0.0", report ? 1 : 0, null));
                     if (report) {
-                        batch.add(StoredLine.of(LineCodec.encode(new OutageLine(ts, device, "o-" + minute, ts - 180_000,
-                                ts - 60_000, "dns", 40L, "resolver timed out")), ts));
+                        batch.add(new OutageLine(ts, device, "o-" + minute, ts - 180_000,
+                                ts - 60_000, "dns", 40L, "resolver timed out"));
                     }
                 }
                 if (batch.size() >= 2000) {
@@ -51,7 +50,7 @@ public final class HistoryFeedWriter {
         System.out.println("wrote " + written + " lines");
     }
 
-    private static int flush(HeartwatchStore store, List<StoredLine> batch) throws Exception {
+    private static int flush(HeartwatchStore store, List<ContractLine> batch) throws Exception {
         int n = batch.size();
         if (n > 0) {
             store.lines().submit(batch).get(60, TimeUnit.SECONDS);

@@ -1,12 +1,10 @@
 package dev.heartwatch.server.support;
 
 import dev.heartwatch.core.contract.HeartbeatLine;
-import dev.heartwatch.core.contract.LineCodec;
 import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.server.store.HeartwatchStore;
-import dev.heartwatch.server.store.StoredLine;
+import dev.heartwatch.core.contract.ContractLine;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -16,28 +14,24 @@ public final class Lines {
     }
 
     public static void beat(HeartwatchStore store, String device, Instant at) {
-        write(store, LineCodec.encode(new HeartbeatLine(at.toEpochMilli(), device, "running", "127.0.0.1", null, null, null, null, 0, null)));
+        write(store, new HeartbeatLine(at.toEpochMilli(), device, "running", "127.0.0.1", null, null, null, null, 0, null));
     }
 
     public static void stopping(HeartwatchStore store, String device, Instant at) {
-        write(store, LineCodec.encode(new HeartbeatLine(at.toEpochMilli(), device, "stopping", "127.0.0.1", null, null, null, null, 0, null)));
+        write(store, new HeartbeatLine(at.toEpochMilli(), device, "stopping", "127.0.0.1", null, null, null, null, 0, null));
     }
 
     /** A heartbeat carrying one outage report (agent clock = receiver clock: skew 0). */
     public static void beatWithOutage(HeartwatchStore store, String device, Instant at, String id, Instant start, Instant end, String cause) {
         long ts = at.toEpochMilli();
         write(store,
-                LineCodec.encode(new HeartbeatLine(ts, device, "running", "127.0.0.1", null, ts, 0L, null, 1, null)),
-                LineCodec.encode(new OutageLine(ts, device, id, start.toEpochMilli(), end.toEpochMilli(), cause, 0L, "test outage")));
+                new HeartbeatLine(ts, device, "running", "127.0.0.1", null, ts, 0L, null, 1, null),
+                new OutageLine(ts, device, id, start.toEpochMilli(), end.toEpochMilli(), cause, 0L, "test outage"));
     }
 
-    public static void write(HeartwatchStore store, String... texts) {
-        List<StoredLine> lines = new ArrayList<>();
-        for (String t : texts) {
-            lines.add(StoredLine.of(t, System.currentTimeMillis()));
-        }
+    public static void write(HeartwatchStore store, ContractLine... lines) {
         try {
-            store.lines().submit(lines).get(10, TimeUnit.SECONDS);
+            store.lines().submit(List.of(lines)).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("lines not stored", e);
         }
