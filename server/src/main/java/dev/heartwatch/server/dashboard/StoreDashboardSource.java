@@ -148,6 +148,11 @@ public final class StoreDashboardSource implements DashboardSource {
     }
 
     @Override
+    public boolean knows(String device, Instant now) {
+        return administration.knows(device);
+    }
+
+    @Override
     public boolean mute(String device, Duration duration, Instant now) {
         if (!administration.knows(device)) {
             return false;

@@ -17,9 +17,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The read side for the dashboard and reports: live status, merged outages and uptime of one
@@ -77,34 +79,47 @@ public final class DeviceHistory {
     private Map<String, Span> spans(String device, Instant from, Instant to, Instant now) {
         Instant readFrom = from.minus(rule.lookback());
         Instant readTo = to.isAfter(now) ? to : now;
-        HistoryFacts facts = facts(device, readFrom, readTo);
         HistoryPeriod period = new HistoryPeriod(from, to, ZoneOffset.UTC);
-        History history = model.compute(facts, period, now);
         Map<String, Span> out = new HashMap<>();
-        for (var d : history.devices()) {
-            out.put(d.device(), new Span(d.device(), d.coverage(), d.outages(), facts, model));
+        for (HistoryFacts facts : facts(device, readFrom, readTo).values()) {
+            for (var d : model.compute(facts, period, now).devices()) {
+                out.put(d.device(), new Span(d.device(), d.coverage(), d.outages(), facts, model));
+            }
         }
         return out;
     }
 
-    /** The runs' spans, the gaps between consecutive runs, and the reports, over the range. */
-    HistoryFacts facts(String device, Instant readFrom, Instant readTo) {
+    /**
+     * Per device, the runs' spans, the gaps between consecutive runs, and the reports over the
+     * range (one facts object per device, so each later computation touches one device only).
+     */
+    Map<String, HistoryFacts> facts(String device, Instant readFrom, Instant readTo) {
         List<BeatRun> runs = store.database().inTransaction(
                 c -> BeatRuns.overlapping(c, device, readFrom.toEpochMilli(), readTo.toEpochMilli() + 1));
-        List<DeviceSpan> spans = new ArrayList<>();
-        List<Gap> gaps = new ArrayList<>();
+        Map<String, List<DeviceSpan>> spans = new HashMap<>();
+        Map<String, List<Gap>> gaps = new HashMap<>();
         BeatRun previous = null;
         for (BeatRun r : runs) { // ordered by device, then time
-            spans.add(new DeviceSpan(r.device(), Instant.ofEpochMilli(r.firstBeat()), Instant.ofEpochMilli(r.lastBeat()),
-                    r.beats(), r.lastStopping()));
+            spans.computeIfAbsent(r.device(), k -> new ArrayList<>()).add(new DeviceSpan(r.device(),
+                    Instant.ofEpochMilli(r.firstBeat()), Instant.ofEpochMilli(r.lastBeat()), r.beats(), r.lastStopping()));
             if (previous != null && previous.device().equals(r.device())) {
-                gaps.add(new Gap(r.device(), Instant.ofEpochMilli(previous.lastBeat()), Instant.ofEpochMilli(r.firstBeat()),
-                        previous.lastStopping()));
+                gaps.computeIfAbsent(r.device(), k -> new ArrayList<>()).add(new Gap(r.device(),
+                        Instant.ofEpochMilli(previous.lastBeat()), Instant.ofEpochMilli(r.firstBeat()), previous.lastStopping()));
             }
             previous = r;
         }
-        List<ReportedOutage> reports = store.facts().reportsOverlapping(device, readFrom, readTo);
-        return HistoryFacts.fromGaps(readFrom, readTo, spans, gaps, reports);
+        Map<String, List<ReportedOutage>> reports = new HashMap<>();
+        for (ReportedOutage o : store.facts().reportsOverlapping(device, readFrom, readTo)) {
+            reports.computeIfAbsent(o.device(), k -> new ArrayList<>()).add(o);
+        }
+        Map<String, HistoryFacts> out = new HashMap<>();
+        Set<String> names = new HashSet<>(spans.keySet());
+        names.addAll(reports.keySet());
+        for (String d : names) {
+            out.put(d, HistoryFacts.fromGaps(readFrom, readTo, spans.getOrDefault(d, List.of()), gaps.getOrDefault(d, List.of()),
+                    reports.getOrDefault(d, List.of())));
+        }
+        return out;
     }
 
     /**
