@@ -83,7 +83,7 @@ public final class DeviceHistory {
         Map<String, Span> out = new HashMap<>();
         for (HistoryFacts facts : facts(device, readFrom, readTo).values()) {
             for (var d : model.compute(facts, period, now).devices()) {
-                out.put(d.device(), new Span(d.device(), d.coverage(), d.outages(), facts, model));
+                out.put(d.device(), new Span(d.device(), d.coverage(), d.outages(), facts, model, period, d.total()));
             }
         }
         return out;
@@ -132,9 +132,15 @@ public final class DeviceHistory {
         private final List<Outage> outages;
         private final HistoryFacts facts;
         private final HistoryModel model;
+        /** The period the span was read for, and its uptime (asked again by the dashboard: not recomputed). */
+        private final HistoryPeriod period;
+        private final Uptime periodUptime;
 
-        Span(String device, Coverage coverage, List<Outage> outages, HistoryFacts facts, HistoryModel model) {
+        Span(String device, Coverage coverage, List<Outage> outages, HistoryFacts facts, HistoryModel model,
+             HistoryPeriod period, Uptime periodUptime) {
             this.device = device;
+            this.period = period;
+            this.periodUptime = periodUptime;
             this.coverage = coverage;
             this.outages = List.copyOf(outages);
             this.facts = facts;
@@ -144,7 +150,7 @@ public final class DeviceHistory {
         static Span empty(String device, HistoryModel model, Instant from, Instant to, Instant now) {
             Instant readTo = to.isAfter(now) ? to : now;
             return new Span(device, null, List.of(),
-                    HistoryFacts.fromGaps(from, readTo, List.of(), List.of(), List.of()), model);
+                    HistoryFacts.fromGaps(from, readTo, List.of(), List.of(), List.of()), model, null, null);
         }
 
         public String device() {
@@ -161,6 +167,9 @@ public final class DeviceHistory {
 
         /** Uptime over {@code [from, to)} from the facts read, by the history model (never watched: no percent). */
         public Uptime uptime(Instant from, Instant to, Instant now) {
+            if (periodUptime != null && period.since().equals(from) && period.until().equals(to) && !now.isBefore(to)) {
+                return periodUptime;
+            }
             History h = model.compute(facts, new HistoryPeriod(from, to, ZoneOffset.UTC), now);
             return h.device(device).map(d -> d.total())
                     .orElseGet(() -> UptimeCalculator.over(device, null, List.of(), from, to, h.horizon()));
