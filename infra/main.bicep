@@ -54,6 +54,11 @@ param disableAppInsightsLocalAuth bool = true
 @description('Optional. Principal (object) ID of whoever publishes packages (azd fills AZURE_PRINCIPAL_ID): granted Storage Blob Data Contributor on the deployment container only. Empty grants nothing.')
 param deployerPrincipalId string = ''
 
+@description('Optional. Days the AppTraces table (the heartbeat lines) keeps data; at least 95, so `history --last 3mo` fits (docs/infrastructure.md, Retention).')
+@minValue(95)
+@maxValue(730)
+param tracesRetentionInDays int = 95
+
 @description('Optional. Tags applied to every resource.')
 param tags object = {}
 
@@ -81,6 +86,7 @@ module monitoring 'modules/monitoring.bicep' = {
     appInsightsName: names.appInsights
     location: location
     disableLocalAuth: disableAppInsightsLocalAuth
+    tracesRetentionInDays: tracesRetentionInDays
     tags: tags
   }
 }
@@ -176,7 +182,8 @@ module maintenance 'modules/maintenance-window.bicep' = if (!empty(maintenanceWi
   name: 'maintenance-window'
   params: {
     name: names.maintenance
-    scopeResourceId: silenceAlert.outputs.resourceId
+    scopeResourceId: monitoring.outputs.resourceId
+    alertRuleResourceId: silenceAlert.outputs.resourceId
     maintenanceWindow: maintenanceWindow
     tags: tags
   }
@@ -214,6 +221,9 @@ output AZURE_DEPLOYMENT_CONTAINER string = storage.outputs.deploymentContainerNa
 
 @description('The Application Insights resource the alert, the workbook and `heartwatch history` query.')
 output APPLICATIONINSIGHTS_RESOURCE_ID string = monitoring.outputs.resourceId
+
+@description('Days the AppTraces table keeps the heartbeat lines (how far back `heartwatch history` can read).')
+output APPLICATIONINSIGHTS_TRACES_RETENTION_DAYS int = monitoring.outputs.tracesRetentionInDays
 
 @description('The hosting plan deployed: FlexConsumption or LinuxConsumption.')
 output AZURE_HOSTING_PLAN string = hostingPlan

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of heartwatch-server's ping endpoint on this machine, in one run:
-#   1. throughput and latency with wrk: a bare JDK HttpServer answering "ok" (the ceiling),
+#   1. throughput and latency with wrk: a bare JDK HttpServer answering "ok" (the ceiling the
+#      target is set against), the server's own HTTP layer (Jetty, WebServer) answering "ok",
 #      then heartwatch-server (every 200 = the heartbeat's line committed with synchronous=FULL);
 #   2. durability: heartwatch-server killed with kill -9 under load; every heartbeat a client
 #      saw acknowledged must be in the database afterwards.
@@ -62,15 +63,22 @@ run_wrk() { # port label
 
 echo "== heartwatch-server ping benchmark: $(nproc) cores, ${SECONDS_PER_RUN}s per run, $CONNECTIONS connections, wrk -t2"
 
-# 1a. The ceiling.
-PORT="$(free_port)"
-java "${JAVA_OPTS[@]}" -cp "$TEST_CLASSES" dev.heartwatch.server.bench.BareOkServer "$PORT" 64 >"$WORK/bare.log" 2>&1 &
-BARE_PID=$!; PIDS+=("$BARE_PID")
-wait_port "$PORT"
-run_wrk "$PORT" "bare-jdk-ok     " | tee "$WORK/bare.txt"
-kill "$BARE_PID"; wait "$BARE_PID" 2>/dev/null || true
+run_bare() { # main-class label result-file: an "ok" server from the test classes, measured, stopped
+  local port pid
+  port="$(free_port)"
+  java "${JAVA_OPTS[@]}" -cp "$JAR:$TEST_CLASSES" "dev.heartwatch.server.bench.$1" "$port" 64 >"$WORK/$1.log" 2>&1 &
+  pid=$!; PIDS+=("$pid")
+  wait_port "$port"
+  run_wrk "$port" "$2" | tee "$3"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
 
-# 1b. heartwatch-server, durable.
+# 1a. The ceiling.
+run_bare BareOkServer "bare-jdk-ok     " "$WORK/bare.txt"
+# 1b. The HTTP layer alone: Jetty as heartwatch-server configures it, nothing stored.
+run_bare BareJettyOkServer "bare-jetty-ok   " "$WORK/jetty.txt"
+
+# 1c. heartwatch-server, durable.
 mkdir -p "$WORK/run1"
 PORT="$(free_port)"
 start_server "$WORK/run1" "$PORT"

@@ -50,11 +50,27 @@ param enableJavaAgent bool = false
 @description('Optional. Linux Consumption only: blob URL of the function package, read through the managed identity; empty leaves the app without code until it is set.')
 param packageUrl string = ''
 
-@description('Optional. Flex Consumption only: most instances the app scales out to (40 is the smallest Flex allows).')
-param maximumInstanceCount int = 40
+// Scale-out is a cost ceiling: a leaked function key can drive at most
+// maximumInstanceCount instances of instanceMemoryMB each. A heartbeat a minute
+// per device needs one small instance. Flex accepts 512, 2048 or 4096 MB
+// ("Azure Functions Flex Consumption plan hosting", Instance sizes) and a
+// maximum instance count between 1 and 1,000 ("Migrate Consumption plan apps to
+// the Flex Consumption plan", Configure scale and concurrency settings, the
+// newer page: the Flex plan page's Considerations still says 40, from the
+// preview). https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan
+// https://learn.microsoft.com/azure/azure-functions/migration/migrate-plan-consumption-to-flex
+@description('Optional. Flex Consumption only: most instances the app scales out to (1, the smallest Flex accepts: a cost ceiling if a key leaks).')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 1
 
-@description('Optional. Flex Consumption only: memory of one instance in MB.')
-param instanceMemoryMB int = 2048
+@description('Optional. Flex Consumption only: memory of one instance in MB (512, the smallest size).')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 512
 
 @description('Optional. Tags applied to the plan and the app.')
 param tags object = {}
@@ -144,11 +160,23 @@ var flexConfig = {
   }
 }
 
+// Sent on both plans; Flex accepts each of them (tests/infra/service-rules/flex-site-config.json
+// holds the verdict and source of every siteConfig property and app setting sent on Flex).
 var baseSiteConfig = {
   appSettings: appSettingList
   minTlsVersion: '1.2'
-  ftpsState: 'Disabled'
   http20Enabled: true
+}
+
+// FTP(S) off. Linux Consumption takes siteConfig.ftpsState; Flex rejects it
+// (ARM error 51021, "site configuration properties (Site.SiteConfig.FtpsState…)
+// for Flex Consumption sites is invalid"; "App settings reference for Azure
+// Functions", Flex Consumption plan deprecations), so on Flex FTP and SCM basic
+// publishing credentials are turned off by basicPublishingCredentialsPolicies below
+// (on both plans).
+var consumptionSiteConfig = {
+  linuxFxVersion: 'Java|17'
+  ftpsState: 'Disabled'
 }
 
 // https://learn.microsoft.com/azure/templates/microsoft.web/serverfarms
@@ -190,10 +218,34 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       httpsOnly: true
       clientAffinityEnabled: false
       reserved: true
-      siteConfig: isFlex ? baseSiteConfig : union(baseSiteConfig, { linuxFxVersion: 'Java|17' })
+      siteConfig: isFlex ? baseSiteConfig : union(baseSiteConfig, consumptionSiteConfig)
     },
     isFlex ? flexConfig : {}
   )
+}
+
+// No basic (user name + password) publishing on either plan: FTP and SCM
+// credentials are refused, so only Microsoft Entra tokens deploy (on Flex this
+// is how FTP is turned off, as Flex takes no ftpsState). "Disable basic
+// authentication in App Service deployments" (learn.microsoft.com/azure/app-service/configure-basic-auth-disable):
+// the `ftp` and `scm` policies; with basic authentication disabled, Azure CLI
+// 2.48.1 or later falls back to Microsoft Entra authentication for
+// `az functionapp deployment source config-zip` and `az functionapp deploy`
+// (what scripts/deploy.sh runs), and the Maven plugin works.
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'scm'
+  properties: {
+    allow: false
+  }
 }
 
 @description('The name of the function app.')

@@ -14,8 +14,21 @@ param location string
 @description('Optional. Tags applied to both resources.')
 param tags object = {}
 
-@description('Optional. Days the workspace keeps data; 30 covers the workbook\'s longest window.')
+@description('Optional. Days the workspace keeps the tables Heartwatch does not read; 30 covers the workbook\'s longest window.')
 param retentionInDays int = 30
+
+// `heartwatch history --last 3mo` reads 92 days plus the 2 days before the
+// period that every history query reads (LEAD over the previous beat): 94 days,
+// kept with a day's margin. The heartbeat lines are Application Insights
+// `traces`, stored in the workspace table AppTraces, whose retention is set on
+// the table itself. App Insights tables keep 90 days at no charge ("Manage data
+// retention in a Log Analytics workspace", Log tables with 90-day default
+// retention: learn.microsoft.com/azure/azure-monitor/logs/data-retention-configure),
+// so only days 91-95 are billed (docs/infrastructure.md, Retention, for the cost).
+@description('Optional. Days the AppTraces table (Application Insights traces: the heartbeat lines) keeps data; at least 95 so `history --last 3mo` and the two days each query reads before it fit.')
+@minValue(95)
+@maxValue(730)
+param tracesRetentionInDays int = 95
 
 @description('Optional. When true, Application Insights accepts only Microsoft Entra authenticated telemetry, so nobody holding the connection string can forge heartbeats.')
 param disableLocalAuth bool = true
@@ -30,6 +43,17 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
       name: 'PerGB2018'
     }
     retentionInDays: retentionInDays
+  }
+}
+
+// https://learn.microsoft.com/azure/templates/microsoft.operationalinsights/workspaces/tables
+// (2023-09-01: properties.retentionInDays, the table's analytics retention, 4-730).
+resource tracesTable 'Microsoft.OperationalInsights/workspaces/tables@2023-09-01' = {
+  parent: workspace
+  name: 'AppTraces'
+  properties: {
+    retentionInDays: tracesRetentionInDays
+    totalRetentionInDays: tracesRetentionInDays
   }
 }
 
@@ -55,6 +79,9 @@ output resourceId string = appInsights.id
 
 @description('The connection string (endpoints and instrumentation key; not a credential when local auth is disabled).')
 output connectionString string = appInsights.properties.ConnectionString
+
+@description('Days the AppTraces table (the heartbeat lines) keeps data.')
+output tracesRetentionInDays int = tracesTable.properties.retentionInDays
 
 @description('The resource ID of the Log Analytics workspace.')
 output workspaceResourceId string = workspace.id

@@ -3,6 +3,10 @@
 // changed by replacing that exact default line (never arbitrary text), so the
 // same file is tested (tests/infra reads the `tunables` lists below and
 // applies them exactly as reduce()/replace() does here), linted and deployed.
+// The alert's lookback is the one exception: log search alert queries accept
+// ago() with timespan literals only ("Create or edit a log search alert rule",
+// learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule),
+// so its `| where timestamp > ago(2d)` line is replaced whole, literal in place.
 
 @description('Required. ISO-8601 silence that means down, in one unit: PT<n>S, PT<n>M or PT<n>H (e.g. PT5M).')
 param silenceThreshold string
@@ -23,8 +27,8 @@ var silentDevicesTunables = [
     value: 'let threshold = ${thresholdKql};'
   }
   {
-    line: 'let lookback = 2d;'
-    value: 'let lookback = ${lookbackDays}d;'
+    line: '    | where timestamp > ago(2d)'
+    value: '    | where timestamp > ago(${lookbackDays}d)'
   }
   {
     line: 'let expectedDevices = dynamic([]);'

@@ -50,7 +50,11 @@ resource rule 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
     ]
     evaluationFrequency: evaluationFrequency
     // The bin the rule evaluates; the query reaches back further on its own
-    // (overrideQueryTimeRange), so each evaluation sees each device's last beat.
+    // (overrideQueryTimeRange, at most two days: "Create or edit a log search
+    // alert rule", learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule),
+    // so each evaluation sees each device's last beat. The engine bins result
+    // rows by a datetime column into this window, so the query returns none
+    // (lastSeen is text) and a silent device's row counts at every evaluation.
     windowSize: evaluationFrequency
     overrideQueryTimeRange: queryTimeRange
     criteria: {

@@ -37,4 +37,9 @@ async function syntaxErrors(text) {
   return errors;
 }
 
-module.exports = { syntaxErrors };
+/** Parses Bicep text into a tree-sitter tree (the caller reads it; the tree lives as long as the process). */
+async function parseTree(text) {
+  return (await parser()).parse(text);
+}
+
+module.exports = { syntaxErrors, parseTree };

@@ -8,18 +8,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { repoRoot, readRepoFile } = require('./tools');
 const { diagnose } = require('./kusto');
-const { KNOWN_VARS, parseQueriesBicep, applyTunables } = require('./tunables');
+const { KNOWN_VARS, PARAMETER_SETS, parseQueriesBicep, applyTunables } = require('./tunables');
 
 const QUERY_DIR = 'infra/queries';
 const kqlFiles = fs.readdirSync(path.join(repoRoot, QUERY_DIR)).filter((f) => f.endsWith('.kql')).sort();
-
-// Parameter sets the Bicep may receive: the defaults and realistic others.
-const PARAMETER_SETS = [
-  { silenceThreshold: 'PT5M', expectedDevices: [] },
-  { silenceThreshold: 'PT15M', expectedDevices: ['home-pi'] },
-  { silenceThreshold: 'PT1H', expectedDevices: ['home-pi', 'office.nas', 'cabin_router-2'] },
-  { silenceThreshold: 'PT90S', expectedDevices: [] },
-];
 
 // The history tool's tunables (docs/queries.md), with example values.
 const HISTORY_TUNABLES = {
@@ -88,7 +80,9 @@ test('the silence threshold reaches the alert query as a KQL timespan', () => {
   const tuned = applyTunables(readRepoFile(`${QUERY_DIR}/silent-devices.kql`), alert.tunables,
     { silenceThreshold: 'PT15M', expectedDevices: ['home-pi', 'office.nas'] });
   assert.match(tuned, /^let threshold = 15m;$/m);
-  assert.match(tuned, /^let lookback = 2d;$/m);
+  // The lookback stays a timespan literal inside ago(): alerts accept no other form.
+  assert.match(tuned, /^    \| where timestamp > ago\(2d\)$/m);
+  assert.doesNotMatch(tuned, /ago\([A-Za-z_]/, 'ago() takes a variable in the deployed alert query');
   assert.match(tuned, /^let expectedDevices = dynamic\(\["home-pi","office\.nas"\]\);$/m);
 });
 

@@ -72,4 +72,43 @@ function diagnose(query) {
   return out;
 }
 
-module.exports = { TRACES_SCHEMA, diagnose };
+/** The result columns of a query as the language service infers them: [{ name, type }]. */
+function resultColumns(query) {
+  const K = (load(), global.Kusto.Language);
+  const result = K.KustoCode.ParseAndAnalyze(query, globals).ResultType;
+  if (!result || !result.Columns) return [];
+  const out = [];
+  for (let i = 0; i < result.Columns.Count; i++) {
+    const c = result.Columns.getItem(i);
+    out.push({ name: c.Name, type: c.Type.Name });
+  }
+  return out;
+}
+
+/**
+ * Every ago() call of a query, from the parsed syntax tree:
+ * [{ argument, literal }] where literal is true for a timespan literal (e.g. 2d).
+ */
+function agoCalls(query) {
+  const K = (load(), global.Kusto.Language);
+  const S = K.Syntax;
+  const calls = [];
+  const walk = (node) => {
+    if (node instanceof S.FunctionCallExpression && node.Name.SimpleName === 'ago') {
+      const args = node.ArgumentList.Expressions;
+      const arg = args.Count > 0 ? args.getItem(0).Element : null;
+      calls.push({
+        argument: arg ? arg.ToString().trim() : '',
+        literal: Boolean(arg) && arg instanceof S.LiteralExpression && arg.Kind === S.SyntaxKind.TimespanLiteralExpression,
+      });
+    }
+    for (let i = 0; i < node.ChildCount; i++) {
+      const child = node.GetChild(i);
+      if (child) walk(child);
+    }
+  };
+  walk(K.KustoCode.Parse(query).Syntax);
+  return calls;
+}
+
+module.exports = { TRACES_SCHEMA, diagnose, resultColumns, agoCalls };

@@ -184,7 +184,10 @@ test('the function app is HTTPS only and reaches storage and telemetry with its 
   const fa = code(file);
   assert.match(app, /httpsOnly: true/);
   assert.match(fa, /minTlsVersion: '1\.2'/);
-  assert.match(fa, /ftpsState: 'Disabled'/);
+  // Flex rejects siteConfig.ftpsState (ARM 51021): it is sent on Linux Consumption only.
+  assert.match(fa, /var consumptionSiteConfig = \{[^}]*ftpsState: 'Disabled'[^}]*\}/);
+  assert.match(fa, /siteConfig: isFlex \? baseSiteConfig : union\(baseSiteConfig, consumptionSiteConfig\)/);
+  assert.doesNotMatch(fa.match(/var baseSiteConfig = \{[^}]*\}/)[0], /ftpsState/);
   assert.match(app, /type: 'UserAssigned'/);
   assert.match(fa, /AzureWebJobsStorage__accountName: storageAccountName/);
   assert.match(fa, /AzureWebJobsStorage__credential: 'managedidentity'/);
@@ -199,6 +202,9 @@ test('Flex deploys from the container with the identity; Linux Consumption runs 
   assert.match(fa, /type: 'blobContainer'\s*\n\s*value: '\$\{storageBlobEndpoint\}\$\{deploymentContainerName\}'\s*\n\s*authentication: \{\s*type: 'UserAssignedIdentity'\s*userAssignedIdentityResourceId: identityResourceId/);
   assert.match(fa, /runtime: \{\s*name: 'java'\s*version: '17'\s*\}/);
   assert.match(fa, /scaleAndConcurrency: \{/);
+  // The smallest Flex instance and scale-out ceiling: a leaked key buys little compute.
+  assert.match(fa, /param maximumInstanceCount int = 1$/m);
+  assert.match(fa, /param instanceMemoryMB int = 512$/m);
   assert.match(fa, /linuxFxVersion: 'Java\|17'/);
   assert.match(fa, /WEBSITE_RUN_FROM_PACKAGE: packageUrl\s*\n\s*WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identityResourceId/);
   // Flex rejects the runtime settings and WEBSITE_RUN_FROM_PACKAGE: they are only in the Consumption branch.
@@ -246,15 +252,23 @@ test('the workbook runs the tested query files, loaded by queries.bicep', () => 
   }
 });
 
-test('every let-line the Bicep replaces exists verbatim, once, among the tunables at the top', () => {
+test('every line the Bicep replaces exists verbatim, once: a let-line among the tunables at the top, or the alert\'s ago() time filter', () => {
   for (const { file, tunables } of parseQueriesBicep().outputs) {
     const lines = readRepoFile(`infra/queries/${file}`).split('\n');
     const firstQueryLine = lines.findIndex((l) => l.trim() !== '' && !l.startsWith('//') && !/^let \w+ = [^;]+;$/.test(l));
     for (const { line } of tunables) {
       const at = lines.map((l, i) => (l === line ? i : -1)).filter((i) => i >= 0);
       assert.equal(at.length, 1, `${file}: '${line}' must be exactly one whole line (found ${at.length})`);
-      assert.ok(at[0] < firstQueryLine, `${file}: '${line}' is not in the tunables block at the top`);
-      assert.match(line, /^let \w+ = [^;]+;$/);
+      const occurrences = readRepoFile(`infra/queries/${file}`).split(line).length - 1;
+      assert.equal(occurrences, 1, `${file}: '${line}' also occurs inside another line: replace() would change both`);
+      if (/^let /.test(line)) {
+        assert.ok(at[0] < firstQueryLine, `${file}: '${line}' is not in the tunables block at the top`);
+        assert.match(line, /^let \w+ = [^;]+;$/);
+      } else {
+        // Log search alerts accept ago() with a timespan literal only, so the lookback is tuned in place.
+        assert.equal(file, 'silent-devices.kql', `${file}: only the alert query tunes a line outside its let-block`);
+        assert.match(line, /^ {4}\| where timestamp > ago\(\d+d\)$/);
+      }
     }
   }
 });
@@ -265,6 +279,11 @@ test('the maintenance window removes the action groups on a recurring schedule, 
   assert.match(rule.body, /actionType: 'RemoveAllActionGroups'/);
   assert.match(rule.body, /recurrenceType: 'Weekly'\s*\n\s*daysOfWeek: days/);
   assert.match(stripComments(main), /^module maintenance 'modules\/maintenance-window\.bicep' = if \(!empty\(maintenanceWindow\)\)/m);
+  // Processing rules match alerts by the resource they fired on: the component, filtered to the rule.
+  const call = moduleBlock('maintenance').body;
+  assert.match(call, /scopeResourceId: monitoring\.outputs\.resourceId/);
+  assert.match(call, /alertRuleResourceId: silenceAlert\.outputs\.resourceId/);
+  assert.match(rule.body, /conditions: \[\s*\{\s*field: 'AlertRuleId'\s*operator: 'Equals'\s*values: \[\s*alertRuleResourceId\s*\]/);
 });
 
 test('the action group uses the common alert schema for every email and webhook', () => {

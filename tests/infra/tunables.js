@@ -8,6 +8,14 @@ const { readRepoFile } = require('./tools');
 
 const QUERIES_BICEP = 'infra/modules/queries.bicep';
 
+// Parameter sets the Bicep may receive: the defaults and realistic others.
+const PARAMETER_SETS = [
+  { silenceThreshold: 'PT5M', expectedDevices: [] },
+  { silenceThreshold: 'PT15M', expectedDevices: ['home-pi'] },
+  { silenceThreshold: 'PT1H', expectedDevices: ['home-pi', 'office.nas', 'cabin_router-2'] },
+  { silenceThreshold: 'PT90S', expectedDevices: [] },
+];
+
 function bicepString(literal) {
   // Bicep single-quoted string: \' \\ \n \r \t \$ escapes.
   return literal.replace(/\\(['\\nrt$])/g, (_, c) => ({ n: '\n', r: '\r', t: '\t' }[c] || c));
@@ -68,4 +76,4 @@ function applyTunables(kql, tunables, params) {
   return tunables.reduce((text, t) => text.split(t.line).join(evaluateValue(t.value, params)), kql);
 }
 
-module.exports = { QUERIES_BICEP, KNOWN_VARS, parseQueriesBicep, applyTunables, evaluateValue };
+module.exports = { QUERIES_BICEP, KNOWN_VARS, PARAMETER_SETS, parseQueriesBicep, applyTunables, evaluateValue };

@@ -4,6 +4,7 @@ import dev.heartwatch.cli.devices.DevicesCommand;
 import dev.heartwatch.cli.history.HistoryCommand;
 import dev.heartwatch.cli.packaging.PackageCommand;
 import dev.heartwatch.cli.publish.PublishCommand;
+import dev.heartwatch.cli.verify.VerifyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
       PublishCommand.class,
       DevicesCommand.class,
       HistoryCommand.class,
+      VerifyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class HeartwatchCli implements Runnable {

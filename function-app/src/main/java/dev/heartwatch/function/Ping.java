@@ -24,8 +24,8 @@ import java.util.logging.Logger;
  * writes one line per fact through the function's logger, which the Functions host forwards to
  * Application Insights {@code traces}. A thin adapter: all rules live in {@code core}.
  *
- * <p>The same class runs inside {@code heartwatch-server}, which calls {@link #run} through the
- * same library interfaces and stores the lines it logs.
+ * <p>{@code heartwatch-server} reads requests with the same {@code PingRequest} of {@code core};
+ * one contract suite ({@code PingContract}, core's test-jar) holds both to the same answers.
  */
 public class Ping {
     static final String OK = "ok";

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,15 @@ class PackagedAppPackagedTest {
     @Test
     void thePackageCarriesTheRepositoryHostJson() throws Exception {
         assertEquals(JSON.readTree(Path.of("..", "host.json").toFile()), JSON.readTree(APP.resolve("host.json").toFile()));
+    }
+
+    @Test
+    void thePackageLeavesLocalSettingsOut() throws Exception {
+        assertTrue(Files.isRegularFile(APP.resolve("host.json")), "run `mvn package` first: missing " + APP);
+        try (var files = Files.walk(APP)) {
+            List<Path> found = files.filter(p -> p.getFileName().toString().equals("local.settings.json")).toList();
+            assertEquals(List.of(), found, "local development settings are in the function package");
+        }
     }
 
     @Test

@@ -1,11 +1,6 @@
 package dev.heartwatch.server;
 
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import dev.heartwatch.core.rule.SilenceRule;
-import dev.heartwatch.function.Ping;
 import dev.heartwatch.server.alert.Evaluator;
 import dev.heartwatch.server.cli.DevicesCommand;
 import dev.heartwatch.server.config.ConfigException;
@@ -20,6 +15,8 @@ import dev.heartwatch.server.http.HistoryLinesHandler;
 import dev.heartwatch.server.http.DeviceAdminHandler;
 import dev.heartwatch.server.http.KeyRing;
 import dev.heartwatch.server.http.PingHandler;
+import dev.heartwatch.server.http.Routes;
+import dev.heartwatch.server.http.WebServer;
 import dev.heartwatch.server.notify.AlertMessageFactory;
 import dev.heartwatch.server.notify.ConsoleChannel;
 import dev.heartwatch.server.notify.EmailChannel;
@@ -32,33 +29,28 @@ import dev.heartwatch.server.store.HeartwatchStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.Handler;
 
 /**
- * {@code heartwatch-server}: the same {@code Ping} as in Azure on the JDK HTTP server, its lines
- * in SQLite, the silence rule evaluated live, alerts by email/webhook/console. One process,
- * one database file.
+ * {@code heartwatch-server}: the ping contract of {@code core} (what the Azure {@code Ping} runs)
+ * on Jetty, its lines in SQLite, the silence rule evaluated live, alerts by email/webhook/console.
+ * One process, one database file.
  *
  * <p>At start it mounts the dashboard ({@link DashboardHandler} over {@link StoreDashboardSource},
  * behind {@code HEARTWATCH_READ_KEY} or loopback-only), the admin API for mute/retire and
@@ -70,8 +62,7 @@ public final class HeartwatchServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final HeartwatchStore store;
-    private final HttpServer http;
-    private final ExecutorService httpExecutor;
+    private final WebServer http;
     private final ScheduledExecutorService scheduler;
     private final Evaluator evaluator;
     private final NotificationSender sender;
@@ -90,7 +81,6 @@ public final class HeartwatchServer implements AutoCloseable {
         }
         SilenceRule rule = new SilenceRule(config.threshold(), config.evaluationFrequency(), config.lookback(),
                 config.heartbeatInterval(), config.expectedDevices());
-        applyHttpTimeouts(config.requestTimeout(), config.responseTimeout());
         this.store = HeartwatchStore.open(config.database(), config.sqliteSynchronous(), config.threshold());
         try {
             this.evaluator = new Evaluator(store, rule, config.cooldown(), clock.instant());
@@ -104,23 +94,19 @@ public final class HeartwatchServer implements AutoCloseable {
             }
             this.sender = new NotificationSender(store, new AlertMessageFactory(store, rule, config.alertRuleName()), channels, clock);
 
-            InetSocketAddress bind = new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port());
-            this.http = config.tls() ? httpsServer(config, bind) : HttpServer.create(bind, 1024);
-            this.httpExecutor = new ThreadPoolExecutor(config.httpThreads(), config.httpThreads(), 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), daemonThreads("heartwatch-http"));
-            http.setExecutor(httpExecutor);
-            http.createContext("/api/ping", new PingHandler(new Ping(clock), pingKeys, config.trustedProxies(),
-                    store.lines(), clock, config.requestTimeout(), export));
-            http.createContext("/api/devices", new DeviceAdminHandler(administration, new KeyRing(config.adminKeys()), clock,
-                    dashboard, config.dashboardActions()));
-            http.createContext("/", dashboard);
             DashboardAccess access = config.readKey() == null ? DashboardAccess.loopbackOnly()
                     : DashboardAccess.readKey(config.readKey());
-            http.createContext(HistoryLinesHandler.PATH, new HistoryLinesHandler(store, access, HISTORY_STREAMS));
+            this.http = new WebServer(config.bindAddress(), config.port(), config.httpThreads(), config.requestTimeout(),
+                    config.tls() ? tls(config) : null, new Routes(
+                    new PingHandler(pingKeys, config.trustedProxies(), store.lines(), clock, config.requestTimeout(), export),
+                    new HistoryLinesHandler(store, access, HISTORY_STREAMS, config.responseTimeout()),
+                    new DeviceAdminHandler(administration, new KeyRing(config.adminKeys()), clock, dashboard,
+                            config.dashboardActions()),
+                    dashboard));
             dashboard.set(new DashboardHandler(new StoreDashboardSource(store, history, administration,
                     config.expectedDevices(), clock), clock, access, "/"));
             this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("heartwatch-evaluator"));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             store.close();
             throw e;
         }
@@ -141,7 +127,13 @@ public final class HeartwatchServer implements AutoCloseable {
     public static HeartwatchServer start(ServerConfig config, Clock clock, PrintStream console, LineExport export)
             throws IOException {
         HeartwatchServer s = new HeartwatchServer(config, clock, console, export);
-        s.http.start();
+        try {
+            s.http.start();
+        } catch (Exception e) {
+            s.close();
+            throw e instanceof IOException io ? io : new IOException("cannot listen on " + config.bindAddress() + ":"
+                    + config.port() + ": " + e.getMessage(), e);
+        }
         long every = config.evaluationFrequency().toMillis();
         s.scheduler.scheduleWithFixedDelay(s::evaluateAndSend, every, every, TimeUnit.MILLISECONDS);
         long retry = Math.min(every, 5_000);
@@ -150,37 +142,8 @@ public final class HeartwatchServer implements AutoCloseable {
         return s;
     }
 
-    /**
-     * The JDK server cuts a connection whose request (headers and body, until the answer starts)
-     * takes longer than {@code sun.net.httpserver.maxReqTime} seconds, and one whose answer takes
-     * longer than {@code maxRspTime}: the slow-client defence. Read once per JVM, at the first
-     * server's creation; an explicit -D setting wins.
-     */
-    static void applyHttpTimeouts(Duration requestTimeout, Duration responseTimeout) {
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
-            System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(seconds(requestTimeout)));
-        }
-        // Separate from the request's: a month of history is a long answer on a slow uplink.
-        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
-            System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(seconds(responseTimeout)));
-        }
-        // The JDK server writes headers and body separately: with Nagle's algorithm on, a
-        // keep-alive client's delayed ACK holds every answer ~40 ms.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-        // After an early answer (401, 413) the server would read up to 64 KiB of the unread body
-        // to keep the connection; read none and close instead.
-        if (System.getProperty("sun.net.httpserver.drainAmount") == null) {
-            System.setProperty("sun.net.httpserver.drainAmount", "0");
-        }
-    }
-
-    private static long seconds(Duration d) {
-        return Math.max(1, (d.toMillis() + 999) / 1000);
-    }
-
-    private static HttpsServer httpsServer(ServerConfig config, InetSocketAddress bind) throws IOException {
+    /** The server's certificate and key from the PKCS12 keystore; Jetty does the TLS. */
+    private static SSLContext tls(ServerConfig config) throws IOException {
         try (InputStream in = Files.newInputStream(config.tlsKeystore())) {
             char[] password = config.tlsKeystorePassword().toCharArray();
             KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -189,9 +152,7 @@ public final class HeartwatchServer implements AutoCloseable {
             kmf.init(ks, password);
             SSLContext tls = SSLContext.getInstance("TLS");
             tls.init(kmf.getKeyManagers(), null, null);
-            HttpsServer s = HttpsServer.create(bind, 1024);
-            s.setHttpsConfigurator(new HttpsConfigurator(tls));
-            return s;
+            return tls;
         } catch (GeneralSecurityException e) {
             throw new ConfigException("cannot use the TLS keystore " + config.tlsKeystore() + ": " + e.getClass().getSimpleName());
         }
@@ -237,7 +198,7 @@ public final class HeartwatchServer implements AutoCloseable {
     }
 
     public int port() {
-        return http.getAddress().getPort();
+        return http.port();
     }
 
     public URI baseUri() {
@@ -271,15 +232,14 @@ public final class HeartwatchServer implements AutoCloseable {
      * Replaces the dashboard (installed at start: {@link DashboardHandler} over
      * {@link StoreDashboardSource}): {@code /} and the {@code /api/devices...} requests.
      */
-    public void setDashboard(HttpHandler handler) {
+    public void setDashboard(Handler handler) {
         dashboard.set(handler);
     }
 
     @Override
     public void close() {
-        http.stop(0);
+        http.close();
         scheduler.shutdownNow();
-        httpExecutor.shutdownNow();
         store.close();
     }
 

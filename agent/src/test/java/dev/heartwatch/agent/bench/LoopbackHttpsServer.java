@@ -19,9 +19,9 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * The endpoint for scripts/bench-agent.sh: {@code POST /api/ping} over HTTPS on
+ * The endpoint for scripts/bench-agent.sh: {@code /api/ping} over HTTPS on
  * 127.0.0.1, answers 200 "ok", and appends one line per request (the device
- * from the body) to a log the script counts.
+ * from the body, or from the query when there is no body) to a log the script counts.
  *
  * <p>Usage: {@code LoopbackHttpsServer KEYSTORE.p12 PASSWORD PORT_FILE REQUEST_LOG}
  */
@@ -63,10 +63,21 @@ public final class LoopbackHttpsServer implements HttpHandler {
         return close < 0 ? "?" : body.substring(open + 1, close);
     }
 
+    /** The "device" parameter of a query ({@code code=...&device=curl}), "?" when it has none. */
+    static String queryDevice(String query) {
+        for (String pair : query == null ? new String[0] : query.split("&")) {
+            if (pair.startsWith("device=")) {
+                return pair.substring("device=".length());
+            }
+        }
+        return "?";
+    }
+
     @Override
     public void handle(HttpExchange ex) throws IOException {
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        String device = device(body);
+        // curl in the healthchecks.io style sends a bodiless GET: its device rides in the query.
+        String device = body.isEmpty() ? queryDevice(ex.getRequestURI().getRawQuery()) : device(body);
         synchronized (log) {
             log.write(device + "\n");
             log.flush();

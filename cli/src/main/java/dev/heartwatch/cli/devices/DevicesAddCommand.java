@@ -3,6 +3,7 @@ package dev.heartwatch.cli.devices;
 import dev.heartwatch.core.contract.DeviceId;
 import dev.heartwatch.cli.CliFailure;
 import dev.heartwatch.cli.ExitCodes;
+import dev.heartwatch.cli.verify.SelfTestDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,6 +27,10 @@ public final class DevicesAddCommand implements Callable<Integer> {
     String id = DeviceId.normalize(rawId);
     if (id.isEmpty()) {
       throw new CliFailure(ExitCodes.BAD_INPUT, "'" + rawId + "' names no device once sanitised (use letters, digits, '.', '_' or '-')");
+    }
+    if (SelfTestDevice.isReserved(id)) {
+      throw new CliFailure(ExitCodes.BAD_INPUT, "'" + id + "' is reserved for scripts/deploy.sh --verify's self-test beat"
+          + " (it always says stopping and must never be expected): choose another name");
     }
     DevicesFile file = option.devicesFile();
     List<String> ids = file.exists() ? new ArrayList<>(file.read()) : new ArrayList<>();

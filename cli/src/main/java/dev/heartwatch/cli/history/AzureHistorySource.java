@@ -2,12 +2,9 @@ package dev.heartwatch.cli.history;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
-import com.azure.core.http.policy.ExponentialBackoffOptions;
-import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
 import com.azure.monitor.query.LogsQueryClient;
-import com.azure.monitor.query.LogsQueryClientBuilder;
 import com.azure.monitor.query.models.LogsQueryOptions;
 import com.azure.monitor.query.models.LogsQueryResult;
 import com.azure.monitor.query.models.LogsQueryResultStatus;
@@ -15,6 +12,7 @@ import com.azure.monitor.query.models.LogsTable;
 import com.azure.monitor.query.models.LogsTableCell;
 import com.azure.monitor.query.models.LogsTableRow;
 import dev.heartwatch.cli.CliFailure;
+import dev.heartwatch.cli.azure.MonitorQueryClients;
 import dev.heartwatch.core.outage.Gap;
 import dev.heartwatch.core.outage.ReportedOutage;
 import java.io.PrintWriter;
@@ -42,7 +40,7 @@ import java.util.regex.Pattern;
  */
 public final class AzureHistorySource implements HistorySource {
   /** The query API's public endpoint (the SDK's default). */
-  public static final String DEFAULT_ENDPOINT = "https://api.loganalytics.io/v1";
+  public static final String DEFAULT_ENDPOINT = MonitorQueryClients.DEFAULT_ENDPOINT;
 
   private static final Pattern RESOURCE_ID = Pattern.compile(
       "/subscriptions/[0-9A-Fa-f-]{36}/resourceGroups/[A-Za-z0-9._()-]{1,90}"
@@ -59,22 +57,11 @@ public final class AzureHistorySource implements HistorySource {
     this.resourceId = checkedResourceId(resourceId);
     this.allowPartial = allowPartial;
     this.err = err;
-    // 429 and 5xx are retried by the SDK's RetryPolicy, which waits what Retry-After (or
-    // retry-after-ms) says, else an exponential backoff from retryBaseDelay.
-    RetryOptions retry = new RetryOptions(new ExponentialBackoffOptions()
-        .setMaxRetries(retries)
-        .setBaseDelay(retryBaseDelay)
-        .setMaxDelay(Duration.ofSeconds(60)));
-    this.client = new LogsQueryClientBuilder()
-        .endpoint(endpoint)
-        .credential(credential)
-        .httpClient(httpClient)
-        .retryOptions(retry)
-        .buildClient();
+    this.client = MonitorQueryClients.logs(endpoint, credential, httpClient, retries, retryBaseDelay);
   }
 
   /** The resource id as the Bicep outputs it; anything else is refused before a request. */
-  static String checkedResourceId(String id) {
+  public static String checkedResourceId(String id) {
     if (id == null || id.isBlank()) {
       throw new CliFailure(HistoryExitCodes.BAD_INPUT,
           "no Application Insights resource: give --resource ID or set APPLICATIONINSIGHTS_RESOURCE_ID"

@@ -97,6 +97,11 @@ public final class HistoryCommand implements Callable<Integer> {
     HistorySource azure(String resourceId, int retries, boolean allowPartial);
 
     HistorySource server(String url, String key, int retries);
+
+    /** How long the traces behind {@code resourceId} are kept; empty when this factory cannot say. */
+    default java.util.Optional<TracesRetention.Retention> retention(String resourceId) {
+      return java.util.Optional.empty();
+    }
   }
 
   public HistoryCommand() {
@@ -117,6 +122,13 @@ public final class HistoryCommand implements Callable<Integer> {
         TokenCredential credential = AzureCredentials.defaultCredential(http);
         return new AzureHistorySource(AzureHistorySource.DEFAULT_ENDPOINT, credential, http, retries,
             Duration.ofSeconds(2), resourceId, allowPartial, err);
+      }
+
+      @Override
+      public java.util.Optional<TracesRetention.Retention> retention(String resourceId) {
+        HttpClient http = AzureHttpClients.standard();
+        return java.util.Optional.of(new TracesRetention(TracesRetention.DEFAULT_ARM_ENDPOINT,
+            AzureCredentials.defaultCredential(http), http).of(resourceId));
       }
 
       @Override
@@ -151,9 +163,10 @@ public final class HistoryCommand implements Callable<Integer> {
     HistorySource source = source(err);
     Instant readFrom = period.since().minus(LEAD);
     Instant readTo = period.until().plus(LEAD).isBefore(now) ? period.until().plus(LEAD) : now;
+    String described = source.describe() + retentionWarning(err, period.since(), readFrom, now);
     HistoryFacts facts = source.read(readFrom, readTo, device, thresholdValue, Progress.forConsole(err));
     HistoryReport report = keepWatched(HistoryReport.build(facts, period, new OutageMerge(thresholdValue, intervalValue),
-        thresholdValue, now, source.describe()));
+        thresholdValue, now, described));
     Consumer<PrintWriter> render = switch (format) {
       case table -> w -> TableFormat.write(report, w);
       case csv -> w -> CsvFormat.write(report, w);
@@ -185,8 +198,28 @@ public final class HistoryCommand implements Callable<Integer> {
         .toList());
   }
 
+  /**
+   * A warning on stderr, and the same words for the report's source line, when the period
+   * reaches past how long Azure keeps the traces (docs/history.md, "Retention").
+   */
+  private String retentionWarning(PrintWriter err, Instant since, Instant readFrom, Instant now) {
+    if (azureResource == null) {
+      return "";
+    }
+    java.util.Optional<String> warning = factory.retention(azureResource).flatMap(r -> r.warning(since, readFrom, now));
+    if (warning.isEmpty()) {
+      return "";
+    }
+    err.println(dev.heartwatch.cli.ConsoleText.of("heartwatch: warning: " + warning.get()));
+    err.flush();
+    return " (warning: " + warning.get() + ")";
+  }
+
+  private HistorySourceFactory factory;
+  private String azureResource;
+
   private HistorySource source(PrintWriter err) {
-    HistorySourceFactory factory = sources.apply(err);
+    factory = sources.apply(err);
     if (server != null) {
       if (resource != null) {
         throw new CliFailure(HistoryExitCodes.BAD_INPUT, "give either --server or --resource, not both");
@@ -199,7 +232,8 @@ public final class HistoryCommand implements Callable<Integer> {
     }
     String id = resource != null ? resource : env.apply("APPLICATIONINSIGHTS_RESOURCE_ID");
     AzureHistorySource.checkedResourceId(id);
-    return factory.azure(id.strip(), retries, allowPartial);
+    azureResource = id.strip();
+    return factory.azure(azureResource, retries, allowPartial);
   }
 
   private ZoneId zone() {

@@ -1,6 +1,7 @@
 package dev.heartwatch.cli.publish;
 
 import com.azure.core.credential.TokenCredential;
+import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpClient;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobServiceClient;
@@ -122,10 +123,7 @@ public final class PublishCommand implements Callable<Integer> {
                 err.flush();
               });
       BlobClient blob = publisher.publish(pkg, container);
-      String url =
-          sasDays == null
-              ? blob.getBlobUrl()
-              : publisher.readOnlySasUrl(blob, sasDays, OffsetDateTime.now(clock));
+      String url = sasDays == null ? blob.getBlobUrl() : sasUrl(publisher, blob);
       spec.commandLine().getOut().println(url);
       spec.commandLine().getOut().flush();
       return ExitCodes.OK;
@@ -133,6 +131,32 @@ public final class PublishCommand implements Callable<Integer> {
       throw e;
     } catch (RuntimeException e) {
       throw AzureFailures.classify(e, endpoint);
+    }
+  }
+
+  /**
+   * Get User Delegation Key acts on the whole account, so it needs a role assigned at the storage
+   * account or above ("Get User Delegation Key", Authorization; "Create a user delegation SAS":
+   * learn.microsoft.com/rest/api/storageservices/get-user-delegation-key and
+   * learn.microsoft.com/azure/storage/blobs/storage-blob-user-delegation-sas-create-cli).
+   * The deployer's Storage Blob Data Contributor is scoped to the package container only: the
+   * upload works, the key is refused. Say so, and that the blob is already there.
+   */
+  private String sasUrl(PackagePublisher publisher, BlobClient blob) {
+    try {
+      return publisher.readOnlySasUrl(blob, sasDays, OffsetDateTime.now(clock));
+    } catch (HttpResponseException e) {
+      int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
+      if (status != 401 && status != 403) {
+        throw e;
+      }
+      throw new CliFailure(ExitCodes.AUTH,
+          "the package is uploaded (" + blob.getBlobUrl() + "), but storage refused Get User Delegation Key"
+              + " (HTTP " + status + "), which --sas-days needs: that call needs a role at the storage account"
+              + " scope (Storage Blob Delegator, or a Storage Blob Data role assigned on the account), and a"
+              + " deployer granted Storage Blob Data Contributor on one container does not have it."
+              + " Drop --sas-days (the app reads the plain URL through its managed identity), or see"
+              + " docs/deploy.md, \"A SAS URL (--sas-days)\"");
     }
   }
 

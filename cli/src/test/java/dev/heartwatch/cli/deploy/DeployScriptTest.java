@@ -80,8 +80,9 @@ class DeployScriptTest {
     assertTrue(mvn.contains("-pl function-app,cli -am package"), mvn);
     String curl = run.calls().get(run.indexOf("curl "));
     assertTrue(curl.endsWith("https://hw-func-abc123.azurewebsites.net/api/ping"), "no device, no key in the URL: " + curl);
-    assertTrue(run.out().contains("[1/7] Checking prerequisites"), run.toString());
-    assertTrue(run.out().contains("[7/7] Smoke test"), run.toString());
+    assertTrue(run.out().contains("[1/8] Checking prerequisites"), run.toString());
+    assertTrue(run.out().contains("[7/8] Smoke test"), run.toString());
+    assertTrue(run.out().contains("[8/8] Verify"), run.toString());
     assertKeyShownOnlyInTheFinalInstruction(run);
   }
 
@@ -317,6 +318,197 @@ class DeployScriptTest {
     assertNotEquals(0, run.exitCode(), run.toString());
     assertTrue(run.err().contains("heartwatch devices add"), run.toString());
     assertTrue(run.calls().isEmpty(), run.toString());
+  }
+
+  @Test
+  void switchingThePlanInPlaceIsRefusedWithTheMigrationSteps() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    assertEquals(0, world.deploy(ARGS).exitCode());
+
+    Run run = world.deploy(concat(ARGS, "--plan", "LinuxConsumption"));
+
+    assertNotEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("runs on FlexConsumption"), run.toString());
+    assertTrue(run.err().contains("Migrate Consumption plan apps to the Flex Consumption plan"), run.toString());
+    assertTrue(run.err().contains("HEARTBEAT_URL"), "the steps say the agents move:\n" + run);
+    assertTrue(run.err().contains("--plan FlexConsumption"), "how to keep the plan:\n" + run);
+    for (String mutating : MUTATING) {
+      assertFalse(run.called(mutating), mutating + " after a refused switch:\n" + run);
+    }
+  }
+
+  @Test
+  void theSamePlanAgainIsNoSwitch() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "LinuxConsumption");
+    String[] args = concat(ARGS, "--plan", "LinuxConsumption");
+    assertEquals(0, world.deploy(args).exitCode());
+
+    Run second = world.deploy(args);
+
+    assertEquals(0, second.exitCode(), second.toString());
+    assertFalse(second.err().contains("cannot switch"), second.toString());
+  }
+
+  @Test
+  void aNewAlertEmailIsToldToEnterItsPasscodeWithinThirtyMinutes() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    Run first = world.deploy(ARGS);
+    assertEquals(0, first.exitCode(), first.toString());
+    assertTrue(first.out().contains("alert email me@example.com added"), first.toString());
+    assertTrue(first.out().contains("one-time passcode") && first.out().contains("within 30 minutes"), first.toString());
+
+    Run second = world.deploy(concat(ARGS, "--alert-email", "Partner@Example.com"));
+
+    assertEquals(0, second.exitCode(), second.toString());
+    assertFalse(second.out().contains("me@example.com added"), "a known address is not new:\n" + second);
+    assertTrue(second.out().contains("alert email Partner@Example.com added"), second.toString());
+  }
+
+  @Test
+  void whatIfSaysWhichEmailWouldBeAdded() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    world.groupExists();
+    Run run = world.deploy(concat(ARGS, "--what-if"));
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.out().contains("alert email me@example.com would be added"), run.toString());
+  }
+
+  private static String verifyRow(Run run, int step) {
+    return run.out().lines().filter(l -> l.startsWith("  " + step + " ")).findFirst()
+        .orElseThrow(() -> new AssertionError("no verify row " + step + ":\n" + run));
+  }
+
+  @Test
+  void aDeployEndsByVerifyingTheLoopAndPrintsWhatPassedWithTheFigures() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    Run run = world.deploy(ARGS);
+
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(verifyRow(run, 1).contains("PASS") && verifyRow(run, 1).contains("401"), run.toString());
+    assertTrue(verifyRow(run, 2).contains("PASS") && verifyRow(run, 2).contains("heartwatch-self-test"), run.toString());
+    assertTrue(verifyRow(run, 3).contains("PASS") && verifyRow(run, 3).contains("ingestion delay 1.5 s"), run.toString());
+    assertTrue(verifyRow(run, 4).contains("PASS") && verifyRow(run, 4).contains("no row for heartwatch-self-test"), run.toString());
+    assertTrue(verifyRow(run, 4).contains("home-office-pi (never heard)"), "the silent expected device is printed:\n" + run);
+    assertTrue(verifyRow(run, 5).contains("SKIP"), run.toString());
+    assertTrue(verifyRow(run, 6).contains("PASS") && verifyRow(run, 6).contains("me@example.com"), run.toString());
+    List<String> curls = run.calls().stream().filter(c -> c.startsWith("curl ")).toList();
+    String beat = curls.stream().filter(c -> c.contains("--data")).findFirst().orElseThrow(() -> new AssertionError(run.toString()));
+    assertTrue(beat.contains("\"device\":\"heartwatch-self-test\"") && beat.contains("\"state\":\"stopping\""), beat);
+    assertTrue(curls.stream().anyMatch(c -> !c.contains("--header @-")), "one request goes without the key:\n" + run);
+    assertTrue(run.called("az monitor scheduled-query show"), run.toString());
+    assertKeyShownOnlyInTheFinalInstruction(run);
+  }
+
+  @Test
+  void verifyAloneChangesNothingAndNeedsNoAlertEmail() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    assertEquals(0, world.deploy(ARGS).exitCode());
+
+    Run run = world.deploy("--verify", "-g", "rg-test");
+
+    assertEquals(0, run.exitCode(), run.toString());
+    for (String mutating : MUTATING) {
+      assertFalse(run.called(mutating), mutating + " in --verify:\n" + run);
+    }
+    assertFalse(run.called("mvn"), run.toString());
+    assertTrue(run.out().contains("Verified"), run.toString());
+    for (String call : run.calls()) {
+      assertFalse(call.contains(FakeAzureWorld.FUNCTION_KEY) || call.contains(FakeAzureWorld.ENCODED_KEY), "key in an argument list: " + call);
+    }
+    assertFalse(run.out().contains(FakeAzureWorld.ENCODED_KEY) || run.out().contains(FakeAzureWorld.FUNCTION_KEY), "--verify never shows the key:\n" + run);
+  }
+
+  @Test
+  void aLineThatNeverArrivesFailsStepThreeAfterTheTimeoutWithWhatToDo() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    assertEquals(0, world.deploy(ARGS).exitCode());
+    world.lineNeverArrives = true;
+    world.env.put("DEPLOY_VERIFY_INGESTION_TIMEOUT", "PT2S");
+
+    long started = System.nanoTime();
+    Run run = world.deploy("--verify", "-g", "rg-test");
+
+    assertEquals(1, run.exitCode(), run.toString());
+    assertTrue(System.nanoTime() - started >= 2_000_000_000L, "waited the configured timeout");
+    assertTrue(run.err().contains("waiting for the self-test line in traces"), "progress is shown:\n" + run);
+    assertTrue(run.err().contains("was not in traces") && run.err().contains("limit PT2S"), run.toString());
+    assertTrue(run.err().contains("verify step 3 (line in traces (Monitor Query)) failed"), run.toString());
+    assertTrue(verifyRow(run, 3).contains("FAIL"), run.toString());
+    assertTrue(verifyRow(run, 4).contains("SKIP"), run.toString());
+    assertTrue(verifyRow(run, 6).contains("PASS"), "independent steps still run:\n" + run);
+  }
+
+  @Test
+  void anUnverifiedEmailFailsStepSixAndNamesTheAddress() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    world.env.put("FAKE_PENDING_EMAIL", "partner@example.com");
+    Run run = world.deploy(concat(ARGS, "--alert-email", "partner@example.com"));
+
+    assertEquals(1, run.exitCode(), run.toString());
+    assertTrue(verifyRow(run, 6).contains("FAIL") && verifyRow(run, 6).contains("partner@example.com (NotSpecified)"), run.toString());
+    assertFalse(verifyRow(run, 6).contains("me@example.com"), "only the waiting address is named:\n" + run);
+    assertTrue(run.err().contains("enter the code Azure Monitor mailed"), run.toString());
+    assertTrue(run.out().contains("HEARTBEAT_URL="), "the deploy itself is done; its instruction stays:\n" + run);
+  }
+
+  @Test
+  void anEndpointThatAnswersWithoutAKeyFailsStepOne() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    assertEquals(0, world.deploy(ARGS).exitCode());
+    world.env.put("FAKE_CURL_KEYLESS_STATUS", "200");
+
+    Run run = world.deploy("--verify", "-g", "rg-test");
+
+    assertEquals(1, run.exitCode(), run.toString());
+    assertTrue(verifyRow(run, 1).contains("FAIL") && verifyRow(run, 1).contains("answered HTTP 200, not 401"), run.toString());
+    assertTrue(run.err().contains("authLevel function"), "what to do:\n" + run);
+  }
+
+  @Test
+  void anAlertQueryThatListsTheSelfTestDeviceFailsStepFour() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    assertEquals(0, world.deploy(ARGS).exitCode());
+    world.alertRows.add("heartwatch-self-test");
+
+    Run run = world.deploy("--verify", "-g", "rg-test");
+
+    assertEquals(1, run.exitCode(), run.toString());
+    assertTrue(verifyRow(run, 4).contains("FAIL"), run.toString());
+    assertTrue(run.err().contains("lists the self-test device heartwatch-self-test"), run.toString());
+  }
+
+  @Test
+  void anAlertQueryThatMissesASilentDeviceFailsStepFourAndNamesIt() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    assertEquals(0, world.deploy(ARGS).exitCode());
+    world.otherBeats.put("cabin-router", new String[] {
+        dev.heartwatch.cli.history.FakeLogAnalytics.kusto(java.time.Instant.now().minusSeconds(1200)), "running"});
+
+    Run run = world.deploy("--verify", "-g", "rg-test");
+
+    assertEquals(1, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("no row for cabin-router (silent 20.") && run.err().contains("min, past its PT5M limit)"), run.toString());
+
+    world.alertRows.add("cabin-router");
+    Run fixed = world.deploy("--verify", "-g", "rg-test");
+    assertEquals(0, fixed.exitCode(), fixed.toString());
+    assertTrue(verifyRow(fixed, 4).contains("cabin-router (silent 20."), fixed.toString());
+  }
+
+  @Test
+  void testNotificationIsSentOnlyWhenAskedToEveryEmailReceiver() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    assertEquals(0, world.deploy(ARGS).exitCode());
+    assertFalse(world.deploy("--verify", "-g", "rg-test").called("az monitor action-group test-notifications"));
+
+    Run run = world.deploy("--verify", "-g", "rg-test", "--test-notification");
+
+    assertEquals(0, run.exitCode(), run.toString());
+    String test = run.calls().get(run.indexOf("az monitor action-group test-notifications create"));
+    assertTrue(test.contains("--action-group hw-ag-abc123 --resource-group rg-test --alert-type logalertv2"), test);
+    assertTrue(test.contains("--add-action email email-0 me@example.com usecommonalertschema"), test);
+    assertTrue(verifyRow(run, 5).contains("PASS"), run.toString());
   }
 
   private static String[] concat(String[] a, String... b) {

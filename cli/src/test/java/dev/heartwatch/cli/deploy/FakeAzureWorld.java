@@ -1,5 +1,11 @@
 package dev.heartwatch.cli.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.heartwatch.cli.history.FakeLogAnalytics;
+import dev.heartwatch.cli.history.FakeLogAnalytics.Reply;
+import dev.heartwatch.cli.history.TestCertificateAuthority;
 import dev.heartwatch.cli.support.RepoRoot;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,22 +13,32 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A copy of the repository's deploy script in a temporary checkout, with recording fakes of
- * {@code az}, {@code mvn}, {@code curl} and {@code heartwatch publish} first on PATH. Azure is the
- * one thing these tests cannot reach; everything else (bash, java, the real {@code heartwatch
- * package}) is real.
+ * {@code az}, {@code mvn}, {@code curl} and {@code heartwatch publish} first on PATH, and a local
+ * HTTPS fake of the Log Analytics query API for {@code heartwatch verify} (the real command, in a
+ * child process: {@link HeartwatchAgainstFakes}). Azure is the one thing these tests cannot
+ * reach; everything else (bash, java, the real {@code heartwatch package} and {@code verify}) is
+ * real. The fake API answers from what the fake {@code curl} received: the self-test beat is
+ * "ingested" unless {@link #lineNeverArrives}; the deployed alert query answers {@link #alertRows}.
  */
 final class FakeAzureWorld {
   static final String FUNCTION_KEY = "k3y/with+chars==";
   static final String ENCODED_KEY = "k3y%2Fwith%2Bchars%3D%3D";
+  static final String APPINSIGHTS_ID =
+      "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/microsoft.insights/components/hw-appi-abc123";
 
   record Run(int exitCode, String out, String err, List<String> calls) {
     List<String> az() {
@@ -53,6 +69,33 @@ final class FakeAzureWorld {
   final Path state;
   final Path log;
   final Map<String, String> env = new HashMap<>();
+  /** The devices the deployed alert query lists (what Azure would answer for this world). */
+  final List<String> alertRows = new ArrayList<>(List.of("home-office-pi"));
+  /** Beats the fake has seen besides the self-test ones: device -> {lastSeen, state}. */
+  final Map<String, String[]> otherBeats = new TreeMap<>();
+  boolean lineNeverArrives;
+  final String deployedQuery;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern MARKER = Pattern.compile("tostring\\(beat\\.note\\) == \"([^\"]*)\"");
+  private static FakeLogAnalytics queryApi;
+  private static TestCertificateAuthority ca;
+
+  /** One query API for the whole test run (making a CA costs seconds); each world answers it. */
+  private static synchronized FakeLogAnalytics queryApi() throws IOException {
+    if (queryApi == null) {
+      try {
+        Path dir = Files.createTempDirectory("deploy-verify-ca");
+        ca = TestCertificateAuthority.create(dir);
+        queryApi = new FakeLogAnalytics(ca);
+      } catch (IOException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException(e);
+      }
+    }
+    return queryApi;
+  }
 
   FakeAzureWorld(Path dir, String plan) throws IOException {
     repo = Files.createDirectories(dir.resolve("repo"));
@@ -82,6 +125,98 @@ final class FakeAzureWorld {
     env.put("HEARTWATCH_CLI", bin.resolve("heartwatch").toString());
     env.put("DEPLOY_SMOKE_ATTEMPTS", "2");
     env.put("DEPLOY_SMOKE_DELAY_SECONDS", "0");
+    env.put("FAKE_APPINSIGHTS_ID", APPINSIGHTS_ID);
+    FakeLogAnalytics api = queryApi();
+    env.put("FAKE_QUERY_ENDPOINT", api.endpoint());
+    env.put("FAKE_CA_CERT", ca.caCertificate().toString());
+    env.put("DEPLOY_VERIFY_INGESTION_TIMEOUT", "PT20S");
+    env.put("DEPLOY_VERIFY_POLL", "PT0.2S");
+    deployedQuery = tunedAlertQuery();
+    Files.writeString(state.resolve("rule.json"), ruleJson(deployedQuery));
+    api.respondToText(this::answer);
+  }
+
+  /** infra/queries/silent-devices.kql as queries.bicep tunes it for infra/devices.json. */
+  private static String tunedAlertQuery() throws IOException {
+    String kql = Files.readString(RepoRoot.find().resolve("infra/queries/silent-devices.kql"));
+    String tuned = kql.replace("let expectedDevices = dynamic([]);", "let expectedDevices = dynamic([\"home-office-pi\"]);");
+    if (tuned.equals(kql) || !tuned.contains("let threshold = 5m;")) {
+      throw new AssertionError("silent-devices.kql no longer has the tunable lines these tests (and verify) read");
+    }
+    return tuned;
+  }
+
+  /** What {@code az monitor scheduled-query show -o json} prints (the CLI flattens properties). */
+  private static String ruleJson(String query) {
+    ObjectNode rule = JSON.createObjectNode();
+    rule.put("name", "hw-silent-device-abc123");
+    rule.put("type", "Microsoft.Insights/scheduledQueryRules");
+    rule.put("evaluationFrequency", "PT5M");
+    rule.put("overrideQueryTimeRange", "P2D");
+    rule.putObject("criteria").putArray("allOf").addObject().put("query", query).put("timeAggregation", "Count");
+    ObjectNode actions = rule.putObject("actions");
+    actions.putArray("actionGroups").add(
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/microsoft.insights/actionGroups/hw-ag-abc123");
+    actions.putObject("customProperties").put("source", "heartwatch");
+    return rule.toString();
+  }
+
+  /** The fake query API's answer to one query, from what this world's fake curl received. */
+  private Reply answer(String query) {
+    try {
+      List<JsonNode> beats = new ArrayList<>();
+      List<Instant> received = new ArrayList<>();
+      Path file = state.resolve("beats");
+      if (Files.exists(file)) {
+        for (String line : Files.readAllLines(file)) {
+          String[] parts = line.split("\t", 2);
+          received.add(Instant.ofEpochMilli(Long.parseLong(parts[0])));
+          beats.add(JSON.readTree(parts[1]));
+        }
+      }
+      Matcher marker = MARKER.matcher(query);
+      if (marker.find()) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (int i = 0; i < beats.size() && !lineNeverArrives; i++) {
+          if (beats.get(i).path("note").asText().equals(marker.group(1))) {
+            Instant at = received.get(i);
+            rows.add(List.of(FakeLogAnalytics.kusto(at), FakeLogAnalytics.kusto(at.plusMillis(1500)),
+                beats.get(i).path("state").asText("running")));
+          }
+        }
+        return Reply.ok(FakeLogAnalytics.table(columns("timestamp", "datetime", "ingested", "datetime", "state", "string"), rows));
+      }
+      if (query.contains("queriedAt = now()")) {
+        Map<String, String[]> last = new TreeMap<>(otherBeats);
+        for (int i = 0; i < beats.size(); i++) {
+          last.put(beats.get(i).path("device").asText(),
+              new String[] {FakeLogAnalytics.kusto(received.get(i)), beats.get(i).path("state").asText("running")});
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        String now = FakeLogAnalytics.kusto(Instant.now());
+        last.forEach((device, beat) -> rows.add(List.of(device, beat[0], beat[1], now)));
+        return Reply.ok(FakeLogAnalytics.table(
+            columns("device", "string", "lastSeen", "datetime", "state", "string", "queriedAt", "datetime"), rows));
+      }
+      if (query.equals(deployedQuery)) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (String device : alertRows) {
+          rows.add(List.of(device, "", 1.0));
+        }
+        return Reply.ok(FakeLogAnalytics.table(columns("device", "string", "lastState", "string", "silentMinutes", "real"), rows));
+      }
+      return new Reply(400, Map.of(), "{\"error\":{\"code\":\"BadArgumentError\",\"message\":\"not a query this fake knows\"}}");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, String> columns(String... nameType) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int i = 0; i < nameType.length; i += 2) {
+      out.put(nameType[i], nameType[i + 1]);
+    }
+    return out;
   }
 
   void groupExists() throws IOException {

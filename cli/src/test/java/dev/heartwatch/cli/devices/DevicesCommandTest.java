@@ -1,6 +1,7 @@
 package dev.heartwatch.cli.devices;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heartwatch.cli.ExitCodes;
@@ -37,6 +38,14 @@ class DevicesCommandTest {
     assertEquals("[\n  \"home-office-pi\"\n]\n", Files.readString(file(), StandardCharsets.UTF_8));
     assertTrue(run.err().contains("sanitised to 'home-office-pi'"), run.toString());
     assertTrue(run.err().contains("scripts/deploy.sh"), run.toString());
+  }
+
+  @Test
+  void theSelfTestDeviceIsReservedEvenWhenSpelledDifferently() {
+    CliRun run = devices("add", "Heartwatch Self Test");
+    assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("'heartwatch-self-test' is reserved for scripts/deploy.sh --verify"), run.toString());
+    assertFalse(Files.exists(file()), "nothing written");
   }
 
   @Test

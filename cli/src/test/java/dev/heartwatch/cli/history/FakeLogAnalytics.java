@@ -18,13 +18,14 @@ import java.util.regex.Pattern;
 /**
  * The Log Analytics query API on loopback HTTPS: {@code POST /v1/{resourceId}/query} with a JSON
  * body {@code {"query": ..., "timespan": ...}}, answered by a {@link Responder}. It records
- * every request so a test can check the path, the bearer token and the tuned query.
+ * every request so a test can check the path, the bearer token and the tuned query. Other
+ * callers (deploy.sh --verify's queries) answer by the query text instead: {@link #respondToText}.
  */
-final class FakeLogAnalytics implements AutoCloseable {
+public final class FakeLogAnalytics implements AutoCloseable {
   record Request(String path, String authorization, String query, String timespan) {}
 
-  record Reply(int status, Map<String, String> headers, String body) {
-    static Reply ok(String body) {
+  public record Reply(int status, Map<String, String> headers, String body) {
+    public static Reply ok(String body) {
       return new Reply(200, Map.of(), body);
     }
 
@@ -44,22 +45,63 @@ final class FakeLogAnalytics implements AutoCloseable {
   private final HttpsServer server;
   final List<Request> requests = new CopyOnWriteArrayList<>();
   private volatile Responder responder;
+  private volatile java.util.function.Function<String, Reply> textResponder;
 
-  FakeLogAnalytics(TestCertificateAuthority ca) throws IOException {
+  public FakeLogAnalytics(TestCertificateAuthority ca) throws IOException {
     server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(ca.serverContext()));
     server.createContext("/v1/", this::handle);
+    server.createContext("/subscriptions/", this::handleArm);
     server.start();
   }
 
   void respond(Responder r) {
     this.responder = r;
+    this.textResponder = null;
+    requests.clear();
+  }
+
+  /** Answers any query by its text (for queries that are not the history ones). */
+  public void respondToText(java.util.function.Function<String, Reply> r) {
+    this.textResponder = r;
     requests.clear();
   }
 
   /** The endpoint to give the SDK's builder in place of the public one. */
-  String endpoint() {
+  public String endpoint() {
     return "https://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+  }
+
+  /**
+   * Azure Resource Manager on the same loopback server (the retention check reads the
+   * component, its workspace and the AppTraces table): GET {@code /subscriptions/...?api-version=}
+   * answers what {@link #armResource} registered, else ARM's 404 ResourceNotFound.
+   */
+  public void armResource(String resourceId, int status, String json) {
+    arm.put(resourceId.toLowerCase(java.util.Locale.ROOT), new Reply(status, Map.of(), json));
+  }
+
+  /** The ARM endpoint (scheme, host and port) to give in place of the public one. */
+  public String armEndpoint() {
+    return "https://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  final List<Request> armRequests = new CopyOnWriteArrayList<>();
+  private final Map<String, Reply> arm = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private void handleArm(HttpExchange ex) throws IOException {
+    try (ex) {
+      String path = ex.getRequestURI().getRawPath();
+      String query = ex.getRequestURI().getRawQuery();
+      armRequests.add(new Request(path, ex.getRequestHeaders().getFirst("Authorization"), query, null));
+      Reply reply = "GET".equals(ex.getRequestMethod()) && query != null && query.startsWith("api-version=")
+          ? arm.getOrDefault(path.toLowerCase(java.util.Locale.ROOT), Reply.error(404, "ResourceNotFound", "not found", Map.of()))
+          : Reply.error(400, "MissingApiVersionParameter", "api-version is required", Map.of());
+      byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+      ex.sendResponseHeaders(reply.status(), out.length);
+      ex.getResponseBody().write(out);
+    }
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -72,6 +114,8 @@ final class FakeLogAnalytics implements AutoCloseable {
       Reply reply;
       if (!"POST".equals(ex.getRequestMethod()) || !ex.getRequestURI().getRawPath().endsWith("/query")) {
         reply = Reply.error(404, "PathNotFoundError", "The requested path does not exist", Map.of());
+      } else if (textResponder != null) {
+        reply = textResponder.apply(query);
       } else {
         reply = responder.answer(fileOf(query), lets(query), requests.size());
       }
@@ -81,6 +125,16 @@ final class FakeLogAnalytics implements AutoCloseable {
       ex.sendResponseHeaders(reply.status(), out.length);
       ex.getResponseBody().write(out);
     }
+  }
+
+  /** One result table in the query API's documented shape (see {@link HistoryScenario#tables}). */
+  public static String table(Map<String, String> columns, List<List<Object>> rows) {
+    return HistoryScenario.tables(columns, rows, null);
+  }
+
+  /** Kusto's datetime text (see {@link HistoryScenario#kusto}). */
+  public static String kusto(java.time.Instant t) {
+    return HistoryScenario.kusto(t);
   }
 
   static String fileOf(String query) {

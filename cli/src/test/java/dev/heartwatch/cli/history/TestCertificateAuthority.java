@@ -19,17 +19,19 @@ import javax.net.ssl.TrustManagerFactory;
  * it signed for 127.0.0.1. The server side uses {@link #serverContext()}; the client trusts only
  * the CA through {@link #clientContext()}, as a real client trusts a real CA.
  */
-final class TestCertificateAuthority {
+public final class TestCertificateAuthority {
   private static final String PASS = "test-only-pass";
   private final SSLContext server;
   private final SSLContext client;
+  private final Path caCertificate;
 
-  private TestCertificateAuthority(SSLContext server, SSLContext client) {
+  private TestCertificateAuthority(SSLContext server, SSLContext client, Path caCertificate) {
     this.server = server;
     this.client = client;
+    this.caCertificate = caCertificate;
   }
 
-  static TestCertificateAuthority create(Path dir) throws Exception {
+  public static TestCertificateAuthority create(Path dir) throws Exception {
     Path ca = dir.resolve("ca.p12");
     Path srv = dir.resolve("server.p12");
     Path csr = dir.resolve("server.csr");
@@ -60,6 +62,11 @@ final class TestCertificateAuthority {
     SSLContext server = SSLContext.getInstance("TLS");
     server.init(kmf.getKeyManagers(), null, null);
 
+    return new TestCertificateAuthority(server, trusting(caCrt), caCrt);
+  }
+
+  /** A client context trusting only the CA in {@code caCrt} (PEM): for a test's child process. */
+  public static SSLContext trusting(Path caCrt) throws Exception {
     Certificate caCert;
     try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(caCrt))) {
       caCert = CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -71,14 +78,19 @@ final class TestCertificateAuthority {
     tmf.init(trust);
     SSLContext client = SSLContext.getInstance("TLS");
     client.init(null, tmf.getTrustManagers(), null);
-    return new TestCertificateAuthority(server, client);
+    return client;
+  }
+
+  /** The CA's certificate (PEM), for a child process to trust. */
+  public Path caCertificate() {
+    return caCertificate;
   }
 
   SSLContext serverContext() {
     return server;
   }
 
-  SSLContext clientContext() {
+  public SSLContext clientContext() {
     return client;
   }
 

@@ -125,6 +125,88 @@ class PublishCommandAzuriteTest {
     assertEquals(403, put.statusCode(), put.body());
   }
 
+  /**
+   * Azurite grants every token everything, so the container-scoped deployer's refusal is played
+   * at the HTTP boundary: Get User Delegation Key answers what Blob Storage answers a principal
+   * without an account-scoped role (403 AuthorizationPermissionMismatch, the storage error XML);
+   * every other request reaches Azurite.
+   */
+  @Test
+  void sasDaysRefusedByAContainerScopedRoleSaysWhichRoleItNeeds() throws Exception {
+    Path pkg = Zips.functionPackage(dir.resolve("app.zip"), "sas-refused");
+    HttpClient refusingDelegation = request -> {
+      if (request.getUrl().getQuery() != null && request.getUrl().getQuery().contains("comp=userdelegationkey")) {
+        String xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>AuthorizationPermissionMismatch</Code>"
+            + "<Message>This request is not authorized to perform this operation using this permission.</Message></Error>";
+        return reactor.core.publisher.Mono.just(new StorageErrorResponse(request, 403, xml));
+      }
+      return http.send(request);
+    };
+    CliRun run = CliRun.of(new PublishCommand(TestTokens.storage(Instant.now()), refusingDelegation, Clock.systemUTC()),
+        pkg.toString(), "--endpoint", azurite.endpoint(), "--container", "sas-refused", "--sas-days", "1");
+
+    assertEquals(ExitCodes.AUTH, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("Get User Delegation Key"), run.toString());
+    assertTrue(run.err().contains("storage account scope"), run.toString());
+    assertTrue(run.err().contains("Drop --sas-days"), run.toString());
+    assertTrue(run.err().contains(azurite.endpoint() + "/sas-refused/heartwatch-function-"), "the blob it did upload: " + run);
+    assertFalse(run.err().contains("\tat "), "no stack trace: " + run);
+    assertTrue(run.out().isEmpty(), "no URL on stdout after a failure: " + run);
+  }
+
+  /** An HTTP answer in Blob Storage's error shape (application/xml with x-ms-error-code). */
+  private static final class StorageErrorResponse extends com.azure.core.http.HttpResponse {
+    private final int status;
+    private final byte[] body;
+    private final com.azure.core.http.HttpHeaders headers;
+
+    StorageErrorResponse(com.azure.core.http.HttpRequest request, int status, String xml) {
+      super(request);
+      this.status = status;
+      this.body = xml.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      this.headers = new com.azure.core.http.HttpHeaders()
+          .set(com.azure.core.http.HttpHeaderName.CONTENT_TYPE, "application/xml")
+          .set(com.azure.core.http.HttpHeaderName.fromString("x-ms-error-code"), "AuthorizationPermissionMismatch")
+          .set(com.azure.core.http.HttpHeaderName.CONTENT_LENGTH, String.valueOf(body.length));
+    }
+
+    @Override
+    public int getStatusCode() {
+      return status;
+    }
+
+    @Override
+    @Deprecated
+    public String getHeaderValue(String name) {
+      return headers.getValue(com.azure.core.http.HttpHeaderName.fromString(name));
+    }
+
+    @Override
+    public com.azure.core.http.HttpHeaders getHeaders() {
+      return headers;
+    }
+
+    @Override
+    public reactor.core.publisher.Flux<java.nio.ByteBuffer> getBody() {
+      return reactor.core.publisher.Flux.just(java.nio.ByteBuffer.wrap(body));
+    }
+
+    @Override
+    public reactor.core.publisher.Mono<byte[]> getBodyAsByteArray() {
+      return reactor.core.publisher.Mono.just(body);
+    }
+
+    @Override
+    public reactor.core.publisher.Mono<String> getBodyAsString() {
+      return reactor.core.publisher.Mono.just(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public reactor.core.publisher.Mono<String> getBodyAsString(java.nio.charset.Charset charset) {
+      return reactor.core.publisher.Mono.just(new String(body, charset));
+    }
+  }
+
   @Test
   void anUnreachableEndpointIsAClearFailure() throws Exception {
     Path pkg = Zips.functionPackage(dir.resolve("app.zip"), "unreachable");

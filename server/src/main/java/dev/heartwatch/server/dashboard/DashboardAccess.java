@@ -1,8 +1,9 @@
 package dev.heartwatch.server.dashboard;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.heartwatch.server.http.KeyRing;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -11,10 +12,10 @@ import java.util.Objects;
  * through SSH or a reverse proxy on the same machine).
  */
 public final class DashboardAccess {
-    private final byte[] keyDigest; // null = loopback-only
+    private final KeyRing key; // null = loopback-only
 
-    private DashboardAccess(byte[] keyDigest) {
-        this.keyDigest = keyDigest;
+    private DashboardAccess(KeyRing key) {
+        this.key = key;
     }
 
     /** Requests must carry {@code key} (header, query or cookie; see docs/dashboard.md). */
@@ -24,7 +25,7 @@ public final class DashboardAccess {
         if (!key.matches("[A-Za-z0-9._~-]{16,256}")) {
             throw new IllegalArgumentException("the dashboard read key must be 16-256 characters of [A-Za-z0-9._~-]");
         }
-        return new DashboardAccess(sha256(key));
+        return new DashboardAccess(new KeyRing(List.of(key)));
     }
 
     /** No key: only loopback clients (and a loopback Host header) are served. */
@@ -33,27 +34,39 @@ public final class DashboardAccess {
     }
 
     public boolean isLoopbackOnly() {
-        return keyDigest == null;
+        return key == null;
     }
 
-    /** Constant-time: both sides are hashed first, so neither length nor content leaks through timing. */
+    /** The server's one key check ({@link KeyRing}: constant time). */
     public boolean accepts(String candidate) {
-        if (keyDigest == null || candidate == null) {
+        return key != null && key.matches(candidate);
+    }
+
+    /**
+     * In loopback-only mode, whether a client is served: its socket address is loopback and its
+     * {@code Host} names loopback too (which stops DNS rebinding: a page on evil.example resolved
+     * to 127.0.0.1).
+     */
+    public static boolean servesLoopbackClient(InetAddress socketPeer, String hostHeader) {
+        return socketPeer != null && socketPeer.isLoopbackAddress() && isLoopbackHost(hostHeader);
+    }
+
+    public static boolean isLoopbackHost(String host) {
+        if (host == null) {
             return false;
         }
-        return MessageDigest.isEqual(keyDigest, sha256(candidate));
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
+        String h = host.trim().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) {
+            int close = h.indexOf(']');
+            return close > 0 && h.substring(1, close).equals("::1");
         }
+        int colon = h.indexOf(':');
+        String name = colon >= 0 ? h.substring(0, colon) : h;
+        return name.equals("localhost") || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     @Override
     public String toString() {
-        return keyDigest == null ? "DashboardAccess[loopback-only]" : "DashboardAccess[read key]";
+        return key == null ? "DashboardAccess[loopback-only]" : "DashboardAccess[read key]";
     }
 }

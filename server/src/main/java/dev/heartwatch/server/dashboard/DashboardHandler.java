@@ -3,15 +3,12 @@ package dev.heartwatch.server.dashboard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpsExchange;
+import dev.heartwatch.server.http.Answers;
+import dev.heartwatch.server.http.Peer;
+import dev.heartwatch.server.http.Query;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,16 +17,21 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * The server's dashboard: one static page (resources {@code dashboard/}) and a small JSON API
- * it polls. Mount it with {@code server.createContext("/", new DashboardHandler(source, clock,
- * access))}; paths are taken relative to the context, so another mount point works too.
+ * it polls, as a Jetty handler: {@code server.setHandler(new DashboardHandler(source, clock,
+ * access))}; paths are taken relative to its mount point ({@code /} unless given).
  *
  * <pre>
  * GET  /                                  the page (and /dashboard.css, /dashboard.js)
@@ -42,7 +44,7 @@ import java.util.logging.Logger;
  * Every response is {@code no-store}; the page runs under a strict Content-Security-Policy
  * (no inline script, nothing from the network) and renders data with {@code textContent} only.
  */
-public final class DashboardHandler implements HttpHandler {
+public final class DashboardHandler extends Handler.Abstract {
     /** Header, query parameter and cookie that carry the read key. */
     public static final String KEY_HEADER = "x-heartwatch-key";
     public static final String KEY_QUERY = "key";
@@ -64,43 +66,57 @@ public final class DashboardHandler implements HttpHandler {
     private final DashboardSource source;
     private final Clock clock;
     private final DashboardAccess access;
-    private final String mount; // null: the context the exchange arrived on
+    private final String mount;
 
     public DashboardHandler(DashboardSource source, Clock clock, DashboardAccess access) {
-        this(source, clock, access, null);
+        this(source, clock, access, "/");
     }
 
-    /**
-     * A handler whose paths are relative to {@code mount}, whatever context delivers the exchange:
-     * heartwatch-server hands it requests from its {@code /api/devices} context too.
-     */
+    /** A handler whose paths are relative to {@code mount} (a path starting with {@code /}). */
     public DashboardHandler(DashboardSource source, Clock clock, DashboardAccess access, String mount) {
         this.source = Objects.requireNonNull(source, "source");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.access = Objects.requireNonNull(access, "access");
-        this.mount = mount;
+        this.mount = Objects.requireNonNull(mount, "mount");
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try {
-            consumeEmptyBody(exchange);
-            commonHeaders(exchange);
-            route(exchange);
-        } catch (RuntimeException e) {
-            // Our bug or the store's: the client learns nothing more than that.
-            LOG.log(Level.WARNING, "dashboard request failed: " + e.getClass().getName());
-            if (exchange.getResponseCode() == -1) {
-                error(exchange, 500, "internal error");
-            }
-        } finally {
-            exchange.close();
+    /** One exchange of the dashboard: what the handler methods below need, in one place. */
+    private record Exchange(Request request, Response response, Callback callback) {
+        String method() {
+            return request.getMethod();
+        }
+
+        String header(String name) {
+            return request.getHeaders().get(name);
         }
     }
 
-    private void route(HttpExchange ex) throws IOException {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        Exchange ex = new Exchange(request, response, callback);
+        try {
+            commonHeaders(ex);
+            route(ex);
+        } catch (RuntimeException e) {
+            // Our bug or the store's: the client learns nothing more than that.
+            LOG.log(Level.WARNING, "dashboard request failed: " + e.getClass().getName());
+            if (!response.isCommitted()) {
+                error(ex, 500, "internal error");
+            } else {
+                callback.failed(e);
+            }
+        }
+        return true;
+    }
+
+    private void route(Exchange ex) {
         String path = relativePath(ex);
-        Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+        Optional<Query> parsed = Query.of(ex.request());
+        if (parsed.isEmpty()) {
+            error(ex, 400, "malformed query string");
+            return;
+        }
+        Query query = parsed.get();
         if (!allowed(ex, query)) {
             return;
         }
@@ -159,29 +175,26 @@ public final class DashboardHandler implements HttpHandler {
 
     // ---- access -------------------------------------------------------------------------
 
-    private boolean allowed(HttpExchange ex, Map<String, String> query) throws IOException {
+    private boolean allowed(Exchange ex, Query query) {
         if (access.isLoopbackOnly()) {
-            InetSocketAddress remote = ex.getRemoteAddress();
-            InetAddress address = remote == null ? null : remote.getAddress();
-            // The Host check stops DNS rebinding: a page on evil.example resolved to 127.0.0.1.
-            if (address == null || !address.isLoopbackAddress() || !isLoopbackHost(ex.getRequestHeaders().getFirst("Host"))) {
+            if (!DashboardAccess.servesLoopbackClient(Peer.socketAddress(ex.request()), ex.header("Host"))) {
                 error(ex, 403, "the dashboard is served to loopback clients only");
                 return false;
             }
             return true;
         }
         String fromQuery = query.get(KEY_QUERY);
-        if (fromQuery != null && access.accepts(fromQuery) && "GET".equals(ex.getRequestMethod())
+        if (fromQuery != null && access.accepts(fromQuery) && "GET".equals(ex.method())
                 && FILES.containsKey(relativePath(ex))) {
             // Trade the key in the URL for a cookie, and drop it from the address bar and history.
-            String cookie = KEY_COOKIE + "=" + fromQuery + "; Path=" + cookiePath(ex)
+            String cookie = KEY_COOKIE + "=" + fromQuery + "; Path=" + mount
                     + "; HttpOnly; SameSite=Strict" + (isHttps(ex) ? "; Secure" : "");
-            ex.getResponseHeaders().add("Set-Cookie", cookie);
-            ex.getResponseHeaders().set("Location", withoutKey(ex));
+            ex.response().getHeaders().add("Set-Cookie", cookie);
+            ex.response().getHeaders().put("Location", withoutKey(ex));
             send(ex, 303, null, new byte[0]);
             return false;
         }
-        String key = ex.getRequestHeaders().getFirst(KEY_HEADER);
+        String key = ex.header(KEY_HEADER);
         if (key == null) {
             key = fromQuery;
         }
@@ -189,84 +202,41 @@ public final class DashboardHandler implements HttpHandler {
             key = cookie(ex, KEY_COOKIE);
         }
         if (!access.accepts(key)) {
-            ex.getResponseHeaders().set("WWW-Authenticate", "HeartwatchKey");
+            ex.response().getHeaders().put("WWW-Authenticate", "HeartwatchKey");
             error(ex, 401, "read key required: open /?key=YOUR_READ_KEY or send the x-heartwatch-key header");
             return false;
         }
         return true;
     }
 
-    public static boolean isLoopbackHost(String host) {
-        if (host == null) {
-            return false;
-        }
-        String h = host.trim().toLowerCase(Locale.ROOT);
-        if (h.startsWith("[")) {
-            int close = h.indexOf(']');
-            return close > 0 && h.substring(1, close).equals("::1");
-        }
-        int colon = h.indexOf(':');
-        String name = colon >= 0 ? h.substring(0, colon) : h;
-        return name.equals("localhost") || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
-    }
-
-    /**
-     * Reads an empty request body (a POST from the page has none) to its end: a server that
-     * drains nothing after an answer ({@code sun.net.httpserver.drainAmount=0}, as
-     * heartwatch-server runs) would otherwise close the keep-alive connection under the client.
-     */
-    private static void consumeEmptyBody(HttpExchange ex) throws IOException {
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        if (!ex.getRequestHeaders().containsKey("Transfer-Encoding") && (length == null || "0".equals(length.strip()))) {
-            ex.getRequestBody().read();
-        }
-    }
-
     /** Browsers send Origin on every POST; a cross-site form or script must not mute or retire. */
-    private static boolean sameOriginIfPost(HttpExchange ex) {
-        if (!"POST".equals(ex.getRequestMethod())) {
+    private static boolean sameOriginIfPost(Exchange ex) {
+        if (!"POST".equals(ex.method())) {
             return true;
         }
-        String origin = ex.getRequestHeaders().getFirst("Origin");
+        String origin = ex.header("Origin");
         if (origin == null) {
             return true; // curl and other non-browser clients
         }
-        String host = ex.getRequestHeaders().getFirst("Host");
+        String host = ex.header("Host");
         return host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
     }
 
-    private static boolean isHttps(HttpExchange ex) {
-        return ex instanceof HttpsExchange
-                || "https".equalsIgnoreCase(ex.getRequestHeaders().getFirst("X-Forwarded-Proto"));
+    private static boolean isHttps(Exchange ex) {
+        return ex.request().isSecure() || "https".equalsIgnoreCase(ex.header("X-Forwarded-Proto"));
     }
 
-    private static String cookie(HttpExchange ex, String name) {
-        List<String> headers = ex.getRequestHeaders().get("Cookie");
-        if (headers == null) {
-            return null;
-        }
-        for (String header : headers) {
-            for (String part : header.split(";")) {
-                String p = part.trim();
-                if (p.startsWith(name + "=")) {
-                    return p.substring(name.length() + 1);
-                }
+    private static String cookie(Exchange ex, String name) {
+        for (HttpCookie c : Request.getCookies(ex.request())) {
+            if (c.getName().equals(name)) {
+                return c.getValue();
             }
         }
         return null;
     }
 
-    private String mountOf(HttpExchange ex) {
-        return mount != null ? mount : ex.getHttpContext().getPath();
-    }
-
-    private String cookiePath(HttpExchange ex) {
-        String context = mountOf(ex);
-        return context.isEmpty() ? "/" : context;
-    }
-
-    private static String withoutKey(HttpExchange ex) {
-        String raw = ex.getRequestURI().getRawQuery();
+    private static String withoutKey(Exchange ex) {
+        String raw = ex.request().getHttpURI().getQuery();
         StringBuilder kept = new StringBuilder();
         if (raw != null) {
             for (String pair : raw.split("&")) {
@@ -275,12 +245,12 @@ public final class DashboardHandler implements HttpHandler {
                 }
             }
         }
-        return ex.getRequestURI().getRawPath() + kept;
+        return ex.request().getHttpURI().getPath() + kept;
     }
 
     // ---- API ----------------------------------------------------------------------------
 
-    private void devices(HttpExchange ex) throws IOException {
+    private void devices(Exchange ex) {
         Instant now = clock.instant();
         List<DeviceView> devices = source.devices(now);
         Map<String, Integer> counts = new LinkedHashMap<>();
@@ -309,7 +279,7 @@ public final class DashboardHandler implements HttpHandler {
         json(ex, 200, body);
     }
 
-    private void outages(HttpExchange ex, String device, Map<String, String> query) throws IOException {
+    private void outages(Exchange ex, String device, Query query) {
         int days;
         try {
             days = Integer.parseInt(query.getOrDefault("days", "30"));
@@ -344,7 +314,7 @@ public final class DashboardHandler implements HttpHandler {
         json(ex, 200, body);
     }
 
-    private void mute(HttpExchange ex, String device, Map<String, String> query) throws IOException {
+    private void mute(Exchange ex, String device, Query query) {
         Duration duration;
         try {
             duration = Duration.parse(query.getOrDefault("for", "PT1H"));
@@ -366,7 +336,7 @@ public final class DashboardHandler implements HttpHandler {
         json(ex, 200, body);
     }
 
-    private void retire(HttpExchange ex, String device) throws IOException {
+    private void retire(Exchange ex, String device) {
         if (!source.retire(device)) {
             error(ex, 404, "no such device");
             return;
@@ -388,11 +358,10 @@ public final class DashboardHandler implements HttpHandler {
 
     // ---- plumbing -----------------------------------------------------------------------
 
-    private String relativePath(HttpExchange ex) {
-        String path = ex.getRequestURI().getRawPath();
-        String context = mountOf(ex);
-        if (context.length() > 1 && path.startsWith(context)) {
-            path = path.substring(context.endsWith("/") ? context.length() - 1 : context.length());
+    private String relativePath(Exchange ex) {
+        String path = ex.request().getHttpURI().getPath();
+        if (mount.length() > 1 && path.startsWith(mount)) {
+            path = path.substring(mount.endsWith("/") ? mount.length() - 1 : mount.length());
         }
         return path.isEmpty() ? "/" : path;
     }
@@ -414,30 +383,11 @@ public final class DashboardHandler implements HttpHandler {
         return decoded;
     }
 
-    static Map<String, String> query(String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = eq < 0 ? pair : pair.substring(0, eq);
-            String value = eq < 0 ? "" : pair.substring(eq + 1);
-            try {
-                out.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8),
-                        URLDecoder.decode(value, StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                // A malformed pair is ignored, like a missing one.
-            }
-        }
-        return out;
-    }
-
-    private static boolean requireMethod(HttpExchange ex, String method) throws IOException {
-        if (method.equals(ex.getRequestMethod())) {
+    private static boolean requireMethod(Exchange ex, String method) {
+        if (method.equals(ex.method())) {
             return true;
         }
-        ex.getResponseHeaders().set("Allow", method);
+        ex.response().getHeaders().put("Allow", method);
         error(ex, 405, "method not allowed");
         return false;
     }
@@ -450,35 +400,34 @@ public final class DashboardHandler implements HttpHandler {
         }
     }
 
-    private static void commonHeaders(HttpExchange ex) {
-        var h = ex.getResponseHeaders();
-        h.set("Cache-Control", "no-store");
-        h.set("X-Content-Type-Options", "nosniff");
-        h.set("Referrer-Policy", "no-referrer");
-        h.set("X-Frame-Options", "DENY");
-        h.set("Content-Security-Policy", CSP);
+    private static void commonHeaders(Exchange ex) {
+        var h = ex.response().getHeaders();
+        h.put("Cache-Control", "no-store");
+        h.put("Referrer-Policy", "no-referrer");
+        h.put("X-Frame-Options", "DENY");
+        h.put("Content-Security-Policy", CSP);
     }
 
-    private static void error(HttpExchange ex, int status, String message) throws IOException {
+    /** The dashboard API's error shape, {@code {"error": "..."}} (docs/dashboard.md). */
+    private static void error(Exchange ex, int status, String message) {
         ObjectNode body = JSON.createObjectNode();
         body.put("error", message);
         json(ex, status, body);
     }
 
-    private static void json(HttpExchange ex, int status, ObjectNode body) throws IOException {
-        send(ex, status, "application/json; charset=utf-8", JSON.writeValueAsBytes(body));
+    private static void json(Exchange ex, int status, ObjectNode body) {
+        try {
+            Answers.json(ex.response(), ex.callback(), status, JSON.writeValueAsBytes(body));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a tree of plain nodes always serialises
+        }
     }
 
-    private static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+    private static void send(Exchange ex, int status, String contentType, byte[] body) {
         if (contentType != null) {
-            ex.getResponseHeaders().set("Content-Type", contentType);
+            ex.response().getHeaders().put("Content-Type", contentType);
         }
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        Answers.send(ex.response(), ex.callback(), status, body);
     }
 
     /** A page file from the classpath, read once. */

@@ -1,5 +1,7 @@
 package dev.heartwatch.server.export;
 
+import dev.heartwatch.core.contract.ContractLine;
+import dev.heartwatch.core.contract.LineCodec;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -16,9 +18,7 @@ import java.util.logging.Logger;
  * Azure Monitor Application Insights for Java", auto-collected logging). With no agent attached
  * the logger prints nothing, because it does not hand records to the console handler.
  *
- * <p>Only lines go through this logger, so the agent's traces equal the store. A host that runs
- * {@code Ping} must give it a logger the agent does not see (see docs/export.md), or each line
- * would reach {@code traces} twice.
+ * <p>Only lines go through this logger, so the agent's traces equal the store.
  */
 public final class AppInsightsExport implements LineExport {
     public static final String LOGGER_NAME = "heartwatch.lines";
@@ -41,12 +41,13 @@ public final class AppInsightsExport implements LineExport {
     }
 
     @Override
-    public void export(String line) {
-        if (line == null || line.isEmpty()) {
+    public void export(ContractLine line) {
+        if (line == null) {
             return;
         }
-        // log(Level, String) with no parameters: the message is never run through MessageFormat,
-        // so the braces of the JSON arrive as they are.
-        logger.log(Level.INFO, line);
+        // The canonical text, the same the Ping function logs in Azure. log(Level, String) with
+        // no parameters: the message is never run through MessageFormat, so the braces of the
+        // JSON arrive as they are.
+        logger.log(Level.INFO, LineCodec.encode(line));
     }
 }

@@ -1,34 +1,33 @@
 package dev.heartwatch.server.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import java.io.IOException;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Where the dashboard plugs in: {@code /} and every {@code /api/devices...} request that is not a
  * mute or retire go to the handler set here; until one is set, they get 404.
  */
-public final class DashboardSlot implements HttpHandler, Supplier<HttpHandler> {
-    private volatile HttpHandler handler;
+public final class DashboardSlot extends Handler.Abstract implements Supplier<Handler> {
+    private volatile Handler handler;
 
-    public void set(HttpHandler dashboard) {
+    public void set(Handler dashboard) {
         this.handler = dashboard;
     }
 
     @Override
-    public HttpHandler get() {
+    public Handler get() {
         return handler;
     }
 
     @Override
-    public void handle(HttpExchange ex) throws IOException {
-        HttpHandler h = handler;
-        Exchanges.consumeEmptyBody(ex);
-        if (h == null) {
-            Exchanges.text(ex, 404, "not found", false);
-        } else {
-            h.handle(ex);
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        Handler h = handler;
+        if (h == null || !h.handle(request, response, callback)) {
+            Answers.text(response, callback, 404, "not found", false);
         }
+        return true;
     }
 }

@@ -1,7 +1,5 @@
 package dev.heartwatch.server.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.heartwatch.core.contract.DeviceId;
 import dev.heartwatch.server.dashboard.DashboardAccess;
 import dev.heartwatch.server.dashboard.DashboardHandler;
@@ -11,14 +9,19 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * {@code GET /api/history/lines?since=ISO&until=ISO[&device=ID]} (docs/history.md, "Server
@@ -26,9 +29,11 @@ import java.util.logging.Logger;
  * {@code since <= ts < until}, exactly as written, one per line in {@code ts} order, streamed
  * from SQLite row by row. The read key is the dashboard's, in the {@code x-heartwatch-key}
  * header only (never in a URL); with no read key configured, loopback clients only, as the
- * dashboard. A few streams at a time; more get {@code 429} with {@code Retry-After}.
+ * dashboard. A few streams at a time; more get {@code 429} with {@code Retry-After}. A stream
+ * that runs past {@code HEARTWATCH_RESPONSE_TIMEOUT} is cut (a client on a slow uplink keeps a
+ * read connection busy); one whose client stops taking bytes, after Jetty's idle timeout.
  */
-public final class HistoryLinesHandler implements HttpHandler {
+public final class HistoryLinesHandler extends Handler.Abstract {
     public static final String PATH = "/api/history/lines";
     private static final Logger LOG = Logger.getLogger(HistoryLinesHandler.class.getName());
     /** Seconds a client is told to wait when every stream slot is taken. */
@@ -37,98 +42,115 @@ public final class HistoryLinesHandler implements HttpHandler {
     private final HeartwatchStore store;
     private final DashboardAccess access;
     private final Semaphore streams;
+    private final Duration streamTime;
 
-    public HistoryLinesHandler(HeartwatchStore store, DashboardAccess access, int concurrentStreams) {
+    public HistoryLinesHandler(HeartwatchStore store, DashboardAccess access, int concurrentStreams, Duration streamTime) {
         this.store = store;
         this.access = access;
         this.streams = new Semaphore(concurrentStreams);
+        this.streamTime = streamTime;
     }
 
     @Override
-    public void handle(HttpExchange ex) throws IOException {
+    public boolean handle(Request request, Response response, Callback callback) {
         try {
-            Exchanges.consumeEmptyBody(ex);
-            if (!PATH.equals(ex.getRequestURI().getPath())) {
-                Exchanges.text(ex, 404, "not found", false);
-                return;
-            }
-            if (!"GET".equals(ex.getRequestMethod())) {
-                ex.getResponseHeaders().set("Allow", "GET");
-                Exchanges.text(ex, 405, "method not allowed (use GET)", true);
-                return;
-            }
-            if (!allowed(ex)) {
-                return;
-            }
-            Map<String, String> query = FunctionRequest.parseQuery(ex.getRequestURI().getRawQuery());
-            Instant since = instant(query.get("since"));
-            Instant until = instant(query.get("until"));
-            if (since == null || until == null || !since.isBefore(until)) {
-                Exchanges.text(ex, 400, "since and until must be ISO-8601 instants (2026-10-01T00:00:00Z), since before until", true);
-                return;
-            }
-            String device = query.get("device");
-            if (device != null && !DeviceId.isValid(device)) {
-                Exchanges.text(ex, 400, "device must be a device id (lower case [a-z0-9._-], at most 64 characters)", true);
-                return;
-            }
-            if (!streams.tryAcquire()) {
-                ex.getResponseHeaders().set("Retry-After", RETRY_AFTER);
-                Exchanges.text(ex, 429, "busy: other history requests are being served, retry later", true);
-                return;
-            }
-            try {
-                stream(ex, since, until, device);
-            } finally {
-                streams.release();
-            }
+            serve(request, response, callback);
         } catch (StoreUnavailableException e) {
             LOG.log(Level.WARNING, "history request failed: " + e.getMessage());
-            if (ex.getResponseCode() == -1) {
-                ex.getResponseHeaders().set("Retry-After", RETRY_AFTER);
-                Exchanges.text(ex, 503, "the store is unavailable, retry later", true);
+            if (!response.isCommitted()) {
+                response.getHeaders().put("Retry-After", RETRY_AFTER);
+                Answers.text(response, callback, 503, "the store is unavailable, retry later", true);
             } else {
-                // Headers are out: end the connection without the final chunk, so the client
-                // sees a broken stream rather than a complete-looking partial history.
-                throw new IOException("history stream aborted");
+                aborted(callback);
             }
+        } catch (IOException e) {
+            callback.failed(e); // the client went away mid-stream
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "history request failed: " + e.getClass().getSimpleName());
-            if (ex.getResponseCode() == -1) {
-                Exchanges.text(ex, 500, "internal error", true);
+            if (!response.isCommitted()) {
+                Answers.text(response, callback, 500, "internal error", true);
             } else {
-                throw new IOException("history stream aborted");
+                aborted(callback);
             }
+        }
+        return true;
+    }
+
+    /**
+     * Headers are out: fail the exchange, so Jetty ends the connection without the final chunk
+     * and the client sees a broken stream rather than a complete-looking partial history.
+     */
+    private static void aborted(Callback callback) {
+        callback.failed(new IOException("history stream aborted"));
+    }
+
+    private void serve(Request request, Response response, Callback callback) throws IOException {
+        if (!PATH.equals(request.getHttpURI().getPath())) {
+            Answers.text(response, callback, 404, "not found", false);
+            return;
+        }
+        if (!"GET".equals(request.getMethod())) {
+            response.getHeaders().put("Allow", "GET");
+            Answers.text(response, callback, 405, "method not allowed (use GET)", true);
+            return;
+        }
+        if (!allowed(request, response, callback)) {
+            return;
+        }
+        Optional<Query> query = Query.of(request);
+        Instant since = query.map(q -> instant(q.get("since"))).orElse(null);
+        Instant until = query.map(q -> instant(q.get("until"))).orElse(null);
+        if (since == null || until == null || !since.isBefore(until)) {
+            Answers.text(response, callback, 400, "since and until must be ISO-8601 instants (2026-10-01T00:00:00Z), since before until", true);
+            return;
+        }
+        String device = query.get().get("device");
+        if (device != null && !DeviceId.isValid(device)) {
+            Answers.text(response, callback, 400, "device must be a device id (lower case [a-z0-9._-], at most 64 characters)", true);
+            return;
+        }
+        if (!streams.tryAcquire()) {
+            response.getHeaders().put("Retry-After", RETRY_AFTER);
+            Answers.text(response, callback, 429, "busy: other history requests are being served, retry later", true);
+            return;
+        }
+        try {
+            stream(response, callback, since, until, device);
+        } finally {
+            streams.release();
         }
     }
 
-    private void stream(HttpExchange ex, Instant since, Instant until, String device) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        ex.sendResponseHeaders(200, 0); // chunked: the length is not known until the last row
-        Writer out = new BufferedWriter(new OutputStreamWriter(ex.getResponseBody(), StandardCharsets.UTF_8), 64 * 1024);
+    private void stream(Response response, Callback callback, Instant since, Instant until, String device) throws IOException {
+        response.setStatus(200);
+        response.getHeaders().put("Content-Type", "text/plain; charset=utf-8");
+        response.getHeaders().put("Cache-Control", "no-store");
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        // No length: Jetty chunks the answer, whose size is not known until the last row.
+        Writer out = new BufferedWriter(new OutputStreamWriter(Content.Sink.asOutputStream(response), StandardCharsets.UTF_8), 64 * 1024);
+        long deadline = System.nanoTime() + streamTime.toNanos();
         store.streamLines(since, until, device, line -> {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("history stream took longer than " + streamTime);
+            }
             out.write(line);
             out.write('\n');
         });
-        out.close();
-        ex.close();
+        out.close(); // the last write: the final chunk
+        callback.succeeded();
     }
 
-    private boolean allowed(HttpExchange ex) throws IOException {
+    private boolean allowed(Request request, Response response, Callback callback) {
         if (access.isLoopbackOnly()) {
-            InetSocketAddress remote = ex.getRemoteAddress();
-            boolean loopback = remote != null && remote.getAddress() != null && remote.getAddress().isLoopbackAddress();
-            if (!loopback || !DashboardHandler.isLoopbackHost(ex.getRequestHeaders().getFirst("Host"))) {
-                Exchanges.text(ex, 403, "no read key is configured: history is served to loopback clients only", true);
+            if (!DashboardAccess.servesLoopbackClient(Peer.socketAddress(request), request.getHeaders().get("Host"))) {
+                Answers.text(response, callback, 403, "no read key is configured: history is served to loopback clients only", true);
                 return false;
             }
             return true;
         }
-        if (!access.accepts(ex.getRequestHeaders().getFirst(DashboardHandler.KEY_HEADER))) {
-            ex.getResponseHeaders().set("WWW-Authenticate", "HeartwatchKey");
-            Exchanges.text(ex, 401, "read key required in the x-heartwatch-key header", true);
+        if (!access.accepts(request.getHeaders().get(DashboardHandler.KEY_HEADER))) {
+            response.getHeaders().put("WWW-Authenticate", "HeartwatchKey");
+            Answers.text(response, callback, 401, "read key required in the x-heartwatch-key header", true);
             return false;
         }
         return true;

@@ -1,7 +1,7 @@
 package dev.heartwatch.server.bench;
 
-import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.ContractLine;
+import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.server.store.HeartwatchStore;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.heartwatch.server.dashboard;
 
+import dev.heartwatch.server.support.LoopbackWebServer;
 import dev.heartwatch.server.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,16 +43,14 @@ class DashboardBrowserTest {
 
     private final MutableClock clock = new MutableClock(NOW);
     private final FixtureSource source = FixtureSource.household(NOW);
-    private HttpServer server;
+    private LoopbackWebServer server;
     private String base;
     private Chromium chromium;
 
     @BeforeAll
     void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        server.createContext("/", new DashboardHandler(source, clock, DashboardAccess.readKey(KEY)));
-        server.start();
-        base = "http://127.0.0.1:" + server.getAddress().getPort();
+        server = new LoopbackWebServer(new DashboardHandler(source, clock, DashboardAccess.readKey(KEY)));
+        base = server.base();
         chromium = Chromium.launch();
     }
 
@@ -64,7 +60,7 @@ class DashboardBrowserTest {
             chromium.close();
         }
         if (server != null) {
-            server.stop(0);
+            server.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.heartwatch.server.dashboard;
 
+import dev.heartwatch.server.support.LoopbackWebServer;
 import dev.heartwatch.server.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,11 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -34,23 +33,21 @@ class DashboardHandlerTest {
     private final MutableClock clock = new MutableClock(NOW);
     private final FixtureSource source = FixtureSource.household(NOW);
     private final HttpClient http = HttpClient.newHttpClient();
-    private HttpServer server;
+    private LoopbackWebServer server;
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         if (server != null) {
-            server.stop(0);
+            server.close();
         }
     }
 
-    private String start(DashboardAccess access) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
-        server.createContext("/", new DashboardHandler(source, clock, access));
-        server.start();
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+    private String start(DashboardAccess access) throws Exception {
+        server = new LoopbackWebServer(new DashboardHandler(source, clock, access));
+        return server.base();
     }
 
-    private String startWithKey() throws IOException {
+    private String startWithKey() throws Exception {
         return start(DashboardAccess.readKey(KEY));
     }
 
@@ -68,6 +65,17 @@ class DashboardHandlerTest {
             b.header(headers[i], headers[i + 1]);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GET with a Host header of the test's choosing (java.net.http will not send one). */
+    private static String withHost(String base, String path, String host) throws IOException {
+        URI uri = URI.create(base);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static String enc(String device) {
@@ -131,33 +139,28 @@ class DashboardHandlerTest {
 
     @Test
     void loopbackOnlyRefusesOtherAddressesWith403() throws Exception {
-        start(DashboardAccess.loopbackOnly());
-        DashboardHandler handler = new DashboardHandler(source, clock, DashboardAccess.loopbackOnly());
-        var context = server.createContext("/lan-test");
-        FakeExchange lan = new FakeExchange("GET", "/api/devices",
-                new InetSocketAddress(InetAddress.getByAddress(new byte[] {(byte) 192, (byte) 168, 1, 20}), 50000), context)
-                .header("Host", "127.0.0.1:8080");
-        // The context path is /lan-test but the URI is not under it: the handler uses the path as is.
-        handler.handle(lan);
-        assertEquals(403, lan.getResponseCode());
-        assertFalse(lan.bodyText().contains("cabin-pi"));
+        // A LAN peer cannot be made on loopback: the rule the handler applies, on its own...
+        InetAddress lan = InetAddress.getByAddress(new byte[] {(byte) 192, (byte) 168, 1, 20});
+        assertFalse(DashboardAccess.servesLoopbackClient(lan, "127.0.0.1:8080"));
+        assertFalse(DashboardAccess.servesLoopbackClient(null, "127.0.0.1:8080"));
+        assertTrue(DashboardAccess.servesLoopbackClient(InetAddress.getLoopbackAddress(), "127.0.0.1:8080"));
+        // ...and the handler's answer when the rule says no, through a real server.
+        String base = start(DashboardAccess.loopbackOnly());
+        String r = withHost(base, "/api/devices", "192.168.1.20:8080");
+        assertTrue(r.startsWith("HTTP/1.1 403 "), r);
+        assertFalse(r.contains("cabin-pi"));
+        assertTrue(source.calls.isEmpty(), "the source was not asked: " + source.calls);
     }
 
     @Test
     void loopbackOnlyRefusesAForeignHostHeaderAgainstDnsRebinding() throws Exception {
-        start(DashboardAccess.loopbackOnly());
-        DashboardHandler handler = new DashboardHandler(source, clock, DashboardAccess.loopbackOnly());
-        var context = server.createContext("/rebind-test");
-        FakeExchange rebound = new FakeExchange("GET", "/api/devices",
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 50000), context)
-                .header("Host", "attacker.example:8080");
-        handler.handle(rebound);
-        assertEquals(403, rebound.getResponseCode());
-        assertTrue(DashboardHandler.isLoopbackHost("localhost:8080"));
-        assertTrue(DashboardHandler.isLoopbackHost("[::1]:8080"));
-        assertTrue(DashboardHandler.isLoopbackHost("127.0.0.1"));
-        assertFalse(DashboardHandler.isLoopbackHost("127.0.0.1.nip.example"));
-        assertFalse(DashboardHandler.isLoopbackHost(null));
+        String base = start(DashboardAccess.loopbackOnly());
+        assertTrue(withHost(base, "/api/devices", "attacker.example:8080").startsWith("HTTP/1.1 403 "));
+        assertTrue(DashboardAccess.isLoopbackHost("localhost:8080"));
+        assertTrue(DashboardAccess.isLoopbackHost("[::1]:8080"));
+        assertTrue(DashboardAccess.isLoopbackHost("127.0.0.1"));
+        assertFalse(DashboardAccess.isLoopbackHost("127.0.0.1.nip.example"));
+        assertFalse(DashboardAccess.isLoopbackHost(null));
     }
 
     @Test
@@ -263,9 +266,15 @@ class DashboardHandlerTest {
     @Test
     void unknownPathsAre404() throws Exception {
         String base = startWithKey();
-        for (String path : List.of("/nope", "/api", "/api/devices/cabin-pi", "/api/devices/cabin-pi/delete",
-                "/api/devices//outages", "/../etc/passwd", "/api/devices/%00/outages")) {
+        for (String path : List.of("/nope", "/api", "/api/devices/cabin-pi", "/api/devices/cabin-pi/delete")) {
             assertEquals(404, get(base + path, "x-heartwatch-key", KEY).statusCode(), path);
+        }
+        // A path that climbs above the root, holds an empty segment or an encoded NUL is refused
+        // by Jetty's URI rules before any route: a plain 400 that names nothing.
+        for (String path : List.of("/../etc/passwd", "/api/devices//outages", "/api/devices/%00/outages")) {
+            HttpResponse<String> refused = get(base + path, "x-heartwatch-key", KEY);
+            assertEquals(400, refused.statusCode(), path);
+            assertFalse(refused.body().contains("passwd") || refused.body().contains("<"), refused.body());
         }
     }
 

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The export with the real Application Insights Java agent 3.5.3 attached to the real
  * {@code heartwatch-server} (its {@code main}, configured by environment as in production),
  * pointed at a loopback ingestion endpoint: every contract line the server stores arrives once,
- * intact, unsampled. If the server's {@code Ping} logger let the agent see the lines too
- * ({@code FunctionContext}), each would arrive twice and this test fails.
+ * intact, unsampled. If a line were logged anywhere besides the export's logger, the agent
+ * would see it twice and this test fails.
  */
 @Tag("full")
 class AppInsightsExportAgentTest {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import dev.heartwatch.core.contract.HeartbeatLine;
+import dev.heartwatch.core.contract.ProbeLine;
 import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -49,7 +51,7 @@ class AppInsightsExportTest {
     @Test
     void logsEachLineAtInfoVerbatimOnTheLinesLogger() {
         String line = "[heartbeat] {\"v\":1,\"ts\":1795300000000,\"device\":\"home\",\"state\":\"running\",\"note\":\"{0} 100%\"}";
-        new AppInsightsExport().export(line);
+        new AppInsightsExport().export(new HeartbeatLine(1795300000000L, "home", "running", null, null, null, null, null, 0, "{0} 100%"));
         assertEquals(1, records.size());
         LogRecord r = records.get(0);
         assertEquals(Level.INFO, r.getLevel());
@@ -64,7 +66,7 @@ class AppInsightsExportTest {
         Level before = root.getLevel();
         root.setLevel(Level.WARNING);
         try {
-            new AppInsightsExport().export("[probe] {\"v\":1,\"ts\":1}");
+            new AppInsightsExport().export(new ProbeLine(1, null, null));
         } finally {
             root.setLevel(before);
         }
@@ -78,9 +80,8 @@ class AppInsightsExportTest {
     }
 
     @Test
-    void skipsEmptyLines() {
+    void skipsNoLine() {
         AppInsightsExport export = new AppInsightsExport();
-        export.export("");
         export.export(null);
         assertTrue(records.isEmpty());
     }
@@ -91,7 +92,7 @@ class AppInsightsExportTest {
                 Map.of("APPLICATIONINSIGHTS_CONNECTION_STRING", "InstrumentationKey=x;IngestionEndpoint=http://127.0.0.1:9/")));
         LineExport none = AppInsightsExport.fromEnvironment(Map.of("APPLICATIONINSIGHTS_CONNECTION_STRING", "  "));
         assertFalse(none instanceof AppInsightsExport);
-        none.export("[probe] {\"v\":1,\"ts\":1}");
+        none.export(new ProbeLine(1, null, null));
         assertTrue(records.isEmpty(), "no export logs nothing");
         assertFalse(AppInsightsExport.fromEnvironment(Map.of()) instanceof AppInsightsExport);
     }

@@ -52,6 +52,15 @@ public final class ChildProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Waits for a process that ends by itself; its exit code. */
+    public int exitCode(long waitSeconds) throws InterruptedException {
+        if (!process.waitFor(waitSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("still running after " + waitSeconds + " s\n" + output());
+        }
+        return process.exitValue();
+    }
+
     public boolean alive() {
         return process.isAlive();
     }

@@ -1,10 +1,13 @@
 package dev.heartwatch.server.support;
 
+import dev.heartwatch.core.contract.ContractLine;
 import dev.heartwatch.core.contract.HeartbeatLine;
+import dev.heartwatch.core.contract.LineCodec;
+import dev.heartwatch.core.contract.MalformedLineException;
 import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.server.store.HeartwatchStore;
-import dev.heartwatch.core.contract.ContractLine;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -29,9 +32,23 @@ public final class Lines {
                 new OutageLine(ts, device, id, start.toEpochMilli(), end.toEpochMilli(), cause, 0L, "test outage"));
     }
 
-    public static void write(HeartwatchStore store, ContractLine... lines) {
+    /** Lines given as text (a test's fixture): decoded once here, then written as typed lines. */
+    public static void write(HeartwatchStore store, String... texts) {
+        List<ContractLine> lines = new ArrayList<>();
+        for (String t : texts) {
+            try {
+                lines.add(LineCodec.decode(t));
+            } catch (MalformedLineException e) {
+                throw new AssertionError("not a contract line: " + t, e);
+            }
+        }
+        write(store, lines.toArray(ContractLine[]::new));
+    }
+
+    public static void write(HeartwatchStore store, ContractLine... given) {
+        List<ContractLine> lines = List.of(given);
         try {
-            store.lines().submit(List.of(lines)).get(10, TimeUnit.SECONDS);
+            store.lines().submit(lines).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("lines not stored", e);
         }

@@ -29,7 +29,7 @@ public final class TestConfig {
         m.put("HEARTWATCH_LOOKBACK", "PT1H");
         m.put("HEARTWATCH_HEARTBEAT_INTERVAL", "PT1S");
         m.put("HEARTWATCH_COOLDOWN", "PT1S");
-        // One value for the whole test JVM: the JDK server reads it once.
+        // Short, so the slow-client tests are cut off quickly (Jetty's idle timeout).
         m.put("HEARTWATCH_REQUEST_TIMEOUT", "PT2S");
         m.put("HEARTWATCH_HTTP_THREADS", "16");
         return m;

@@ -1,0 +1,167 @@
+package dev.heartwatch.cli.verify;
+
+import com.azure.monitor.query.models.LogsTable;
+import com.azure.monitor.query.models.LogsTableRow;
+import com.azure.monitor.query.models.QueryTimeInterval;
+import dev.heartwatch.cli.CliFailure;
+import dev.heartwatch.cli.ExitCodes;
+import dev.heartwatch.cli.history.AzureHistorySource;
+import dev.heartwatch.core.rule.DeviceFacts;
+import dev.heartwatch.core.rule.DeviceStatus;
+import dev.heartwatch.core.rule.SilenceRule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * Step 4 of {@code deploy.sh --verify}: runs the alert rule's own deployed query and checks its
+ * rows against what the silence rule ({@code core}'s {@link SilenceRule}) says from each
+ * device's last beat: no row for the self-test device, one row for each device down now.
+ */
+@Command(name = "alert-query", mixinStandardHelpOptions = true,
+    description = "Run the deployed alert query; check it lists exactly the silent devices and not the self-test one.")
+final class AlertQueryCommand implements Callable<Integer> {
+  /**
+   * Each device's last beat over the rule's range: written apart from the alert query on
+   * purpose, so a defect in the deployed query cannot hide in both.
+   */
+  static final String LAST_BEATS = "traces\n"
+      + "| where message startswith \"[heartbeat] \"\n"
+      + "| extend beat = parse_json(substring(message, 12))\n"
+      + "| extend device = tostring(beat.device), state = tostring(beat.state)\n"
+      + "| where isnotempty(device)\n"
+      + "| summarize arg_max(timestamp, state) by device\n"
+      + "| project device, lastSeen = timestamp, state, queriedAt = now()";
+
+  @ParentCommand VerifyCommand parent;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--resource", required = true, paramLabel = "ID", description = "Application Insights resource id.")
+  String resource;
+
+  @Option(names = "--rule", defaultValue = "-", paramLabel = "FILE",
+      description = "The rule's JSON (az monitor scheduled-query show -o json); '-' reads stdin (default).")
+  String rule;
+
+  @Option(names = "--self-test-device", defaultValue = SelfTestDevice.ID, description = "Default ${DEFAULT-VALUE}.")
+  String selfTest;
+
+  @Override
+  public Integer call() throws IOException {
+    AzureHistorySource.checkedResourceId(resource);
+    DeployedAlertRule deployed = DeployedAlertRule.parse(readRule());
+    VerifyQueries queries = new VerifyQueries(parent.logs(), resource.strip());
+    QueryTimeInterval range = new QueryTimeInterval(deployed.timeRange());
+
+    LogsTable alertRows = queries.run("the deployed alert query", deployed.query(), range);
+    Map<String, Integer> listed = new TreeMap<>();
+    for (LogsTableRow row : alertRows.getRows()) {
+      listed.merge(VerifyQueries.text(row, "device"), 1, Integer::sum);
+    }
+    LogsTable beats = queries.run("the last-beat query", LAST_BEATS, range);
+    Instant now = parent.clock.instant();
+    List<DeviceFacts> facts = new ArrayList<>();
+    Set<String> heard = new HashSet<>();
+    for (LogsTableRow row : beats.getRows()) {
+      String device = VerifyQueries.text(row, "device");
+      Instant queriedAt = VerifyQueries.instant(row, "queriedAt");
+      now = queriedAt == null ? now : queriedAt;
+      facts.add(new DeviceFacts(device, VerifyQueries.instant(row, "lastSeen"), "stopping".equals(VerifyQueries.text(row, "state"))));
+      heard.add(device);
+    }
+    for (String device : deployed.expectedDevices()) {
+      if (!heard.contains(device)) {
+        facts.add(DeviceFacts.neverSeen(device));
+      }
+    }
+    SilenceRule silence;
+    try {
+      // Evaluation frequency and beat interval do not change a status; the rule's range is its lookback.
+      silence = new SilenceRule(deployed.threshold(), Duration.ofMinutes(5), deployed.timeRange(), Duration.ofMinutes(1),
+          deployed.expectedDevices());
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(ExitCodes.FAILURE, "the deployed alert rule's range and threshold are not a valid silence rule: "
+          + e.getMessage());
+    }
+    Map<String, String> down = new TreeMap<>();
+    for (DeviceFacts f : facts) {
+      if (silence.status(f, now) == DeviceStatus.DOWN) {
+        down.put(f.device(), f.lastSeen() == null ? "never heard"
+            : "silent " + minutes(Duration.between(f.lastSeen(), now)));
+      }
+    }
+
+    List<String> problems = new ArrayList<>();
+    if (listed.containsKey(selfTest)) {
+      problems.add("it lists the self-test device " + selfTest + ", whose last beat said 'stopping': the deployed query"
+          + " does not honour state stopping (docs/contract.md §6); every clean stop would alert");
+    }
+    listed.forEach((device, n) -> {
+      if (n > 1) {
+        problems.add(device + " has " + n + " rows (one alert instance per device needs one row)");
+      }
+    });
+    Set<String> missing = new TreeSet<>(down.keySet());
+    missing.removeAll(listed.keySet());
+    Set<String> extra = new TreeSet<>(listed.keySet());
+    extra.removeAll(down.keySet());
+    extra.remove(selfTest);
+    for (String device : missing) {
+      problems.add("no row for " + device + " (" + down.get(device) + ", past its " + silence.threshold() + " limit)");
+    }
+    for (String device : extra) {
+      problems.add("a row for " + device + ", which is not silent past its limit");
+    }
+    if (!problems.isEmpty()) {
+      throw new CliFailure(ExitCodes.FAILURE, "the deployed alert query is wrong: " + String.join("; ", problems)
+          + ". Redeploy (scripts/deploy.sh) so the rule runs infra/queries/silent-devices.kql; a device crossing its"
+          + " limit between the two queries can differ once, so rerun --verify before you conclude");
+    }
+    StringBuilder out = new StringBuilder("no row for " + selfTest + "; ");
+    if (down.isEmpty()) {
+      out.append("no device silent past its ").append(silence.threshold()).append(" limit");
+    } else {
+      out.append(down.size()).append(" silent past the ").append(silence.threshold()).append(" limit: ");
+      List<String> parts = new ArrayList<>();
+      down.forEach((device, why) -> parts.add(device + " (" + why + ")"));
+      out.append(String.join(", ", parts));
+    }
+    spec.commandLine().getOut().println(out);
+    spec.commandLine().getOut().flush();
+    return ExitCodes.OK;
+  }
+
+  private String readRule() throws IOException {
+    if ("-".equals(rule)) {
+      InputStream in = System.in;
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Path file = Path.of(rule);
+    if (!Files.isRegularFile(file)) {
+      throw new CliFailure(ExitCodes.BAD_INPUT, "--rule: no such file: " + rule);
+    }
+    return Files.readString(file);
+  }
+
+  private static String minutes(Duration d) {
+    return String.format(Locale.ROOT, "%.1f min", d.toSeconds() / 60.0);
+  }
+}

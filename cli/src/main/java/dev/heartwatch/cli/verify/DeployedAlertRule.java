@@ -1,0 +1,78 @@
+package dev.heartwatch.cli.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heartwatch.cli.CliFailure;
+import dev.heartwatch.cli.ExitCodes;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The alert rule as Azure holds it ({@code az monitor scheduled-query show} JSON, the
+ * scheduledQueryRules resource: learn.microsoft.com/azure/templates/microsoft.insights/scheduledqueryrules):
+ * its query text, its time range, and the tunables queries.bicep wrote into that text.
+ *
+ * @param query           {@code criteria.allOf[0].query}, exactly as deployed
+ * @param timeRange       {@code overrideQueryTimeRange} (the lookback each evaluation reads)
+ * @param threshold       the query's {@code let threshold = ...;}
+ * @param expectedDevices the query's {@code let expectedDevices = dynamic([...]);}
+ */
+record DeployedAlertRule(String query, Duration timeRange, Duration threshold, Set<String> expectedDevices) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern THRESHOLD = Pattern.compile("(?m)^let threshold = (\\d+)([smhd]);\\s*$");
+  private static final Pattern EXPECTED = Pattern.compile("(?m)^let expectedDevices = dynamic\\((\\[.*])\\);\\s*$");
+
+  static DeployedAlertRule parse(String ruleJson) {
+    JsonNode rule;
+    try {
+      rule = JSON.readTree(ruleJson);
+    } catch (IOException e) {
+      throw new CliFailure(ExitCodes.BAD_INPUT, "the alert rule is not JSON (az monitor scheduled-query show -o json)");
+    }
+    // az flattens the resource's properties; the ARM resource nests them: accept both.
+    JsonNode props = rule != null && rule.has("properties") ? rule.get("properties") : rule;
+    if (props == null) {
+      throw new CliFailure(ExitCodes.BAD_INPUT, "the alert rule JSON is empty");
+    }
+    String query = props.at("/criteria/allOf/0/query").asText("");
+    if (query.isBlank()) {
+      throw new CliFailure(ExitCodes.BAD_INPUT, "the alert rule has no criteria.allOf[0].query");
+    }
+    Duration range;
+    try {
+      range = Duration.parse(props.path("overrideQueryTimeRange").asText("P2D"));
+    } catch (DateTimeParseException e) {
+      throw new CliFailure(ExitCodes.BAD_INPUT, "the alert rule's overrideQueryTimeRange is not ISO-8601: "
+          + props.path("overrideQueryTimeRange").asText());
+    }
+    Matcher t = THRESHOLD.matcher(query);
+    if (!t.find()) {
+      throw new CliFailure(ExitCodes.FAILURE, "the deployed alert query has no 'let threshold = <n><s|m|h|d>;' line:"
+          + " it is not infra/queries/silent-devices.kql as queries.bicep tunes it; redeploy with scripts/deploy.sh");
+    }
+    long n = Long.parseLong(t.group(1));
+    Duration threshold = switch (t.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
+    Set<String> expected = new LinkedHashSet<>();
+    Matcher e = EXPECTED.matcher(query);
+    if (e.find()) {
+      try {
+        for (JsonNode d : JSON.readTree(e.group(1))) {
+          expected.add(d.asText());
+        }
+      } catch (IOException ex) {
+        throw new CliFailure(ExitCodes.FAILURE, "the deployed alert query's expectedDevices is not a JSON list: " + e.group(1));
+      }
+    }
+    return new DeployedAlertRule(query, range, threshold, Set.copyOf(expected));
+  }
+}

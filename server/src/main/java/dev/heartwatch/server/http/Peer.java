@@ -1,0 +1,48 @@
+package dev.heartwatch.server.http;
+
+import dev.heartwatch.core.contract.ClientAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jetty.server.Request;
+
+/** Who is on the other end of a request, from the socket; forwarded headers only from a trusted proxy. */
+public final class Peer {
+    private Peer() {
+    }
+
+    /** The socket's peer, or null when the connection has none (Jetty's in-memory connectors). */
+    public static InetAddress socketAddress(Request request) {
+        SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
+        return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    }
+
+    /**
+     * The client's address as the Azure front end would set {@code X-Client-IP}: the socket's
+     * peer; only when the peer is a configured trusted proxy, the last hop of its
+     * {@code X-Forwarded-For} (the hop that proxy appended).
+     */
+    public static Optional<String> clientAddress(Request request, Set<String> trustedProxies) {
+        InetAddress socket = socketAddress(request);
+        Optional<String> peer = socket == null ? Optional.empty() : ClientAddress.parse(socket.getHostAddress());
+        if (peer.isPresent() && trustedProxies.contains(peer.get())) {
+            List<String> xff = request.getHeaders().getValuesList("X-Forwarded-For");
+            if (!xff.isEmpty()) {
+                Optional<String> forwarded = ClientAddress.fromHeaders(null, String.join(",", xff));
+                if (forwarded.isPresent()) {
+                    return forwarded;
+                }
+            }
+        }
+        return peer;
+    }
+
+    /** The socket's peer is a loopback address. */
+    public static boolean isLoopback(Request request) {
+        InetAddress socket = socketAddress(request);
+        return socket != null && socket.isLoopbackAddress();
+    }
+}

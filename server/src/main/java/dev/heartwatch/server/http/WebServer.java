@@ -1,0 +1,94 @@
+package dev.heartwatch.server.http;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * heartwatch-server's HTTP layer: Jetty 12 (core handlers, no servlets), chosen over the JDK's
+ * {@code HttpServer} in docs/server.md ("HTTP layer"). The limits are Jetty's configuration:
+ * the connector's idle timeout bounds every wait for request bytes (head and body) and for a
+ * client to take the answer; the request head is at most 8 KiB (Jetty answers 431 beyond);
+ * Jetty's own error answers are plain text ({@link PlainErrors}). Issue 14's defences (per-address
+ * connection caps, minimum data rates, {@code DoSHandler}) plug in here as more of the same.
+ */
+public final class WebServer implements AutoCloseable {
+    /** Largest request head (request line and headers) read, in bytes. */
+    public static final int MAX_REQUEST_HEAD_BYTES = 8 * 1024;
+    // Jetty logs through SLF4J to java.util.logging; its start banner and per-connection notes
+    // are not the operator's business. Held strongly: JUL keeps loggers weakly.
+    private static final Logger JETTY_LOG = Logger.getLogger("org.eclipse.jetty");
+
+    static {
+        JETTY_LOG.setLevel(Level.WARNING);
+    }
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    /**
+     * @param threads     threads serving requests (the ping waits on its commit in one)
+     * @param idleTimeout longest wait for the client's next byte, or for it to take ours
+     * @param tls         null for plain HTTP
+     * @param routes      every request's handler ({@link Routes} in heartwatch-server)
+     */
+    public WebServer(String bindAddress, int port, int threads, Duration idleTimeout, SSLContext tls, Handler routes) {
+        // One acceptor and one selector: the machine this targets has few cores, and every
+        // request blocks on SQLite's single writer anyway.
+        QueuedThreadPool pool = new QueuedThreadPool(threads + 2, Math.min(8, threads + 2));
+        pool.setName("heartwatch-http");
+        pool.setDaemon(true);
+        server = new Server(pool);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES);
+        HttpConnectionFactory h1 = new HttpConnectionFactory(http);
+        if (tls == null) {
+            connector = new ServerConnector(server, 1, 1, h1);
+        } else {
+            http.addCustomizer(new SecureRequestCustomizer(false)); // no SNI host check: a bare IP is a valid name here
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setSslContext(tls);
+            connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(ssl, h1.getProtocol()), h1);
+        }
+        connector.setHost(bindAddress);
+        connector.setPort(port);
+        connector.setIdleTimeout(idleTimeout.toMillis());
+        connector.setAcceptQueueSize(1024);
+        server.addConnector(connector);
+        server.setErrorHandler(new PlainErrors());
+        server.setHandler(Objects.requireNonNull(routes, "routes"));
+        server.setStopTimeout(0);
+    }
+
+    public void start() throws Exception {
+        server.start();
+    }
+
+    /** The bound port (the configured one, or the one the system chose for 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            // Stopping is best effort at shutdown; the process ends anyway.
+        }
+    }
+}
