@@ -102,22 +102,16 @@ public final class Outbox {
     }
 
     public void markFailed(long id, String error) {
-        db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE notifications SET attempts = attempts + 1, last_error = ? WHERE id = ?")) {
-                ps.setString(1, error);
-                ps.setLong(2, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        update("UPDATE notifications SET attempts = attempts + 1, last_error = ? WHERE id = ?", error, id);
     }
 
-    private void update(String sql, long a, long b) {
+    /** One statement with its parameters, in a transaction of its own. */
+    private void update(String sql, Object... args) {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, a);
-                ps.setLong(2, b);
+                for (int i = 0; i < args.length; i++) {
+                    ps.setObject(i + 1, args[i]);
+                }
                 ps.executeUpdate();
             }
             return null;
@@ -156,15 +150,7 @@ public final class Outbox {
 
     /** Forgets a delivery that failed for certain, so the next round tries the channel again. */
     public void forgetDelivery(long notificationId, String channel) {
-        db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM deliveries WHERE notification_id = ? AND channel = ?")) {
-                ps.setLong(1, notificationId);
-                ps.setString(2, channel);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        update("DELETE FROM deliveries WHERE notification_id = ? AND channel = ?", notificationId, channel);
     }
 
     /**
