@@ -84,7 +84,7 @@ PORT="$(free_port)"
 start_server "$WORK/run1" "$PORT"
 run_wrk "$PORT" "heartwatch-full " | tee "$WORK/hw.txt"
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-STORED="$(sqlite3 "$WORK/run1/heartwatch.db" "SELECT count(*) FROM lines WHERE kind='heartbeat'")"
+STORED="$(sqlite3 "$WORK/run1/heartwatch.db" "SELECT count(*) FROM heartbeats")"
 echo "stored heartbeat lines (warm-up included): $STORED"
 
 bare_rps="$(sed -n 's/.* rps=\([0-9]*\).*/\1/p' "$WORK/bare.txt")"
@@ -103,7 +103,7 @@ kill -9 "$SERVER_PID"
 wait "$LOAD_PID"
 echo "load client: $(cat "$WORK/load.txt")"
 sqlite3 "$WORK/run2/heartwatch.db" \
-  "SELECT json_extract(substr(text, 13), '\$.seq') FROM lines WHERE kind='heartbeat'" | sort -n >"$WORK/stored.txt"
+  "SELECT seq FROM heartbeats WHERE seq IS NOT NULL" | sort -n >"$WORK/stored.txt"
 sort -n "$WORK/acked.txt" >"$WORK/acked.sorted"
 MISSING="$(comm -23 "$WORK/acked.sorted" "$WORK/stored.txt" | wc -l)"
 echo "kill -9 under load: acknowledged=$(wc -l <"$WORK/acked.sorted") stored=$(wc -l <"$WORK/stored.txt") acknowledged-but-missing=$MISSING (target 0)"

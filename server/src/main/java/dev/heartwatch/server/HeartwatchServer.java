@@ -81,7 +81,7 @@ public final class HeartwatchServer implements AutoCloseable {
         }
         SilenceRule rule = new SilenceRule(config.threshold(), config.evaluationFrequency(), config.lookback(),
                 config.heartbeatInterval(), config.expectedDevices());
-        this.store = HeartwatchStore.open(config.database(), config.sqliteSynchronous());
+        this.store = HeartwatchStore.open(config.database(), config.sqliteSynchronous(), config.threshold());
         try {
             this.evaluator = new Evaluator(store, rule, config.cooldown(), clock.instant());
             this.history = new DeviceHistory(store, rule);
@@ -188,7 +188,7 @@ public final class HeartwatchServer implements AutoCloseable {
     private void pruneQuietly() {
         try {
             Instant cutoff = clock.instant().minus(config.retention());
-            long n = store.prune(cutoff);
+            long n = store.facts().prune(cutoff);
             if (n > 0) {
                 LOG.info("retention: pruned " + n + " lines older than " + cutoff);
             }

@@ -5,7 +5,7 @@ import dev.heartwatch.core.rule.Flip;
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.server.store.DeviceRecord;
 import dev.heartwatch.server.store.HeartwatchStore;
-import dev.heartwatch.server.store.HeartwatchStore.NewNotification;
+import dev.heartwatch.server.store.NewNotification;
 import dev.heartwatch.server.store.NotificationRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +54,7 @@ public final class Evaluator {
     /** One evaluation at {@code now}; returns the flips this run recorded. */
     public List<Flip> evaluate(Instant now) {
         List<Flip> recorded = new ArrayList<>();
-        for (DeviceRecord r : store.devices(rule.expectedDevices()).values()) {
+        for (DeviceRecord r : store.devices().all(rule.expectedDevices()).values()) {
             if (r.retired()) {
                 continue;
             }
@@ -97,7 +97,7 @@ public final class Evaluator {
         } else if (flip.from() == DeviceStatus.DOWN) {
             if (r.alertOpen()) {
                 n = new NewNotification(key, flip.device(), NotificationRecord.RESOLVED, flip.at(),
-                        store.firedAt(flip.device()).orElse(r.since()), false, 0, flip.reason());
+                        store.devices().firedAt(flip.device()).orElse(r.since()), false, 0, flip.reason());
             } else if (!r.mutedAt(now) && coolingDown(r, now)) {
                 n = new NewNotification(key, flip.device(), NotificationRecord.RESOLVED, flip.at(), r.since(),
                         true, 0, flip.reason());
@@ -106,24 +106,24 @@ public final class Evaluator {
         }
         if (n != null && !n.suppressed()) {
             // Cooldown over: this notification also tells how many were not mailed before it.
-            int before = store.unsummarisedSuppressed(flip.device()).size();
+            int before = store.outbox().unsummarisedSuppressed(flip.device()).size();
             if (before > 0) {
                 n = new NewNotification(n.idemKey(), n.device(), n.condition(), n.flipAt(), n.firedAt(), false, before,
                         n.reason() + "; " + before + " earlier state changes were not mailed during the " + cooldown + " cooldown");
             }
         }
-        return store.recordFlip(flip, now, alertOpen, n);
+        return store.devices().recordFlip(flip, now, alertOpen, n);
     }
 
     private void summariseIfCooledDown(DeviceRecord before, Instant now) {
         if (coolingDown(before, now)) {
             return;
         }
-        List<NotificationRecord> suppressed = store.unsummarisedSuppressed(before.device());
+        List<NotificationRecord> suppressed = store.outbox().unsummarisedSuppressed(before.device());
         if (suppressed.isEmpty()) {
             return;
         }
-        DeviceRecord r = store.device(before.device()).orElse(before);
+        DeviceRecord r = store.devices().device(before.device()).orElse(before);
         NotificationRecord last = suppressed.get(suppressed.size() - 1);
         boolean downNow = r.status() == DeviceStatus.DOWN;
         NewNotification summary;
@@ -139,6 +139,6 @@ public final class Evaluator {
         } else {
             summary = null; // down, and the open alert already said so: mark them only
         }
-        store.summarise(r.device(), last.id(), summary, now);
+        store.outbox().summarise(r.device(), last.id(), summary, now);
     }
 }

@@ -60,7 +60,7 @@ public final class DevicesCommand {
             Instant now = clock.instant();
             switch (verb) {
                 case "list":
-                    for (DeviceRecord r : store.devices(Set.of()).values()) {
+                    for (DeviceRecord r : store.devices().all(Set.of()).values()) {
                         out.println(r.device() + "\t" + r.status() + "\tlastSeen=" + r.lastSeen()
                                 + (r.mutedAt(now) ? "\tmutedUntil=" + r.mutedUntil() : "")
                                 + (r.retired() ? "\tretired=" + r.retiredAt() : ""));

@@ -15,6 +15,14 @@ public interface DashboardSource {
     List<DeviceView> devices(Instant now);
 
     /**
+     * Whether {@code device} is one of {@link #devices}: a store answers it by one key lookup,
+     * without computing every device's figures.
+     */
+    default boolean knows(String device, Instant now) {
+        return devices(now).stream().anyMatch(d -> d.device().equals(device));
+    }
+
+    /**
      * The outages of {@code device} that overlap {@code [from, to)}, oldest first; an ongoing
      * one has {@code end == null}. Empty when the device had none.
      */

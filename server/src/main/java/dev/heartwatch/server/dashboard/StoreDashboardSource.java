@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 
@@ -21,8 +22,8 @@ import java.util.Set;
  * The dashboard's data from the server's store: every device the store knows or expects, its
  * status (retired, muted, else the silence rule live at {@code now}), last heartbeat and address,
  * uptime over 24 h / 7 d / 30 d and a trail of hourly status dots, all computed by core's
- * {@code HistoryModel} from the stored lines (one read of 30 days per device), so the page
- * agrees with the alert mails and with {@code heartwatch history}. Mute and retire go through
+ * history model from the beat runs and the agents' reports (one read for every device, never
+ * the raw beats), so the page agrees with {@code heartwatch history}. Mute and retire go through
  * {@link DeviceAdministration}, the same code as the admin API.
  */
 public final class StoreDashboardSource implements DashboardSource {
@@ -51,13 +52,19 @@ public final class StoreDashboardSource implements DashboardSource {
     @Override
     public List<DeviceView> devices(Instant now) {
         List<DeviceView> out = new ArrayList<>();
-        for (DeviceRecord r : store.devices(expectedDevices).values()) {
-            out.add(view(r, now));
+        // Every device's month in one read of the beat runs and reports, one model computation.
+        Map<String, DeviceHistory.Span> spans = history.spans(now.minus(MONTH), now, now);
+        for (DeviceRecord r : store.devices().all(expectedDevices).values()) {
+            out.add(view(r, now, spans.get(r.device())));
         }
         return out;
     }
 
     DeviceView view(DeviceRecord r, Instant now) {
+        return view(r, now, history.span(r.device(), now.minus(MONTH), now, now));
+    }
+
+    private DeviceView view(DeviceRecord r, Instant now, DeviceHistory.Span monthSpan) {
         String status = status(r, now);
         if (r.lastSeen() == null) {
             // Expected (or muted ahead) but never heard: nothing to compute.
@@ -67,12 +74,12 @@ public final class StoreDashboardSource implements DashboardSource {
             }
             return new DeviceView(r.device(), status, null, null, null, null, null, trail);
         }
-        DeviceHistory.Span span = history.span(r.device(), now.minus(MONTH), now, now);
-        return new DeviceView(r.device(), status, r.lastSeen(), history.lastAddress(r.device()).orElse(null),
+        DeviceHistory.Span span = monthSpan != null ? monthSpan : history.span(r.device(), now.minus(MONTH), now, now);
+        return new DeviceView(r.device(), status, r.lastSeen(), r.lastIp(),
                 percent(span.uptime(now.minus(DAY), now, now)),
                 percent(span.uptime(now.minus(WEEK), now, now)),
                 percent(span.uptime(now.minus(MONTH), now, now)),
-                trail(r, span.over(now.minus(DAY), now, now).orElse(null), now));
+                trail(r, span, now));
     }
 
     /** Retired and muted win over what the rule says: they are the operator's decisions. */
@@ -95,14 +102,11 @@ public final class StoreDashboardSource implements DashboardSource {
     /**
      * One dot per hour of the last day: {@code retired} after the retirement, {@code unknown}
      * before the first heartbeat, {@code down} when an outage touches the hour, {@code stopped}
-     * when a clean stop does (one that counts: longer than the threshold), else {@code up}.
-     *
-     * @param day the device's history over the last day ({@code null}: nothing read)
+     * when a clean stop does, else {@code up}.
      */
-    static List<String> trail(DeviceRecord r, dev.heartwatch.core.history.DeviceHistory day, Instant now) {
+    static List<String> trail(DeviceRecord r, DeviceHistory.Span span, Instant now) {
         List<String> dots = new ArrayList<>(TRAIL_DOTS);
-        Coverage coverage = day == null ? null : day.coverage();
-        List<Outage> outages = day == null ? List.of() : day.outages();
+        Coverage coverage = span.coverage();
         Instant firstSeen = coverage != null ? coverage.firstSeen() : r.firstSeen();
         for (int i = TRAIL_DOTS; i > 0; i--) {
             Instant from = now.minus(TRAIL_STEP.multipliedBy(i));
@@ -111,7 +115,7 @@ public final class StoreDashboardSource implements DashboardSource {
                 dots.add("retired");
             } else if (firstSeen == null || !firstSeen.isBefore(to)) {
                 dots.add("unknown");
-            } else if (outages.stream().anyMatch(o -> overlaps(o.start(), o.end(), from, to))) {
+            } else if (span.outages().stream().anyMatch(o -> overlaps(o.start(), o.end(), from, to))) {
                 dots.add("down");
             } else if (coverage != null && coverage.stopped().stream().anyMatch(s -> overlaps(s.start(), s.end(), from, to))) {
                 dots.add("stopped");
@@ -141,6 +145,11 @@ public final class StoreDashboardSource implements DashboardSource {
                     o.source().name().toLowerCase(Locale.ROOT)));
         }
         return out;
+    }
+
+    @Override
+    public boolean knows(String device, Instant now) {
+        return administration.knows(device);
     }
 
     @Override

@@ -56,7 +56,7 @@ public final class AlertMessageFactory {
             return null;
         }
         // The DOWN flip happened at lastSeen + threshold: the last beat is at most that old.
-        List<Beat> beats = store.beats(n.device(), downAt.minus(rule.lookback()), downAt.minus(rule.threshold()));
+        List<Beat> beats = store.facts().beats(n.device(), downAt.minus(rule.lookback()), downAt.minus(rule.threshold()));
         return beats.isEmpty() ? null : beats.get(beats.size() - 1).at();
     }
 
@@ -132,9 +132,9 @@ public final class AlertMessageFactory {
             return null;
         }
         Instant from = back.minus(rule.lookback());
-        List<Beat> beats = store.beats(device, from, back);
+        List<Beat> beats = store.facts().beats(device, from, back);
         // The report of this outage arrives with the beat after the first one back.
-        List<ReportedOutage> reports = store.reportedOutages(device, from, back.plus(resolveGrace()).plus(rule.heartbeatInterval()));
+        List<ReportedOutage> reports = store.facts().reportsReceived(device, from, back.plus(resolveGrace()).plus(rule.heartbeatInterval()));
         List<Outage> merged = OutageMerge.of(rule).merge(beats, reports, null);
         Outage best = null;
         for (Outage o : merged) {

@@ -37,38 +37,38 @@ public final class NotificationSender {
     /** One round over everything pending; returns how many were sent. */
     public synchronized int sendPending() {
         int sent = 0;
-        for (NotificationRecord n : store.pendingNotifications()) {
+        for (NotificationRecord n : store.outbox().pending()) {
             if (!messages.ready(n, clock.instant())) {
                 continue;
             }
             AlertMessage m = messages.build(n);
             String failed = null;
             for (NotificationChannel c : channels) {
-                String state = store.deliveryState(n.id(), c.name()).orElse(null);
+                String state = store.outbox().deliveryState(n.id(), c.name()).orElse(null);
                 if (DELIVERED.equals(state)) {
                     continue;
                 }
                 if (SENDING.equals(state) && !c.repeatAfterCrash()) {
                     LOG.warning("notification " + n.id() + " (" + m.idemKey() + ") was being sent by " + c.name()
                             + " when the server stopped; not repeated, it may be missing");
-                    store.recordDelivery(n.id(), c.name(), DELIVERED, clock.instant());
+                    store.outbox().recordDelivery(n.id(), c.name(), DELIVERED, clock.instant());
                     continue;
                 }
-                store.recordDelivery(n.id(), c.name(), SENDING, clock.instant());
+                store.outbox().recordDelivery(n.id(), c.name(), SENDING, clock.instant());
                 try {
                     c.deliver(m);
-                    store.recordDelivery(n.id(), c.name(), DELIVERED, clock.instant());
+                    store.outbox().recordDelivery(n.id(), c.name(), DELIVERED, clock.instant());
                 } catch (Exception e) {
-                    store.forgetDelivery(n.id(), c.name());
+                    store.outbox().forgetDelivery(n.id(), c.name());
                     failed = c.name() + ": " + e.getClass().getSimpleName();
                     LOG.log(Level.WARNING, "notification " + n.id() + " not delivered by " + failed);
                 }
             }
             if (failed == null) {
-                store.markSent(n.id(), clock.instant());
+                store.outbox().markSent(n.id(), clock.instant());
                 sent++;
             } else {
-                store.markFailed(n.id(), failed);
+                store.outbox().markFailed(n.id(), failed);
             }
         }
         return sent;

@@ -25,7 +25,7 @@ public final class DeviceAdministration {
 
     /** A device the server has heard from, evaluated, muted, retired, or expects. */
     public boolean knows(String device) {
-        return store.devices(expectedDevices).containsKey(device);
+        return expectedDevices.contains(device) || store.devices().knows(device);
     }
 
     /**
@@ -40,7 +40,7 @@ public final class DeviceAdministration {
             throw new IllegalArgumentException("the mute duration must be from PT1S to " + MAX_MUTE + " (retire a device instead)");
         }
         Instant until = now.plus(duration);
-        store.mute(device, until);
+        store.devices().mute(device, until);
         return until;
     }
 
@@ -51,7 +51,7 @@ public final class DeviceAdministration {
      */
     public Instant retire(String device, Instant now) {
         requireDeviceId(device);
-        store.retire(device, now);
+        store.devices().retire(device, now);
         return now;
     }
 

@@ -1,29 +1,37 @@
 package dev.heartwatch.server.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heartwatch.core.history.History;
 import dev.heartwatch.core.history.HistoryFacts;
 import dev.heartwatch.core.history.HistoryModel;
 import dev.heartwatch.core.history.HistoryPeriod;
+import dev.heartwatch.core.outage.Coverage;
+import dev.heartwatch.core.outage.DeviceSpan;
+import dev.heartwatch.core.outage.Gap;
 import dev.heartwatch.core.outage.Outage;
+import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.outage.Uptime;
+import dev.heartwatch.core.outage.UptimeCalculator;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.core.rule.SilenceRule;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The read side for the dashboard and reports: live status, merged outages and uptime of one
- * device over a period, computed by core's {@link HistoryModel} (the one history model the CLI
- * and its reports use too) from the stored lines, so the figures agree with the alert mails and
- * with {@code heartwatch history}.
+ * device (or of all) over a period. The facts are the {@linkplain BeatRuns beat runs} (their
+ * spans and the gaps between them) and the agents' reports that overlap the period; core's
+ * {@link HistoryModel} turns them into outages and uptime, the same code the CLI runs on
+ * Application Insights' gaps. No raw beat is read: a month of a thousand devices is a few
+ * rows per outage.
  */
 public final class DeviceHistory {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final HeartwatchStore store;
     private final SilenceRule rule;
     private final HistoryModel model;
@@ -45,8 +53,7 @@ public final class DeviceHistory {
 
     /** Merged outages of {@code device} that overlap {@code [from, to)}, oldest first; an ongoing one has no end. */
     public List<Outage> outages(String device, Instant from, Instant to, Instant now) {
-        return span(device, from, to, now).over(from, to, now).map(dev.heartwatch.core.history.DeviceHistory::outages)
-                .orElse(List.of());
+        return span(device, from, to, now).outages();
     }
 
     /** Uptime of {@code device} over {@code [from, to)}; empty percent when it was never monitored then. */
@@ -55,67 +62,122 @@ public final class DeviceHistory {
     }
 
     /**
-     * What the store says of {@code device} over {@code [from, to)}, read once: its beats from one
-     * lookback earlier (so a gap that began before {@code from} is seen whole) up to
-     * {@code min(to, now)}, reduced to gaps, and its outage reports. Several uptimes (24 h, 7 d,
-     * 30 d) and a status trail then come from one read.
+     * What the store says of {@code device} over {@code [from, to)}, read once: its runs from one
+     * lookback earlier (so a gap that began before {@code from} is seen whole) up to {@code now}
+     * (so one that ends after {@code to} is closed), and the reports that overlap them. Several
+     * uptimes (24 h, 7 d, 30 d) and a status trail then come from one read.
      */
     public Span span(String device, Instant from, Instant to, Instant now) {
-        Instant since = from.minus(rule.lookback());
-        Instant until = to.isAfter(now) ? now : to;
-        HistoryFacts facts = HistoryFacts.fromBeats(since, until, store.beats(device, since, until),
-                store.reportedOutages(device, since, until), rule.threshold());
-        return new Span(device, facts, model);
+        return spans(device, from, to, now).getOrDefault(device, Span.empty(device, model, from, to, now));
     }
 
-    /** One device's facts as read, and the model that turns them into figures. */
+    /** {@link #span} of every device with a run or a report in the range, in one read. */
+    public Map<String, Span> spans(Instant from, Instant to, Instant now) {
+        return spans(null, from, to, now);
+    }
+
+    private Map<String, Span> spans(String device, Instant from, Instant to, Instant now) {
+        Instant readFrom = from.minus(rule.lookback());
+        Instant readTo = to.isAfter(now) ? to : now;
+        HistoryPeriod period = new HistoryPeriod(from, to, ZoneOffset.UTC);
+        Map<String, Span> out = new HashMap<>();
+        for (HistoryFacts facts : facts(device, readFrom, readTo).values()) {
+            for (var d : model.compute(facts, period, now).devices()) {
+                out.put(d.device(), new Span(d.device(), d.coverage(), d.outages(), facts, model, period, d.total()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per device, the runs' spans, the gaps between consecutive runs, and the reports over the
+     * range (one facts object per device, so each later computation touches one device only).
+     */
+    Map<String, HistoryFacts> facts(String device, Instant readFrom, Instant readTo) {
+        List<BeatRun> runs = store.database().inTransaction(
+                c -> BeatRuns.overlapping(c, device, readFrom.toEpochMilli(), readTo.toEpochMilli() + 1));
+        Map<String, List<DeviceSpan>> spans = new HashMap<>();
+        Map<String, List<Gap>> gaps = new HashMap<>();
+        BeatRun previous = null;
+        for (BeatRun r : runs) { // ordered by device, then time
+            spans.computeIfAbsent(r.device(), k -> new ArrayList<>()).add(new DeviceSpan(r.device(),
+                    Instant.ofEpochMilli(r.firstBeat()), Instant.ofEpochMilli(r.lastBeat()), r.beats(), r.lastStopping()));
+            if (previous != null && previous.device().equals(r.device())) {
+                gaps.computeIfAbsent(r.device(), k -> new ArrayList<>()).add(new Gap(r.device(),
+                        Instant.ofEpochMilli(previous.lastBeat()), Instant.ofEpochMilli(r.firstBeat()), previous.lastStopping()));
+            }
+            previous = r;
+        }
+        Map<String, List<ReportedOutage>> reports = new HashMap<>();
+        for (ReportedOutage o : store.facts().reportsOverlapping(device, readFrom, readTo)) {
+            reports.computeIfAbsent(o.device(), k -> new ArrayList<>()).add(o);
+        }
+        Map<String, HistoryFacts> out = new HashMap<>();
+        Set<String> names = new HashSet<>(spans.keySet());
+        names.addAll(reports.keySet());
+        for (String d : names) {
+            out.put(d, HistoryFacts.fromGaps(readFrom, readTo, spans.getOrDefault(d, List.of()), gaps.getOrDefault(d, List.of()),
+                    reports.getOrDefault(d, List.of())));
+        }
+        return out;
+    }
+
+    /**
+     * One device's coverage (null: no heartbeat in the range read) and merged outages that
+     * overlap the period asked for; {@link #uptime} asks the model again for a sub-period.
+     */
     public static final class Span {
         private final String device;
+        private final Coverage coverage;
+        private final List<Outage> outages;
         private final HistoryFacts facts;
         private final HistoryModel model;
+        /** The period the span was read for, and its uptime (asked again by the dashboard: not recomputed). */
+        private final HistoryPeriod period;
+        private final Uptime periodUptime;
 
-        Span(String device, HistoryFacts facts, HistoryModel model) {
+        Span(String device, Coverage coverage, List<Outage> outages, HistoryFacts facts, HistoryModel model,
+             HistoryPeriod period, Uptime periodUptime) {
             this.device = device;
+            this.period = period;
+            this.periodUptime = periodUptime;
+            this.coverage = coverage;
+            this.outages = List.copyOf(outages);
             this.facts = facts;
             this.model = model;
+        }
+
+        static Span empty(String device, HistoryModel model, Instant from, Instant to, Instant now) {
+            Instant readTo = to.isAfter(now) ? to : now;
+            return new Span(device, null, List.of(),
+                    HistoryFacts.fromGaps(from, readTo, List.of(), List.of(), List.of()), model, null, null);
         }
 
         public String device() {
             return device;
         }
 
-        /**
-         * The device's history over {@code [from, to)} within the span read (days and months in
-         * UTC); empty when nothing of it was read.
-         */
-        public Optional<dev.heartwatch.core.history.DeviceHistory> over(Instant from, Instant to, Instant now) {
-            return model.compute(facts, new HistoryPeriod(from, to, ZoneOffset.UTC), now).device(device);
+        public Coverage coverage() {
+            return coverage;
         }
 
-        /** Uptime over {@code [from, to)} within the span read. */
+        public List<Outage> outages() {
+            return outages;
+        }
+
+        /** Uptime over {@code [from, to)} from the facts read, by the history model (never watched: no percent). */
         public Uptime uptime(Instant from, Instant to, Instant now) {
-            return over(from, to, now).map(dev.heartwatch.core.history.DeviceHistory::total)
-                    .orElse(new Uptime(from, to, Duration.ZERO, Duration.ZERO));
+            if (periodUptime != null && period.since().equals(from) && period.until().equals(to) && !now.isBefore(to)) {
+                return periodUptime;
+            }
+            History h = model.compute(facts, new HistoryPeriod(from, to, ZoneOffset.UTC), now);
+            return h.device(device).map(d -> d.total())
+                    .orElseGet(() -> UptimeCalculator.over(device, null, List.of(), from, to, h.horizon()));
         }
     }
 
     /** The client address of the device's last heartbeat, when it had one. */
     public Optional<String> lastAddress(String device) {
-        Optional<DeviceRecord> r = store.device(device);
-        if (r.isEmpty() || r.get().lastSeen() == null) {
-            return Optional.empty();
-        }
-        Instant at = r.get().lastSeen();
-        List<String> lines = store.lineTexts(device, "heartbeat", at, at);
-        if (lines.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            String text = lines.get(lines.size() - 1);
-            JsonNode ip = JSON.readTree(text.substring(text.indexOf('{'))).get("ip");
-            return ip == null ? Optional.empty() : Optional.of(ip.asText());
-        } catch (Exception e) {
-            return Optional.empty();
-        }
+        return store.devices().device(device).map(DeviceRecord::lastIp);
     }
 }

@@ -12,10 +12,16 @@ import java.time.Instant;
  * @param since        when that status began (the flip's {@code at})
  * @param alertOpen    a "fired" notification was raised and no "resolved" yet
  * @param lastNotified when the last notification that was not suppressed was raised
+ * @param lastIp       the client address of the last heartbeat, when it had one
  */
 public record DeviceRecord(String device, Instant firstSeen, Instant lastSeen, boolean lastStopping,
                            DeviceStatus status, Instant since, boolean alertOpen, Instant mutedUntil,
-                           Instant retiredAt, Instant lastNotified) {
+                           Instant retiredAt, Instant lastNotified, String lastIp) {
+
+    /** A device expected (or muted, retired ahead) but never heard from nor evaluated. */
+    public static DeviceRecord neverSeen(String device) {
+        return new DeviceRecord(device, null, null, false, DeviceStatus.UNKNOWN, null, false, null, null, null, null);
+    }
 
     public DeviceFacts facts() {
         return lastSeen == null ? DeviceFacts.neverSeen(device) : new DeviceFacts(device, lastSeen, lastStopping);

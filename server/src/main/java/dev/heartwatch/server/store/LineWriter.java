@@ -2,11 +2,10 @@ package dev.heartwatch.server.store;
 
 import dev.heartwatch.core.contract.ContractLine;
 import dev.heartwatch.core.contract.HeartbeatLine;
-import dev.heartwatch.core.contract.LineCodec;
-import dev.heartwatch.core.contract.OutageLine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,24 +22,28 @@ import java.util.logging.Logger;
  * the commit of the transaction that holds them; the thread drains every request waiting at that
  * moment into one transaction, so one fsync acknowledges many heartbeats. A request is answered
  * only after its lines are committed (with {@code synchronous=FULL}: on disk), never before.
+ * The same transaction keeps each device's last beat and its {@linkplain BeatRuns runs}, so the
+ * rollup never disagrees with the beats.
  */
 public final class LineWriter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LineWriter.class.getName());
     /** Lines per transaction at most; bounded so one commit never stalls the others for long. */
     static final int MAX_BATCH_REQUESTS = 2048;
 
-    private record Pending(List<StoredLine> lines, CompletableFuture<Void> committed) {
+    private record Pending(List<ContractLine> lines, CompletableFuture<Void> committed) {
     }
 
     private static final Pending STOP = new Pending(List.of(), new CompletableFuture<>());
 
     private final Connection connection;
+    private final BeatRuns runs;
     private final BlockingQueue<Pending> queue;
     private final Thread thread;
     private volatile boolean closed;
 
-    LineWriter(Connection connection, int queueCapacity) {
+    LineWriter(Connection connection, int queueCapacity, Duration runThreshold) {
         this.connection = connection;
+        this.runs = new BeatRuns(runThreshold);
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.thread = new Thread(this::run, "heartwatch-line-writer");
         this.thread.setDaemon(true);
@@ -58,27 +61,16 @@ public final class LineWriter implements AutoCloseable {
             done.complete(null);
             return done;
         }
-        if (closed || !queue.offer(new Pending(lines.stream().map(LineWriter::stored).toList(), done))) {
+        if (closed || !queue.offer(new Pending(List.copyOf(lines), done))) {
             done.completeExceptionally(new StoreUnavailableException(closed ? "store closed" : "write queue full"));
         }
         return done;
     }
 
-    /** Interim, until the typed store lands: the canonical text plus the columns, from the typed line (no parsing). */
-    private static StoredLine stored(ContractLine line) {
-        String device = line instanceof HeartbeatLine h ? h.device() : line instanceof OutageLine o ? o.device() : null;
-        boolean stopping = line instanceof HeartbeatLine h && h.stopping();
-        return new StoredLine(LineCodec.encode(line), line.ts(), line.kind(), device, stopping);
-    }
-
     private void run() {
         List<Pending> batch = new ArrayList<>();
-        try (PreparedStatement insertLine = connection.prepareStatement(
-                "INSERT INTO lines(ts, kind, device, stopping, text) VALUES (?,?,?,?,?)");
-             PreparedStatement upsertDevice = connection.prepareStatement(
-                     "INSERT INTO devices(device, first_seen, last_seen, last_stopping) VALUES (?,?,?,?) "
-                             + "ON CONFLICT(device) DO UPDATE SET last_seen = excluded.last_seen, "
-                             + "last_stopping = excluded.last_stopping WHERE excluded.last_seen >= devices.last_seen")) {
+        try (LineInserts inserts = new LineInserts(connection);
+             PreparedStatement upsertDevice = connection.prepareStatement(DeviceRepository.UPSERT_LAST_BEAT)) {
             while (true) {
                 batch.clear();
                 Pending first = queue.take();
@@ -88,7 +80,7 @@ public final class LineWriter implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH_REQUESTS - 1);
                 boolean stop = batch.removeIf(p -> p == STOP);
-                write(batch, insertLine, upsertDevice);
+                write(batch, inserts, upsertDevice);
                 if (stop) {
                     return;
                 }
@@ -107,42 +99,38 @@ public final class LineWriter implements AutoCloseable {
         }
     }
 
-    private void write(List<Pending> batch, PreparedStatement insertLine, PreparedStatement upsertDevice) {
+    /**
+     * One transaction: the lines into their tables, each device's runs and last beat. Every
+     * request in it completes at its commit, or fails with it.
+     */
+    private void write(List<Pending> batch, LineInserts inserts, PreparedStatement upsertDevice) {
         try {
-            Map<String, StoredLine> lastBeat = new HashMap<>();
-            // A new device's first_seen is its earliest beat in the batch, not its latest.
-            Map<String, Long> firstBeat = new HashMap<>();
-            for (Pending p : batch) {
-                for (StoredLine l : p.lines()) {
-                    insertLine.setLong(1, l.ts());
-                    insertLine.setString(2, l.kind());
-                    insertLine.setString(3, l.device());
-                    insertLine.setInt(4, l.stopping() ? 1 : 0);
-                    insertLine.setString(5, l.text());
-                    insertLine.addBatch();
-                    if ("heartbeat".equals(l.kind())) {
-                        lastBeat.merge(l.device(), l, (a, b) -> b.ts() >= a.ts() ? b : a);
-                        firstBeat.merge(l.device(), l.ts(), Math::min);
+            Database.inTransaction(connection, c -> {
+                Map<String, HeartbeatLine> lastBeat = new HashMap<>();
+                // A new device's first_seen is its earliest beat in the batch, not its latest.
+                Map<String, Long> firstBeat = new HashMap<>();
+                for (Pending p : batch) {
+                    for (ContractLine l : p.lines()) {
+                        inserts.add(l);
+                        if (l instanceof HeartbeatLine h) {
+                            runs.add(c, h.device(), h.ts(), h.stopping());
+                            lastBeat.merge(h.device(), h, (a, b) -> b.ts() >= a.ts() ? b : a);
+                            firstBeat.merge(h.device(), h.ts(), Math::min);
+                        }
                     }
                 }
-            }
-            insertLine.executeBatch();
-            for (StoredLine l : lastBeat.values()) {
-                upsertDevice.setString(1, l.device());
-                upsertDevice.setLong(2, firstBeat.get(l.device()));
-                upsertDevice.setLong(3, l.ts());
-                upsertDevice.setInt(4, l.stopping() ? 1 : 0);
-                upsertDevice.addBatch();
-            }
-            upsertDevice.executeBatch();
-            connection.commit();
+                inserts.execute();
+                runs.flush(c);
+                for (HeartbeatLine h : lastBeat.values()) {
+                    DeviceRepository.bindLastBeat(upsertDevice, h, firstBeat.get(h.device()));
+                    upsertDevice.addBatch();
+                }
+                upsertDevice.executeBatch();
+                return null;
+            });
             batch.forEach(p -> p.committed().complete(null));
-        } catch (SQLException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException ignored) {
-                // The transaction is gone either way; every request in it is failed below.
-            }
+        } catch (RuntimeException e) {
+            runs.forget();
             LOG.log(Level.WARNING, "a batch of " + batch.size() + " requests was not stored: " + e.getMessage());
             StoreUnavailableException failed = new StoreUnavailableException("not stored");
             batch.forEach(p -> p.committed().completeExceptionally(failed));

@@ -43,7 +43,7 @@ class EvaluatorTest {
     }
 
     private List<NotificationRecord> notes(String device) {
-        return store.notifications(device);
+        return store.outbox().of(device);
     }
 
     @Test
@@ -51,7 +51,7 @@ class EvaluatorTest {
         Evaluator e = evaluator(Duration.ZERO.plusSeconds(1));
         Lines.beat(store, "pi", T0);
         e.evaluate(T0.plusSeconds(1));
-        assertEquals(DeviceStatus.UP, store.device("pi").get().status());
+        assertEquals(DeviceStatus.UP, store.devices().device("pi").get().status());
         e.evaluate(T0.plus(Duration.ofMinutes(5)).minusMillis(1));
         assertTrue(notes("pi").isEmpty(), "not down before the threshold");
         e.evaluate(T0.plus(Duration.ofMinutes(5)));
@@ -100,7 +100,7 @@ class EvaluatorTest {
         e.evaluate(T0.plusSeconds(1));
         Lines.stopping(store, "pi", T0.plusSeconds(30));
         e.evaluate(T0.plus(Duration.ofHours(3)));
-        assertEquals(DeviceStatus.STOPPED, store.device("pi").get().status());
+        assertEquals(DeviceStatus.STOPPED, store.devices().device("pi").get().status());
         assertTrue(notes("pi").isEmpty());
     }
 
@@ -109,12 +109,12 @@ class EvaluatorTest {
         Evaluator e = evaluator(Duration.ofSeconds(1));
         Lines.beat(store, "pi", T0);
         e.evaluate(T0.plusSeconds(1));
-        store.mute("pi", T0.plus(Duration.ofHours(1)));
+        store.devices().mute("pi", T0.plus(Duration.ofHours(1)));
         e.evaluate(T0.plus(Duration.ofMinutes(6)));
-        assertEquals(DeviceStatus.DOWN, store.device("pi").get().status());
+        assertEquals(DeviceStatus.DOWN, store.devices().device("pi").get().status());
         Lines.beat(store, "pi", T0.plus(Duration.ofMinutes(8)));
         e.evaluate(T0.plus(Duration.ofMinutes(9)));
-        assertEquals(DeviceStatus.UP, store.device("pi").get().status());
+        assertEquals(DeviceStatus.UP, store.devices().device("pi").get().status());
         assertTrue(notes("pi").isEmpty());
     }
 
@@ -123,7 +123,7 @@ class EvaluatorTest {
         Evaluator e = evaluator(Duration.ofSeconds(1));
         Lines.beat(store, "pi", T0);
         e.evaluate(T0.plusSeconds(1));
-        store.retire("pi", T0.plusSeconds(2));
+        store.devices().retire("pi", T0.plusSeconds(2));
         assertTrue(e.evaluate(T0.plus(Duration.ofMinutes(10))).isEmpty());
         assertTrue(notes("pi").isEmpty());
     }
@@ -155,7 +155,7 @@ class EvaluatorTest {
         assertEquals(1, summaries.size());
         assertEquals(6, summaries.get(0).suppressedBefore());
         assertFalse(summaries.get(0).fired(), "it was up when the cooldown ended");
-        assertTrue(store.unsummarisedSuppressed("pi").isEmpty());
+        assertTrue(store.outbox().unsummarisedSuppressed("pi").isEmpty());
     }
 
     @Test
@@ -174,7 +174,7 @@ class EvaluatorTest {
         assertEquals(3, mailed.size());
         assertTrue(mailed.get(2).fired());
         assertEquals(2, mailed.get(2).suppressedBefore());
-        assertTrue(store.unsummarisedSuppressed("pi").isEmpty());
+        assertTrue(store.outbox().unsummarisedSuppressed("pi").isEmpty());
     }
 
     @Test

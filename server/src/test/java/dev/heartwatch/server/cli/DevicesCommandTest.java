@@ -34,8 +34,8 @@ class DevicesCommandTest {
         assertEquals(0, run("mute", "home-pi", "PT1H"));
         assertEquals(0, run("retire", "garage"));
         try (HeartwatchStore store = HeartwatchStore.openForAdmin(dir.resolve("h.db"))) {
-            assertEquals(NOW.plusSeconds(3600), store.device("home-pi").orElseThrow().mutedUntil());
-            assertNotNull(store.device("garage").orElseThrow().retiredAt());
+            assertEquals(NOW.plusSeconds(3600), store.devices().device("home-pi").orElseThrow().mutedUntil());
+            assertNotNull(store.devices().device("garage").orElseThrow().retiredAt());
         }
         assertEquals(0, run("list"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("garage\tUNKNOWN"), out.toString(StandardCharsets.UTF_8));
@@ -48,7 +48,7 @@ class DevicesCommandTest {
         assertEquals(2, run("retire", "Home Pi"));
         assertEquals(2, run("explode"));
         try (HeartwatchStore store = HeartwatchStore.openForAdmin(dir.resolve("h.db"))) {
-            assertTrue(store.devices(java.util.Set.of()).isEmpty());
+            assertTrue(store.devices().all(java.util.Set.of()).isEmpty());
         }
     }
 }

@@ -57,7 +57,7 @@ class ServerDashboardBrowserTest {
 
             chromium.eval(card + ".querySelector('.mute').click()");
             chromium.waitFor(card + ".dataset.status === 'muted'", Duration.ofSeconds(10), SHOW);
-            Instant until = s.server.store().device("kitchen-pi").orElseThrow().mutedUntil();
+            Instant until = s.server.store().devices().device("kitchen-pi").orElseThrow().mutedUntil();
             assertTrue(until != null && until.isAfter(Instant.now().plus(Duration.ofMinutes(59))), "muted for an hour: " + until);
             assertEquals("[]", chromium.problems.toString());
         }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heartwatch.core.contract.ContractLine;
 import dev.heartwatch.core.contract.HeartbeatLine;
-import dev.heartwatch.core.contract.LineCodec;
 import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.server.store.DeviceAdministration;
@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +55,8 @@ class StoreDashboardSourceTest {
         store.close();
     }
 
-    static String beat(Instant at, String device, String state, String ip) {
-        return LineCodec.encode(new HeartbeatLine(at.toEpochMilli(), device, state, ip, null, null, null, null, 0, null));
+    static ContractLine beat(Instant at, String device, String state, String ip) {
+        return new HeartbeatLine(at.toEpochMilli(), device, state, ip, null, null, null, null, 0, null);
     }
 
     static Instant at(int hour, int minute) {
@@ -68,7 +69,7 @@ class StoreDashboardSourceTest {
      * the first beat back), and a 2-minute reset at 20:00 too short for the cloud's threshold.
      */
     void storeTheDay() {
-        List<String> lines = new ArrayList<>();
+        List<ContractLine> lines = new ArrayList<>();
         for (int m = 0; m < 24 * 60; m++) {
             Instant t = T0.plus(Duration.ofMinutes(m));
             boolean silent = t.isAfter(at(10, 0)) && t.isBefore(at(10, 30))
@@ -78,12 +79,12 @@ class StoreDashboardSourceTest {
                 lines.add(beat(t, "pi", "running", "203.0.113.7"));
             }
             if (t.equals(at(15, 10))) {
-                lines.add(LineCodec.encode(new OutageLine(t.toEpochMilli(), "pi", "o-dns", at(15, 0).plusSeconds(30).toEpochMilli(),
-                        t.toEpochMilli(), "dns", 0L, "resolver timed out")));
+                lines.add(new OutageLine(t.toEpochMilli(), "pi", "o-dns", at(15, 0).plusSeconds(30).toEpochMilli(),
+                        t.toEpochMilli(), "dns", 0L, "resolver timed out"));
             }
             if (t.equals(at(20, 2))) {
-                lines.add(LineCodec.encode(new OutageLine(t.toEpochMilli(), "pi", "o-reset", at(20, 0).toEpochMilli(),
-                        t.toEpochMilli(), "reset", 0L, null)));
+                lines.add(new OutageLine(t.toEpochMilli(), "pi", "o-reset", at(20, 0).toEpochMilli(),
+                        t.toEpochMilli(), "reset", 0L, null));
             }
         }
         lines.add(beat(at(1, 0), "old", "running", null));
@@ -91,19 +92,11 @@ class StoreDashboardSourceTest {
         lines.add(beat(at(23, 58), "cam", "running", null));
         lines.add(beat(at(23, 0), "laptop", "stopping", null));
         lines.add(beat(at(23, 30), "router", "running", null));
-        Collections.sort(lines, (a, b) -> Long.compare(ts(a), ts(b)));
+        lines.sort(Comparator.comparingLong(ContractLine::ts));
         // One commit for the whole day: the device's first_seen is still its earliest beat.
-        Lines.write(store, lines.toArray(String[]::new));
-        store.retire("old", at(12, 0));
-        store.mute("cam", NOW.plus(Duration.ofHours(1)));
-    }
-
-    static long ts(String line) {
-        try {
-            return LineCodec.decode(line).ts();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        Lines.write(store, lines.toArray(ContractLine[]::new));
+        store.devices().retire("old", at(12, 0));
+        store.devices().mute("cam", NOW.plus(Duration.ofHours(1)));
     }
 
     Map<String, DeviceView> views() {
@@ -189,14 +182,14 @@ class StoreDashboardSourceTest {
     void muteAndRetireGoThroughTheSharedAdministrationAndOnlyForKnownDevices() {
         storeTheDay();
         assertTrue(source.mute("pi", Duration.ofHours(2), NOW));
-        assertEquals(NOW.plus(Duration.ofHours(2)), store.device("pi").orElseThrow().mutedUntil());
+        assertEquals(NOW.plus(Duration.ofHours(2)), store.devices().device("pi").orElseThrow().mutedUntil());
         assertEquals("muted", views().get("pi").status());
         assertTrue(source.mute("nas", Duration.ofMinutes(5), NOW), "an expected device may be muted before its first beat");
         assertFalse(source.mute("ghost", Duration.ofHours(1), NOW));
         assertFalse(source.retire("ghost"));
-        assertFalse(store.device("ghost").isPresent(), "nothing written for an unknown device");
+        assertFalse(store.devices().device("ghost").isPresent(), "nothing written for an unknown device");
         assertTrue(source.retire("router"));
-        assertEquals(NOW, store.device("router").orElseThrow().retiredAt(), "stamped by the server's clock");
+        assertEquals(NOW, store.devices().device("router").orElseThrow().retiredAt(), "stamped by the server's clock");
         assertEquals("retired", views().get("router").status());
     }
 }

@@ -53,7 +53,7 @@ class AgentEndToEndTest {
     }
 
     private static DeviceStatus status(RunningServer s) {
-        return s.server.store().device(DEVICE).map(d -> d.status()).orElse(DeviceStatus.UNKNOWN);
+        return s.server.store().devices().device(DEVICE).map(d -> d.status()).orElse(DeviceStatus.UNKNOWN);
     }
 
     @Test

@@ -47,7 +47,7 @@ final class PythonAgentLifecycle {
     }
 
     private static DeviceStatus status(RunningServer s) {
-        return s.server.store().device(DEVICE).map(d -> d.status()).orElse(DeviceStatus.UNKNOWN);
+        return s.server.store().devices().device(DEVICE).map(d -> d.status()).orElse(DeviceStatus.UNKNOWN);
     }
 
     static void run(GreenMailExtension greenMail, String python, Path script, Path dir) throws Exception {

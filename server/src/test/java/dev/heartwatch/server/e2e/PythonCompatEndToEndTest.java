@@ -67,7 +67,7 @@ class PythonCompatEndToEndTest {
             assertEquals(1, probes.size(), probes.toString());
             assertFalse(probes.get(0).contains(TestConfig.KEY), "the key in the URL never reaches a line");
             assertTrue(s.server.store().lineTexts(null, "heartbeat", Instant.EPOCH, Instant.now()).isEmpty());
-            assertTrue(s.server.store().device(DEVICE).isEmpty(), "a probe makes no device");
+            assertTrue(s.server.store().devices().device(DEVICE).isEmpty(), "a probe makes no device");
         }
     }
 }

@@ -59,7 +59,7 @@ class ServerRestartTest {
 
     private DeviceStatus status() {
         try (HeartwatchStore store = HeartwatchStore.openForAdmin(dir.resolve("heartwatch.db"))) {
-            return store.device(DEVICE).map(d -> d.status()).orElse(DeviceStatus.UNKNOWN);
+            return store.devices().device(DEVICE).map(d -> d.status()).orElse(DeviceStatus.UNKNOWN);
         }
     }
 

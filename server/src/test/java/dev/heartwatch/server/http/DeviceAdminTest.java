@@ -49,7 +49,7 @@ class DeviceAdminTest {
     void muteSetsAnEndTime() throws Exception {
         HttpResponse<String> r = post("/api/devices/home-pi/mute?for=PT1H&" + ADMIN);
         assertEquals(200, r.statusCode(), r.body());
-        Instant until = s.server.store().device("home-pi").orElseThrow().mutedUntil();
+        Instant until = s.server.store().devices().device("home-pi").orElseThrow().mutedUntil();
         assertNotNull(until);
         assertTrue(Duration.between(Instant.now(), until).toMinutes() >= 59);
     }
@@ -59,14 +59,14 @@ class DeviceAdminTest {
         HttpResponse<String> r = s.send(HttpRequest.newBuilder(s.uri("/api/devices/home-pi/retire"))
                 .header("x-functions-key", TestConfig.ADMIN_KEY).POST(HttpRequest.BodyPublishers.noBody()));
         assertEquals(200, r.statusCode());
-        assertNotNull(s.server.store().device("home-pi").orElseThrow().retiredAt());
+        assertNotNull(s.server.store().devices().device("home-pi").orElseThrow().retiredAt());
     }
 
     @Test
     void thePingKeyIsNotAnAdminKey() throws Exception {
         assertEquals(401, post("/api/devices/home-pi/retire?code=" + TestConfig.KEY).statusCode());
         assertEquals(401, post("/api/devices/home-pi/retire").statusCode());
-        assertTrue(s.server.store().device("home-pi").isEmpty());
+        assertTrue(s.server.store().devices().device("home-pi").isEmpty());
     }
 
     @Test
@@ -75,7 +75,7 @@ class DeviceAdminTest {
         assertEquals(400, post("/api/devices/home-pi/mute?for=-PT1H&" + ADMIN).statusCode());
         assertEquals(400, post("/api/devices/home-pi/mute?" + ADMIN).statusCode());
         assertEquals(400, post("/api/devices/Home%20Pi/retire?" + ADMIN).statusCode());
-        assertTrue(s.server.store().devices(java.util.Set.of()).isEmpty());
+        assertTrue(s.server.store().devices().all(java.util.Set.of()).isEmpty());
     }
 
     @Test
@@ -85,7 +85,7 @@ class DeviceAdminTest {
         assertEquals(401, post("/api/devices/home-pi/explode?" + ADMIN).statusCode());
         assertEquals(404, s.send(HttpRequest.newBuilder(s.uri("/api/devices/home-pi/explode"))
                 .header("x-heartwatch-key", TestConfig.READ_KEY).POST(HttpRequest.BodyPublishers.noBody())).statusCode());
-        assertNull(s.server.store().device("home-pi").map(d -> d.retiredAt()).orElse(null));
+        assertNull(s.server.store().devices().device("home-pi").map(d -> d.retiredAt()).orElse(null));
     }
 
     @Test

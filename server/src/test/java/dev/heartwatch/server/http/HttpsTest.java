@@ -53,7 +53,7 @@ class HttpsTest {
                     .header("x-functions-key", TestConfig.KEY).timeout(Duration.ofSeconds(10)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
-            assertEquals(1, s.server.store().countLines());
+            assertEquals(1, s.server.store().facts().count());
         }
     }
 }

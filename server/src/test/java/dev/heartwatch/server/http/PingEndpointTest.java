@@ -80,14 +80,14 @@ class PingEndpointTest {
     void missingKeyIs401AndStoresNothing() throws Exception {
         HttpResponse<String> r = s.post("/api/ping", "{\"device\":\"pi\"}");
         assertEquals(401, r.statusCode());
-        assertEquals(0, s.server.store().countLines());
+        assertEquals(0, s.server.store().facts().count());
     }
 
     @Test
     void wrongKeyIs401AndStoresNothing() throws Exception {
         assertEquals(401, s.post("/api/ping?code=" + TestConfig.KEY + "x", "{\"device\":\"pi\"}").statusCode());
         assertEquals(401, s.send(HttpRequest.newBuilder(s.uri("/api/ping?device=pi")).header("x-functions-key", "nope").GET()).statusCode());
-        assertEquals(0, s.server.store().countLines());
+        assertEquals(0, s.server.store().facts().count());
     }
 
     @Test
@@ -122,7 +122,7 @@ class PingEndpointTest {
         HttpResponse<String> r = s.post(KEYED, body);
         assertEquals(413, r.statusCode());
         assertTrue(r.body().contains("too large"));
-        assertEquals(0, s.server.store().countLines());
+        assertEquals(0, s.server.store().facts().count());
     }
 
     @Test
@@ -136,7 +136,7 @@ class PingEndpointTest {
             String answer = readAll(socket.getInputStream());
             assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
         }
-        assertEquals(0, s.server.store().countLines());
+        assertEquals(0, s.server.store().facts().count());
     }
 
     @Test
@@ -147,7 +147,7 @@ class PingEndpointTest {
             String answer = readAll(socket.getInputStream());
             assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
         }
-        assertEquals(0, s.server.store().countLines());
+        assertEquals(0, s.server.store().facts().count());
     }
 
     @Test
@@ -162,7 +162,7 @@ class PingEndpointTest {
             assertTrue(answer.contains("Connection: close"), answer);
             assertTrue(ms < 6_000, "cut off after the 2 s request timeout, took " + ms + " ms");
         }
-        assertEquals(0, s.server.store().countLines());
+        assertEquals(0, s.server.store().facts().count());
     }
 
     @Test
@@ -194,7 +194,7 @@ class PingEndpointTest {
             assertEquals(405, r.statusCode(), m);
             assertEquals("GET, POST", r.headers().firstValue("Allow").orElse(""));
         }
-        assertEquals(0, s.server.store().countLines());
+        assertEquals(0, s.server.store().facts().count());
     }
 
     @Test
@@ -231,7 +231,7 @@ class PingEndpointTest {
                         || answer.contains("ZZ"), answer);
             }
         }
-        assertEquals(0, s.server.store().countLines());
+        assertEquals(0, s.server.store().facts().count());
     }
 
     @Test
@@ -242,7 +242,7 @@ class PingEndpointTest {
             String answer = readAll(socket.getInputStream());
             assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
         }
-        assertEquals(0, s.server.store().countLines());
+        assertEquals(0, s.server.store().facts().count());
     }
 
     @Test
@@ -261,7 +261,7 @@ class PingEndpointTest {
             pool.shutdownNow();
         }
         assertEquals(400, stored().size());
-        assertEquals(7, s.server.store().devices(java.util.Set.of()).size());
+        assertEquals(7, s.server.store().devices().all(java.util.Set.of()).size());
     }
 
     private Socket socket() throws IOException {

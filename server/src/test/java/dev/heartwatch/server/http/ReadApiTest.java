@@ -108,7 +108,7 @@ class ReadApiTest {
         HttpResponse<String> fromPage = s.send(HttpRequest.newBuilder(s.uri("/api/devices/home-pi/mute?for=PT2H"))
                 .header("x-heartwatch-key", TestConfig.READ_KEY).POST(HttpRequest.BodyPublishers.noBody()));
         assertEquals(200, fromPage.statusCode(), fromPage.body());
-        assertEquals(clock.instant().plus(Duration.ofHours(2)), s.server.store().device("home-pi").orElseThrow().mutedUntil());
+        assertEquals(clock.instant().plus(Duration.ofHours(2)), s.server.store().devices().device("home-pi").orElseThrow().mutedUntil());
         HttpResponse<String> fromAdmin = s.send(HttpRequest.newBuilder(s.uri("/api/devices/office/retire"))
                 .header("x-functions-key", TestConfig.ADMIN_KEY).POST(HttpRequest.BodyPublishers.noBody()));
         assertEquals(200, fromAdmin.statusCode(), fromAdmin.body());
@@ -123,7 +123,7 @@ class ReadApiTest {
         // Without either key: refused, nothing written.
         assertEquals(401, s.send(HttpRequest.newBuilder(s.uri("/api/devices/office/mute?for=PT1H"))
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
-        assertEquals(null, s.server.store().device("office").orElseThrow().mutedUntil());
+        assertEquals(null, s.server.store().devices().device("office").orElseThrow().mutedUntil());
     }
 
     @Test

@@ -145,9 +145,9 @@ class NotificationDeliveryTest {
         e.evaluate(T0.plusSeconds(1));
         e.evaluate(T0.plus(Duration.ofMinutes(6)));
         assertEquals(0, s.sendPending());
-        assertEquals(1, store.pendingNotifications().size());
+        assertEquals(1, store.outbox().pending().size());
         assertEquals(1, s.sendPending());
-        assertTrue(store.pendingNotifications().isEmpty());
+        assertTrue(store.outbox().pending().isEmpty());
     }
 
     /** A channel that counts deliveries and can be told to fail. */
@@ -207,9 +207,9 @@ class NotificationDeliveryTest {
     @Test
     void aMailInterruptedByACrashIsNotSentAgainAfterTheRestart() {
         downNotification();
-        long id = store.pendingNotifications().get(0).id();
+        long id = store.outbox().pending().get(0).id();
         // The server died inside the SMTP exchange: the claim is there, the confirmation is not.
-        store.recordDelivery(id, "email", NotificationSender.SENDING, T0.plus(Duration.ofMinutes(6)));
+        store.outbox().recordDelivery(id, "email", NotificationSender.SENDING, T0.plus(Duration.ofMinutes(6)));
         CountingChannel mail = new CountingChannel("email", false);
         CountingChannel hook = new CountingChannel("webhook", true);
 
@@ -217,14 +217,14 @@ class NotificationDeliveryTest {
 
         assertEquals(0, mail.delivered, "a person never gets the same alert twice");
         assertEquals(1, hook.delivered);
-        assertTrue(store.pendingNotifications().isEmpty());
+        assertTrue(store.outbox().pending().isEmpty());
     }
 
     @Test
     void aWebhookInterruptedByACrashIsRepeatedWithTheSameKey() {
         downNotification();
-        long id = store.pendingNotifications().get(0).id();
-        store.recordDelivery(id, "webhook", NotificationSender.SENDING, T0.plus(Duration.ofMinutes(6)));
+        long id = store.outbox().pending().get(0).id();
+        store.outbox().recordDelivery(id, "webhook", NotificationSender.SENDING, T0.plus(Duration.ofMinutes(6)));
         CountingChannel hook = new CountingChannel("webhook", true);
 
         assertEquals(1, sender(List.of(hook)).sendPending());
@@ -285,7 +285,7 @@ class NotificationDeliveryTest {
         e.evaluate(T0.plus(Duration.ofMinutes(6)));
         Lines.beat(store, "pi", T0.plus(Duration.ofMinutes(10)));
         e.evaluate(T0.plus(Duration.ofMinutes(10)).plusSeconds(1));
-        var resolved = store.notifications("pi").get(1);
+        var resolved = store.outbox().of("pi").get(1);
         AlertMessage m = new AlertMessageFactory(store, RULE, "r").build(resolved);
         assertEquals(dev.heartwatch.core.outage.Source.CLOUD, m.outage().source());
         assertEquals(T0.plus(Duration.ofMinutes(1)), m.outage().start(), "last beat + interval");

@@ -44,8 +44,8 @@ class DeviceHistoryTest {
             var uptime = h.uptime("pi", T0, T0.plus(Duration.ofMinutes(120)), now);
             assertEquals(Duration.ofMinutes(19), uptime.down());
             assertEquals(Duration.ofMinutes(120), uptime.monitored());
-            assertEquals(DeviceStatus.UP, h.status(store.device("pi").orElseThrow(), now));
-            assertEquals(DeviceStatus.DOWN, h.status(store.device("pi").orElseThrow(), now.plus(Duration.ofMinutes(10))));
+            assertEquals(DeviceStatus.UP, h.status(store.devices().device("pi").orElseThrow(), now));
+            assertEquals(DeviceStatus.DOWN, h.status(store.devices().device("pi").orElseThrow(), now.plus(Duration.ofMinutes(10))));
             assertEquals("127.0.0.1", h.lastAddress("pi").orElseThrow());
             assertNull(h.lastAddress("nobody").orElse(null));
         }

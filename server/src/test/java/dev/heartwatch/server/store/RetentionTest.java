@@ -21,10 +21,10 @@ class RetentionTest {
                 Lines.beat(store, "pi", t0.plus(Duration.ofMinutes(i)));
             }
             Instant cutoff = t0.plus(Duration.ofMinutes(11_000));
-            assertEquals(11_000, store.prune(cutoff));
-            assertEquals(1_000, store.countLines());
-            assertEquals(cutoff, store.beats("pi", Instant.EPOCH, t0.plus(Duration.ofDays(30))).get(0).at());
-            assertEquals(0, store.prune(cutoff));
+            assertEquals(11_000, store.facts().prune(cutoff));
+            assertEquals(1_000, store.facts().count());
+            assertEquals(cutoff, store.facts().beats("pi", Instant.EPOCH, t0.plus(Duration.ofDays(30))).get(0).at());
+            assertEquals(0, store.facts().prune(cutoff));
         }
     }
 }

@@ -1,0 +1,353 @@
+package dev.heartwatch.server.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The dashboard's rollup: every device's beats as {@linkplain BeatRun runs}, kept up to date by
+ * the writer in the transaction that stores the beats, so a history over any period reads a
+ * few rows per outage instead of 1,440 beats per device and day. The gaps between runs and the
+ * runs' spans are exactly what core's history model takes ({@code HistoryFacts.fromGaps}).
+ *
+ * <p>One instance per connection that writes beats; it caches each device's latest run, so the
+ * usual beat (later than that run's last) costs no read, and writes each changed run once per
+ * {@link #flush}. A beat older than the cached run (rare: requests committed out of order)
+ * takes the general path, two indexed reads. After a rolled-back transaction call
+ * {@link #forget}: the cache may hold what was not committed.
+ *
+ * <p>The runs depend on the threshold; {@link #ensureThreshold} rebuilds them from the raw
+ * beats when the configured one is not the one they were built with.
+ */
+final class BeatRuns {
+    static final String THRESHOLD_SETTING = "beat_runs.threshold_ms";
+
+    private final long thresholdMs;
+    /** True while building into an empty table: no run exists that is not in the cache. */
+    private final boolean fresh;
+    private final Map<String, MutableRun> latest = new HashMap<>();
+    private final Map<MutableRun, Boolean> dirty = new LinkedHashMap<>();
+
+    BeatRuns(Duration threshold) {
+        this(threshold.toMillis(), false);
+    }
+
+    private BeatRuns(long thresholdMs, boolean fresh) {
+        if (thresholdMs <= 0) {
+            throw new IllegalArgumentException("threshold must be positive");
+        }
+        this.thresholdMs = thresholdMs;
+        this.fresh = fresh;
+    }
+
+    /** A tracker for filling an empty {@code beat_runs} table (rebuild, bulk load). */
+    static BeatRuns forEmptyTable(Duration threshold) {
+        return new BeatRuns(threshold.toMillis(), true);
+    }
+
+    private static final class MutableRun {
+        long id;
+        final String device;
+        long first;
+        long last;
+        long beats;
+        /** Beats added since the last flush: the flush adds them, so a retention pass in between is kept. */
+        long added;
+        boolean lastStopping;
+
+        MutableRun(long id, String device, long first, long last, long beats, boolean lastStopping) {
+            this.id = id;
+            this.device = device;
+            this.first = first;
+            this.last = last;
+            this.beats = beats;
+            this.lastStopping = lastStopping;
+        }
+    }
+
+    /** Adds one beat of {@code device} at receiver time {@code ts}. */
+    void add(Connection c, String device, long ts, boolean stopping) throws SQLException {
+        MutableRun run = latest.get(device);
+        if (run == null && !fresh) {
+            run = load(c, device);
+            if (run != null) {
+                latest.put(device, run);
+            }
+        }
+        if (run != null && ts >= run.last) {
+            if (ts - run.last <= thresholdMs) {
+                run.last = ts;
+                run.beats++;
+                run.added++;
+                run.lastStopping = stopping;
+                dirty.put(run, Boolean.TRUE);
+                return;
+            }
+            MutableRun next = new MutableRun(0, device, ts, ts, 1, stopping);
+            latest.put(device, next);
+            dirty.put(next, Boolean.TRUE);
+            return;
+        }
+        if (run != null && ts >= run.first) {
+            run.beats++;
+            run.added++;
+            dirty.put(run, Boolean.TRUE);
+            return;
+        }
+        if (run == null) {
+            MutableRun first = new MutableRun(0, device, ts, ts, 1, stopping);
+            latest.put(device, first);
+            dirty.put(first, Boolean.TRUE);
+            return;
+        }
+        // Older than the latest run's first beat: write what is pending, then place it in SQL.
+        flush(c);
+        latest.remove(device);
+        addOutOfOrder(c, device, ts, stopping);
+    }
+
+    private MutableRun load(Connection c, String device) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, first_beat, last_beat, beats, last_stopping FROM beat_runs "
+                + "WHERE device = ? ORDER BY first_beat DESC LIMIT 1")) {
+            ps.setString(1, device);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new MutableRun(rs.getLong(1), device, rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5) == 1) : null;
+            }
+        }
+    }
+
+    /** The run before (or holding) {@code ts} and the one after it; join, extend or start one. */
+    private void addOutOfOrder(Connection c, String device, long ts, boolean stopping) throws SQLException {
+        BeatRun before = neighbour(c, "SELECT id, first_beat, last_beat, beats, last_stopping FROM beat_runs "
+                + "WHERE device = ? AND first_beat <= ? ORDER BY first_beat DESC LIMIT 1", device, ts);
+        if (before != null && ts <= before.lastBeat()) {
+            update(c, before.id(), before.firstBeat(), before.lastBeat(), before.beats() + 1, before.lastStopping());
+            return;
+        }
+        BeatRun after = neighbour(c, "SELECT id, first_beat, last_beat, beats, last_stopping FROM beat_runs "
+                + "WHERE device = ? AND first_beat > ? ORDER BY first_beat LIMIT 1", device, ts);
+        boolean joinsBefore = before != null && ts - before.lastBeat() <= thresholdMs;
+        boolean joinsAfter = after != null && after.firstBeat() - ts <= thresholdMs;
+        if (joinsBefore && joinsAfter) {
+            update(c, before.id(), before.firstBeat(), after.lastBeat(), before.beats() + after.beats() + 1, after.lastStopping());
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM beat_runs WHERE id = ?")) {
+                ps.setLong(1, after.id());
+                ps.executeUpdate();
+            }
+        } else if (joinsBefore) {
+            update(c, before.id(), before.firstBeat(), ts, before.beats() + 1, stopping);
+        } else if (joinsAfter) {
+            update(c, after.id(), ts, after.lastBeat(), after.beats() + 1, after.lastStopping());
+        } else {
+            insert(c, new MutableRun(0, device, ts, ts, 1, stopping));
+        }
+    }
+
+    private static BeatRun neighbour(Connection c, String sql, String device, long ts) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, device);
+            ps.setLong(2, ts);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new BeatRun(rs.getLong(1), device, rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5) == 1) : null;
+            }
+        }
+    }
+
+    /** Writes every run changed since the last flush (inside the caller's transaction). */
+    void flush(Connection c) throws SQLException {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        // The cached run only ever grows at its end; its start is left to whoever moved it
+        // (retention), so a concurrent prune and this flush both hold.
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE beat_runs SET last_beat = ?, beats = beats + ?, last_stopping = ? WHERE id = ?")) {
+            for (MutableRun r : dirty.keySet()) {
+                if (r.id == 0) {
+                    insert(c, r);
+                } else {
+                    ps.setLong(1, r.last);
+                    ps.setLong(2, r.added);
+                    ps.setInt(3, r.lastStopping ? 1 : 0);
+                    ps.setLong(4, r.id);
+                    ps.addBatch();
+                }
+                r.added = 0;
+            }
+            ps.executeBatch();
+        }
+        dirty.clear();
+    }
+
+    /** Drops the cache: after a rollback it may hold runs that were never committed. */
+    void forget() {
+        latest.clear();
+        dirty.clear();
+    }
+
+    private static void insert(Connection c, MutableRun r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO beat_runs(device, first_beat, last_beat, beats, last_stopping) "
+                + "VALUES (?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, r.device);
+            ps.setLong(2, r.first);
+            ps.setLong(3, r.last);
+            ps.setLong(4, r.beats);
+            ps.setInt(5, r.lastStopping ? 1 : 0);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                r.id = keys.next() ? keys.getLong(1) : 0;
+            }
+        }
+    }
+
+    private static void update(Connection c, long id, long first, long last, long beats, boolean lastStopping) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE beat_runs SET first_beat = ?, last_beat = ?, beats = ?, last_stopping = ? WHERE id = ?")) {
+            ps.setLong(1, first);
+            ps.setLong(2, last);
+            ps.setLong(3, beats);
+            ps.setInt(4, lastStopping ? 1 : 0);
+            ps.setLong(5, id);
+            ps.executeUpdate();
+        }
+    }
+
+    // ---------------------------------------------------------------- threshold and rebuild
+
+    /**
+     * Makes the runs match {@code threshold}: when they were built with another one (or never,
+     * as right after the migration), rebuilds them from the raw beats in the caller's
+     * transaction and records the threshold. Returns whether it rebuilt.
+     */
+    static boolean ensureThreshold(Connection c, Duration threshold) throws SQLException {
+        String wanted = Long.toString(threshold.toMillis());
+        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM settings WHERE key = ?")) {
+            ps.setString(1, THRESHOLD_SETTING);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && wanted.equals(rs.getString(1))) {
+                    return false;
+                }
+            }
+        }
+        rebuild(c, threshold);
+        recordThreshold(c, threshold);
+        return true;
+    }
+
+    static void recordThreshold(Connection c, Duration threshold) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO settings(key, value) VALUES (?, ?) "
+                + "ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
+            ps.setString(1, THRESHOLD_SETTING);
+            ps.setString(2, Long.toString(threshold.toMillis()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Every run again from the raw beats: one pass in time order, memory one run per device. */
+    static void rebuild(Connection c, Duration threshold) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("DELETE FROM beat_runs");
+        }
+        BeatRuns runs = forEmptyTable(threshold);
+        long n = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT device, ts, stopping FROM heartbeats ORDER BY ts, id")) {
+            ps.setFetchSize(4096);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    runs.add(c, rs.getString(1), rs.getLong(2), rs.getInt(3) == 1);
+                    if (++n % 100_000 == 0) {
+                        runs.flush(c);
+                    }
+                }
+            }
+        }
+        runs.flush(c);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /**
+     * The runs that overlap {@code [from, to)} (of {@code device} only, when not null), ordered
+     * by device then time.
+     */
+    static List<BeatRun> overlapping(Connection c, String device, long from, long to) throws SQLException {
+        // One device: its runs by (device, first_beat). Every device: the runs still going on
+        // at {@code from}, by last_beat (one row per device and outage).
+        String sql = device == null
+                ? "SELECT id, device, first_beat, last_beat, beats, last_stopping FROM beat_runs "
+                + "WHERE last_beat >= ? AND first_beat < ? ORDER BY device, first_beat"
+                : "SELECT id, device, first_beat, last_beat, beats, last_stopping FROM beat_runs INDEXED BY beat_runs_device "
+                + "WHERE device = ? AND first_beat < ? AND last_beat >= ? ORDER BY first_beat";
+        List<BeatRun> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (device == null) {
+                ps.setLong(1, from);
+                ps.setLong(2, to);
+            } else {
+                ps.setString(1, device);
+                ps.setLong(2, to);
+                ps.setLong(3, from);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new BeatRun(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getInt(6) == 1));
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- retention
+
+    /**
+     * After beats older than {@code cutoff} were deleted: drops the runs wholly before it and
+     * starts each run that straddled it at its first beat kept, less the beats deleted from it.
+     *
+     * @param deletedInStraddling per device, how many beats were deleted at or after the first
+     *                            beat of its straddling run (see {@link #straddling})
+     */
+    static void pruned(Connection c, long cutoff, Map<String, Long> deletedInStraddling) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM beat_runs WHERE last_beat < ?")) {
+            ps.setLong(1, cutoff);
+            ps.executeUpdate();
+        }
+        for (BeatRun r : straddling(c, cutoff).values()) {
+            long first;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT min(ts) FROM heartbeats WHERE ts >= ? AND ts <= ? AND device = ?")) {
+                ps.setLong(1, cutoff);
+                ps.setLong(2, r.lastBeat());
+                ps.setString(3, r.device());
+                try (ResultSet rs = ps.executeQuery()) {
+                    first = rs.next() ? rs.getLong(1) : r.lastBeat();
+                }
+            }
+            long beats = Math.max(1, r.beats() - deletedInStraddling.getOrDefault(r.device(), 0L));
+            update(c, r.id(), first, r.lastBeat(), beats, r.lastStopping());
+        }
+    }
+
+    /** Per device, its run that began before {@code cutoff} and ends at or after it. */
+    static Map<String, BeatRun> straddling(Connection c, long cutoff) throws SQLException {
+        Map<String, BeatRun> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, device, first_beat, last_beat, beats, last_stopping "
+                + "FROM beat_runs WHERE last_beat >= ? AND first_beat < ?")) {
+            ps.setLong(1, cutoff);
+            ps.setLong(2, cutoff);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(2), new BeatRun(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getInt(6) == 1));
+                }
+            }
+        }
+        return out;
+    }
+}

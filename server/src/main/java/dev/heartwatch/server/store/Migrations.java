@@ -1,0 +1,176 @@
+package dev.heartwatch.server.store;
+
+import dev.heartwatch.core.contract.ContractLine;
+import dev.heartwatch.core.contract.HeartbeatLine;
+import dev.heartwatch.core.contract.LineCodec;
+import dev.heartwatch.core.contract.MalformedLineException;
+import dev.heartwatch.core.contract.OutageLine;
+import dev.heartwatch.core.contract.ProbeLine;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The schema's history: migration {@code n} takes a file from {@code PRAGMA user_version = n - 1}
+ * to {@code n}, in one transaction with the version bump, so a crash leaves the file at one
+ * version or the next, never between. Each migration is frozen once shipped: a change to the
+ * schema is a new one at the end of {@link #ALL}.
+ */
+final class Migrations {
+
+    @FunctionalInterface
+    interface Migration {
+        void apply(Connection c) throws SQLException;
+    }
+
+    /** In order; migration i (0-based) brings the file to version i + 1. */
+    static final List<Migration> ALL = List.of(Migrations::v1LinesAsText, Migrations::v2TypedFacts);
+
+    private Migrations() {
+    }
+
+    static int latest() {
+        return ALL.size();
+    }
+
+    /** Brings the file to the latest version; refuses a file from a newer server. */
+    static void apply(Connection c) throws SQLException {
+        int version = version(c);
+        c.commit();
+        if (version > latest()) {
+            throw new SQLException("the database is at schema version " + version + ", newer than this server's "
+                    + latest() + ": run the newer server, or restore a backup");
+        }
+        for (int v = version; v < latest(); v++) {
+            Migration m = ALL.get(v);
+            int next = v + 1;
+            Database.inTransaction(c, conn -> {
+                m.apply(conn);
+                try (Statement s = conn.createStatement()) {
+                    s.execute("PRAGMA user_version = " + next);
+                }
+                return null;
+            });
+        }
+    }
+
+    static int version(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    /**
+     * Version 1: the schema every server shipped before versioning (user_version 0), each line
+     * kept as its text. {@code IF NOT EXISTS} throughout, because such a file already holds it.
+     */
+    static void v1LinesAsText(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS lines(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, kind TEXT NOT NULL, "
+                    + "device TEXT, stopping INTEGER NOT NULL DEFAULT 0, text TEXT NOT NULL)");
+            s.execute("CREATE INDEX IF NOT EXISTS lines_ts ON lines(ts)");
+            s.execute("CREATE TABLE IF NOT EXISTS devices(device TEXT PRIMARY KEY, first_seen INTEGER NOT NULL, "
+                    + "last_seen INTEGER NOT NULL, last_stopping INTEGER NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS device_state(device TEXT PRIMARY KEY, status TEXT NOT NULL, "
+                    + "since INTEGER, alert_open INTEGER NOT NULL DEFAULT 0, fired_at INTEGER, muted_until INTEGER, retired_at INTEGER)");
+            s.execute("CREATE TABLE IF NOT EXISTS flips(id INTEGER PRIMARY KEY, device TEXT NOT NULL, from_status TEXT NOT NULL, "
+                    + "to_status TEXT NOT NULL, at INTEGER NOT NULL, recorded_at INTEGER NOT NULL, reason TEXT NOT NULL)");
+            s.execute("CREATE INDEX IF NOT EXISTS flips_device ON flips(device, at)");
+            s.execute("CREATE TABLE IF NOT EXISTS notifications(id INTEGER PRIMARY KEY, idem_key TEXT NOT NULL UNIQUE, "
+                    + "device TEXT NOT NULL, condition TEXT NOT NULL, flip_at INTEGER NOT NULL, created_at INTEGER NOT NULL, "
+                    + "fired_at INTEGER, suppressed INTEGER NOT NULL DEFAULT 0, summarised_by INTEGER, suppressed_before INTEGER NOT NULL DEFAULT 0, "
+                    + "reason TEXT NOT NULL, sent_at INTEGER, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT)");
+            s.execute("CREATE INDEX IF NOT EXISTS notifications_pending ON notifications(sent_at, suppressed)");
+            s.execute("CREATE INDEX IF NOT EXISTS notifications_device ON notifications(device, created_at)");
+            s.execute("CREATE TABLE IF NOT EXISTS deliveries(notification_id INTEGER NOT NULL, channel TEXT NOT NULL, "
+                    + "state TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY(notification_id, channel))");
+        }
+    }
+
+    /**
+     * Version 2: every fact in typed columns (heartbeats, outages, probes), the devices' last
+     * address, the beat runs (the dashboard's rollup, built at open by {@link BeatRuns}) and the
+     * settings they were built with. The text lines of version 1 are decoded one last time into
+     * the typed tables (the only place the server ever reads a line's text), then dropped; lines
+     * that were not contract lines (Ping's own warnings, kind {@code log}) were never facts.
+     */
+    static void v2TypedFacts(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            // One index per fact table, on time: rows arrive in time order, so every commit
+            // appends at the right edge of the table and of the index (a few pages per batch);
+            // an index on (device, ts) touched one page per device per batch and halved the
+            // durable rate in scripts/bench-server.sh. Per-device reads use the runs instead.
+            s.execute("CREATE TABLE heartbeats(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, device TEXT NOT NULL, "
+                    + "stopping INTEGER NOT NULL, ip TEXT, seq INTEGER, sent_at INTEGER, skew_ms INTEGER, "
+                    + "agent_version TEXT, outages INTEGER NOT NULL DEFAULT 0, note TEXT)");
+            s.execute("CREATE INDEX heartbeats_ts ON heartbeats(ts)");
+            // agent_start/agent_end in the agent's clock as reported; receiver_* moved by the skew.
+            s.execute("CREATE TABLE outages(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, device TEXT NOT NULL, "
+                    + "outage_id TEXT NOT NULL, agent_start INTEGER NOT NULL, agent_end INTEGER NOT NULL, cause TEXT NOT NULL, "
+                    + "skew_ms INTEGER, detail TEXT, receiver_start INTEGER NOT NULL, receiver_end INTEGER NOT NULL)");
+            s.execute("CREATE INDEX outages_ts ON outages(ts)");
+            s.execute("CREATE INDEX outages_device_ts ON outages(device, ts)");
+            // Found by when they happened, not when they arrived: a report 300 days late lands
+            // in its own period at once.
+            s.execute("CREATE INDEX outages_receiver_end ON outages(receiver_end)");
+            s.execute("CREATE TABLE probes(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, ip TEXT, note TEXT)");
+            s.execute("CREATE INDEX probes_ts ON probes(ts)");
+            s.execute("CREATE TABLE beat_runs(id INTEGER PRIMARY KEY, device TEXT NOT NULL, first_beat INTEGER NOT NULL, "
+                    + "last_beat INTEGER NOT NULL, beats INTEGER NOT NULL, last_stopping INTEGER NOT NULL)");
+            s.execute("CREATE INDEX beat_runs_device ON beat_runs(device, first_beat)");
+            s.execute("CREATE INDEX beat_runs_last ON beat_runs(last_beat)");
+            s.execute("CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+            s.execute("ALTER TABLE devices ADD COLUMN last_ip TEXT");
+        }
+        Map<String, String> lastIp = new HashMap<>();
+        Map<String, Long> lastIpAt = new HashMap<>();
+        try (PreparedStatement read = c.prepareStatement("SELECT ts, kind, device, stopping, text FROM lines ORDER BY id");
+             LineInserts insert = new LineInserts(c)) {
+            try (ResultSet rs = read.executeQuery()) {
+                while (rs.next()) {
+                    String kind = rs.getString(2);
+                    ContractLine line = decodeLegacy(rs.getString(5));
+                    if (line == null && "heartbeat".equals(kind) && rs.getString(3) != null) {
+                        // A heartbeat row whose text does not decode still says when the device was heard.
+                        line = new HeartbeatLine(rs.getLong(1), rs.getString(3), rs.getInt(4) == 1 ? "stopping" : "running",
+                                null, null, null, null, null, 0, null);
+                    }
+                    if (line == null) {
+                        continue;
+                    }
+                    insert.add(line);
+                    if (line instanceof HeartbeatLine h && h.ip() != null && h.ts() >= lastIpAt.getOrDefault(h.device(), Long.MIN_VALUE)) {
+                        lastIp.put(h.device(), h.ip());
+                        lastIpAt.put(h.device(), h.ts());
+                    }
+                }
+            }
+            insert.execute();
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE devices SET last_ip = ? WHERE device = ?")) {
+            for (Map.Entry<String, String> e : lastIp.entrySet()) {
+                ps.setString(1, e.getValue());
+                ps.setString(2, e.getKey());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE lines");
+        }
+    }
+
+    private static ContractLine decodeLegacy(String text) {
+        try {
+            ContractLine line = LineCodec.decode(text);
+            return line instanceof HeartbeatLine || line instanceof OutageLine || line instanceof ProbeLine ? line : null;
+        } catch (MalformedLineException | RuntimeException e) {
+            return null;
+        }
+    }
+}
