@@ -348,12 +348,7 @@ public final class DashboardHandler extends Handler.Abstract {
     }
 
     private boolean knows(String device, Instant now) {
-        for (DeviceView d : source.devices(now)) {
-            if (d.device().equals(device)) {
-                return true;
-            }
-        }
-        return false;
+        return source.knows(device, now);
     }
 
     // ---- plumbing -----------------------------------------------------------------------
