@@ -9,10 +9,10 @@ import com.azure.monitor.query.models.LogsQueryOptions;
 import com.azure.monitor.query.models.LogsQueryResult;
 import com.azure.monitor.query.models.LogsQueryResultStatus;
 import com.azure.monitor.query.models.LogsTable;
-import com.azure.monitor.query.models.LogsTableCell;
 import com.azure.monitor.query.models.LogsTableRow;
 import dev.heartwatch.cli.CliFailure;
 import dev.heartwatch.cli.azure.MonitorQueryClients;
+import dev.heartwatch.cli.azure.QueryCells;
 import dev.heartwatch.core.history.HistoryFacts;
 import dev.heartwatch.core.outage.DeviceSpan;
 import dev.heartwatch.core.outage.Gap;
@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -92,39 +91,39 @@ public final class AzureHistorySource implements HistorySource {
 
     List<Gap> gaps = new ArrayList<>();
     for (LogsTableRow row : gapRows.getRows()) {
-      Instant gapStart = instant(row, "gapStart");
-      Instant gapEnd = instant(row, "gapEnd");
+      Instant gapStart = QueryCells.instant(row, "gapStart");
+      Instant gapEnd = QueryCells.instant(row, "gapEnd");
       if (gapStart == null || gapEnd == null || gapEnd.isBefore(gapStart)) {
         throw badRow(KqlQueries.GAPS, "a gap without a start and an end in order");
       }
-      gaps.add(new Gap(text(row, "device"), gapStart, gapEnd, "stopping".equals(text(row, "prevState"))));
+      gaps.add(new Gap(QueryCells.text(row, "device"), gapStart, gapEnd, "stopping".equals(QueryCells.text(row, "prevState"))));
     }
     List<ReportedOutage> reports = new ArrayList<>();
     int dropped = 0;
     for (LogsTableRow row : outageRows.getRows()) {
-      Instant start = instant(row, "start");
-      Instant end = instant(row, "end");
+      Instant start = QueryCells.instant(row, "start");
+      Instant end = QueryCells.instant(row, "end");
       if (start == null || end == null || end.isBefore(start)) {
         dropped++;
         continue;
       }
       Long skew = number(row, "skewMs");
-      reports.add(new ReportedOutage(text(row, "device"), text(row, "id"), start, end, text(row, "cause"),
-          text(row, "detail"), skew == null ? null : Duration.ofMillis(skew)));
+      reports.add(new ReportedOutage(QueryCells.text(row, "device"), QueryCells.text(row, "id"), start, end, QueryCells.text(row, "cause"),
+          QueryCells.text(row, "detail"), skew == null ? null : Duration.ofMillis(skew)));
     }
     if (dropped > 0) {
       err.println("heartwatch: warning: " + dropped + " outage report(s) without a valid start and end were left out");
     }
     List<DeviceSpan> spans = new ArrayList<>();
     for (LogsTableRow row : dailyRows.getRows()) {
-      Instant firstBeat = instant(row, "firstBeat");
-      Instant lastBeat = instant(row, "lastBeat");
-      Instant lastStop = instant(row, "lastStop");
+      Instant firstBeat = QueryCells.instant(row, "firstBeat");
+      Instant lastBeat = QueryCells.instant(row, "lastBeat");
+      Instant lastStop = QueryCells.instant(row, "lastStop");
       Long beats = number(row, "beats");
       if (firstBeat == null || lastBeat == null || lastBeat.isBefore(firstBeat) || beats == null || beats < 1) {
         throw badRow(KqlQueries.DAILY, "a day without its first and last beat in order, or without beats");
       }
-      spans.add(new DeviceSpan(text(row, "device"), firstBeat, lastBeat, beats, lastBeat.equals(lastStop)));
+      spans.add(new DeviceSpan(QueryCells.text(row, "device"), firstBeat, lastBeat, beats, lastBeat.equals(lastStop)));
     }
     return HistoryFacts.fromGaps(from, to, spans, gaps, reports);
   }
@@ -163,27 +162,8 @@ public final class AzureHistorySource implements HistorySource {
         + " (docs/queries.md): is the jar older than the queries?");
   }
 
-  private static String text(LogsTableRow row, String column) {
-    LogsTableCell cell = row.getColumnValue(column).orElseThrow(() -> new CliFailure(HistoryExitCodes.SERVICE,
-        "the query answer has no column '" + column + "' (docs/queries.md): is the jar older than the queries?"));
-    String v = cell.getValueAsString();
-    return v == null ? "" : v;
-  }
-
-  private static Instant instant(LogsTableRow row, String column) {
-    String v = text(row, column);
-    if (v.isEmpty()) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(v).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new CliFailure(HistoryExitCodes.SERVICE, "column " + column + " is not a datetime: '" + v + "'");
-    }
-  }
-
   private static Long number(LogsTableRow row, String column) {
-    String v = text(row, column).toLowerCase(Locale.ROOT);
+    String v = QueryCells.text(row, column).toLowerCase(Locale.ROOT);
     if (v.isEmpty() || v.equals("null")) {
       return null;
     }

@@ -6,16 +6,14 @@ import com.azure.monitor.query.models.LogsQueryOptions;
 import com.azure.monitor.query.models.LogsQueryResult;
 import com.azure.monitor.query.models.LogsQueryResultStatus;
 import com.azure.monitor.query.models.LogsTable;
-import com.azure.monitor.query.models.LogsTableCell;
 import com.azure.monitor.query.models.LogsTableRow;
 import com.azure.monitor.query.models.QueryTimeInterval;
 import dev.heartwatch.cli.CliFailure;
+import dev.heartwatch.cli.azure.QueryCells;
 import dev.heartwatch.cli.ExitCodes;
 import dev.heartwatch.cli.history.HistoryFailures;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 
 /** One query of a verify step through the Monitor Query client, and reading its cells. */
 final class VerifyQueries {
@@ -45,21 +43,10 @@ final class VerifyQueries {
   }
 
   static String text(LogsTableRow row, String column) {
-    LogsTableCell cell = row.getColumnValue(column).orElseThrow(() -> new CliFailure(ExitCodes.SERVICE,
-        "the answer has no column '" + column + "'"));
-    String v = cell.getValueAsString();
-    return v == null ? "" : v;
+    return QueryCells.text(row, column);
   }
 
   static Instant instant(LogsTableRow row, String column) {
-    String v = text(row, column);
-    if (v.isEmpty()) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(v).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new CliFailure(ExitCodes.SERVICE, "column " + column + " is not a datetime: '" + v + "'");
-    }
+    return QueryCells.instant(row, column);
   }
 }
