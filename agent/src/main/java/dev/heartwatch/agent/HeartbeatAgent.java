@@ -1,5 +1,15 @@
 package dev.heartwatch.agent;
 
+import dev.heartwatch.agent.cause.Attempt;
+import dev.heartwatch.agent.cause.Cause;
+import dev.heartwatch.agent.cause.FaultLocator;
+import dev.heartwatch.agent.config.AgentConfig;
+import dev.heartwatch.agent.config.Endpoint;
+import dev.heartwatch.agent.ledger.Outage;
+import dev.heartwatch.agent.ledger.OutageLedger;
+import dev.heartwatch.agent.log.AgentLog;
+import dev.heartwatch.agent.send.HeartbeatBody;
+import dev.heartwatch.agent.send.Transport;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,5 +1,15 @@
 package dev.heartwatch.agent;
 
+import dev.heartwatch.agent.cause.FaultLocator;
+import dev.heartwatch.agent.cause.ProcNetRouteGateway;
+import dev.heartwatch.agent.cause.TcpGatewayProber;
+import dev.heartwatch.agent.config.AgentConfig;
+import dev.heartwatch.agent.config.ConfigException;
+import dev.heartwatch.agent.ledger.OutageLedger;
+import dev.heartwatch.agent.log.AgentLog;
+import dev.heartwatch.agent.send.HttpTransport;
+import dev.heartwatch.agent.send.JdkHttpSettings;
+import dev.heartwatch.agent.send.Transport;
 import dev.heartwatch.common.SecretRedactor;
 import java.io.IOException;
 import java.nio.file.Path;

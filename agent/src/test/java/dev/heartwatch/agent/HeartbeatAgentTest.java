@@ -1,17 +1,20 @@
 package dev.heartwatch.agent;
 
-import dev.heartwatch.common.SecretRedactor;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.heartwatch.agent.cause.Cause;
+import dev.heartwatch.agent.cause.FaultLocator;
+import dev.heartwatch.agent.config.AgentConfig;
+import dev.heartwatch.agent.config.ProxySettings;
+import dev.heartwatch.agent.ledger.Outage;
+import dev.heartwatch.agent.ledger.OutageLedger;
+import dev.heartwatch.agent.log.AgentLog;
+import dev.heartwatch.agent.send.HeartbeatBody;
+import dev.heartwatch.agent.send.HttpTransport;
 import dev.heartwatch.agent.support.Bodies;
 import dev.heartwatch.agent.support.MutableClock;
 import dev.heartwatch.agent.support.RawFaultServer;
 import dev.heartwatch.agent.support.RecordingEndpoint;
 import dev.heartwatch.agent.support.TestCertificates;
+import dev.heartwatch.common.SecretRedactor;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -28,6 +31,12 @@ import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /** The agent against real loopback servers, with the wall clock injected: whole outages in milliseconds. */
 class HeartbeatAgentTest {

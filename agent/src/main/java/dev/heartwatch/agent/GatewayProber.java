@@ -1,8 +1,0 @@
-package dev.heartwatch.agent;
-
-import java.net.InetAddress;
-
-/** Whether something at the gateway's address answered at all. */
-interface GatewayProber {
-    boolean answers(InetAddress gateway);
-}

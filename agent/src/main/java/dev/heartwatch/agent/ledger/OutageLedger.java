@@ -1,0 +1,293 @@
+package dev.heartwatch.agent.ledger;
+
+import dev.heartwatch.agent.cause.Cause;
+import dev.heartwatch.agent.log.AgentLog;
+import dev.heartwatch.common.AtomicFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.zip.CRC32;
+
+/**
+ * What the agent knows about its outages, kept in a small file so a crash, a
+ * {@code kill -9} or a power cut loses nothing: every change is written to a
+ * temporary file, fsync'd, renamed over the ledger, and the directory fsync'd.
+ * The last line holds a CRC32 of the rest; a file that does not check out is
+ * renamed aside and the agent starts a fresh ledger.
+ *
+ * <p>A plain successful beat, which changes nothing but the time of the last
+ * success, does not rewrite the ledger: it writes that time in place to the
+ * {@link AliveStamp} next to it ({@code <ledger>.alive}), and {@link #open}
+ * takes whichever of the two is newer.
+ *
+ * <p>Lifecycle of an outage: opened by the first failed beat, closed by the
+ * first successful one, then carried in every heartbeat until a {@code 200}
+ * acknowledges it, and only then forgotten.
+ */
+public final class OutageLedger implements AutoCloseable {
+    private static final String MAGIC = "heartwatch-ledger 1";
+
+    private final Path file;
+    private final AgentLog log;
+    private final AliveStamp stamp;
+    /** The ledger file does not hold everything in memory but {@code lastSuccess}: the next change rewrites it. */
+    private boolean dirty = true;
+    private boolean stampFailing;
+    private long lastSuccess = -1;
+    private long cleanStop = -1;
+    private long nextId = 1;
+    private Outage open;
+    private final List<Outage> closed = new ArrayList<>();
+
+    private OutageLedger(Path file, AgentLog log, AliveStamp stamp) {
+        this.file = file;
+        this.log = log;
+        this.stamp = stamp;
+    }
+
+    /** Loads the ledger; a missing file is a fresh start, a corrupt one is kept aside. */
+    public static OutageLedger open(Path file, long nowMs, AgentLog log) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path stampFile = file.resolveSibling(file.getFileName() + ".alive");
+        AliveStamp.Reading alive = readStamp(stampFile, log);
+        OutageLedger ledger = new OutageLedger(file, log, new AliveStamp(stampFile, alive.seq()));
+        try {
+            ledger.parse(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+            ledger.dirty = false;
+        } catch (NoSuchFileException e) {
+            // A fresh start: nothing on disk yet.
+        } catch (IllegalArgumentException e) {
+            Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + nowMs);
+            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            log.event("ledger " + file + " is corrupt (" + e.getMessage() + "); kept it as " + aside.getFileName()
+                    + " and started a new one; outages recorded in it are not reported");
+            // ids stay unique: they carry the start time
+            ledger = new OutageLedger(file, log, ledger.stamp);
+        }
+        // The stamp is newer when the last beats were plain successes; a full write carries lastSuccess too.
+        ledger.lastSuccess = Math.max(ledger.lastSuccess, alive.millis());
+        return ledger;
+    }
+
+    /** The stamp's newest valid time; a missing, unreadable or garbled stamp is no time at all. */
+    private static AliveStamp.Reading readStamp(Path path, AgentLog log) {
+        AliveStamp.Reading r;
+        try {
+            r = AliveStamp.read(path);
+        } catch (IOException e) {
+            log.event("cannot read the alive stamp " + path + " (" + e.getClass().getSimpleName()
+                    + "); using the ledger's last success");
+            return AliveStamp.Reading.NONE_VALID;
+        }
+        if (r.exists() && !r.valid()) {
+            log.event("alive stamp " + path + " holds no valid time (torn or not a stamp); "
+                    + "using the ledger's last success");
+        }
+        return r;
+    }
+
+    /**
+     * At start-up: the agent was itself down when it last succeeded long ago
+     * (more than two intervals) and no clean stop was recorded. That gap opens an
+     * {@code agent_not_running} outage, closed by the first successful beat.
+     */
+    public synchronized boolean noticeStartUp(long nowMs, long intervalMs) throws IOException {
+        boolean gap = cleanStop < 0 && lastSuccess >= 0 && open == null && nowMs - lastSuccess > 2 * intervalMs;
+        if (gap) {
+            open = new Outage(newId(lastSuccess + intervalMs), lastSuccess + intervalMs, Outage.OPEN,
+                    Cause.AGENT_NOT_RUNNING, "agent was not running (no clean stop recorded)");
+        }
+        cleanStop = -1;
+        write();
+        return gap;
+    }
+
+    /** A failed beat: opens an outage unless one is open. Returns the opened one, or null. */
+    public synchronized Outage recordFailure(long nowMs, Cause cause, String detail) throws IOException {
+        if (open != null) {
+            return null;
+        }
+        open = new Outage(newId(nowMs), nowMs, Outage.OPEN, cause, detail);
+        write();
+        return open;
+    }
+
+    /**
+     * A successful beat: forgets what the endpoint acknowledged, closes the open
+     * outage (to be reported by the next beat). Returns the closed outage, or null.
+     */
+    public synchronized Outage recordSuccess(long nowMs, Collection<String> acknowledged) throws IOException {
+        boolean forgot = false;
+        for (Iterator<Outage> it = closed.iterator(); it.hasNext(); ) {
+            if (acknowledged.contains(it.next().id())) {
+                it.remove();
+                forgot = true;
+            }
+        }
+        Outage ended = null;
+        if (open != null) {
+            ended = open.closedAt(nowMs);
+            closed.add(ended);
+            open = null;
+        }
+        lastSuccess = nowMs;
+        if (forgot || ended != null || dirty || !stamped(nowMs)) {
+            write();
+        }
+        return ended;
+    }
+
+    /** A plain success: only its time changed, so the stamp records it; false means write the ledger instead. */
+    private boolean stamped(long nowMs) {
+        try {
+            stamp.write(nowMs);
+        } catch (IOException e) {
+            if (!stampFailing) {
+                log.event("cannot write the alive stamp " + stamp.file() + " (" + e.getClass().getSimpleName() + ": "
+                        + e.getMessage() + "); rewriting the whole ledger at each beat until it can be written");
+            }
+            stampFailing = true;
+            return false;
+        }
+        stampFailing = false;
+        return true;
+    }
+
+    /** A deliberate stop: no gap to report at the next start; an open outage ends here. */
+    public synchronized void recordCleanStop(long nowMs) throws IOException {
+        if (open != null) {
+            Outage o = open.closedAt(nowMs);
+            closed.add(new Outage(o.id(), o.start(), o.end(), o.cause(), o.detail() + " (ended by agent stop)"));
+            open = null;
+        }
+        cleanStop = nowMs;
+        write();
+    }
+
+    /** Closed outages not yet acknowledged, oldest first, at most {@code cap}. */
+    public synchronized List<Outage> pending(int cap) {
+        return List.copyOf(closed.subList(0, Math.min(cap, closed.size())));
+    }
+
+    public synchronized Outage openOutage() {
+        return open;
+    }
+
+    synchronized long lastSuccess() {
+        return lastSuccess;
+    }
+
+    /** Releases the stamp's file; a later plain success opens it again. */
+    @Override
+    public synchronized void close() {
+        stamp.close();
+    }
+
+    private String newId(long startMs) {
+        return Long.toString(startMs, 36) + "-" + nextId++;
+    }
+
+    private void write() throws IOException {
+        dirty = true;
+        StringBuilder body = new StringBuilder(256);
+        body.append(MAGIC).append('\n');
+        body.append("lastSuccess ").append(lastSuccess).append('\n');
+        body.append("cleanStop ").append(cleanStop).append('\n');
+        body.append("nextId ").append(nextId).append('\n');
+        if (open != null) {
+            line(body, "open", open);
+        }
+        for (Outage o : closed) {
+            line(body, "closed", o);
+        }
+        CRC32 crc = new CRC32();
+        byte[] content = body.toString().getBytes(StandardCharsets.UTF_8);
+        crc.update(content);
+        byte[] trailer = ("crc32 " + Long.toHexString(crc.getValue()) + "\n").getBytes(StandardCharsets.UTF_8);
+
+        byte[] all = new byte[content.length + trailer.length];
+        System.arraycopy(content, 0, all, 0, content.length);
+        System.arraycopy(trailer, 0, all, content.length, trailer.length);
+        AtomicFile.write(file, all, true); // temp file, fsync, rename, fsync of the directory
+        dirty = false;
+    }
+
+    private static void line(StringBuilder b, String kind, Outage o) {
+        b.append(kind).append(' ').append(o.id()).append(' ').append(o.start()).append(' ').append(o.end())
+                .append(' ').append(o.cause().code()).append(' ').append(escape(o.detail())).append('\n');
+    }
+
+    private void parse(String text) {
+        int crcAt = text.lastIndexOf("crc32 ");
+        if (!text.startsWith(MAGIC + "\n") || crcAt < 0 || !text.endsWith("\n")) {
+            throw new IllegalArgumentException("not a ledger or truncated");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(text.substring(0, crcAt).getBytes(StandardCharsets.UTF_8));
+        String stated = text.substring(crcAt + 6, text.length() - 1);
+        if (!stated.equals(Long.toHexString(crc.getValue()))) {
+            throw new IllegalArgumentException("checksum mismatch");
+        }
+        String[] lines = text.substring(0, crcAt).split("\n");
+        try {
+            for (int i = 1; i < lines.length; i++) {
+                String[] f = lines[i].split(" ", -1);
+                switch (f[0]) {
+                    case "lastSuccess" -> lastSuccess = Long.parseLong(f[1]);
+                    case "cleanStop" -> cleanStop = Long.parseLong(f[1]);
+                    case "nextId" -> nextId = Long.parseLong(f[1]);
+                    case "open" -> open = outage(f);
+                    case "closed" -> closed.add(outage(f));
+                    default -> throw new IllegalArgumentException("unknown line " + (i + 1));
+                }
+            }
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("malformed line", e);
+        }
+    }
+
+    private static Outage outage(String[] f) {
+        if (f.length != 6) {
+            throw new IllegalArgumentException("malformed outage line");
+        }
+        return new Outage(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]), Cause.fromCode(f[4]), unescape(f[5]));
+    }
+
+    /** Detail text on one line without spaces: percent-encode '%', spaces and control characters. */
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' || c <= ' ' || c == 0x7f) {
+                b.append('%').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    static String unescape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length()) {
+                b.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else if (c == '%') {
+                throw new IllegalArgumentException("bad escape");
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}
