@@ -52,6 +52,11 @@ final class FailureCauses {
         if (e instanceof EOFException || lower(e.getMessage()).contains("unexpected end of file")) {
             return Cause.RESET; // the server closed the connection without an answer
         }
+        if (lower(e.getMessage()).contains("error writing to server")) {
+            // HttpURLConnection writes the request through a PrintStream, which swallows the
+            // SocketException of a reset peer and leaves only this message, without a cause.
+            return Cause.RESET;
+        }
         return Cause.UNKNOWN;
     }
 
