@@ -8,6 +8,7 @@ import dev.heartwatch.core.contract.LineCodec;
 import dev.heartwatch.core.contract.MalformedLineException;
 import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.core.history.HistoryFacts;
+import dev.heartwatch.core.outage.BeatGaps;
 import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.rule.Beat;
 import java.io.BufferedReader;
@@ -25,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -86,7 +86,9 @@ public final class ServerHistorySource implements HistorySource {
     URI uri = URI.create(base + "/api/history/lines?" + query);
     progress.step("reading the server's lines");
     HttpResponse<InputStream> response = send(uri);
-    List<Beat> beats = new ArrayList<>();
+    // Reduced as it streams (the lines come in time order): the memory of the outages, not of the beats.
+    BeatGaps.Reducer beats = new BeatGaps.Reducer(threshold);
+    long beatCount = 0;
     Map<String, ReportedOutage> reports = new HashMap<>();
     int malformed = 0;
     try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
@@ -104,7 +106,13 @@ public final class ServerHistorySource implements HistorySource {
         }
         if (parsed instanceof HeartbeatLine h) {
           Instant at = Instant.ofEpochMilli(h.ts());
-          beats.add(new Beat(h.device(), at, at, h.stopping()));
+          try {
+            beats.add(new Beat(h.device(), at, at, h.stopping()));
+          } catch (IllegalArgumentException e) {
+            throw new CliFailure(HistoryExitCodes.FAILURE, describe() + " sent heartbeats out of time order ("
+                + ConsoleText.of(e.getMessage()) + "); its /api/history/lines must stream by time");
+          }
+          beatCount++;
         } else if (parsed instanceof OutageLine o && o.end() >= o.start()) {
           // The first copy received wins (the agent re-sends until acknowledged).
           ReportedOutage r = new ReportedOutage(o.device(), o.id(), Instant.ofEpochMilli(o.start()),
@@ -120,8 +128,8 @@ public final class ServerHistorySource implements HistorySource {
     if (malformed > 0) {
       err.println("heartwatch: warning: " + malformed + " line(s) from the server are not contract lines and were left out");
     }
-    progress.step("read " + beats.size() + " heartbeats and " + reports.size() + " outage reports");
-    return HistoryFacts.fromBeats(from, to, beats, new ArrayList<>(reports.values()), threshold);
+    progress.step("read " + beatCount + " heartbeats and " + reports.size() + " outage reports");
+    return HistoryFacts.fromBeatGaps(from, to, beats.result(), new ArrayList<>(reports.values()));
   }
 
   private HttpResponse<InputStream> send(URI uri) {

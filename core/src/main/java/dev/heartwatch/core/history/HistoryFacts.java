@@ -51,7 +51,12 @@ public record HistoryFacts(Instant readFrom, Instant readTo, SortedMap<String, D
      */
     public static HistoryFacts fromBeats(Instant readFrom, Instant readTo, Collection<Beat> beats,
                                          Collection<ReportedOutage> reports, Duration threshold) {
-        BeatGaps reduced = BeatGaps.of(beats, threshold);
+        return fromBeatGaps(readFrom, readTo, BeatGaps.of(beats, threshold), reports);
+    }
+
+    /** The facts from beats already reduced (a stream read through {@link BeatGaps.Reducer}). */
+    public static HistoryFacts fromBeatGaps(Instant readFrom, Instant readTo, BeatGaps reduced,
+                                            Collection<ReportedOutage> reports) {
         return new HistoryFacts(readFrom, readTo, reduced.spans(), reduced.gaps(), List.copyOf(reports));
     }
 

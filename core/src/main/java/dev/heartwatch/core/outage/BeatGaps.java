@@ -28,23 +28,53 @@ public record BeatGaps(SortedMap<String, DeviceSpan> spans, List<Gap> gaps) {
 
     /** One sort of the beats by device and time, one pass, one object per long gap. */
     public static BeatGaps of(Collection<Beat> beats, Duration threshold) {
-        Objects.requireNonNull(threshold, "threshold");
-        long thresholdNanos = threshold.toNanos();
-        SortedMap<String, DeviceSpan> spans = new TreeMap<>();
-        List<Gap> gaps = new ArrayList<>();
+        Reducer reducer = new Reducer(threshold);
         for (List<Beat> sorted : Beat.byDevice(beats, Beat.BY_AT).values()) {
-            Beat first = sorted.get(0);
-            Beat last = sorted.get(sorted.size() - 1);
-            spans.put(first.device(), new DeviceSpan(first.device(), first.at(), last.at(), sorted.size(), last.stopping()));
-            for (int i = 1; i < sorted.size(); i++) {
-                Beat a = sorted.get(i - 1);
-                Beat b = sorted.get(i);
-                if (Gap.longerThan(a.at(), b.at(), thresholdNanos)) {
-                    gaps.add(new Gap(a.device(), a.at(), b.at(), a.stopping()));
-                }
-            }
+            sorted.forEach(reducer::add);
         }
-        return new BeatGaps(spans, gaps);
+        return reducer.result();
+    }
+
+    /**
+     * The same reduction over a stream in time order per device (a server's lines come ordered
+     * by time): it holds one span per device and the long gaps, never the beats, so a month of
+     * many devices is read in the memory of its outages.
+     */
+    public static final class Reducer {
+        private final long thresholdNanos;
+        private final SortedMap<String, DeviceSpan> spans = new TreeMap<>();
+        private final List<Gap> gaps = new ArrayList<>();
+
+        public Reducer(Duration threshold) {
+            this.thresholdNanos = Objects.requireNonNull(threshold, "threshold").toNanos();
+        }
+
+        /**
+         * Adds the next beat of its device.
+         *
+         * @throws IllegalArgumentException when it is earlier than that device's last beat added
+         */
+        public void add(Beat b) {
+            DeviceSpan span = spans.get(b.device());
+            if (span == null) {
+                spans.put(b.device(), new DeviceSpan(b.device(), b.at(), b.at(), 1, b.stopping()));
+                return;
+            }
+            if (b.at().isBefore(span.lastBeat())) {
+                throw new IllegalArgumentException("beats of " + b.device() + " out of time order: "
+                        + b.at() + " after " + span.lastBeat());
+            }
+            if (Gap.longerThan(span.lastBeat(), b.at(), thresholdNanos)) {
+                gaps.add(new Gap(b.device(), span.lastBeat(), b.at(), span.lastStopping()));
+            }
+            spans.put(b.device(), new DeviceSpan(b.device(), span.firstBeat(), b.at(), span.beats() + 1, b.stopping()));
+        }
+
+        public BeatGaps result() {
+            List<Gap> ordered = new ArrayList<>(gaps);
+            ordered.sort(java.util.Comparator.comparing(Gap::device).thenComparing(Gap::lastBeat));
+            return new BeatGaps(spans, ordered);
+        }
     }
 
     /** The gaps plus, per device, the open one after its last beat. */

@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OutagePropertiesTest {
@@ -67,5 +68,22 @@ class OutagePropertiesTest {
                     LocalDate.of(2026, 4, 1), ZoneId.of("Europe/Berlin"), now).values().forEach(u ->
                     u.percent().ifPresent(p -> assertTrue(p >= 0 && p <= 100, u.toString())));
         }
+    }
+
+    /** The server's stream (every device's beats in time order, devices interleaved) reduces to what the sorted batch does. */
+    @Property(tries = 200)
+    void reducingAStreamInTimeOrderEqualsReducingTheBatch(@ForAll("beats") List<Beat> beats) {
+        BeatGaps.Reducer streamed = new BeatGaps.Reducer(MERGE.threshold());
+        beats.stream().sorted(Beat.BY_AT).forEach(streamed::add);
+        assertEquals(BeatGaps.of(beats, MERGE.threshold()), streamed.result());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aStreamOutOfTimeOrderIsRefusedNotMisread() {
+        BeatGaps.Reducer r = new BeatGaps.Reducer(Duration.ofMinutes(5));
+        r.add(new Beat("pi", BASE.plusSeconds(120), BASE.plusSeconds(120), false));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> r.add(new Beat("pi", BASE.plusSeconds(60), BASE.plusSeconds(60), false)));
+        assertTrue(e.getMessage().contains("out of time order"), e.getMessage());
     }
 }

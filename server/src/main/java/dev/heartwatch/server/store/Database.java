@@ -19,8 +19,11 @@ import java.util.concurrent.TimeUnit;
  * <p>WAL journal with {@code synchronous=FULL} by default: every commit is fsync'd before a
  * heartbeat is acknowledged, so neither {@code kill -9} nor a power cut loses an acknowledged
  * beat; group commit ({@link LineWriter}) pays one fsync per batch, not per request.
- * {@code NORMAL} (configurable) survives {@code kill -9} too (the WAL is in the OS's cache) but
- * may lose the last commits on power loss.
+ * With FULL the line writer's own connection commits with NORMAL and syncs the WAL from a second
+ * thread before it acknowledges ({@link WalSync}: the same durability, one fsync per several
+ * batches, and the next batch is written while the last one is synced). {@code NORMAL}
+ * (configurable) survives {@code kill -9} too (the WAL is in the OS's cache) but may lose the
+ * last commits on power loss; {@code EXTRA} leaves every sync to SQLite.
  *
  * <p>Connections: the "control" connection (evaluator, sender, admin, dashboard reads), used
  * under this object's lock; with a writer, one for the {@link LineWriter} thread and one for the
@@ -53,9 +56,12 @@ public final class Database implements AutoCloseable {
     private final Connection writer;
     private final Connection checkpointConnection;
     private final ScheduledExecutorService checkpointer;
+    private final WalSync.FileWalSync walSync;
 
-    private Database(Path file, String synchronous, Connection control, Connection writer, Connection checkpointConnection) {
+    private Database(Path file, String synchronous, Connection control, Connection writer, Connection checkpointConnection,
+                     WalSync.FileWalSync walSync) {
         this.file = file;
+        this.walSync = walSync;
         this.synchronous = synchronous;
         this.control = control;
         this.writer = writer;
@@ -88,8 +94,13 @@ public final class Database implements AutoCloseable {
             Migrations.apply(control);
             Connection w = null;
             Connection cp = null;
+            WalSync.FileWalSync sync = null;
             if (withWriter) {
-                w = connect(file, synchronous);
+                boolean writerSyncsItself = "FULL".equals(synchronous);
+                w = connect(file, writerSyncsItself ? "NORMAL" : synchronous);
+                if (writerSyncsItself) {
+                    sync = WalSync.open(file.toAbsolutePath());
+                }
                 try (Statement s = w.createStatement()) {
                     s.execute("PRAGMA wal_autocheckpoint=" + WRITER_CHECKPOINT_PAGES);
                 }
@@ -99,7 +110,7 @@ public final class Database implements AutoCloseable {
                 // writer from ever restarting the WAL.
                 cp.setAutoCommit(true);
             }
-            return new Database(file, synchronous, control, w, cp);
+            return new Database(file, synchronous, control, w, cp, sync);
         } catch (SQLException | IOException e) {
             throw new StoreUnavailableException("cannot open database " + file + ": " + e.getMessage());
         }
@@ -167,6 +178,11 @@ public final class Database implements AutoCloseable {
         return writer;
     }
 
+    /** The WAL sync the line writer runs before it acknowledges; null when SQLite syncs each commit itself, or never. */
+    WalSync walSync() {
+        return walSync;
+    }
+
     Path file() {
         return file;
     }
@@ -227,7 +243,10 @@ public final class Database implements AutoCloseable {
                 if (writer != null) {
                     writer.close();
                 }
-            } catch (SQLException ignored) {
+                if (walSync != null) {
+                    walSync.close();
+                }
+            } catch (SQLException | IOException ignored) {
                 // Closing: SQLite has committed everything that was acknowledged.
             }
         }

@@ -26,7 +26,7 @@ public final class HeartwatchStore implements AutoCloseable {
         this.devices = new DeviceRepository(database);
         this.outbox = new Outbox(database);
         this.facts = new LineRepository(database);
-        this.writer = withWriter ? new LineWriter(database.writerConnection(), 65_536, runThreshold) : null;
+        this.writer = withWriter ? new LineWriter(database.writerConnection(), 65_536, runThreshold, database.walSync()) : null;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.heartwatch.server.store;
 
 import dev.heartwatch.core.contract.ContractLine;
 import dev.heartwatch.core.contract.HeartbeatLine;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -24,6 +26,12 @@ import java.util.logging.Logger;
  * only after its lines are committed (with {@code synchronous=FULL}: on disk), never before.
  * The same transaction keeps each device's last beat and its {@linkplain BeatRuns runs}, so the
  * rollup never disagrees with the beats.
+ *
+ * <p>With a {@link WalSync} (the default, {@code synchronous=FULL}), the commit does not sync:
+ * committed batches go to a second thread, which syncs the WAL once for all of them and then
+ * acknowledges them, while the first thread already writes the next batch. A failed sync fails
+ * its batches and closes the writer: after an fsync error the kernel may have dropped the pages,
+ * so nothing more is acknowledged until the server is restarted and SQLite recovers the file.
  */
 public final class LineWriter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LineWriter.class.getName());
@@ -38,15 +46,31 @@ public final class LineWriter implements AutoCloseable {
     private final Connection connection;
     private final BeatRuns runs;
     private final BlockingQueue<Pending> queue;
+    private final WalSync walSync;
+    /** Committed, waiting for the WAL sync; unbounded, but never more than {@code queue} held. */
+    private final BlockingQueue<List<Pending>> committed = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final Thread syncThread;
     private volatile boolean closed;
+    /** Set by the first failed WAL sync; from then on nothing is acknowledged. */
+    private volatile boolean syncFailed;
 
-    LineWriter(Connection connection, int queueCapacity, Duration runThreshold) {
+    /**
+     * @param walSync null when each commit is durable by itself (or durability is not asked for):
+     *                requests are then acknowledged at their commit
+     */
+    LineWriter(Connection connection, int queueCapacity, Duration runThreshold, WalSync walSync) {
         this.connection = connection;
         this.runs = new BeatRuns(runThreshold);
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.walSync = walSync;
         this.thread = new Thread(this::run, "heartwatch-line-writer");
         this.thread.setDaemon(true);
+        this.syncThread = walSync == null ? null : new Thread(this::syncCommitted, "heartwatch-wal-sync");
+        if (syncThread != null) {
+            syncThread.setDaemon(true);
+            syncThread.start();
+        }
         this.thread.start();
     }
 
@@ -128,12 +152,61 @@ public final class LineWriter implements AutoCloseable {
                 upsertDevice.executeBatch();
                 return null;
             });
-            batch.forEach(p -> p.committed().complete(null));
+            if (walSync == null) {
+                batch.forEach(p -> p.committed().complete(null));
+            } else {
+                committed.add(List.copyOf(batch));
+            }
         } catch (RuntimeException e) {
             runs.forget();
             LOG.log(Level.WARNING, "a batch of " + batch.size() + " requests was not stored: " + e.getMessage());
             StoreUnavailableException failed = new StoreUnavailableException("not stored");
             batch.forEach(p -> p.committed().completeExceptionally(failed));
+        }
+    }
+
+    /**
+     * The second thread: one WAL sync for every batch committed since the last, then their
+     * acknowledgements. It ends after the writer has ended and everything committed is synced.
+     */
+    private void syncCommitted() {
+        List<List<Pending>> ready = new ArrayList<>();
+        try {
+            while (true) {
+                ready.clear();
+                List<Pending> first = committed.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (!thread.isAlive() && committed.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                ready.add(first);
+                committed.drainTo(ready);
+                if (syncFailed) {
+                    // Frames after a lost one are unreadable to recovery (the WAL's checksums chain): none counts.
+                    StoreUnavailableException failed = new StoreUnavailableException("not synced to disk");
+                    ready.forEach(b -> b.forEach(p -> p.committed().completeExceptionally(failed)));
+                    continue;
+                }
+                try {
+                    walSync.force();
+                } catch (IOException e) {
+                    syncFailed = true;
+                    closed = true;
+                    LOG.log(Level.SEVERE, "the write-ahead log could not be synced (" + e.getMessage()
+                            + "); nothing more is acknowledged until heartwatch-server is restarted");
+                    StoreUnavailableException failed = new StoreUnavailableException("not synced to disk");
+                    ready.forEach(b -> b.forEach(p -> p.committed().completeExceptionally(failed)));
+                    continue;
+                }
+                ready.forEach(b -> b.forEach(p -> p.committed().complete(null)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            StoreUnavailableException gone = new StoreUnavailableException("store closed");
+            ready.forEach(b -> b.forEach(p -> p.committed().completeExceptionally(gone)));
         }
     }
 
@@ -143,6 +216,9 @@ public final class LineWriter implements AutoCloseable {
         try {
             queue.put(STOP);
             thread.join(TimeUnit.SECONDS.toMillis(10));
+            if (syncThread != null) {
+                syncThread.join(TimeUnit.SECONDS.toMillis(10));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
