@@ -73,7 +73,12 @@ public sealed interface OutgoingAlert permits OutgoingAlert.Single, OutgoingAler
 
         /** "3 devices down" / "3 devices back". */
         public String headline() {
-            return DeviceList.count(members.size()) + (condition == AlertCondition.FIRED ? " down" : " back");
+            return headline(condition, members.size());
+        }
+
+        /** "3 devices down" / "3 devices back", for a digest of {@code devices} devices. */
+        public static String headline(AlertCondition condition, int devices) {
+            return DeviceList.count(devices) + (condition == AlertCondition.FIRED ? " down" : " back");
         }
     }
 }
