@@ -33,7 +33,7 @@ public final class AggregationPolicy {
     /** More than this many devices flipping one way in one evaluation make a digest. */
     public static final int DEFAULT_DIGEST_AFTER = 5;
     /** How many devices a message names before "and N more". */
-    public static final int DEFAULT_LIST_CAP = 25;
+    public static final int DEFAULT_LIST_CAP = 50;
 
     private final int digestAfter;
     private final int listCap;
