@@ -87,7 +87,8 @@ public final class HeartwatchServer implements AutoCloseable {
                 config.heartbeatInterval(), config.expectedDevices());
         this.store = HeartwatchStore.open(config.database(), config.sqliteSynchronous(), config.threshold());
         try {
-            AggregationPolicy policy = AggregationPolicy.defaults(config.heartbeatInterval());
+            AggregationPolicy policy = new AggregationPolicy(config.digestAfter(), AggregationPolicy.DEFAULT_LIST_CAP,
+                    config.heartbeatInterval());
             // Parents (a check to its agent) come with issue 17's checks; none until then.
             this.evaluator = new Evaluator(store, rule, config.cooldown(), clock.instant(), policy, Map.of());
             this.history = new DeviceHistory(store, rule);

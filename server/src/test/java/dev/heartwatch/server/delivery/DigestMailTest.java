@@ -1,11 +1,13 @@
 package dev.heartwatch.server.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.heartwatch.core.rule.DeviceStatus;
+import dev.heartwatch.server.config.ConfigException;
 import dev.heartwatch.server.support.Await;
 import dev.heartwatch.server.support.MutableClock;
 import dev.heartwatch.server.support.RunningServer;
@@ -77,5 +79,28 @@ class DigestMailTest {
             assertEquals(5, greenMail.getReceivedMessages().length, "at the threshold: one each");
             assertTrue(greenMail.getReceivedMessages()[0].getSubject().startsWith("[Heartwatch] DOWN: dev-0"));
         }
+    }
+
+    @Test
+    void theDigestThresholdIsASetting() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        try (RunningServer s = new RunningServer(TestConfig.config(dir, Map.of(
+                "HEARTWATCH_DIGEST_AFTER", "2",
+                "HEARTWATCH_SMTP_HOST", "127.0.0.1",
+                "HEARTWATCH_SMTP_PORT", String.valueOf(greenMail.getSmtp().getPort()),
+                "HEARTWATCH_SMTP_SECURITY", "NONE",
+                "HEARTWATCH_MAIL_TO", "me@example.test")), clock)) {
+            for (int i = 1; i <= 3; i++) {
+                assertEquals(200, s.post("/api/ping?code=" + TestConfig.KEY, "{\"device\":\"" + device(i) + "\"}").statusCode());
+            }
+            clock.advance(Duration.ofSeconds(4));
+            Await.until(Duration.ofSeconds(10), () -> greenMail.getReceivedMessages().length >= 1, () -> "no mail");
+            Await.sleep(2_000);
+            assertEquals(1, greenMail.getReceivedMessages().length);
+            assertEquals("[Heartwatch] 3 devices down", greenMail.getReceivedMessages()[0].getSubject());
+        }
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> TestConfig.config(dir, Map.of("HEARTWATCH_DIGEST_AFTER", "0")));
+        assertEquals("HEARTWATCH_DIGEST_AFTER must be at least 1", e.getMessage());
     }
 }
