@@ -22,12 +22,9 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 
@@ -123,19 +120,7 @@ public final class EmailChannel implements NotificationChannel {
             }
             return null;
         });
-        try {
-            attempt.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return DeliveryResult.delivered();
-        } catch (TimeoutException e) {
-            attempt.cancel(true);
-            return DeliveryResult.retry("no SMTP answer within " + timeout);
-        } catch (InterruptedException e) {
-            attempt.cancel(true);
-            Thread.currentThread().interrupt();
-            return DeliveryResult.retry("interrupted");
-        } catch (ExecutionException e) {
-            return classify(e.getCause());
-        }
+        return BoundedAttempt.await(attempt, timeout, sent -> DeliveryResult.delivered(), EmailChannel::classify);
     }
 
     /** An SMTP failure read by its reply code; a failure without one (no connection) is worth retrying. */

@@ -17,9 +17,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Posts each alert in Azure Monitor's common alert schema, as an Action Group webhook with the
@@ -67,32 +64,23 @@ public final class WebhookChannel implements NotificationChannel {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(payload(m, threshold, frequency), StandardCharsets.UTF_8))
                 .build();
-        // The request timeout covers the wait for the answer's head; the get() bound covers the
+        // The request timeout covers the wait for the answer's head; the bounded wait covers the
         // whole exchange, body included.
         CompletableFuture<HttpResponse<Void>> answer = client.sendAsync(req, HttpResponse.BodyHandlers.discarding());
-        try {
-            HttpResponse<Void> res = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            Duration retryAfter = RetryAfter.parse(res.headers().firstValue("Retry-After").orElse(null), clock.instant())
-                    .orElse(null);
-            return DeliveryResult.ofHttpStatus(res.statusCode(), retryAfter);
-        } catch (TimeoutException e) {
-            answer.cancel(true);
+        return BoundedAttempt.await(answer, timeout, res -> DeliveryResult.ofHttpStatus(res.statusCode(),
+                RetryAfter.parse(res.headers().firstValue("Retry-After").orElse(null), clock.instant()).orElse(null)),
+                this::failure);
+    }
+
+    private DeliveryResult failure(Throwable cause) {
+        if (cause instanceof HttpTimeoutException) {
             return DeliveryResult.retry("no answer within " + timeout);
-        } catch (InterruptedException e) {
-            answer.cancel(true);
-            Thread.currentThread().interrupt();
-            return DeliveryResult.retry("interrupted");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof HttpTimeoutException) {
-                return DeliveryResult.retry("no answer within " + timeout);
-            }
-            if (cause instanceof ConnectException) {
-                return DeliveryResult.retry("cannot connect");
-            }
-            // Class name only: an exception's message may carry the URL, and with it a token.
-            return DeliveryResult.retry(cause == null ? "failed" : cause.getClass().getSimpleName());
         }
+        if (cause instanceof ConnectException) {
+            return DeliveryResult.retry("cannot connect");
+        }
+        // Class name only: an exception's message may carry the URL, and with it a token.
+        return DeliveryResult.retry(cause == null ? "failed" : cause.getClass().getSimpleName());
     }
 
     static String payload(AlertMessage m, Duration threshold, Duration frequency) {

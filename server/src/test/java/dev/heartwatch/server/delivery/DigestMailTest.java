@@ -16,6 +16,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,6 +30,24 @@ class DigestMailTest {
     @TempDir
     Path dir;
 
+    /** The real server, mailing to GreenMail, on a clock the test moves. */
+    private RunningServer server(MutableClock clock, Map<String, String> settings) throws Exception {
+        Map<String, String> m = new HashMap<>(settings);
+        m.put("HEARTWATCH_SMTP_HOST", "127.0.0.1");
+        m.put("HEARTWATCH_SMTP_PORT", String.valueOf(greenMail.getSmtp().getPort()));
+        m.put("HEARTWATCH_SMTP_SECURITY", "NONE");
+        m.put("HEARTWATCH_MAIL_TO", "me@example.test");
+        return new RunningServer(TestConfig.config(dir, m), clock);
+    }
+
+    /** Each device beats once, then the clock passes the PT3S threshold: they all flip in the next evaluation. */
+    private static void beatOnceThenFallSilent(RunningServer s, MutableClock clock, int devices) throws Exception {
+        for (int i = 1; i <= devices; i++) {
+            assertEquals(200, s.post("/api/ping?code=" + TestConfig.KEY, "{\"device\":\"" + device(i) + "\"}").statusCode());
+        }
+        clock.advance(Duration.ofSeconds(4));
+    }
+
     private static String device(int i) {
         return String.format("dev-%02d", i);
     }
@@ -37,15 +56,8 @@ class DigestMailTest {
     void fiftyDevicesDownInOneEvaluationAreOneDigestMailNamingThem() throws Exception {
         // The clock stands still while the 50 beat, so all fall silent at the same instant and flip together.
         MutableClock clock = new MutableClock(Instant.now());
-        try (RunningServer s = new RunningServer(TestConfig.config(dir, Map.of(
-                "HEARTWATCH_SMTP_HOST", "127.0.0.1",
-                "HEARTWATCH_SMTP_PORT", String.valueOf(greenMail.getSmtp().getPort()),
-                "HEARTWATCH_SMTP_SECURITY", "NONE",
-                "HEARTWATCH_MAIL_TO", "me@example.test")), clock)) {
-            for (int i = 1; i <= 50; i++) {
-                assertEquals(200, s.post("/api/ping?code=" + TestConfig.KEY, "{\"device\":\"" + device(i) + "\"}").statusCode());
-            }
-            clock.advance(Duration.ofSeconds(4)); // past the PT3S threshold
+        try (RunningServer s = server(clock, Map.of())) {
+            beatOnceThenFallSilent(s, clock, 50);
             Await.until(Duration.ofSeconds(10), () -> greenMail.getReceivedMessages().length >= 1, () -> "no mail");
             Await.sleep(3_000); // time for any other mail to arrive
             MimeMessage[] mails = greenMail.getReceivedMessages();
@@ -65,15 +77,8 @@ class DigestMailTest {
     @Test
     void fiveDevicesDownAreFiveMails() throws Exception {
         MutableClock clock = new MutableClock(Instant.now());
-        try (RunningServer s = new RunningServer(TestConfig.config(dir, Map.of(
-                "HEARTWATCH_SMTP_HOST", "127.0.0.1",
-                "HEARTWATCH_SMTP_PORT", String.valueOf(greenMail.getSmtp().getPort()),
-                "HEARTWATCH_SMTP_SECURITY", "NONE",
-                "HEARTWATCH_MAIL_TO", "me@example.test")), clock)) {
-            for (int i = 1; i <= 5; i++) {
-                assertEquals(200, s.post("/api/ping?code=" + TestConfig.KEY, "{\"device\":\"" + device(i) + "\"}").statusCode());
-            }
-            clock.advance(Duration.ofSeconds(4));
+        try (RunningServer s = server(clock, Map.of())) {
+            beatOnceThenFallSilent(s, clock, 5);
             Await.until(Duration.ofSeconds(10), () -> greenMail.getReceivedMessages().length >= 5, () -> "fewer than 5 mails");
             Await.sleep(2_000);
             assertEquals(5, greenMail.getReceivedMessages().length, "at the threshold: one each");
@@ -84,16 +89,8 @@ class DigestMailTest {
     @Test
     void theDigestThresholdIsASetting() throws Exception {
         MutableClock clock = new MutableClock(Instant.now());
-        try (RunningServer s = new RunningServer(TestConfig.config(dir, Map.of(
-                "HEARTWATCH_DIGEST_AFTER", "2",
-                "HEARTWATCH_SMTP_HOST", "127.0.0.1",
-                "HEARTWATCH_SMTP_PORT", String.valueOf(greenMail.getSmtp().getPort()),
-                "HEARTWATCH_SMTP_SECURITY", "NONE",
-                "HEARTWATCH_MAIL_TO", "me@example.test")), clock)) {
-            for (int i = 1; i <= 3; i++) {
-                assertEquals(200, s.post("/api/ping?code=" + TestConfig.KEY, "{\"device\":\"" + device(i) + "\"}").statusCode());
-            }
-            clock.advance(Duration.ofSeconds(4));
+        try (RunningServer s = server(clock, Map.of("HEARTWATCH_DIGEST_AFTER", "2"))) {
+            beatOnceThenFallSilent(s, clock, 3);
             Await.until(Duration.ofSeconds(10), () -> greenMail.getReceivedMessages().length >= 1, () -> "no mail");
             Await.sleep(2_000);
             assertEquals(1, greenMail.getReceivedMessages().length);

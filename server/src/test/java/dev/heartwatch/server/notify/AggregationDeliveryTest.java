@@ -183,4 +183,36 @@ class AggregationDeliveryTest {
         assertTrue(p.at("/data/customProperties/digest").asBoolean());
         assertEquals(digest.threadKey(), p.at("/data/customProperties/threadKey").asText());
     }
+
+    @Test
+    void twoThousandDevicesDownInOneEvaluationAreOneDigestWithACappedList() {
+        Evaluator e = new Evaluator(store, PLAIN, Duration.ofSeconds(1), T0.minusSeconds(3600));
+        for (int i = 0; i < 2000; i++) {
+            Lines.beat(store, String.format("n%04d", i), T0);
+        }
+        e.evaluate(T0.plus(Duration.ofMinutes(6)));
+        List<NotificationRecord> pending = store.outbox().pending();
+        assertEquals(1, pending.size(), "one message for 2,000 flips");
+        AlertMessage m = new AlertMessageFactory(store, PLAIN, "r").build(pending.get(0));
+        assertEquals("[Heartwatch] 2,000 devices down", m.subject());
+        assertEquals(AggregationPolicy.DEFAULT_LIST_CAP, m.digestOf().shown().size());
+        assertTrue(m.text().contains("  n0000  declared down at 2026-11-21T12:05:00Z"), m.text());
+        assertTrue(m.text().contains("  and 1,950 more"), m.text());
+        assertTrue(!m.text().contains("n0050"), "the list is capped");
+    }
+
+    @Test
+    void notificationsLeftUnplannedByACrashArePlannedByTheNextEvaluation() {
+        Lines.beat(store, "pi", T0);
+        // The server died after recording the flip with its notification, before planning it.
+        store.devices().recordFlip(new dev.heartwatch.core.rule.Flip("pi", dev.heartwatch.core.rule.DeviceStatus.UNKNOWN,
+                        dev.heartwatch.core.rule.DeviceStatus.DOWN, T0.plus(Duration.ofMinutes(5)), "silent"),
+                T0.plus(Duration.ofMinutes(6)), true, new dev.heartwatch.server.store.NewNotification("pi:DOWN:x", "pi",
+                        NotificationRecord.FIRED, T0.plus(Duration.ofMinutes(5)), T0.plus(Duration.ofMinutes(5)), false, 0, "silent"));
+        assertTrue(store.outbox().pending().isEmpty(), "not planned: no worker sends it");
+        assertEquals(1, store.outbox().unplanned().size());
+        new Evaluator(store, PLAIN, Duration.ofSeconds(1), T0.minusSeconds(3600)).evaluate(T0.plus(Duration.ofMinutes(7)));
+        assertEquals(1, store.outbox().pending().size());
+        assertEquals("pi@" + T0.plus(Duration.ofMinutes(5)), store.outbox().pending().get(0).threadKey());
+    }
 }
