@@ -17,7 +17,8 @@ import java.util.logging.Logger;
  * here and only here: a channel makes one attempt per message per round; a retry-later answer
  * makes this channel wait ({@link DeliveryBackoff}: exponential, capped, honouring
  * {@code Retry-After}) before it tries that message again, in order; a permanent answer stops
- * that message on this channel, logged and kept in the outbox ({@code failed}, with its reason).
+ * that message on this channel, logged and kept in the outbox ({@code failed}, with its reason),
+ * and so does a retry-later answer once the message is older than the backoff's {@code giveUpAfter}.
  *
  * <p>Crash rules: each delivery is claimed ({@code sending}, committed) before the channel is
  * called and confirmed right after, so a restart never repeats a confirmed delivery. A claim
@@ -128,6 +129,13 @@ final class ChannelWorker {
             return finish(n);
         }
         DeliveryResult.RetryLater r = (DeliveryResult.RetryLater) result;
+        if (backoff.givesUp(n.createdAt(), clock.instant())) {
+            String reason = "gave up after " + backoff.giveUpAfter() + ": " + r.reason();
+            outbox.recordFailedAttempt(n.id(), name, Outbox.FAILED, reason, clock.instant());
+            LOG.warning("notification " + n.id() + " (" + n.idemKey() + ") not delivered by " + name + ": " + reason);
+            failures = 0;
+            return finish(n);
+        }
         outbox.recordFailedAttempt(n.id(), name, Outbox.RETRY, r.reason(), clock.instant());
         failures++;
         Duration wait = backoff.after(failures, r.after());

@@ -208,6 +208,23 @@ class NotificationDeliveryTest {
     }
 
     @Test
+    void aMessageStillRefusedADayLaterIsGivenUpAndTheChannelMovesOn() {
+        CountingChannel hook = new CountingChannel("webhook", true);
+        hook.failing = true;
+        OutboxDelivery s = sender(List.of(hook));
+        downNotification();
+        long id = store.outbox().pending().get(0).id();
+        assertEquals(0, s.deliverDue());
+        clock.set(store.outbox().pending().get(0).createdAt().plus(DeliveryBackoff.DEFAULT.giveUpAfter()));
+        assertEquals(1, s.deliverDue(), "given up: done with it");
+        assertTrue(store.outbox().pending().isEmpty());
+        var d = store.outbox().attempts(id, "webhook").orElseThrow();
+        assertEquals(dev.heartwatch.server.store.Outbox.FAILED, d.state());
+        assertEquals(2, d.failedAttempts());
+        assertTrue(d.lastError().startsWith("gave up after PT24H: refused"), d.lastError());
+    }
+
+    @Test
     void aMailInterruptedByACrashIsNotSentAgainAfterTheRestart() {
         downNotification();
         long id = store.outbox().pending().get(0).id();
