@@ -3,10 +3,12 @@ package dev.heartwatch.core.notify;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Decides the messages an evaluation's notifications become, written once for every sender
@@ -24,7 +26,12 @@ import java.util.Map;
  *       check's RESOLVED raised with its parent's, for an outage that began with the parent's,
  *       is folded into the parent's RESOLVED.</li>
  *   <li><b>Digest</b>: when more than {@code digestAfter} messages of one condition remain, they
- *       become one {@link OutgoingAlert.Digest} ("50 devices down"), not one each.</li>
+ *       become one {@link OutgoingAlert.Digest} ("50 devices down"), not one each. A storm rarely
+ *       fits one evaluation (2,000 names fall silent over a few seconds), so the digest keeps
+ *       gathering: while it is open ({@link EvaluationAlerts#gathering()}), every later message
+ *       of its condition joins it; it is released ({@link AlertPlan#released()}) at the first
+ *       evaluation that raises nothing of its condition, or once open for {@code gatherFor}.
+ *       With {@code gatherFor} zero a digest is released at once.</li>
  *   <li><b>Threads</b>: one per outage ({@link RaisedAlert#threadKey()}), so a RESOLVED joins
  *       its DOWN; folded checks share their parent's message and thread.</li>
  * </ol>
@@ -34,10 +41,13 @@ public final class AggregationPolicy {
     public static final int DEFAULT_DIGEST_AFTER = 5;
     /** How many devices a message names before "and N more". */
     public static final int DEFAULT_LIST_CAP = 50;
+    /** The longest a digest gathers a storm before it is sent. */
+    public static final Duration DEFAULT_GATHER_FOR = Duration.ofMinutes(1);
 
     private final int digestAfter;
     private final int listCap;
     private final Duration foldTolerance;
+    private final Duration gatherFor;
 
     /**
      * @param digestAfter   more than this many messages of one condition make a digest (at least 1)
@@ -47,23 +57,30 @@ public final class AggregationPolicy {
      *                      not in it: one heartbeat interval)
      */
     public AggregationPolicy(int digestAfter, int listCap, Duration foldTolerance) {
+        this(digestAfter, listCap, foldTolerance, Duration.ZERO);
+    }
+
+    /** @param gatherFor the longest a digest stays open for the rest of a storm (zero: sent at once) */
+    public AggregationPolicy(int digestAfter, int listCap, Duration foldTolerance, Duration gatherFor) {
         if (digestAfter < 1) {
             throw new IllegalArgumentException("digestAfter must be at least 1: " + digestAfter);
         }
         if (listCap < 1) {
             throw new IllegalArgumentException("listCap must be at least 1: " + listCap);
         }
-        if (foldTolerance.isNegative()) {
-            throw new IllegalArgumentException("foldTolerance must not be negative: " + foldTolerance);
+        if (foldTolerance.isNegative() || gatherFor.isNegative()) {
+            throw new IllegalArgumentException("foldTolerance and gatherFor must not be negative: " + foldTolerance
+                    + ", " + gatherFor);
         }
         this.digestAfter = digestAfter;
         this.listCap = listCap;
         this.foldTolerance = foldTolerance;
+        this.gatherFor = gatherFor;
     }
 
     /** The defaults, with checks sent within one {@code heartbeatInterval} of their agent's beat. */
     public static AggregationPolicy defaults(Duration heartbeatInterval) {
-        return new AggregationPolicy(DEFAULT_DIGEST_AFTER, DEFAULT_LIST_CAP, heartbeatInterval);
+        return new AggregationPolicy(DEFAULT_DIGEST_AFTER, DEFAULT_LIST_CAP, heartbeatInterval, DEFAULT_GATHER_FOR);
     }
 
     public int digestAfter() {
@@ -95,7 +112,7 @@ public final class AggregationPolicy {
         for (Map.Entry<RaisedAlert, List<RaisedAlert>> lead : behind.entrySet()) {
             OutgoingAlert.Single single = new OutgoingAlert.Single(lead.getKey(), lead.getValue());
             AlertCondition c = single.condition();
-            if (leaders.get(c) > digestAfter) {
+            if (e.gathering().containsKey(c) || leaders.get(c) > digestAfter) {
                 List<OutgoingAlert.Single> members = digests.get(c);
                 if (members == null) {
                     members = new ArrayList<>();
@@ -112,12 +129,24 @@ public final class AggregationPolicy {
         for (OutgoingAlert m : messages) {
             if (m == null) {
                 var d = pending.next();
-                ordered.add(new OutgoingAlert.Digest(d.getKey(), e.evaluatedAt(), d.getValue()));
+                ordered.add(new OutgoingAlert.Digest(d.getKey(), e.evaluatedAt(), d.getValue(),
+                        e.gathering().containsKey(d.getKey())));
             } else {
                 ordered.add(m);
             }
         }
-        return new AlertPlan(ordered, absorbed, held);
+        Set<AlertCondition> released = EnumSet.noneOf(AlertCondition.class);
+        for (AlertCondition c : AlertCondition.values()) {
+            Instant opened = e.gathering().get(c);
+            if (opened != null) {
+                if (!leaders.containsKey(c) || !e.evaluatedAt().isBefore(opened.plus(gatherFor))) {
+                    released.add(c);
+                }
+            } else if (digests.containsKey(c) && gatherFor.isZero()) {
+                released.add(c);
+            }
+        }
+        return new AlertPlan(ordered, absorbed, held, released);
     }
 
     private enum Kind { LEAD, BEHIND, ABSORBED, HELD }
@@ -213,6 +242,7 @@ public final class AggregationPolicy {
 
     @Override
     public String toString() {
-        return "AggregationPolicy[digestAfter=" + digestAfter + ", listCap=" + listCap + ", foldTolerance=" + foldTolerance + "]";
+        return "AggregationPolicy[digestAfter=" + digestAfter + ", listCap=" + listCap + ", foldTolerance=" + foldTolerance
+                + ", gatherFor=" + gatherFor + "]";
     }
 }

@@ -15,15 +15,23 @@ import java.util.Objects;
  * @param downParents the parents that are DOWN after this evaluation, each with its last heartbeat
  *                    ({@code null} values are not allowed by {@link Map#copyOf}: use
  *                    {@link Instant#MIN} for a parent never heard)
+ * @param gathering   the digests still open (not yet sent), by condition, with the instant each opened
  */
 public record EvaluationAlerts(Instant evaluatedAt, List<RaisedAlert> raised, Map<String, String> parents,
-                               Map<String, Instant> downParents) {
+                               Map<String, Instant> downParents, Map<AlertCondition, Instant> gathering) {
 
     public EvaluationAlerts {
         Objects.requireNonNull(evaluatedAt, "evaluatedAt");
         raised = List.copyOf(raised);
         parents = Map.copyOf(parents);
         downParents = Map.copyOf(downParents);
+        gathering = Map.copyOf(gathering);
+    }
+
+    /** An evaluation with no digest gathering. */
+    public EvaluationAlerts(Instant evaluatedAt, List<RaisedAlert> raised, Map<String, String> parents,
+                            Map<String, Instant> downParents) {
+        this(evaluatedAt, raised, parents, downParents, Map.of());
     }
 
     /** An evaluation of devices that run behind nothing (no checks, no parents). */

@@ -44,10 +44,14 @@ public sealed interface OutgoingAlert permits OutgoingAlert.Single, OutgoingAler
     }
 
     /**
-     * One message for many devices that flipped the same way in one evaluation ("50 devices
-     * down"). Each member keeps its own thread key for its later messages.
+     * One message for many devices that flipped the same way ("50 devices down"). Each member
+     * keeps its own thread key for its later messages.
+     *
+     * @param joinsOpen the members join the digest already gathering for this condition (its
+     *                  thread is that digest's), rather than open a new one
      */
-    record Digest(AlertCondition condition, Instant evaluatedAt, List<Single> members) implements OutgoingAlert {
+    record Digest(AlertCondition condition, Instant evaluatedAt, List<Single> members, boolean joinsOpen)
+            implements OutgoingAlert {
         public Digest {
             members = List.copyOf(members);
         }

@@ -201,4 +201,49 @@ class AggregationPolicyTest {
         assertThrows(IllegalArgumentException.class, () -> new AggregationPolicy(5, 0, MINUTE));
         assertThrows(IllegalArgumentException.class, () -> new AggregationPolicy(5, 3, MINUTE.negated()));
     }
+
+    final AggregationPolicy gathering = new AggregationPolicy(5, 3, MINUTE, MINUTE);
+
+    @Test
+    void aDigestWithNoGatheringIsReleasedAtOnce() {
+        AlertPlan plan = policy.plan(EvaluationAlerts.standalone(T, downs(6)));
+        assertEquals(java.util.Set.of(AlertCondition.FIRED), plan.released());
+        assertTrue(!((OutgoingAlert.Digest) plan.messages().get(0)).joinsOpen());
+    }
+
+    @Test
+    void aStormKeepsItsDigestOpenAndLaterFlipsJoinIt() {
+        AlertPlan first = gathering.plan(EvaluationAlerts.standalone(T, downs(6)));
+        assertTrue(first.released().isEmpty(), "the storm may go on: keep gathering");
+        // Next evaluation: two more (fewer than the threshold) join the open digest, not two mails.
+        List<RaisedAlert> more = List.of(down("late1", T), down("late2", T));
+        AlertPlan second = gathering.plan(new EvaluationAlerts(T.plusSeconds(1), more, Map.of(), Map.of(),
+                Map.of(AlertCondition.FIRED, T)));
+        assertEquals(1, second.messages().size());
+        OutgoingAlert.Digest d = assertInstanceOf(OutgoingAlert.Digest.class, second.messages().get(0));
+        assertTrue(d.joinsOpen());
+        assertEquals(List.of("late1", "late2"), d.devices());
+        assertTrue(second.released().isEmpty());
+        // A quiet evaluation releases it.
+        AlertPlan quiet = gathering.plan(new EvaluationAlerts(T.plusSeconds(2), List.of(), Map.of(), Map.of(),
+                Map.of(AlertCondition.FIRED, T)));
+        assertEquals(java.util.Set.of(AlertCondition.FIRED), quiet.released());
+        assertTrue(quiet.messages().isEmpty());
+    }
+
+    @Test
+    void aStormThatNeverSettlesIsReleasedAfterGatherFor() {
+        AlertPlan plan = gathering.plan(new EvaluationAlerts(T.plus(MINUTE), List.of(down("still", T)), Map.of(), Map.of(),
+                Map.of(AlertCondition.FIRED, T)));
+        assertEquals(java.util.Set.of(AlertCondition.FIRED), plan.released(), "open a full minute: sent, with the last joiners");
+        assertTrue(((OutgoingAlert.Digest) plan.messages().get(0)).joinsOpen());
+    }
+
+    @Test
+    void anOpenDigestOfOneConditionLeavesTheOtherAlone() {
+        AlertPlan plan = gathering.plan(new EvaluationAlerts(T, List.of(back("x", T.minusSeconds(900))), Map.of(), Map.of(),
+                Map.of(AlertCondition.FIRED, T.minusSeconds(1))));
+        assertInstanceOf(OutgoingAlert.Single.class, plan.messages().get(0), "a RESOLVED alone is not a digest");
+        assertEquals(java.util.Set.of(AlertCondition.FIRED), plan.released(), "nothing new went down: the digest goes out");
+    }
 }

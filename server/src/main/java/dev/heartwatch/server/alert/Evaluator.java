@@ -38,8 +38,9 @@ import java.util.Optional;
  * </ul>
  * After the flips, the notifications raised (and any left unplanned by an earlier run) go through
  * core's {@link AggregationPolicy} once, recorded in one transaction: a digest when many devices
- * flip together, checks folded into their parent's DOWN, one thread per outage. Until then no
- * worker sends them, so a digest is never overtaken by its members. Delivery is not done here:
+ * flip together (kept open while the storm goes on), checks folded into their parent's DOWN,
+ * one thread per outage. Until then no worker sends them, so a digest is never overtaken by its
+ * members. Delivery is not done here:
  * the channels' workers are woken after the evaluation returns.
  *
  * <p>For the first {@code threshold} after the server starts, a device last heard before the
@@ -99,7 +100,8 @@ public final class Evaluator {
     /** Runs the aggregation policy over every notification not yet planned, and records its plan. */
     private void planRaised(Instant now) {
         List<NotificationRecord> unplanned = store.outbox().unplanned();
-        if (unplanned.isEmpty()) {
+        Map<AlertCondition, Instant> gathering = store.outbox().gatheringDigests();
+        if (unplanned.isEmpty() && gathering.isEmpty()) {
             return;
         }
         Map<String, Instant> downParents = new HashMap<>();
@@ -119,7 +121,7 @@ public final class Evaluator {
             raised.add(new RaisedAlert(n.idemKey(), n.device(), n.fired() ? AlertCondition.FIRED : AlertCondition.RESOLVED,
                     n.flipAt(), n.fired() ? n.flipAt() : n.firedAt(), lastSeen));
         }
-        store.outbox().applyPlan(policy.plan(new EvaluationAlerts(now, raised, parents, downParents)), now);
+        store.outbox().applyPlan(policy.plan(new EvaluationAlerts(now, raised, parents, downParents, gathering)), now);
     }
 
     private boolean inWarmUp(DeviceRecord r, Instant now) {

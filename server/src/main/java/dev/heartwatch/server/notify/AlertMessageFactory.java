@@ -108,7 +108,7 @@ public final class AlertMessageFactory {
         AlertMessage.Names named = AlertMessage.Names.of(devices, listCap);
         String headline = OutgoingAlert.Digest.headline(n.fired() ? AlertCondition.FIRED : AlertCondition.RESOLVED, devices.size());
         StringBuilder t = new StringBuilder();
-        t.append(headline).append(", in one evaluation at ").append(n.flipAt()).append(":\n\n");
+        t.append(headline).append(" together:\n\n");
         for (NotificationRecord c : leads.subList(0, named.shown().size())) {
             t.append("  ").append(c.device()).append("  ");
             t.append(n.fired() ? "declared down at " + c.flipAt() : "back at " + c.flipAt()

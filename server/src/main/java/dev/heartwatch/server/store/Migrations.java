@@ -173,7 +173,8 @@ final class Migrations {
      * Version 3: the aggregation policy's decisions and each channel's own retries. A notification
      * is delivered only once planned ({@code planned_at}): alone, in a digest row ({@code kind}
      * {@code digest}) or behind its parent's message ({@code carried_by}, {@code behind}), in its
-     * outage's thread ({@code thread_key}). Rows of version 2 were planned one by one, so they
+     * outage's thread ({@code thread_key}); a digest is not sent while it is still gathering a
+     * storm ({@code gathering}). Rows of version 2 were planned one by one, so they
      * count as planned, each in its own thread. A delivery keeps its attempts and last error.
      */
     static void v3DeliveryPlan(Connection c) throws SQLException {
@@ -183,6 +184,7 @@ final class Migrations {
             s.execute("ALTER TABLE notifications ADD COLUMN thread_key TEXT");
             s.execute("ALTER TABLE notifications ADD COLUMN carried_by INTEGER");
             s.execute("ALTER TABLE notifications ADD COLUMN behind TEXT");
+            s.execute("ALTER TABLE notifications ADD COLUMN gathering INTEGER NOT NULL DEFAULT 0");
             s.execute("UPDATE notifications SET planned_at = created_at");
             s.execute("CREATE INDEX notifications_unplanned ON notifications(planned_at)");
             s.execute("CREATE INDEX notifications_carried ON notifications(carried_by)");

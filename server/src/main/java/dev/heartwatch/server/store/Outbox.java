@@ -13,7 +13,9 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,8 +34,9 @@ public final class Outbox {
     private static final String SELECT_NOTIFICATION = "SELECT id, idem_key, device, condition, flip_at, created_at, fired_at, "
             + "suppressed, suppressed_before, reason, sent_at, attempts, kind, thread_key, carried_by, behind, planned_at "
             + "FROM notifications n ";
-    /** A message of its own (not carried by another), planned, not suppressed, not finished. */
-    private static final String CARRIER = "planned_at IS NOT NULL AND suppressed = 0 AND carried_by IS NULL AND sent_at IS NULL ";
+    /** A message of its own (not carried by another), planned, not gathering, not suppressed, not finished. */
+    private static final String CARRIER = "planned_at IS NOT NULL AND suppressed = 0 AND carried_by IS NULL AND sent_at IS NULL "
+            + "AND gathering = 0 ";
 
     private final Database db;
 
@@ -103,6 +106,23 @@ public final class Outbox {
     public List<NotificationRecord> pendingFor(String channel, long afterId, int limit) {
         return select("WHERE " + CARRIER + "AND id > " + afterId + " AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.notification_id = n.id "
                 + "AND d.channel = ? AND d.state IN ('" + DELIVERED + "', '" + FAILED + "')) ORDER BY id LIMIT " + limit, channel);
+    }
+
+    /** The digests still gathering a storm (not sent yet), by condition, with the instant each opened. */
+    public Map<AlertCondition, Instant> gatheringDigests() {
+        return db.inTransaction(c -> {
+            Map<AlertCondition, Instant> open = new EnumMap<>(AlertCondition.class);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT condition, min(flip_at) FROM notifications WHERE kind = ? AND gathering = 1 GROUP BY condition")) {
+                ps.setString(1, NotificationRecord.DIGEST);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        open.put(AlertCondition.valueOf(rs.getString(1)), Instant.ofEpochMilli(rs.getLong(2)));
+                    }
+                }
+            }
+            return open;
+        });
     }
 
     /** The notifications a message speaks for besides its own (a digest's members, the checks behind a device), oldest first. */
@@ -280,13 +300,21 @@ public final class Outbox {
                         plan(c, check, s.threadKey(), lead, s.alert().device(), at);
                     }
                 } else if (m instanceof OutgoingAlert.Digest d) {
-                    long digest = insertDigest(c, d, at);
+                    long digest = d.joinsOpen() ? gatheringDigest(c, d.condition()) : insertDigest(c, d, at);
                     for (OutgoingAlert.Single s : d.members()) {
                         plan(c, s.alert(), s.threadKey(), digest, null, at);
                         for (RaisedAlert check : s.behind()) {
                             plan(c, check, s.threadKey(), digest, s.alert().device(), at);
                         }
                     }
+                }
+            }
+            for (AlertCondition released : plan.released()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE notifications SET gathering = 0 WHERE kind = ? AND gathering = 1 AND condition = ?")) {
+                    ps.setString(1, NotificationRecord.DIGEST);
+                    ps.setString(2, released.name());
+                    ps.executeUpdate();
                 }
             }
             for (AlertPlan.Absorbed a : plan.absorbed()) {
@@ -324,11 +352,27 @@ public final class Outbox {
         }
     }
 
+    private static long gatheringDigest(Connection c, AlertCondition condition) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM notifications WHERE kind = ? AND gathering = 1 AND condition = ? ORDER BY id LIMIT 1")) {
+            ps.setString(1, NotificationRecord.DIGEST);
+            ps.setString(2, condition.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("no " + condition + " digest gathering to join");
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** A new digest row, gathering until the plan releases it. */
     private static long insertDigest(Connection c, OutgoingAlert.Digest d, long at) throws SQLException {
-        String reason = d.headline() + " in one evaluation";
+        String reason = "many devices flipped together";
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO notifications(idem_key, device, condition, flip_at, created_at, fired_at, suppressed, "
-                        + "suppressed_before, reason, planned_at, kind, thread_key) VALUES (?, '', ?, ?, ?, ?, 0, 0, ?, ?, ?, ?) "
+                        + "suppressed_before, reason, planned_at, kind, thread_key, gathering) "
+                        + "VALUES (?, '', ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, 1) "
                         + "RETURNING id")) {
             // The first member's key is unique, and so is the digest's: one digest per member set.
             ps.setString(1, "digest:" + d.members().get(0).alert().key());

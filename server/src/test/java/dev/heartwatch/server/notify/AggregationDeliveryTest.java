@@ -191,6 +191,8 @@ class AggregationDeliveryTest {
             Lines.beat(store, String.format("n%04d", i), T0);
         }
         e.evaluate(T0.plus(Duration.ofMinutes(6)));
+        assertTrue(store.outbox().pending().isEmpty(), "the digest gathers while the storm may go on");
+        e.evaluate(T0.plus(Duration.ofMinutes(7)));
         List<NotificationRecord> pending = store.outbox().pending();
         assertEquals(1, pending.size(), "one message for 2,000 flips");
         AlertMessage m = new AlertMessageFactory(store, PLAIN, "r").build(pending.get(0));
@@ -214,5 +216,31 @@ class AggregationDeliveryTest {
         new Evaluator(store, PLAIN, Duration.ofSeconds(1), T0.minusSeconds(3600)).evaluate(T0.plus(Duration.ofMinutes(7)));
         assertEquals(1, store.outbox().pending().size());
         assertEquals("pi@" + T0.plus(Duration.ofMinutes(5)), store.outbox().pending().get(0).threadKey());
+    }
+
+    @Test
+    void aStormOverSeveralEvaluationsIsOneDigestMail() throws Exception {
+        Evaluator e = new Evaluator(store, PLAIN, Duration.ofSeconds(1), T0.minusSeconds(3600));
+        OutboxDelivery d = mail();
+        for (int i = 0; i < 10; i++) {
+            Lines.beat(store, "early" + i, T0);
+        }
+        for (int i = 0; i < 3; i++) {
+            Lines.beat(store, "late" + i, T0.plusSeconds(30));
+        }
+        Lines.beat(store, "steady", T0.plus(Duration.ofMinutes(5)));
+        e.evaluate(T0.plus(Duration.ofMinutes(5)).plusSeconds(1)); // the ten go down: a digest opens
+        clock.set(T0.plus(Duration.ofMinutes(5)).plusSeconds(2));
+        assertEquals(0, d.deliverDue(), "nothing is sent while the storm may go on");
+        e.evaluate(T0.plus(Duration.ofMinutes(5)).plusSeconds(31)); // three more: they join it
+        clock.set(T0.plus(Duration.ofMinutes(5)).plusSeconds(32));
+        assertEquals(0, d.deliverDue());
+        e.evaluate(T0.plus(Duration.ofMinutes(5)).plusSeconds(61)); // a quiet evaluation: released
+        clock.set(T0.plus(Duration.ofMinutes(5)).plusSeconds(62));
+        assertEquals(1, d.deliverDue());
+        assertEquals(List.of("[Heartwatch] 13 devices down"), subjects());
+        String body = String.valueOf(greenMail.getReceivedMessages()[0].getContent());
+        assertTrue(body.contains("  early0  declared down at") && body.contains("  late2  declared down at"), body);
+        assertTrue(!body.contains("steady"), body);
     }
 }
