@@ -168,11 +168,17 @@ final class ChannelWorker {
         }
     }
 
+    /** Stops the thread: an attempt in flight is interrupted, and the thread is given a moment to record it. */
     void close() {
         closed = true;
         wake();
         if (thread != null) {
             thread.interrupt();
+            try {
+                thread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
