@@ -17,11 +17,13 @@ import dev.heartwatch.server.http.KeyRing;
 import dev.heartwatch.server.http.PingHandler;
 import dev.heartwatch.server.http.Routes;
 import dev.heartwatch.server.http.WebServer;
+import dev.heartwatch.core.notify.AggregationPolicy;
 import dev.heartwatch.server.notify.AlertMessageFactory;
 import dev.heartwatch.server.notify.ConsoleChannel;
+import dev.heartwatch.server.notify.DeliveryBackoff;
 import dev.heartwatch.server.notify.EmailChannel;
 import dev.heartwatch.server.notify.NotificationChannel;
-import dev.heartwatch.server.notify.NotificationSender;
+import dev.heartwatch.server.notify.OutboxDelivery;
 import dev.heartwatch.server.notify.WebhookChannel;
 import dev.heartwatch.server.store.DeviceAdministration;
 import dev.heartwatch.server.store.DeviceHistory;
@@ -34,9 +36,11 @@ import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +69,7 @@ public final class HeartwatchServer implements AutoCloseable {
     private final WebServer http;
     private final ScheduledExecutorService scheduler;
     private final Evaluator evaluator;
-    private final NotificationSender sender;
+    private final OutboxDelivery delivery;
     private final DashboardSlot dashboard = new DashboardSlot();
     private final Clock clock;
     private final DeviceHistory history;
@@ -83,16 +87,23 @@ public final class HeartwatchServer implements AutoCloseable {
                 config.heartbeatInterval(), config.expectedDevices());
         this.store = HeartwatchStore.open(config.database(), config.sqliteSynchronous(), config.threshold());
         try {
-            this.evaluator = new Evaluator(store, rule, config.cooldown(), clock.instant());
+            AggregationPolicy policy = new AggregationPolicy(config.digestAfter(), AggregationPolicy.DEFAULT_LIST_CAP,
+                    config.heartbeatInterval());
+            // Parents (a check to its agent) come with issue 17's checks; none until then.
+            this.evaluator = new Evaluator(store, rule, config.cooldown(), clock.instant(), policy, Map.of());
             this.history = new DeviceHistory(store, rule);
             this.administration = new DeviceAdministration(store, config.expectedDevices());
             List<NotificationChannel> channels = new ArrayList<>();
             channels.add(new ConsoleChannel(console));
             channels.add(new EmailChannel(config.smtp(), config.outbox()));
             if (config.webhookUrl() != null) {
-                channels.add(new WebhookChannel(URI.create(config.webhookUrl()), config.threshold(), config.evaluationFrequency()));
+                channels.add(new WebhookChannel(URI.create(config.webhookUrl()), config.threshold(), config.evaluationFrequency(),
+                        WebhookChannel.DEFAULT_TIMEOUT, clock));
             }
-            this.sender = new NotificationSender(store, new AlertMessageFactory(store, rule, config.alertRuleName()), channels, clock);
+            // A worker looks again at least this often: a RESOLVED waits for its grace, a claim may need a retry.
+            Duration poll = Duration.ofMillis(Math.min(config.evaluationFrequency().toMillis(), 5_000));
+            this.delivery = new OutboxDelivery(store, new AlertMessageFactory(store, rule, config.alertRuleName(), policy.listCap()),
+                    channels, DeliveryBackoff.DEFAULT, clock, poll);
 
             DashboardAccess access = config.readKey() == null ? DashboardAccess.loopbackOnly()
                     : DashboardAccess.readKey(config.readKey());
@@ -115,14 +126,14 @@ public final class HeartwatchServer implements AutoCloseable {
     /** History streams served at once; more wait ({@code 429}). Each holds a read connection. */
     static final int HISTORY_STREAMS = 2;
 
-    /** Starts the server without export: HTTP listener, evaluator, sender, retention pruning. */
+    /** Starts the server without export: HTTP listener, evaluator, channel workers, retention pruning. */
     public static HeartwatchServer start(ServerConfig config, Clock clock, PrintStream console) throws IOException {
         return start(config, clock, console, LineExport.none());
     }
 
     /**
      * Starts the server: HTTP listener (ping, dashboard, admin API, history lines), evaluator,
-     * sender, retention pruning; every contract line is handed to {@code export} once stored.
+     * one delivery worker per channel, retention pruning; every contract line is handed to {@code export} once stored.
      */
     public static HeartwatchServer start(ServerConfig config, Clock clock, PrintStream console, LineExport export)
             throws IOException {
@@ -134,10 +145,9 @@ public final class HeartwatchServer implements AutoCloseable {
             throw e instanceof IOException io ? io : new IOException("cannot listen on " + config.bindAddress() + ":"
                     + config.port() + ": " + e.getMessage(), e);
         }
+        s.delivery.start();
         long every = config.evaluationFrequency().toMillis();
         s.scheduler.scheduleWithFixedDelay(s::evaluateAndSend, every, every, TimeUnit.MILLISECONDS);
-        long retry = Math.min(every, 5_000);
-        s.scheduler.scheduleWithFixedDelay(s::sendQuietly, retry, retry, TimeUnit.MILLISECONDS);
         s.scheduler.scheduleWithFixedDelay(s::pruneQuietly, 1, 60, TimeUnit.MINUTES);
         return s;
     }
@@ -167,22 +177,17 @@ public final class HeartwatchServer implements AutoCloseable {
         };
     }
 
-    /** One evaluation at the clock's now, then delivery of what it raised. */
+    /**
+     * One evaluation at the clock's now, then the channels' workers are woken to deliver what it
+     * raised; the evaluation never waits for a delivery.
+     */
     public void evaluateAndSend() {
         try {
             evaluator.evaluate(clock.instant());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "evaluation failed: " + e.getMessage());
         }
-        sendQuietly();
-    }
-
-    private void sendQuietly() {
-        try {
-            sender.sendPending();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "sending notifications failed: " + e.getMessage());
-        }
+        delivery.wake();
     }
 
     private void pruneQuietly() {
@@ -240,6 +245,7 @@ public final class HeartwatchServer implements AutoCloseable {
     public void close() {
         http.close();
         scheduler.shutdownNow();
+        delivery.close();
         store.close();
     }
 

@@ -1,5 +1,9 @@
 package dev.heartwatch.server.alert;
 
+import dev.heartwatch.core.notify.AggregationPolicy;
+import dev.heartwatch.core.notify.AlertCondition;
+import dev.heartwatch.core.notify.EvaluationAlerts;
+import dev.heartwatch.core.notify.RaisedAlert;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.core.rule.Flip;
 import dev.heartwatch.core.rule.SilenceRule;
@@ -10,7 +14,9 @@ import dev.heartwatch.server.store.NotificationRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,7 +36,14 @@ import java.util.Optional;
  *       the device is down now (opening the alert), else RESOLVED;</li>
  *   <li>retired devices are never evaluated; STOPPED (clean stop) raises nothing.</li>
  * </ul>
- * For the first {@code threshold} after the server starts, a device last heard before the
+ * After the flips, the notifications raised (and any left unplanned by an earlier run) go through
+ * core's {@link AggregationPolicy} once, recorded in one transaction: a digest when many devices
+ * flip together (kept open while the storm goes on), checks folded into their parent's DOWN,
+ * one thread per outage. Until then no worker sends them, so a digest is never overtaken by its
+ * members. Delivery is not done here:
+ * the channels' workers are woken after the evaluation returns.
+ *
+ * <p>For the first {@code threshold} after the server starts, a device last heard before the
  * start is not declared DOWN: its silence may be the server's own downtime, and its agent gets
  * one threshold to reach the server again.
  */
@@ -39,12 +52,22 @@ public final class Evaluator {
     private final SilenceRule rule;
     private final Duration cooldown;
     private final Instant startedAt;
+    private final AggregationPolicy policy;
+    private final Map<String, String> parents;
 
     public Evaluator(HeartwatchStore store, SilenceRule rule, Duration cooldown, Instant startedAt) {
+        this(store, rule, cooldown, startedAt, AggregationPolicy.defaults(rule.heartbeatInterval()), Map.of());
+    }
+
+    /** @param parents device to the device it runs behind (a check to its agent); empty when there are none */
+    public Evaluator(HeartwatchStore store, SilenceRule rule, Duration cooldown, Instant startedAt,
+                     AggregationPolicy policy, Map<String, String> parents) {
         this.store = Objects.requireNonNull(store, "store");
         this.rule = Objects.requireNonNull(rule, "rule");
         this.cooldown = Objects.requireNonNull(cooldown, "cooldown");
         this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.parents = Map.copyOf(parents);
     }
 
     public SilenceRule rule() {
@@ -70,7 +93,35 @@ public final class Evaluator {
             }
             summariseIfCooledDown(r, now);
         }
+        planRaised(now);
         return recorded;
+    }
+
+    /** Runs the aggregation policy over every notification not yet planned, and records its plan. */
+    private void planRaised(Instant now) {
+        List<NotificationRecord> unplanned = store.outbox().unplanned();
+        Map<AlertCondition, Instant> gathering = store.outbox().gatheringDigests();
+        if (unplanned.isEmpty() && gathering.isEmpty()) {
+            return;
+        }
+        Map<String, Instant> downParents = new HashMap<>();
+        Map<String, Boolean> parentChecked = new HashMap<>();
+        List<RaisedAlert> raised = new ArrayList<>(unplanned.size());
+        for (NotificationRecord n : unplanned) {
+            String parent = parents.get(n.device());
+            Instant lastSeen = null;
+            if (parent != null) {
+                lastSeen = store.devices().device(n.device()).map(DeviceRecord::lastSeen).orElse(null);
+                parentChecked.computeIfAbsent(parent, p -> {
+                    store.devices().device(p).filter(d -> d.status() == DeviceStatus.DOWN)
+                            .ifPresent(d -> downParents.put(p, d.lastSeen() == null ? Instant.MIN : d.lastSeen()));
+                    return true;
+                });
+            }
+            raised.add(new RaisedAlert(n.idemKey(), n.device(), n.fired() ? AlertCondition.FIRED : AlertCondition.RESOLVED,
+                    n.flipAt(), n.fired() ? n.flipAt() : n.firedAt(), lastSeen));
+        }
+        store.outbox().applyPlan(policy.plan(new EvaluationAlerts(now, raised, parents, downParents, gathering)), now);
     }
 
     private boolean inWarmUp(DeviceRecord r, Instant now) {

@@ -1,6 +1,7 @@
 package dev.heartwatch.server.config;
 
 import dev.heartwatch.common.DotEnv;
+import dev.heartwatch.core.notify.AggregationPolicy;
 import java.io.IOException;
 
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,8 @@ public record ServerConfig(
         Smtp smtp,
         Path outbox,
         String webhookUrl,
-        String alertRuleName) {
+        String alertRuleName,
+        int digestAfter) {
 
     /** SMTP settings; {@code host == null} means "write .eml files to the outbox instead". */
     public record Smtp(String host, int port, Security security, String user, String password,
@@ -169,6 +171,10 @@ public record ServerConfig(
                 r.string("HEARTWATCH_SMTP_USER", null), r.string("HEARTWATCH_SMTP_PASSWORD", null),
                 r.string("HEARTWATCH_MAIL_FROM", "heartwatch@localhost"), r.list("HEARTWATCH_MAIL_TO"));
         String tls = r.string("HEARTWATCH_TLS_KEYSTORE", null);
+        int digestAfter = r.integer("HEARTWATCH_DIGEST_AFTER", AggregationPolicy.DEFAULT_DIGEST_AFTER);
+        if (digestAfter < 1) {
+            throw new ConfigException("HEARTWATCH_DIGEST_AFTER must be at least 1");
+        }
         return new ServerConfig(
                 r.string("HEARTWATCH_BIND", "127.0.0.1"),
                 r.integer("HEARTWATCH_PORT", 7071),
@@ -194,7 +200,8 @@ public record ServerConfig(
                 smtp,
                 Path.of(r.string("HEARTWATCH_OUTBOX", ".heartwatch/outbox")),
                 r.string("HEARTWATCH_WEBHOOK_URL", null),
-                r.string("HEARTWATCH_ALERT_RULE", "heartwatch-silence"));
+                r.string("HEARTWATCH_ALERT_RULE", "heartwatch-silence"),
+                digestAfter);
     }
 
     private static List<String> readKeyFile(Path file) {
@@ -227,7 +234,8 @@ public record ServerConfig(
                 + ", lookback=" + lookback + ", heartbeatInterval=" + heartbeatInterval
                 + ", expectedDevices=" + expectedDevices + ", retention=" + retention + ", cooldown=" + cooldown
                 + ", requestTimeout=" + requestTimeout + ", responseTimeout=" + responseTimeout + ", synchronous=" + sqliteSynchronous
-                + ", smtp=" + smtp + ", outbox=" + outbox + ", webhook=" + (webhookUrl == null ? "none" : "set") + "]";
+                + ", smtp=" + smtp + ", outbox=" + outbox + ", webhook=" + (webhookUrl == null ? "none" : "set")
+                + ", digestAfter=" + digestAfter + "]";
     }
 
     /** Typed reads with messages that name the setting. */

@@ -1,5 +1,10 @@
 package dev.heartwatch.server.notify;
 
+import dev.heartwatch.core.notify.AggregationPolicy;
+import dev.heartwatch.core.notify.DeviceList;
+import dev.heartwatch.core.notify.OutgoingAlert;
+import dev.heartwatch.core.notify.RaisedAlert;
+import dev.heartwatch.core.notify.AlertCondition;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.OutageMerge;
 import dev.heartwatch.core.outage.ReportedOutage;
@@ -9,23 +14,35 @@ import dev.heartwatch.server.store.HeartwatchStore;
 import dev.heartwatch.server.store.NotificationRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a stored notification into the message every channel sends. A "resolved" message takes
  * its outage from core's merged model ({@link OutageMerge}) over the device's stored beats and
  * {@code [outage]} reports: the agent's exact start, end and cause where it reported them, the
- * cloud's view (last beat + interval to the first beat back) otherwise, and says which.
+ * cloud's view (last beat + interval to the first beat back) otherwise, and says which. A digest
+ * names the devices it stands for (capped, "and N more"); a device's message names the checks
+ * folded behind it; both as the aggregation policy planned them.
  */
 public final class AlertMessageFactory {
     private final HeartwatchStore store;
     private final SilenceRule rule;
     private final String ruleName;
+    private final int listCap;
 
     public AlertMessageFactory(HeartwatchStore store, SilenceRule rule, String ruleName) {
+        this(store, rule, ruleName, AggregationPolicy.DEFAULT_LIST_CAP);
+    }
+
+    /** @param listCap how many devices a message names before "and N more" */
+    public AlertMessageFactory(HeartwatchStore store, SilenceRule rule, String ruleName, int listCap) {
         this.store = store;
         this.rule = rule;
         this.ruleName = ruleName;
+        this.listCap = listCap;
     }
 
     /**
@@ -43,11 +60,73 @@ public final class AlertMessageFactory {
     }
 
     public AlertMessage build(NotificationRecord n) {
+        if (n.digest()) {
+            return digest(n);
+        }
         Instant lastSeen = lastSeenBefore(n);
         if (n.fired()) {
             return fired(n, lastSeen);
         }
         return resolved(n, lastSeen);
+    }
+
+    /** The planned thread; a notification planned before threads existed gets core's key for it. */
+    private static String threadKey(NotificationRecord n) {
+        if (n.threadKey() != null) {
+            return n.threadKey();
+        }
+        return new RaisedAlert(n.idemKey(), n.device(), n.fired() ? AlertCondition.FIRED : AlertCondition.RESOLVED,
+                n.flipAt(), n.fired() ? n.flipAt() : n.firedAt(), null).threadKey();
+    }
+
+    /** The checks folded into this device's message. */
+    private AlertMessage.Names behind(NotificationRecord n) {
+        List<String> checks = new ArrayList<>();
+        for (NotificationRecord c : store.outbox().carriedBy(n.id())) {
+            if (c.behind() != null) {
+                checks.add(c.device());
+            }
+        }
+        return checks.isEmpty() ? AlertMessage.Names.NONE : AlertMessage.Names.of(checks, listCap);
+    }
+
+    private AlertMessage digest(NotificationRecord n) {
+        Map<String, List<String>> members = new LinkedHashMap<>();
+        List<NotificationRecord> leads = new ArrayList<>();
+        for (NotificationRecord c : store.outbox().carriedBy(n.id())) {
+            if (c.behind() == null) {
+                members.put(c.device(), new ArrayList<>());
+                leads.add(c);
+            }
+        }
+        for (NotificationRecord c : store.outbox().carriedBy(n.id())) {
+            if (c.behind() != null) {
+                members.computeIfAbsent(c.behind(), k -> new ArrayList<>()).add(c.device());
+            }
+        }
+        List<String> devices = new ArrayList<>(members.keySet());
+        AlertMessage.Names named = AlertMessage.Names.of(devices, listCap);
+        String headline = OutgoingAlert.Digest.headline(n.fired() ? AlertCondition.FIRED : AlertCondition.RESOLVED, devices.size());
+        StringBuilder t = new StringBuilder();
+        t.append(headline).append(" together:\n\n");
+        for (NotificationRecord c : leads.subList(0, named.shown().size())) {
+            t.append("  ").append(c.device()).append("  ");
+            t.append(n.fired() ? "declared down at " + c.flipAt() : "back at " + c.flipAt()
+                    + (c.firedAt() == null ? "" : ", down since " + c.firedAt()));
+            int behind = members.get(c.device()).size();
+            if (behind > 0) {
+                t.append("; ").append(DeviceList.checks(behind)).append(" behind it ").append(n.fired() ? "unknown" : "back");
+            }
+            t.append('\n');
+        }
+        if (named.total() > named.shown().size()) {
+            t.append("  ").append(DeviceList.andMore(named.total() - named.shown().size())).append('\n');
+        }
+        t.append(n.fired() ? "\nOne message for all of them, not one each. Each device's \"resolved\" follows when it is heard again.\n"
+                : "\nOne message for all of them, not one each.\n");
+        return new AlertMessage(n.idemKey(), ruleName, "", n.fired(), n.fired() ? n.flipAt() : null,
+                n.fired() ? null : n.flipAt(), null, null, 0, n.reason(), "[Heartwatch] " + headline, t.toString(),
+                threadKey(n), named, AlertMessage.Names.NONE);
     }
 
     private Instant lastSeenBefore(NotificationRecord n) {
@@ -61,9 +140,15 @@ public final class AlertMessageFactory {
     }
 
     private AlertMessage fired(NotificationRecord n, Instant lastSeen) {
-        String subject = "[Heartwatch] DOWN: " + n.device();
+        AlertMessage.Names behind = behind(n);
+        String subject = "[Heartwatch] DOWN: " + n.device()
+                + (behind.total() > 0 ? " (" + DeviceList.checks(behind.total()) + " behind it unknown)" : "");
         StringBuilder t = new StringBuilder();
         t.append("Device ").append(n.device()).append(" is DOWN.\n\n");
+        if (behind.total() > 0) {
+            t.append(DeviceList.checks(behind.total())).append(" behind it unknown (they report through it): ")
+                    .append(behind.text()).append("\n\n");
+        }
         t.append("Last heartbeat:   ").append(lastSeen == null ? "never" : lastSeen).append('\n');
         t.append("Declared down at: ").append(n.flipAt()).append(" (last heartbeat + threshold ").append(rule.threshold()).append(")\n");
         if (lastSeen != null) {
@@ -74,7 +159,7 @@ public final class AlertMessageFactory {
         suppressedNote(n, t);
         t.append("\nA \"resolved\" message follows when the device is heard again.\n");
         return new AlertMessage(n.idemKey(), ruleName, n.device(), true, n.flipAt(), null, lastSeen, null,
-                n.suppressedBefore(), n.reason(), subject, t.toString());
+                n.suppressedBefore(), n.reason(), subject, t.toString(), threadKey(n), null, behind);
     }
 
     private AlertMessage resolved(NotificationRecord n, Instant lastSeen) {
@@ -103,9 +188,13 @@ public final class AlertMessageFactory {
         }
         t.append("Resolved at:  ").append(back).append('\n');
         t.append("Reason:       ").append(n.reason()).append('\n');
+        AlertMessage.Names behind = behind(n);
+        if (behind.total() > 0) {
+            t.append(DeviceList.checks(behind.total())).append(" behind it back too: ").append(behind.text()).append('\n');
+        }
         suppressedNote(n, t);
         return new AlertMessage(n.idemKey(), ruleName, n.device(), false, n.firedAt(), back, lastSeen, outage,
-                n.suppressedBefore(), n.reason(), subject, t.toString());
+                n.suppressedBefore(), n.reason(), subject, t.toString(), threadKey(n), null, behind);
     }
 
     private static void suppressedNote(NotificationRecord n, StringBuilder t) {

@@ -16,8 +16,9 @@ public final class ConsoleChannel implements NotificationChannel {
     }
 
     @Override
-    public void deliver(AlertMessage m) {
+    public DeliveryResult deliver(AlertMessage m) {
         out.println("ALERT " + (m.fired() ? "FIRED" : "RESOLVED") + " " + m.subject());
         out.flush();
+        return DeliveryResult.delivered();
     }
 }

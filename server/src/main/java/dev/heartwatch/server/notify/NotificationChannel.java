@@ -1,10 +1,14 @@
 package dev.heartwatch.server.notify;
 
-/** One way out for alerts (email, webhook, console). Delivery may repeat: {@link AlertMessage#idemKey()} is stable. */
+/**
+ * One way out for alerts (email, webhook, console). {@link #deliver} makes exactly one attempt,
+ * bounded by the channel's own timeout, and answers what became of it; it never retries and never
+ * throws for a receiver's failure. Delivery may repeat: {@link AlertMessage#idemKey()} is stable.
+ */
 public interface NotificationChannel {
     String name();
 
-    void deliver(AlertMessage message) throws Exception;
+    DeliveryResult deliver(AlertMessage message);
 
     /**
      * Whether a delivery interrupted by a crash (claimed, never confirmed) is made again after the

@@ -3,16 +3,20 @@ package dev.heartwatch.server.notify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Posts each alert in Azure Monitor's common alert schema, as an Action Group webhook with the
@@ -20,6 +24,11 @@ import java.util.HexFormat;
  * alerts-payload-samples: {@code schemaId}, {@code data.essentials} with monitorCondition
  * Fired/Resolved, {@code data.alertContext} of a Log Alerts V2 rule with its dimensions), so a
  * receiver written for the Azure deployment works unchanged with the server.
+ *
+ * <p>One attempt per call, bounded by {@code timeout} from connect to the last byte of the answer
+ * (a receiver that accepts and never answers is cut there); the status decides the result
+ * ({@link DeliveryResult#ofHttpStatus}), with the receiver's {@code Retry-After}. Redirects are
+ * not followed: a 3xx is a misconfigured URL, permanent.
  */
 public final class WebhookChannel implements NotificationChannel {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,12 +37,19 @@ public final class WebhookChannel implements NotificationChannel {
     private final HttpClient client;
     private final Duration threshold;
     private final Duration frequency;
+    private final Duration timeout;
+    private final Clock clock;
 
-    public WebhookChannel(URI url, Duration threshold, Duration frequency) {
+    /** How long one attempt may take, connect to answer. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    public WebhookChannel(URI url, Duration threshold, Duration frequency, Duration timeout, Clock clock) {
         this.url = url;
         this.threshold = threshold;
         this.frequency = frequency;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        this.timeout = timeout;
+        this.clock = clock;
+        this.client = HttpClient.newBuilder().connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -43,15 +59,28 @@ public final class WebhookChannel implements NotificationChannel {
     }
 
     @Override
-    public void deliver(AlertMessage m) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(15))
+    public DeliveryResult deliver(AlertMessage m) {
+        HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(payload(m, threshold, frequency), StandardCharsets.UTF_8))
                 .build();
-        HttpResponse<Void> res = client.send(req, HttpResponse.BodyHandlers.discarding());
-        if (res.statusCode() / 100 != 2) {
-            throw new IOException("webhook answered HTTP " + res.statusCode());
+        // The request timeout covers the wait for the answer's head; the bounded wait covers the
+        // whole exchange, body included.
+        CompletableFuture<HttpResponse<Void>> answer = client.sendAsync(req, HttpResponse.BodyHandlers.discarding());
+        return BoundedAttempt.await(answer, timeout, res -> DeliveryResult.ofHttpStatus(res.statusCode(),
+                RetryAfter.parse(res.headers().firstValue("Retry-After").orElse(null), clock.instant()).orElse(null)),
+                this::failure);
+    }
+
+    private DeliveryResult failure(Throwable cause) {
+        if (cause instanceof HttpTimeoutException) {
+            return DeliveryResult.retry("no answer within " + timeout);
         }
+        if (cause instanceof ConnectException) {
+            return DeliveryResult.retry("cannot connect");
+        }
+        // Class name only: an exception's message may carry the URL, and with it a token.
+        return DeliveryResult.retry(cause == null ? "failed" : cause.getClass().getSimpleName());
     }
 
     static String payload(AlertMessage m, Duration threshold, Duration frequency) {
@@ -59,16 +88,20 @@ public final class WebhookChannel implements NotificationChannel {
         root.put("schemaId", "azureMonitorCommonAlertSchema");
         ObjectNode data = root.putObject("data");
         ObjectNode e = data.putObject("essentials");
-        // One alert instance per outage: the FIRED and RESOLVED payloads share the alertId.
-        String instance = m.device() + ":" + (m.firedAt() == null ? m.idemKey() : m.firedAt().toEpochMilli());
-        e.put("alertId", "/heartwatch/alerts/" + hash(instance));
+        // One alert instance per outage: the FIRED and RESOLVED payloads share the alertId (its thread).
+        e.put("alertId", "/heartwatch/alerts/" + hash(m.threadKey()));
+        List<String> devices = m.digest() ? m.digestOf().shown() : List.of(m.device());
         e.put("alertRule", m.ruleName());
         e.put("severity", "Sev1");
         e.put("signalType", "Log");
         e.put("monitorCondition", m.fired() ? "Fired" : "Resolved");
         e.put("monitoringService", "Log Alerts V2");
-        e.putArray("alertTargetIDs").add("/heartwatch/devices/" + m.device());
-        e.putArray("configurationItems").add(m.device());
+        ArrayNode targets = e.putArray("alertTargetIDs");
+        ArrayNode items = e.putArray("configurationItems");
+        for (String d : devices) {
+            targets.add("/heartwatch/devices/" + d);
+            items.add(d);
+        }
         e.put("originAlertId", m.idemKey());
         if (m.firedAt() == null) {
             e.putNull("firedDateTime");
@@ -97,9 +130,11 @@ public final class WebhookChannel implements NotificationChannel {
         c.put("threshold", "0");
         c.put("timeAggregation", "Count");
         ArrayNode dims = c.putArray("dimensions");
-        ObjectNode dim = dims.addObject();
-        dim.put("name", "device");
-        dim.put("value", m.device());
+        for (String d : devices) {
+            ObjectNode dim = dims.addObject();
+            dim.put("name", "device");
+            dim.put("value", d);
+        }
         c.put("metricValue", m.fired() ? 1 : 0);
         ObjectNode failing = c.putObject("failingPeriods");
         failing.put("numberOfEvaluationPeriods", 1);
@@ -107,7 +142,20 @@ public final class WebhookChannel implements NotificationChannel {
         cond.put("windowStartTime", (m.lastSeen() != null ? m.lastSeen() : m.firedAt() != null ? m.firedAt() : m.resolvedAt()).toString());
         cond.put("windowEndTime", (m.fired() ? m.firedAt() : m.resolvedAt()).toString());
         ObjectNode custom = data.putObject("customProperties");
-        custom.put("device", m.device());
+        custom.put("threadKey", m.threadKey());
+        if (m.digest()) {
+            custom.put("digest", true);
+            custom.put("deviceCount", m.digestOf().total());
+            ArrayNode named = custom.putArray("devices");
+            m.digestOf().shown().forEach(named::add);
+        } else {
+            custom.put("device", m.device());
+        }
+        if (m.behind().total() > 0) {
+            custom.put("checksBehindCount", m.behind().total());
+            ArrayNode behind = custom.putArray("checksBehind");
+            m.behind().shown().forEach(behind::add);
+        }
         custom.put("evaluationFrequency", frequency.toString());
         if (m.outage() != null) {
             custom.put("outageStart", m.outage().start().toString());

@@ -6,11 +6,14 @@ import dev.heartwatch.core.contract.LineCodec;
 import dev.heartwatch.core.contract.MalformedLineException;
 import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.core.contract.ProbeLine;
+import dev.heartwatch.core.notify.AlertCondition;
+import dev.heartwatch.core.notify.RaisedAlert;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +32,8 @@ final class Migrations {
     }
 
     /** In order; migration i (0-based) brings the file to version i + 1. */
-    static final List<Migration> ALL = List.of(Migrations::v1LinesAsText, Migrations::v2TypedFacts);
+    static final List<Migration> ALL = List.of(Migrations::v1LinesAsText, Migrations::v2TypedFacts,
+            Migrations::v3DeliveryPlan);
 
     private Migrations() {
     }
@@ -162,6 +166,46 @@ final class Migrations {
         }
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE lines");
+        }
+    }
+
+    /**
+     * Version 3: the aggregation policy's decisions and each channel's own retries. A notification
+     * is delivered only once planned ({@code planned_at}): alone, in a digest row ({@code kind}
+     * {@code digest}) or behind its parent's message ({@code carried_by}, {@code behind}), in its
+     * outage's thread ({@code thread_key}); a digest is not sent while it is still gathering a
+     * storm ({@code gathering}). Rows of version 2 were planned one by one, so they
+     * count as planned, each in its own thread. A delivery keeps its attempts and last error.
+     */
+    static void v3DeliveryPlan(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE notifications ADD COLUMN planned_at INTEGER");
+            s.execute("ALTER TABLE notifications ADD COLUMN kind TEXT NOT NULL DEFAULT 'single'");
+            s.execute("ALTER TABLE notifications ADD COLUMN thread_key TEXT");
+            s.execute("ALTER TABLE notifications ADD COLUMN carried_by INTEGER");
+            s.execute("ALTER TABLE notifications ADD COLUMN behind TEXT");
+            s.execute("ALTER TABLE notifications ADD COLUMN gathering INTEGER NOT NULL DEFAULT 0");
+            s.execute("UPDATE notifications SET planned_at = created_at");
+            s.execute("CREATE INDEX notifications_unplanned ON notifications(planned_at)");
+            s.execute("CREATE INDEX notifications_carried ON notifications(carried_by)");
+            s.execute("ALTER TABLE deliveries ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0");
+            s.execute("ALTER TABLE deliveries ADD COLUMN last_error TEXT");
+        }
+        // The thread key is core's (RaisedAlert.threadKey: device@ISO instant), written by Java so both agree.
+        try (PreparedStatement read = c.prepareStatement("SELECT id, device, condition, flip_at, fired_at FROM notifications");
+             PreparedStatement write = c.prepareStatement("UPDATE notifications SET thread_key = ? WHERE id = ?");
+             ResultSet rs = read.executeQuery()) {
+            while (rs.next()) {
+                long firedAt = rs.getLong(5);
+                boolean known = !rs.wasNull();
+                RaisedAlert r = new RaisedAlert(String.valueOf(rs.getLong(1)), rs.getString(2),
+                        NotificationRecord.FIRED.equals(rs.getString(3)) ? AlertCondition.FIRED : AlertCondition.RESOLVED,
+                        Instant.ofEpochMilli(rs.getLong(4)), known ? Instant.ofEpochMilli(firedAt) : null, null);
+                write.setString(1, r.threadKey());
+                write.setLong(2, rs.getLong(1));
+                write.addBatch();
+            }
+            write.executeBatch();
         }
     }
 

@@ -77,26 +77,27 @@ class NotificationDeliveryTest {
         clock.set(back.plus(Duration.ofMinutes(3)));
     }
 
-    private NotificationSender sender(List<NotificationChannel> channels) {
-        return new NotificationSender(store, new AlertMessageFactory(store, RULE, "heartwatch-silence"), channels, clock);
+    private OutboxDelivery sender(List<NotificationChannel> channels) {
+        return new OutboxDelivery(store, new AlertMessageFactory(store, RULE, "heartwatch-silence"), channels,
+                DeliveryBackoff.DEFAULT, clock, Duration.ofSeconds(1));
     }
 
     @Test
     void firedAndResolvedMailsGoOverSmtpOnceEach() throws Exception {
         Evaluator e = new Evaluator(store, RULE, Duration.ofSeconds(1), T0.minusSeconds(3600));
-        NotificationSender s = sender(List.of(new EmailChannel(smtp(), dir.resolve("outbox"))));
+        OutboxDelivery s = sender(List.of(new EmailChannel(smtp(), dir.resolve("outbox"))));
         Lines.beat(store, "pi", T0);
         e.evaluate(T0.plusSeconds(1));
         e.evaluate(T0.plus(Duration.ofMinutes(6)));
-        assertEquals(1, s.sendPending());
-        assertEquals(0, s.sendPending(), "sent is sent");
+        assertEquals(1, s.deliverDue());
+        assertEquals(0, s.deliverDue(), "sent is sent");
         Instant back = T0.plus(Duration.ofMinutes(10));
         Lines.beatWithOutage(store, "pi", back, "o-7", T0.plusSeconds(40), back.minusSeconds(2), "dns");
         e.evaluate(back.plusSeconds(1));
         clock.set(back.plusSeconds(1));
-        assertEquals(0, s.sendPending(), "a resolved waits two beat intervals for the agent's outage report");
+        assertEquals(0, s.deliverDue(), "a resolved waits two beat intervals for the agent's outage report");
         clock.set(back.plus(Duration.ofMinutes(2)));
-        assertEquals(1, s.sendPending());
+        assertEquals(1, s.deliverDue());
         MimeMessage[] mails = greenMail.getReceivedMessages();
         assertEquals(2, mails.length);
         assertEquals("[Heartwatch] DOWN: pi", mails[0].getSubject());
@@ -110,9 +111,9 @@ class NotificationDeliveryTest {
     @Test
     void withoutSmtpEachMailIsOneEmlFileInTheOutbox() throws Exception {
         Path outbox = dir.resolve("outbox");
-        NotificationSender s = sender(List.of(new EmailChannel(noSmtp(), outbox)));
+        OutboxDelivery s = sender(List.of(new EmailChannel(noSmtp(), outbox)));
         outage(new Evaluator(store, RULE, Duration.ofSeconds(1), T0.minusSeconds(3600)));
-        assertEquals(2, s.sendPending());
+        assertEquals(2, s.deliverDue());
         try (Stream<Path> files = Files.list(outbox)) {
             List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
             assertEquals(2, names.size(), names.toString());
@@ -133,20 +134,20 @@ class NotificationDeliveryTest {
             }
 
             @Override
-            public void deliver(AlertMessage message) throws Exception {
-                if (calls++ == 0) {
-                    throw new java.io.IOException("down");
-                }
+            public DeliveryResult deliver(AlertMessage message) {
+                return calls++ == 0 ? DeliveryResult.retry("down") : DeliveryResult.delivered();
             }
         };
-        NotificationSender s = sender(List.of(broken));
+        OutboxDelivery s = sender(List.of(broken));
         Lines.beat(store, "pi", T0);
         Evaluator e = new Evaluator(store, RULE, Duration.ofSeconds(1), T0.minusSeconds(3600));
         e.evaluate(T0.plusSeconds(1));
         e.evaluate(T0.plus(Duration.ofMinutes(6)));
-        assertEquals(0, s.sendPending());
+        assertEquals(0, s.deliverDue());
         assertEquals(1, store.outbox().pending().size());
-        assertEquals(1, s.sendPending());
+        assertEquals(0, s.deliverDue(), "the channel waits its backoff before the next attempt");
+        clock.set(clock.instant().plus(DeliveryBackoff.DEFAULT.first()));
+        assertEquals(1, s.deliverDue());
         assertTrue(store.outbox().pending().isEmpty());
     }
 
@@ -168,11 +169,12 @@ class NotificationDeliveryTest {
         }
 
         @Override
-        public void deliver(AlertMessage message) throws Exception {
+        public DeliveryResult deliver(AlertMessage message) {
             if (failing) {
-                throw new java.io.IOException("refused");
+                return DeliveryResult.retry("refused");
             }
             delivered++;
+            return DeliveryResult.delivered();
         }
 
         @Override
@@ -193,15 +195,33 @@ class NotificationDeliveryTest {
         CountingChannel mail = new CountingChannel("email", false);
         CountingChannel hook = new CountingChannel("webhook", true);
         hook.failing = true;
-        NotificationSender s = sender(List.of(mail, hook));
+        OutboxDelivery s = sender(List.of(mail, hook));
         downNotification();
 
-        assertEquals(0, s.sendPending());
+        assertEquals(0, s.deliverDue());
         hook.failing = false;
-        assertEquals(1, s.sendPending());
+        clock.set(clock.instant().plus(DeliveryBackoff.DEFAULT.first()));
+        assertEquals(1, s.deliverDue());
 
         assertEquals(1, mail.delivered, "the mail went out once");
         assertEquals(1, hook.delivered, "the webhook was retried until it took it");
+    }
+
+    @Test
+    void aMessageStillRefusedADayLaterIsGivenUpAndTheChannelMovesOn() {
+        CountingChannel hook = new CountingChannel("webhook", true);
+        hook.failing = true;
+        OutboxDelivery s = sender(List.of(hook));
+        downNotification();
+        long id = store.outbox().pending().get(0).id();
+        assertEquals(0, s.deliverDue());
+        clock.set(store.outbox().pending().get(0).createdAt().plus(DeliveryBackoff.DEFAULT.giveUpAfter()));
+        assertEquals(1, s.deliverDue(), "given up: done with it");
+        assertTrue(store.outbox().pending().isEmpty());
+        var d = store.outbox().attempts(id, "webhook").orElseThrow();
+        assertEquals(dev.heartwatch.server.store.Outbox.FAILED, d.state());
+        assertEquals(2, d.failedAttempts());
+        assertTrue(d.lastError().startsWith("gave up after PT24H: refused"), d.lastError());
     }
 
     @Test
@@ -209,11 +229,11 @@ class NotificationDeliveryTest {
         downNotification();
         long id = store.outbox().pending().get(0).id();
         // The server died inside the SMTP exchange: the claim is there, the confirmation is not.
-        store.outbox().recordDelivery(id, "email", NotificationSender.SENDING, T0.plus(Duration.ofMinutes(6)));
+        store.outbox().recordDelivery(id, "email", dev.heartwatch.server.store.Outbox.SENDING, T0.plus(Duration.ofMinutes(6)));
         CountingChannel mail = new CountingChannel("email", false);
         CountingChannel hook = new CountingChannel("webhook", true);
 
-        assertEquals(1, sender(List.of(mail, hook)).sendPending());
+        assertEquals(1, sender(List.of(mail, hook)).deliverDue());
 
         assertEquals(0, mail.delivered, "a person never gets the same alert twice");
         assertEquals(1, hook.delivered);
@@ -224,10 +244,10 @@ class NotificationDeliveryTest {
     void aWebhookInterruptedByACrashIsRepeatedWithTheSameKey() {
         downNotification();
         long id = store.outbox().pending().get(0).id();
-        store.outbox().recordDelivery(id, "webhook", NotificationSender.SENDING, T0.plus(Duration.ofMinutes(6)));
+        store.outbox().recordDelivery(id, "webhook", dev.heartwatch.server.store.Outbox.SENDING, T0.plus(Duration.ofMinutes(6)));
         CountingChannel hook = new CountingChannel("webhook", true);
 
-        assertEquals(1, sender(List.of(hook)).sendPending());
+        assertEquals(1, sender(List.of(hook)).deliverDue());
 
         assertEquals(1, hook.delivered, "receivers drop repeats by the alert id");
     }
@@ -245,10 +265,11 @@ class NotificationDeliveryTest {
         try {
             URI url = URI.create("http://127.0.0.1:" + hook.getAddress().getPort() + "/hook");
             ByteArrayOutputStream console = new ByteArrayOutputStream();
-            NotificationSender s = sender(List.of(new WebhookChannel(url, RULE.threshold(), RULE.evaluationFrequency()),
+            OutboxDelivery s = sender(List.of(new WebhookChannel(url, RULE.threshold(), RULE.evaluationFrequency(),
+                    WebhookChannel.DEFAULT_TIMEOUT, clock),
                     new ConsoleChannel(new PrintStream(console, true, StandardCharsets.UTF_8))));
             outage(new Evaluator(store, RULE, Duration.ofSeconds(1), T0.minusSeconds(3600)));
-            assertEquals(2, s.sendPending());
+            assertEquals(2, s.deliverDue());
             assertEquals(2, bodies.size());
             ObjectMapper json = new ObjectMapper();
             JsonNode fired = json.readTree(bodies.get(0));
