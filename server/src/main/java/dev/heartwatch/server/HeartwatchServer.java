@@ -44,6 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Handler;
 
 /**
@@ -87,6 +88,7 @@ public final class HeartwatchServer implements AutoCloseable {
         for (String warning : config.warnings()) {
             LOG.warning("configuration: " + warning);
         }
+        SSLContext tls = config.tls() ? TlsKeystore.load(config.tlsKeystore(), config.tlsKeystorePassword()) : null;
         // Before the store: a second server must not so much as migrate the file under the first.
         PrivateFiles.createDirectories(config.database().toAbsolutePath().getParent());
         this.lock = DatabaseLock.acquire(config.database());
@@ -112,7 +114,7 @@ public final class HeartwatchServer implements AutoCloseable {
             DashboardAccess access = config.readKey() == null ? DashboardAccess.loopbackOnly()
                     : DashboardAccess.readKey(config.readKey());
             this.http = new WebServer(config.bindAddress(), config.port(), config.httpThreads(), config.requestTimeout(),
-                    config.tls() ? TlsKeystore.load(config.tlsKeystore(), config.tlsKeystorePassword()) : null, new Routes(
+                    tls, new Routes(
                     new PingHandler(pingKeys, new DeviceKeys(config.deviceKeys()), config.trustedProxies(), store.lines(), clock, config.requestTimeout(), export),
                     new HistoryLinesHandler(store, access, HISTORY_STREAMS, config.responseTimeout()),
                     new DeviceAdminHandler(administration, new KeyRing(config.adminKeys()), clock, dashboard,
