@@ -45,9 +45,12 @@ class OneServerPerDatabaseTest {
                     () -> HeartwatchServer.start(TestConfig.config(dir), Clock.systemUTC(), System.out).close());
             assertTrue(e.getMessage().startsWith("another heartwatch-server (process " + ProcessHandle.current().pid() + ") is using "
                     + "the database " + db() + " (it holds the lock file " + db().toRealPath() + ".lock)"), e.getMessage());
-            // The first one is unharmed: it still takes beats.
+            // The first one is unharmed: it still takes beats, and still holds the lock against
+            // another process (POSIX drops a process's lock when any of its descriptors of the
+            // file is closed, as the refused attempt closed its own).
             assertEquals(200, first.send(HttpRequest.newBuilder(first.uri("/api/ping?device=pi"))
                     .header("x-functions-key", TestConfig.KEY).GET()).statusCode());
+            assertSecondProcessRefused();
         }
         // Released at close: the next server starts.
         HeartwatchServer.start(TestConfig.config(dir), Clock.systemUTC(), System.out).close();
@@ -57,17 +60,21 @@ class OneServerPerDatabaseTest {
     @Test
     void aSecondServerProcessIsRefusedWithOneLine() throws Exception {
         try (RunningServer first = new RunningServer(TestConfig.config(dir), Clock.systemUTC())) {
-            Map<String, String> env = new HashMap<>(TestConfig.settings(dir));
-            Path log = dir.resolve("second.log");
-            try (ChildProcess second = ChildProcess.start(List.of(ChildProcess.java(), "-Xmx64m", "-cp",
-                    System.getProperty("java.class.path"), HeartwatchServer.class.getName()), env, log)) {
-                assertEquals(1, second.exitCode(60), second.output());
-                String out = Files.readString(log);
-                assertTrue(out.contains("cannot start: another heartwatch-server (process " + ProcessHandle.current().pid()
-                        + ") is using the database"), out);
-                assertTrue(out.contains(db().toRealPath() + ".lock"), out);
-                assertTrue(!out.contains("\tat ") && !out.contains("Exception"), out);
-            }
+            assertSecondProcessRefused();
+        }
+    }
+
+    private void assertSecondProcessRefused() throws Exception {
+        Map<String, String> env = new HashMap<>(TestConfig.settings(dir));
+        Path log = Files.createTempFile(dir, "second", ".log");
+        try (ChildProcess second = ChildProcess.start(List.of(ChildProcess.java(), "-Xmx64m", "-cp",
+                System.getProperty("java.class.path"), HeartwatchServer.class.getName()), env, log)) {
+            assertEquals(1, second.exitCode(60), second.output());
+            String out = Files.readString(log);
+            assertTrue(out.contains("cannot start: another heartwatch-server (process " + ProcessHandle.current().pid()
+                    + ") is using the database"), out);
+            assertTrue(out.contains(db().toRealPath() + ".lock"), out);
+            assertTrue(!out.contains("\tat ") && !out.contains("Exception"), out);
         }
     }
 

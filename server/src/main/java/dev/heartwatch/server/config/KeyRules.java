@@ -43,7 +43,7 @@ final class KeyRules {
                 throw new ConfigException(k.name() + " is shorter than " + MIN_LENGTH
                         + " characters (make one with: openssl rand -hex 24)");
             }
-            if (!k.key().chars().allMatch(c -> c > 0x20 && c != 0x7f)) {
+            if (k.key().chars().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c))) {
                 throw new ConfigException(k.name() + " holds white space or control characters");
             }
             Named earlier = seen.putIfAbsent(k.key(), k);

@@ -5,11 +5,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One server per database: {@code <db>.lock} beside the file, locked with
@@ -47,34 +48,40 @@ public final class DatabaseLock implements AutoCloseable {
      */
     public static DatabaseLock acquire(Path database) throws IOException {
         Path file = lockFileOf(database);
-        PrivateFiles.createFile(file);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null; // held by this very JVM: another server in the same process
-        } catch (IOException e) {
-            channel.close();
-            throw e;
+        // A lock held by this very process is refused before a second descriptor of the file is
+        // opened: POSIX drops a process's lock when it closes any descriptor of that file, so
+        // the refused attempt's close would have freed the first server's lock.
+        if (!HELD_HERE.add(file)) {
+            throw refused(database, file, " (process " + ProcessHandle.current().pid() + ")");
         }
-        if (lock == null) {
-            String holder = holder(channel);
-            channel.close();
-            throw new IOException("another heartwatch-server" + holder + " is using the database "
-                    + database + " (it holds the lock file " + file + "); stop it first, or give this one its "
-                    + "own HEARTWATCH_DB. The devices command works beside it.");
-        }
+        FileChannel channel = null;
         try {
+            PrivateFiles.createFile(file);
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                throw refused(database, file, holder(channel));
+            }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
             channel.force(false);
-        } catch (IOException e) {
-            lock.release();
-            channel.close();
+            return new DatabaseLock(file, channel, lock);
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                channel.close(); // releases the lock, if it was taken
+            }
+            HELD_HERE.remove(file);
             throw e;
         }
-        return new DatabaseLock(file, channel, lock);
+    }
+
+    /** Lock files this process holds, by real path. */
+    private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
+
+    private static IOException refused(Path database, Path file, String holder) {
+        return new IOException("another heartwatch-server" + holder + " is using the database "
+                + database + " (it holds the lock file " + file + "); stop it first, or give this one its "
+                + "own HEARTWATCH_DB. The devices command works beside it.");
     }
 
     /** " (process 1234)" from the lock file, or "" when it holds no process id. */
@@ -96,11 +103,16 @@ public final class DatabaseLock implements AutoCloseable {
     /** Releases the lock; the file stays (removing it could race a server taking it). */
     @Override
     public void close() {
+        if (!channel.isOpen()) {
+            return;
+        }
         try {
             lock.release();
             channel.close();
         } catch (IOException e) {
             // Closing the channel releases the lock in any case; the OS does at exit.
+        } finally {
+            HELD_HERE.remove(file);
         }
     }
 }

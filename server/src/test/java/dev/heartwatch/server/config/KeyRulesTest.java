@@ -74,7 +74,10 @@ class KeyRulesTest {
 
     @Test
     void aKeyWithWhiteSpaceInsideIsRefused() {
-        assertTrue(refusal(Map.of("HEARTWATCH_KEYS", "0123456789abcdef 0123456789abcdef")).contains("white space or control"));
+        for (String bad : new String[] {"0123456789abcdef 0123456789abcdef", "0123456789abcdef\u00a00123456789abcdef",
+                "0123456789abcdef\u00850123456789abcdef", "0123456789abcdef\u001b0123456789abcdef"}) {
+            assertTrue(refusal(Map.of("HEARTWATCH_KEYS", bad)).contains("white space or control"), bad);
+        }
     }
 
     @Test
