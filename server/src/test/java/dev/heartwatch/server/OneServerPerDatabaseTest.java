@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heartwatch.server.cli.DevicesCommand;
+import dev.heartwatch.server.store.Database;
 import dev.heartwatch.server.support.ChildProcess;
+import dev.heartwatch.server.support.LogCapture;
 import dev.heartwatch.server.support.RunningServer;
 import dev.heartwatch.server.support.TestConfig;
 import java.io.ByteArrayOutputStream;
@@ -113,6 +115,18 @@ class OneServerPerDatabaseTest {
             for (Path d : List.of(dir.resolve("state"), nested, dir.resolve("mail"), dir.resolve("mail/outbox"))) {
                 assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)), d.toString());
             }
+        }
+    }
+
+    @Test
+    void anExistingDatabaseOthersCanReadIsWarnedAboutAndLeftAlone() throws Exception {
+        new RunningServer(TestConfig.config(dir), Clock.systemUTC()).close();
+        Files.setPosixFilePermissions(db(), PosixFilePermissions.fromString("rw-r--r--"));
+        try (LogCapture log = new LogCapture(Database.class);
+             RunningServer again = new RunningServer(TestConfig.config(dir), Clock.systemUTC())) {
+            assertEquals(List.of("database " + db() + " has mode rw-r--r--: other local users can read device names and "
+                    + "addresses (chmod 600 it)"), log.messages());
+            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(db())), "left alone");
         }
     }
 }

@@ -4,16 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heartwatch.server.HeartwatchServer;
+import dev.heartwatch.server.support.LogCapture;
+import dev.heartwatch.server.support.TestConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.time.Clock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** D8: rule settings the rule refuses stop the start; valid but slow ones are warned about. */
 class RuleAdviceTest {
+    @TempDir
+    Path dir;
+
     private static ServerConfig rule(String every, String threshold) {
         return ServerConfig.fromMap(Map.of("HEARTWATCH_EVALUATION_FREQUENCY", every, "HEARTWATCH_THRESHOLD", threshold,
                 "HEARTWATCH_HEARTBEAT_INTERVAL", "PT1S"));
@@ -24,6 +32,19 @@ class RuleAdviceTest {
         List<String> w = rule("PT1H", "PT10S").warnings();
         assertEquals(List.of("HEARTWATCH_EVALUATION_FREQUENCY PT1H is slower than any in docs/alerting.md's table (at most PT15M): "
                 + "a silent device is reported up to PT1H10S after its last heartbeat (threshold + one evaluation)"), w);
+    }
+
+    @Test
+    void theServerSaysTheWarningAtStartAndRuns() throws Exception {
+        try (LogCapture log = new LogCapture(HeartwatchServer.class);
+             HeartwatchServer server = HeartwatchServer.start(TestConfig.config(dir, Map.of(
+                     "HEARTWATCH_EVALUATION_FREQUENCY", "PT1H", "HEARTWATCH_THRESHOLD", "PT10S")),
+                     Clock.systemUTC(), System.out)) {
+            assertTrue(server.port() > 0);
+            assertEquals(List.of("configuration: HEARTWATCH_EVALUATION_FREQUENCY PT1H is slower than any in docs/alerting.md's "
+                    + "table (at most PT15M): a silent device is reported up to PT1H10S after its last heartbeat "
+                    + "(threshold + one evaluation)"), log.messages());
+        }
     }
 
     @Test
