@@ -126,10 +126,13 @@ class StartRefusalTest {
     }
 
     @Test
-    void aMissingKeystoreOrADirectorySaysSo() {
+    void aMissingKeystoreOrADirectorySaysSo() throws IOException {
+        Files.writeString(dir.resolve("garbage.p12"), "x");
         Path missing = dir.resolve("nowhere.p12");
         assertRefused(withKeystore(missing, "pw"), "HEARTWATCH_TLS_KEYSTORE " + missing + " does not exist");
         assertRefused(withKeystore(dir, "pw"), "is a directory, not a PKCS12 keystore file");
+        Path throughAFile = dir.resolve("garbage.p12/server.p12");
+        assertRefused(withKeystore(throughAFile, "pw"), "HEARTWATCH_TLS_KEYSTORE " + throughAFile + " cannot be read: Not a directory");
     }
 
     @Test

@@ -165,7 +165,7 @@ public record ServerConfig(
             }
             parsed = DotEnv.read(file, env);
         } catch (IOException e) {
-            throw new ConfigException("cannot read configuration file " + file + ": " + e.getClass().getSimpleName());
+            throw new ConfigException("configuration file " + file + " " + FileProblem.text(e));
         }
         if (!parsed.unparsedLines().isEmpty()) {
             throw new ConfigException("configuration file " + file + ": line " + parsed.unparsedLines().get(0)
@@ -257,7 +257,7 @@ public record ServerConfig(
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException("cannot read " + what + " " + file + ": " + e.getClass().getSimpleName());
+            throw new ConfigException(what + " " + file + " " + FileProblem.text(e));
         }
     }
 

@@ -2,14 +2,13 @@ package dev.heartwatch.server.config;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
 import java.util.Collections;
+import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -32,11 +31,11 @@ public final class TlsKeystore {
         try (InputStream in = Files.newInputStream(file)) {
             ks = KeyStore.getInstance("PKCS12");
             ks.load(in, secret);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(where + " does not exist");
-        } catch (AccessDeniedException e) {
-            throw new ConfigException(where + " cannot be read by this user (permission denied)");
         } catch (IOException e) {
+            Optional<String> unopened = FileProblem.opening(e);
+            if (unopened.isPresent()) {
+                throw new ConfigException(where + " " + unopened.get());
+            }
             // The JDK reports a wrong password as an IOException caused by UnrecoverableKeyException.
             if (e.getCause() instanceof UnrecoverableKeyException) {
                 throw new ConfigException(where + ": wrong password (HEARTWATCH_TLS_KEYSTORE_PASSWORD)");

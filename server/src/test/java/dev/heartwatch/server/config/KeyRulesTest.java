@@ -72,6 +72,21 @@ class KeyRulesTest {
         assertFalse(m.contains("short-key"), m);
     }
 
+    private static String pathRefusal(Map<String, String> settings) {
+        return assertThrows(ConfigException.class, () -> ServerConfig.fromMap(settings)).getMessage();
+    }
+
+    @Test
+    void aKeyFileThatCannotBeReadSaysWhy() throws Exception {
+        Path missing = dir.resolve("nowhere.key");
+        assertEquals("key file " + missing + " does not exist", pathRefusal(Map.of("HEARTWATCH_KEY_FILE", missing.toString())));
+        Path latin1 = dir.resolve("latin1.key");
+        Files.write(latin1, new byte[] {'k', (byte) 0xe9, 'y', '\n'});
+        assertEquals("device key file " + latin1 + " is not UTF-8 text",
+                pathRefusal(Map.of("HEARTWATCH_DEVICE_KEY_FILE", latin1.toString())));
+        assertEquals("key file " + dir + " cannot be read: Is a directory", pathRefusal(Map.of("HEARTWATCH_ADMIN_KEY_FILE", dir.toString())));
+    }
+
     @Test
     void aKeyWithWhiteSpaceInsideIsRefused() {
         for (String bad : new String[] {"0123456789abcdef 0123456789abcdef", "0123456789abcdef\u00a00123456789abcdef",
