@@ -126,12 +126,25 @@ class SettingNamesTest {
     }
 
     /** Files that spell settings wrong on purpose, to show what is refused. */
-    private static final Set<String> TYPO_TESTS = Set.of("SettingNames.java", "SettingNamesTest.java", "EditDistanceTest.java", "StartRefusalTest.java");
+    private static final Set<String> TYPO_TESTS = Set.of("SettingNames.java", "server.md", "SettingNamesTest.java", "EditDistanceTest.java", "StartRefusalTest.java");
 
     private static boolean isSource(Path p) {
         String s = p.toString();
         return !s.contains("/target/") && !s.contains("/node_modules/") && !s.contains("/.git/") && !s.contains("/.heartwatch/")
                 && !TYPO_TESTS.contains(p.getFileName().toString());
+    }
+
+    /** docs/server.md: the example file "lists every setting". */
+    @Test
+    void everySettingIsInTheExampleFile() throws IOException {
+        String example = Files.readString(Path.of("heartwatch-server.example.properties"));
+        Set<String> missing = new TreeSet<>();
+        for (String setting : SettingNames.SETTINGS) {
+            if (!Pattern.compile("\\b" + setting + "\\b").matcher(example).find()) {
+                missing.add(setting);
+            }
+        }
+        assertEquals(Set.of(), missing, "server/heartwatch-server.example.properties");
     }
 
     @Test
