@@ -81,8 +81,10 @@ class SettingNamesTest {
 
     @Test
     void otherHeartwatchVariablesInTheEnvironmentAreLeftAlone() {
-        Map<String, String> env = Map.of("HEARTWATCH_KEYS", KEY, "HEARTWATCH_SESSION", "hw", "HEARTWATCH_PYTHON", "/usr/bin/python3",
-                "HEARTWATCH_SOMETHING_ELSE_ENTIRELY", "x", "PATH", "/usr/bin", "HOME", "/root");
+        Map<String, String> env = new HashMap<>(Map.of("HEARTWATCH_KEYS", KEY, "HEARTWATCH_SESSION", "hw",
+                "HEARTWATCH_PYTHON", "/usr/bin/python3", "HEARTWATCH_SOMETHING_ELSE_ENTIRELY", "x", "PATH", "/usr/bin"));
+        // An agent on the same machine, in the same environment:
+        env.putAll(Map.of("HEARTBEAT_URL", "http://127.0.0.1:7071/api/ping", "HEARTBEAT_KEY", "k", "HEARTBEAT_DEVICE", "pi"));
         ServerConfig c = ServerConfig.from(env, null);
         assertEquals(Duration.ofMinutes(5), c.threshold());
     }
