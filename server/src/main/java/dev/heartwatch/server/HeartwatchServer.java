@@ -115,7 +115,8 @@ public final class HeartwatchServer implements AutoCloseable {
                     : DashboardAccess.readKey(config.readKey());
             this.http = new WebServer(config.bindAddress(), config.port(), config.httpThreads(), config.requestTimeout(),
                     tls, new Routes(
-                    new PingHandler(pingKeys, new DeviceKeys(config.deviceKeys()), config.trustedProxies(), store.lines(), clock, config.requestTimeout(), export),
+                    new PingHandler(pingKeys, new DeviceKeys(config.deviceKeys()), config.trustedProxies(), store.lines(), clock,
+                            config.requestTimeout(), export),
                     new HistoryLinesHandler(store, access, HISTORY_STREAMS, config.responseTimeout()),
                     new DeviceAdminHandler(administration, new KeyRing(config.adminKeys()), clock, dashboard,
                             config.dashboardActions()),

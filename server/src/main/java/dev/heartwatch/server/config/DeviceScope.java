@@ -42,8 +42,9 @@ public record DeviceScope(List<String> devices, List<String> prefixes) {
     static DeviceScope parse(String list, String where) {
         List<String> devices = new ArrayList<>();
         List<String> prefixes = new ArrayList<>();
-        for (String part : list.split(",", -1)) {
-            String entry = part.strip();
+        String[] parts = list.split(",", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String entry = parts[i].strip();
             if (entry.isEmpty()) {
                 continue;
             }
@@ -55,7 +56,10 @@ public record DeviceScope(List<String> devices, List<String> prefixes) {
             }
             // A prefix may end where an id may not (office- , site.): check it as an id with a letter after it.
             if (!DeviceId.isValid(prefix ? name + "a" : name) || name.contains("*")) {
-                throw new ConfigException(where + ": '" + SettingNames.printable(entry) + "' is not a device id"
+                // An entry as long as a key may be one, written the wrong way round: never echo it.
+                String shown = entry.length() < KeyRules.MIN_LENGTH ? "'" + SettingNames.printable(entry) + "'"
+                        : "device " + (i + 1) + " (as long as a key: is the binding KEY:devices?)";
+                throw new ConfigException(where + ": " + shown + " is not a device id"
                         + (prefix ? " prefix" : "") + " (lower case a-z, 0-9, '.', '_', '-'; a prefix ends in '*')");
             }
             (prefix ? prefixes : devices).add(name);

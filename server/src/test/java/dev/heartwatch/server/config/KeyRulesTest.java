@@ -133,6 +133,10 @@ class KeyRulesTest {
         assertTrue(refusal(Map.of("HEARTWATCH_DEVICE_KEYS", PING + ": , ")).contains("names no device"));
         assertTrue(refusal(Map.of("HEARTWATCH_DEVICE_KEYS", ":router")).contains("no key before ':'"));
         assertTrue(refusal(Map.of("HEARTWATCH_DEVICE_KEYS", PING + ":office*-*")).contains("is not a device id prefix"));
+        // Written the wrong way round: the key is never echoed as a "device" (refusal checks).
+        String upperKey = "PING-KEY-0123456789ABCDEF0123456789AB";
+        assertTrue(refusal(Map.of("HEARTWATCH_DEVICE_KEYS", "router,nas:" + upperKey))
+                .contains("device 1 (as long as a key: is the binding KEY:devices?) is not a device id"));
     }
 
     @Test
