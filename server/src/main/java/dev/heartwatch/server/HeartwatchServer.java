@@ -1,10 +1,12 @@
 package dev.heartwatch.server;
 
+import dev.heartwatch.common.PrivateFiles;
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.server.alert.Evaluator;
 import dev.heartwatch.server.cli.DevicesCommand;
 import dev.heartwatch.server.config.ConfigException;
 import dev.heartwatch.server.config.ServerConfig;
+import dev.heartwatch.server.config.TlsKeystore;
 import dev.heartwatch.server.dashboard.DashboardAccess;
 import dev.heartwatch.server.dashboard.DashboardHandler;
 import dev.heartwatch.server.dashboard.StoreDashboardSource;
@@ -13,6 +15,7 @@ import dev.heartwatch.server.export.LineExport;
 import dev.heartwatch.server.http.DashboardSlot;
 import dev.heartwatch.server.http.HistoryLinesHandler;
 import dev.heartwatch.server.http.DeviceAdminHandler;
+import dev.heartwatch.server.http.DeviceKeys;
 import dev.heartwatch.server.http.KeyRing;
 import dev.heartwatch.server.http.PingHandler;
 import dev.heartwatch.server.http.Routes;
@@ -25,16 +28,14 @@ import dev.heartwatch.server.notify.EmailChannel;
 import dev.heartwatch.server.notify.NotificationChannel;
 import dev.heartwatch.server.notify.OutboxDelivery;
 import dev.heartwatch.server.notify.WebhookChannel;
+import dev.heartwatch.server.store.DatabaseLock;
 import dev.heartwatch.server.store.DeviceAdministration;
 import dev.heartwatch.server.store.DeviceHistory;
 import dev.heartwatch.server.store.HeartwatchStore;
+import dev.heartwatch.server.store.StoreUnavailableException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,14 +48,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Handler;
 
 /**
  * {@code heartwatch-server}: the ping contract of {@code core} (what the Azure {@code Ping} runs)
  * on Jetty, its lines in SQLite, the silence rule evaluated live, alerts by email/webhook/console.
- * One process, one database file.
+ * One process, one database file, and one server per file: it holds {@code <db>.lock}
+ * ({@link DatabaseLock}) while it runs.
  *
  * <p>At start it mounts the dashboard ({@link DashboardHandler} over {@link StoreDashboardSource},
  * behind {@code HEARTWATCH_READ_KEY} or loopback-only), the admin API for mute/retire and
@@ -65,6 +66,7 @@ public final class HeartwatchServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HeartwatchServer.class.getName());
 
     private final ServerConfig config;
+    private final DatabaseLock lock;
     private final HeartwatchStore store;
     private final WebServer http;
     private final ScheduledExecutorService scheduler;
@@ -79,14 +81,29 @@ public final class HeartwatchServer implements AutoCloseable {
     private HeartwatchServer(ServerConfig config, Clock clock, PrintStream console, LineExport export) throws IOException {
         this.config = config;
         this.clock = clock;
-        KeyRing pingKeys = new KeyRing(config.pingKeys());
+        List<String> everyPingKey = new ArrayList<>(config.pingKeys());
+        config.deviceKeys().forEach(d -> everyPingKey.add(d.key()));
+        KeyRing pingKeys = new KeyRing(everyPingKey);
         if (pingKeys.isEmpty()) {
-            throw new ConfigException("no ping key configured: set HEARTWATCH_KEYS or HEARTWATCH_KEY_FILE");
+            throw new ConfigException("no ping key configured: set HEARTWATCH_KEYS, HEARTWATCH_KEY_FILE, "
+                    + "HEARTWATCH_DEVICE_KEYS or HEARTWATCH_DEVICE_KEY_FILE");
         }
-        SilenceRule rule = new SilenceRule(config.threshold(), config.evaluationFrequency(), config.lookback(),
-                config.heartbeatInterval(), config.expectedDevices());
-        this.store = HeartwatchStore.open(config.database(), config.sqliteSynchronous(), config.threshold());
+        SilenceRule rule = config.rule();
+        for (String warning : config.warnings()) {
+            LOG.warning("configuration: " + warning);
+        }
+        SSLContext tls = config.tls() ? TlsKeystore.load(config.tlsKeystore(), config.tlsKeystorePassword()) : null;
+        // Before the store: a second server must not so much as migrate the file under the first.
+        PrivateFiles.createDirectories(config.database().toAbsolutePath().getParent());
+        this.lock = DatabaseLock.acquire(config.database());
         try {
+            this.store = HeartwatchStore.open(config.database(), config.sqliteSynchronous(), config.threshold());
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        try {
+            PrivateFiles.createDirectories(config.outbox());
             AggregationPolicy policy = new AggregationPolicy(config.digestAfter(), AggregationPolicy.DEFAULT_LIST_CAP,
                     config.heartbeatInterval());
             // Parents (a check to its agent) come with issue 17's checks; none until then.
@@ -108,8 +125,9 @@ public final class HeartwatchServer implements AutoCloseable {
             DashboardAccess access = config.readKey() == null ? DashboardAccess.loopbackOnly()
                     : DashboardAccess.readKey(config.readKey());
             this.http = new WebServer(config.bindAddress(), config.port(), config.httpThreads(), config.requestTimeout(),
-                    config.tls() ? tls(config) : null, new Routes(
-                    new PingHandler(pingKeys, config.trustedProxies(), store.lines(), clock, config.requestTimeout(), export),
+                    tls, new Routes(
+                    new PingHandler(pingKeys, new DeviceKeys(config.deviceKeys()), config.trustedProxies(), store.lines(), clock,
+                            config.requestTimeout(), export),
                     new HistoryLinesHandler(store, access, HISTORY_STREAMS, config.responseTimeout()),
                     new DeviceAdminHandler(administration, new KeyRing(config.adminKeys()), clock, dashboard,
                             config.dashboardActions()),
@@ -117,8 +135,9 @@ public final class HeartwatchServer implements AutoCloseable {
             dashboard.set(new DashboardHandler(new StoreDashboardSource(store, history, administration,
                     config.expectedDevices(), clock), clock, access, "/"));
             this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("heartwatch-evaluator"));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             store.close();
+            lock.close();
             throw e;
         }
     }
@@ -150,22 +169,6 @@ public final class HeartwatchServer implements AutoCloseable {
         s.scheduler.scheduleWithFixedDelay(s::evaluateAndSend, every, every, TimeUnit.MILLISECONDS);
         s.scheduler.scheduleWithFixedDelay(s::pruneQuietly, 1, 60, TimeUnit.MINUTES);
         return s;
-    }
-
-    /** The server's certificate and key from the PKCS12 keystore; Jetty does the TLS. */
-    private static SSLContext tls(ServerConfig config) throws IOException {
-        try (InputStream in = Files.newInputStream(config.tlsKeystore())) {
-            char[] password = config.tlsKeystorePassword().toCharArray();
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, password);
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, password);
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(kmf.getKeyManagers(), null, null);
-            return tls;
-        } catch (GeneralSecurityException e) {
-            throw new ConfigException("cannot use the TLS keystore " + config.tlsKeystore() + ": " + e.getClass().getSimpleName());
-        }
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
@@ -247,6 +250,7 @@ public final class HeartwatchServer implements AutoCloseable {
         scheduler.shutdownNow();
         delivery.close();
         store.close();
+        lock.close();
     }
 
     public static void main(String[] args) {
@@ -286,8 +290,8 @@ public final class HeartwatchServer implements AutoCloseable {
         } catch (ConfigException e) {
             err.println("configuration error: " + e.getMessage());
             return 2;
-        } catch (IOException e) {
-            err.println("cannot start: " + e.getMessage());
+        } catch (IOException | StoreUnavailableException e) {
+            err.println("cannot start: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HistoryFromRunningServerTest {
   static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
-  static final String PING_KEY = "cli-test-ping-key-0123456789";
-  static final String READ_KEY = "cli-test-read-key-0123456789";
+  static final String PING_KEY = "cli-test-ping-key-0123456789abcdef0123";
+  static final String READ_KEY = "cli-test-read-key-0123456789abcdef0123";
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;

@@ -47,8 +47,8 @@ class OneHistoryTest {
   static final Instant T0 = Instant.parse("2026-11-02T00:00:00Z");
   static final Instant NOW = T0.plus(Duration.ofHours(6));
   static final Instant SINCE = NOW.minus(Duration.ofDays(1)); // the dashboard's 24 hours
-  static final String PING_KEY = "one-history-ping-key-0123456789";
-  static final String READ_KEY = "one-history-read-key-0123456789";
+  static final String PING_KEY = "one-history-ping-key-0123456789abcdef";
+  static final String READ_KEY = "one-history-read-key-0123456789abcdef";
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;

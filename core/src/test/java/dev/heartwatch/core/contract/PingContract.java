@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class PingContract {
     public static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
-    public static final String KEY = "Zm9vYmFyS2V5LTEyMzQ1Njc4OTA";
+    public static final String KEY = "Zm9vYmFyS2V5LTEyMzQ1Njc4OTAtYWJjZGVmZ2hpams";
     public static final String CLIENT_IP = "127.0.0.1";
     private static final long TS = NOW.toEpochMilli();
     private static final long NINE = Instant.parse("2026-11-21T09:00:00Z").toEpochMilli();

@@ -2,6 +2,7 @@ package dev.heartwatch.server.config;
 
 import dev.heartwatch.common.DotEnv;
 import dev.heartwatch.core.notify.AggregationPolicy;
+import dev.heartwatch.core.rule.SilenceRule;
 import java.io.IOException;
 
 import java.nio.charset.StandardCharsets;
@@ -22,12 +23,21 @@ import java.util.Set;
  * over the configuration file ({@code heartwatch-server.properties} or a {@code .env}-style
  * file, the same {@code KEY=VALUE} names) over defaults. Durations are ISO-8601. Keys come only
  * from here, never from the repository; {@link #toString()} never prints them.
+ *
+ * <p>What cannot be used stops the start ({@link ConfigException}): a name in the file that is
+ * not a setting, a near miss of one in the environment ({@link SettingNames}), a key too short
+ * or used for two jobs ({@link KeyRules}), rule settings {@link SilenceRule} refuses. Settings
+ * that work but detect late are {@link #warnings()}.
+ *
+ * @param pingKeys   keys that may beat for any device
+ * @param deviceKeys keys that may beat only for their own devices ({@link DeviceKey})
  */
 public record ServerConfig(
         String bindAddress,
         int port,
         Path database,
         List<String> pingKeys,
+        List<DeviceKey> deviceKeys,
         List<String> adminKeys,
         String readKey,
         boolean dashboardActions,
@@ -69,6 +79,7 @@ public record ServerConfig(
 
     public ServerConfig {
         pingKeys = List.copyOf(pingKeys);
+        deviceKeys = List.copyOf(deviceKeys);
         adminKeys = List.copyOf(adminKeys);
         trustedProxies = Set.copyOf(trustedProxies);
         expectedDevices = Set.copyOf(expectedDevices);
@@ -80,20 +91,41 @@ public record ServerConfig(
         }
         if (readKey != null && !readKey.matches(READ_KEY_PATTERN)) {
             // It travels in a URL and a cookie (the dashboard), so it keeps to characters neither escapes.
-            throw new ConfigException("HEARTWATCH_READ_KEY must be 16-256 characters of [A-Za-z0-9._~-] "
-                    + "(e.g. openssl rand -hex 24)");
+            throw new ConfigException("HEARTWATCH_READ_KEY must be " + KeyRules.MIN_LENGTH
+                    + "-256 characters of [A-Za-z0-9._~-] (e.g. openssl rand -hex 24)");
         }
-        if (readKey != null && (pingKeys.contains(readKey) || adminKeys.contains(readKey))) {
-            // A read key goes to browsers and report scripts; it must not also send beats or retire devices.
-            throw new ConfigException("HEARTWATCH_READ_KEY must differ from every ping and admin key");
-        }
+        KeyRules.check(pingKeys, deviceKeys, adminKeys, readKey);
+        rule(threshold, evaluationFrequency, lookback, heartbeatInterval, expectedDevices);
         if (!Set.of("FULL", "NORMAL", "EXTRA").contains(sqliteSynchronous)) {
             throw new ConfigException("HEARTWATCH_SQLITE_SYNCHRONOUS must be FULL, EXTRA or NORMAL");
         }
     }
 
     /** What {@code DashboardAccess.readKey} accepts. */
-    static final String READ_KEY_PATTERN = "[A-Za-z0-9._~-]{16,256}";
+    static final String READ_KEY_PATTERN = "[A-Za-z0-9._~-]{" + KeyRules.MIN_LENGTH + ",256}";
+
+    /** The silence rule these settings describe. */
+    public SilenceRule rule() {
+        return rule(threshold, evaluationFrequency, lookback, heartbeatInterval, expectedDevices);
+    }
+
+    private static SilenceRule rule(Duration threshold, Duration evaluationFrequency, Duration lookback,
+                                    Duration heartbeatInterval, Set<String> expectedDevices) {
+        try {
+            return new SilenceRule(threshold, evaluationFrequency, lookback, heartbeatInterval, expectedDevices);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("the silence rule refuses these settings (HEARTWATCH_THRESHOLD, "
+                    + "HEARTWATCH_EVALUATION_FREQUENCY, HEARTWATCH_LOOKBACK, HEARTWATCH_HEARTBEAT_INTERVAL): " + e.getMessage());
+        }
+    }
+
+    /**
+     * Settings that work but detect an outage late or wrongly, beyond what docs/alerting.md
+     * documents: said at start, not refused.
+     */
+    public List<String> warnings() {
+        return RuleAdvice.warnings(rule());
+    }
 
     /** The configuration file named by {@code HEARTWATCH_CONFIG}, else none. */
     public static ServerConfig load(Map<String, String> env) {
@@ -101,11 +133,17 @@ public record ServerConfig(
         return from(env, file == null || file.isBlank() ? null : Path.of(file));
     }
 
-    /** Reads {@code file} (may be null or absent only when not named explicitly) and applies {@code env} over it. */
+    /**
+     * Reads {@code file} (may be null) and applies {@code env} over it. Every name in the file
+     * must be a setting; in {@code env}, near misses of one are refused and the rest ignored.
+     */
     public static ServerConfig from(Map<String, String> env, Path file) {
         Map<String, String> merged = new HashMap<>();
+        SettingNames.checkEnvironment(env);
         if (file != null) {
-            merged.putAll(readFile(file, env));
+            Map<String, String> values = readFile(file, env);
+            SettingNames.checkFile(file, values);
+            merged.putAll(values);
         }
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (e.getKey().startsWith("HEARTWATCH_")) {
@@ -129,7 +167,7 @@ public record ServerConfig(
             }
             parsed = DotEnv.read(file, env);
         } catch (IOException e) {
-            throw new ConfigException("cannot read configuration file " + file + ": " + e.getClass().getSimpleName());
+            throw new ConfigException("configuration file " + file + " " + FileProblem.text(e));
         }
         if (!parsed.unparsedLines().isEmpty()) {
             throw new ConfigException("configuration file " + file + ": line " + parsed.unparsedLines().get(0)
@@ -144,6 +182,12 @@ public record ServerConfig(
         String keyFile = r.string("HEARTWATCH_KEY_FILE", null);
         if (keyFile != null) {
             pingKeys.addAll(readKeyFile(Path.of(keyFile)));
+        }
+        List<DeviceKey> deviceKeys = new ArrayList<>(DeviceKey.parseSetting(r.string("HEARTWATCH_DEVICE_KEYS", null)));
+        String deviceKeyFile = r.string("HEARTWATCH_DEVICE_KEY_FILE", null);
+        if (deviceKeyFile != null) {
+            deviceKeys.addAll(DeviceKey.parseFile(readLines(Path.of(deviceKeyFile), "device key file"),
+                    "HEARTWATCH_DEVICE_KEY_FILE"));
         }
         List<String> adminKeys = new ArrayList<>(r.list("HEARTWATCH_ADMIN_KEYS"));
         String adminKeyFile = r.string("HEARTWATCH_ADMIN_KEY_FILE", null);
@@ -180,6 +224,7 @@ public record ServerConfig(
                 r.integer("HEARTWATCH_PORT", 7071),
                 Path.of(r.string("HEARTWATCH_DB", ".heartwatch/heartwatch.db")),
                 pingKeys,
+                deviceKeys,
                 adminKeys,
                 readKey,
                 r.bool("HEARTWATCH_DASHBOARD_ACTIONS", true),
@@ -205,17 +250,21 @@ public record ServerConfig(
     }
 
     private static List<String> readKeyFile(Path file) {
-        try {
-            List<String> keys = new ArrayList<>();
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String k = line.strip();
-                if (!k.isEmpty() && !k.startsWith("#")) {
-                    keys.add(k);
-                }
+        List<String> keys = new ArrayList<>();
+        for (String line : readLines(file, "key file")) {
+            String k = line.strip();
+            if (!k.isEmpty() && !k.startsWith("#")) {
+                keys.add(k);
             }
-            return keys;
+        }
+        return keys;
+    }
+
+    private static List<String> readLines(Path file, String what) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException("cannot read key file " + file + ": " + e.getClass().getSimpleName());
+            throw new ConfigException(what + " " + file + " " + FileProblem.text(e));
         }
     }
 
@@ -226,7 +275,7 @@ public record ServerConfig(
     @Override
     public String toString() {
         return "ServerConfig[bind=" + bindAddress + ":" + port + ", database=" + database
-                + ", pingKeys=" + pingKeys.size() + ", adminKeys=" + adminKeys.size()
+                + ", pingKeys=" + pingKeys.size() + ", deviceKeys=" + deviceKeys + ", adminKeys=" + adminKeys.size()
                 + ", readKey=" + (readKey == null ? "unset (dashboard loopback-only)" : "set")
                 + ", dashboardActions=" + dashboardActions
                 + ", trustedProxies=" + trustedProxies + ", tls=" + tls()
@@ -241,6 +290,10 @@ public record ServerConfig(
     /** Typed reads with messages that name the setting. */
     private record Settings(Map<String, String> m) {
         String string(String name, String def) {
+            if (!SettingNames.SETTINGS.contains(name)) {
+                // A setting read here but missing from the list would be refused as unknown.
+                throw new IllegalStateException(name + " is read but not listed in SettingNames.SETTINGS");
+            }
             String v = m.get(name);
             return v == null || v.isBlank() ? def : v.strip();
         }

@@ -34,15 +34,21 @@ public final class PingHandler extends Handler.Abstract {
     public static final String PATH = "/api/ping";
 
     private final KeyRing keys;
+    private final DeviceKeys deviceKeys;
     private final Set<String> trustedProxies;
     private final LineWriter writer;
     private final Clock clock;
     private final Duration commitTimeout;
     private final LineExport export;
 
-    public PingHandler(KeyRing keys, Set<String> trustedProxies, LineWriter writer, Clock clock,
+    /**
+     * @param keys       every ping key, bound ones included
+     * @param deviceKeys the keys bound to devices, checked against the request's lines
+     */
+    public PingHandler(KeyRing keys, DeviceKeys deviceKeys, Set<String> trustedProxies, LineWriter writer, Clock clock,
                        Duration commitTimeout, LineExport export) {
         this.keys = keys;
+        this.deviceKeys = deviceKeys;
         this.trustedProxies = Set.copyOf(trustedProxies);
         this.writer = writer;
         this.clock = clock;
@@ -105,6 +111,11 @@ public final class PingHandler extends Handler.Abstract {
                 query::get,
                 key);
         List<ContractLine> lines = ping.lines(clock.millis());
+        Optional<String> refused = deviceKeys.refusal(key, lines);
+        if (refused.isPresent()) {
+            Answers.text(response, callback, 403, refused.get(), true);
+            return;
+        }
         if (!store(lines)) {
             Answers.text(response, callback, 503, "not stored, retry later", true);
             return;

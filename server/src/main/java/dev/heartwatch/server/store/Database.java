@@ -1,5 +1,6 @@
 package dev.heartwatch.server.store;
 
+import dev.heartwatch.common.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.sql.Statement;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * The SQLite file: its connections, their pragmas, the schema's version and the one way to
@@ -31,6 +33,7 @@ import java.util.concurrent.TimeUnit;
  * process (the {@code devices} CLI) may write the same file; the busy timeout serialises it.
  */
 public final class Database implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Database.class.getName());
     static final int BUSY_TIMEOUT_MS = 10_000;
 
     /**
@@ -79,7 +82,12 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Opens (creating if needed) the file and brings its schema to the latest version.
+     * Opens (creating if needed) the file and brings its schema to the latest version. A new
+     * file and the folders made for it are the owner's only (0600, 0700), set before anything is
+     * written to it; SQLite gives its {@code -wal} and {@code -shm} the database file's mode. An
+     * existing file that others may read is left as it is, with a warning. (A database file
+     * created empty beforehand, at mode 0600, made SQLite's first write transactions fail with
+     * {@code SQLITE_BUSY}: so SQLite creates it, and the mode is set right after.)
      *
      * @param withWriter also the line writer's connection and the background checkpointer (the
      *                   server); without, the control connection only (the {@code devices} CLI)
@@ -88,9 +96,21 @@ public final class Database implements AutoCloseable {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
-                Files.createDirectories(parent);
+                PrivateFiles.createDirectories(parent);
+            }
+            boolean created = !Files.exists(file);
+            if (!created) {
+                PrivateFiles.openToOthers(file).ifPresent(mode -> LOG.warning("database " + file + " has mode " + mode
+                        + ": other local users can read device names and addresses (chmod 600 it)"));
             }
             Connection control = connect(file, synchronous);
+            if (created) {
+                // SQLite creates the file by the umask; it holds nothing yet. Its -wal and -shm
+                // take the database file's mode whenever SQLite makes them again.
+                for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                    PrivateFiles.restrictToOwner(Path.of(file + suffix));
+                }
+            }
             Migrations.apply(control);
             Connection w = null;
             Connection cp = null;

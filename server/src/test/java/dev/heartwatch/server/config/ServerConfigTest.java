@@ -20,11 +20,11 @@ class ServerConfigTest {
     @Test
     void theEnvironmentOverridesTheFileWhichOverridesDefaults() throws Exception {
         Path file = dir.resolve("heartwatch-server.properties");
-        Files.writeString(file, "HEARTWATCH_THRESHOLD=PT30S\nexport HEARTWATCH_PORT=\"9000\"\nHEARTWATCH_KEYS=a-key-from-file\n");
+        Files.writeString(file, "HEARTWATCH_THRESHOLD=PT30S\nexport HEARTWATCH_PORT=\"9000\"\nHEARTWATCH_KEYS=a-key-from-file-0123456789abcdef0123\n");
         ServerConfig c = ServerConfig.from(Map.of("HEARTWATCH_PORT", "9100", "PATH", "/usr/bin"), file);
         assertEquals(Duration.ofSeconds(30), c.threshold());
         assertEquals(9100, c.port());
-        assertEquals(List.of("a-key-from-file"), c.pingKeys());
+        assertEquals(List.of("a-key-from-file-0123456789abcdef0123"), c.pingKeys());
         assertEquals("127.0.0.1", c.bindAddress(), "loopback unless told otherwise");
         assertEquals(Duration.ofDays(400), c.retention());
     }
@@ -33,12 +33,12 @@ class ServerConfigTest {
     void theFileIsReadAsADotEnvFileAsTheAgentReadsIt() throws Exception {
         // java.util.Properties read p\ss as pss, kept quotes after trailing spaces and kept " # comment".
         Path file = dir.resolve(".env");
-        Files.writeString(file, "HEARTWATCH_KEYS=p\\ss-0123456789   \nHEARTWATCH_ADMIN_KEYS='admin-key-0123456789' # who\n"
+        Files.writeString(file, "HEARTWATCH_KEYS=p\\ss-0123456789abcdef0123456789ab   \nHEARTWATCH_ADMIN_KEYS='admin-key-0123456789abcdef0123456789' # who\n"
                 + "HEARTWATCH_READ_KEY=\"read-${SUFFIX}\"\n");
-        Map<String, String> m = ServerConfig.readFile(file, Map.of("SUFFIX", "key-0123456789abcdef"));
-        assertEquals("p\\ss-0123456789", m.get("HEARTWATCH_KEYS"));
-        assertEquals("admin-key-0123456789", m.get("HEARTWATCH_ADMIN_KEYS"));
-        assertEquals("read-key-0123456789abcdef", m.get("HEARTWATCH_READ_KEY"));
+        Map<String, String> m = ServerConfig.readFile(file, Map.of("SUFFIX", "key-0123456789abcdef0123456789"));
+        assertEquals("p\\ss-0123456789abcdef0123456789ab", m.get("HEARTWATCH_KEYS"));
+        assertEquals("admin-key-0123456789abcdef0123456789", m.get("HEARTWATCH_ADMIN_KEYS"));
+        assertEquals("read-key-0123456789abcdef0123456789", m.get("HEARTWATCH_READ_KEY"));
     }
 
     @Test
@@ -52,10 +52,10 @@ class ServerConfigTest {
     @Test
     void keysCanComeFromAKeyFileAndNeverShowInToString() throws Exception {
         Path keys = dir.resolve("keys");
-        Files.writeString(keys, "# ping keys\nsecret-one\n\nsecret-two\n");
+        Files.writeString(keys, "# ping keys\nsecret-one-0123456789abcdef0123456789\n\nsecret-two-0123456789abcdef0123456789\n");
         ServerConfig c = ServerConfig.fromMap(Map.of("HEARTWATCH_KEY_FILE", keys.toString(), "HEARTWATCH_SMTP_PASSWORD", "mail-secret"));
-        assertEquals(List.of("secret-one", "secret-two"), c.pingKeys());
-        assertFalse(c.toString().contains("secret-one"));
+        assertEquals(List.of("secret-one-0123456789abcdef0123456789", "secret-two-0123456789abcdef0123456789"), c.pingKeys());
+        assertFalse(c.toString().contains("secret-one-0123456789abcdef0123456789"));
         assertFalse(c.toString().contains("mail-secret"));
     }
 
@@ -77,18 +77,18 @@ class ServerConfigTest {
     @Test
     void theReadKeyComesFromItsFileIsCheckedAndNeverShown() throws Exception {
         Path file = dir.resolve("read.key");
-        Files.writeString(file, "# dashboard\nread-key-0123456789abcdef\n");
+        Files.writeString(file, "# dashboard\nread-key-0123456789abcdef0123456789\n");
         ServerConfig c = ServerConfig.fromMap(Map.of("HEARTWATCH_READ_KEY_FILE", file.toString()));
-        assertEquals("read-key-0123456789abcdef", c.readKey());
+        assertEquals("read-key-0123456789abcdef0123456789", c.readKey());
         assertTrue(c.dashboardActions(), "the page's buttons work by default");
-        assertFalse(c.toString().contains("read-key-0123456789abcdef"));
+        assertFalse(c.toString().contains("read-key-0123456789abcdef0123456789"));
         assertEquals(null, ServerConfig.fromMap(Map.of()).readKey(), "none: the dashboard is loopback-only");
 
         for (Map<String, String> bad : List.of(
                 Map.of("HEARTWATCH_READ_KEY", "short"),
                 Map.of("HEARTWATCH_READ_KEY", "has spaces in it, 0123456789"),
-                Map.of("HEARTWATCH_READ_KEY", "same-as-the-ping-key-0123", "HEARTWATCH_KEYS", "same-as-the-ping-key-0123"),
-                Map.of("HEARTWATCH_READ_KEY", "same-as-the-admin-key-0123", "HEARTWATCH_ADMIN_KEYS", "same-as-the-admin-key-0123"),
+                Map.of("HEARTWATCH_READ_KEY", "same-as-the-ping-key-0123456789abcdef", "HEARTWATCH_KEYS", "same-as-the-ping-key-0123456789abcdef"),
+                Map.of("HEARTWATCH_READ_KEY", "same-as-the-admin-key-0123456789abcdef", "HEARTWATCH_ADMIN_KEYS", "same-as-the-admin-key-0123456789abcdef"),
                 Map.of("HEARTWATCH_DASHBOARD_ACTIONS", "maybe"))) {
             ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.fromMap(bad), bad.toString());
             assertFalse(e.getMessage().contains("0123"), "no key in the message: " + e.getMessage());

@@ -47,7 +47,7 @@ class AppInsightsExportAgentTest {
     static final Path AGENT_JAR = Path.of("target/appinsights/applicationinsights-agent.jar");
     static final Path AGENT_CONFIG = Path.of("target/classes/dev/heartwatch/server/export/applicationinsights.json");
     static final String IKEY = "00000000-0000-4000-8000-0000000000a1";
-    static final String FUNCTION_KEY = "export-test-function-key-0123456789";
+    static final String FUNCTION_KEY = "export-test-function-key-0123456789abcdef";
     static final int HEARTBEATS = 12;
     static final Pattern URL = Pattern.compile("http://127\\.0\\.0\\.1:\\d+");
 

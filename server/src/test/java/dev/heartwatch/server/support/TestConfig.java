@@ -7,10 +7,10 @@ import java.util.Map;
 
 /** Server settings for tests: loopback, an ephemeral port, a temp database, seconds-long thresholds. */
 public final class TestConfig {
-    public static final String KEY = "test-ping-key-0123456789";
-    public static final String ADMIN_KEY = "test-admin-key-9876543210";
+    public static final String KEY = "test-ping-key-0123456789abcdef0123456789";
+    public static final String ADMIN_KEY = "test-admin-key-9876543210fedcba9876543210";
     /** The dashboard's and history's read key. */
-    public static final String READ_KEY = "test-read-key-0123456789abcdef";
+    public static final String READ_KEY = "test-read-key-0123456789abcdef0123456789";
 
     private TestConfig() {
     }
