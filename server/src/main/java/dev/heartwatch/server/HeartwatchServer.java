@@ -10,7 +10,9 @@ import dev.heartwatch.server.dashboard.DashboardHandler;
 import dev.heartwatch.server.dashboard.StoreDashboardSource;
 import dev.heartwatch.server.export.AppInsightsExport;
 import dev.heartwatch.server.export.LineExport;
+import dev.heartwatch.server.http.AccessFilter;
 import dev.heartwatch.server.http.DashboardSlot;
+import dev.heartwatch.server.http.HeadAsGet;
 import dev.heartwatch.server.http.HistoryLinesHandler;
 import dev.heartwatch.server.http.DeviceAdminHandler;
 import dev.heartwatch.server.http.KeyRing;
@@ -96,15 +98,21 @@ public final class HeartwatchServer implements AutoCloseable {
 
             DashboardAccess access = config.readKey() == null ? DashboardAccess.loopbackOnly()
                     : DashboardAccess.readKey(config.readKey());
-            this.http = new WebServer(config.bindAddress(), config.port(), config.httpThreads(), config.requestTimeout(),
-                    config.tls() ? tls(config) : null, new Routes(
-                    new PingHandler(pingKeys, config.trustedProxies(), store.lines(), clock, config.requestTimeout(), export),
-                    new HistoryLinesHandler(store, access, HISTORY_STREAMS, config.responseTimeout()),
-                    new DeviceAdminHandler(administration, new KeyRing(config.adminKeys()), clock, dashboard,
-                            config.dashboardActions()),
-                    dashboard));
+            Routes routes = new Routes(
+                    new PingHandler(config.trustedProxies(), store.lines(), clock, config.requestTimeout(), export),
+                    new HistoryLinesHandler(store, HISTORY_STREAMS, config.responseTimeout()),
+                    new DeviceAdminHandler(administration, clock, dashboard, config.dashboardActions()),
+                    dashboard);
+            // Every route behind one access decision; HEAD is GET without a body everywhere but the ping.
+            Handler front = new HeadAsGet(new AccessFilter(pingKeys, new KeyRing(config.adminKeys()), access,
+                    config.trustedProxies(), config.dashboardActions(), routes));
+            // A trusted proxy carries every client behind it: its socket address is not capped.
+            WebServer.Limits limits = new WebServer.Limits(config.requestTimeout(), config.maxConnections(),
+                    config.maxConnectionsPerAddress(), config.trustedProxies());
+            this.http = new WebServer(config.bindAddress(), config.port(), config.httpThreads(), limits,
+                    config.tls() ? tls(config) : null, front);
             dashboard.set(new DashboardHandler(new StoreDashboardSource(store, history, administration,
-                    config.expectedDevices(), clock), clock, access, "/"));
+                    config.expectedDevices(), clock), clock, "/"));
             this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("heartwatch-evaluator"));
         } catch (RuntimeException e) {
             store.close();
