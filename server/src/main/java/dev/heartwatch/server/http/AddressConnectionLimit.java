@@ -1,30 +1,33 @@
 package dev.heartwatch.server.http;
 
 import dev.heartwatch.core.contract.ClientAddress;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.jetty.io.Connection;
-import org.eclipse.jetty.server.ConnectionMetaData;
+import org.eclipse.jetty.io.SelectorManager;
 
 /**
  * At most {@code perAddress} open connections from one socket address; one more is closed as it
- * opens, before a byte of it is read. Jetty has a total ({@code NetworkConnectionLimit}) but no
- * count per address, so this is a {@link Connection.Listener} on the connector, the hook Jetty's
- * own limits use.
+ * is accepted, before Jetty registers it or reads a byte (the client sees its connection closed,
+ * not an answer). Jetty has a total ({@code NetworkConnectionLimit}) but no count per address, so
+ * this is a {@link SelectorManager.AcceptListener} on the connector, the hook Jetty's own
+ * connection limits use.
  *
  * <p>It counts the socket's peer, not the client a trusted proxy names: at accept time no request
  * has been read, so no {@code X-Forwarded-For} is known. A trusted proxy is therefore not capped
  * (every client behind it shares its address); it must limit its own clients.
  */
-final class AddressConnectionLimit implements Connection.Listener {
+final class AddressConnectionLimit implements SelectorManager.AcceptListener {
     private final int perAddress;
     private final Set<String> uncapped;
     private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
-    private final Map<Connection, InetAddress> counted = new ConcurrentHashMap<>();
+    private final Map<SelectableChannel, InetAddress> counted = new ConcurrentHashMap<>();
 
     AddressConnectionLimit(int perAddress, Set<String> uncapped) {
         if (perAddress < 1) {
@@ -35,33 +38,46 @@ final class AddressConnectionLimit implements Connection.Listener {
     }
 
     @Override
-    public void onOpened(Connection connection) {
-        // One HTTP connection per TCP connection (TLS below it is another Connection: not counted).
-        if (!(connection instanceof ConnectionMetaData)) {
+    public void onAccepting(SelectableChannel channel) {
+        InetAddress address = peer(channel);
+        if (address == null || ClientAddress.parse(address.getHostAddress()).map(uncapped::contains).orElse(false)) {
             return;
         }
-        SocketAddress remote = connection.getEndPoint().getRemoteSocketAddress();
-        if (!(remote instanceof InetSocketAddress inet) || inet.getAddress() == null
-                || ClientAddress.parse(inet.getAddress().getHostAddress()).map(uncapped::contains).orElse(false)) {
-            return;
-        }
-        InetAddress address = inet.getAddress();
-        counted.put(connection, address);
         if (open.merge(address, 1, Integer::sum) > perAddress) {
-            connection.getEndPoint().close();
+            release(address);
+            try {
+                channel.close(); // not registered with a selector yet: the client sees the close at once
+            } catch (IOException e) {
+                // closing is all we wanted
+            }
+            return;
         }
+        counted.put(channel, address);
     }
 
     @Override
-    public void onClosed(Connection connection) {
-        InetAddress address = counted.remove(connection);
+    public void onAcceptFailed(SelectableChannel channel, Throwable cause) {
+        onClosed(channel);
+    }
+
+    @Override
+    public void onClosed(SelectableChannel channel) {
+        InetAddress address = counted.remove(channel);
         if (address != null) {
-            open.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+            release(address);
         }
     }
 
-    /** Open connections from {@code address} now (for tests and diagnostics). */
-    int openFrom(InetAddress address) {
-        return open.getOrDefault(address, 0);
+    private void release(InetAddress address) {
+        open.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+    }
+
+    private static InetAddress peer(SelectableChannel channel) {
+        try {
+            SocketAddress remote = channel instanceof SocketChannel socket ? socket.getRemoteAddress() : null;
+            return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 }
