@@ -11,6 +11,7 @@ import dev.heartwatch.server.dashboard.StoreDashboardSource;
 import dev.heartwatch.server.export.AppInsightsExport;
 import dev.heartwatch.server.export.LineExport;
 import dev.heartwatch.server.http.AccessFilter;
+import dev.heartwatch.server.http.BodyReadAhead;
 import dev.heartwatch.server.http.DashboardSlot;
 import dev.heartwatch.server.http.HeadAsGet;
 import dev.heartwatch.server.http.HistoryLinesHandler;
@@ -104,8 +105,9 @@ public final class HeartwatchServer implements AutoCloseable {
                     new DeviceAdminHandler(administration, clock, dashboard, config.dashboardActions()),
                     dashboard);
             // Every route behind one access decision; HEAD is GET without a body everywhere but the ping.
+            // Bodies are read ahead without a thread, once access allows it.
             Handler front = new HeadAsGet(new AccessFilter(pingKeys, new KeyRing(config.adminKeys()), access,
-                    config.trustedProxies(), config.dashboardActions(), routes));
+                    config.trustedProxies(), config.dashboardActions(), BodyReadAhead.around(routes)));
             // A trusted proxy carries every client behind it: its socket address is not capped.
             WebServer.Limits limits = new WebServer.Limits(config.requestTimeout(), config.maxConnections(),
                     config.maxConnectionsPerAddress(), config.trustedProxies());

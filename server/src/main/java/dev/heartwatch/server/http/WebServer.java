@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -35,8 +37,34 @@ public final class WebServer implements AutoCloseable {
     // are not the operator's business. Held strongly: JUL keeps loggers weakly.
     private static final Logger JETTY_LOG = Logger.getLogger("org.eclipse.jetty");
 
+    /** A key in a query ({@code ?code=}, {@code ?key=}), as a Jetty log line may quote a request's URI. */
+    private static final Pattern KEY_IN_URI = Pattern.compile("([?&](?:code|key)=)[^&\\s}\\]]*");
+
     static {
         JETTY_LOG.setLevel(Level.WARNING);
+        // Keys ride in URLs (Azure's ?code=) and Jetty's warnings may name the request: every
+        // Jetty record passes here, redacted, on its way to the process's own log handlers.
+        JETTY_LOG.setUseParentHandlers(false);
+        JETTY_LOG.addHandler(new java.util.logging.Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getMessage() != null) {
+                    record.setMessage(KEY_IN_URI.matcher(record.getMessage()).replaceAll("$1(redacted)"));
+                }
+                record.setParameters(null); // slf4j-jdk14 has formatted them into the message already
+                for (java.util.logging.Handler h : Logger.getLogger("").getHandlers()) {
+                    h.publish(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
     }
 
     private final Server server;
