@@ -90,7 +90,8 @@ class AccessFilterTest {
     @Test
     void loopbackOnlyRefusesAnyForwardingHeaderFromAnyLoopbackPeer() throws Exception {
         start(false);
-        for (String header : List.of(FORWARDED_FOR, "Forwarded: for=203.0.113.5\r\n", "X-Real-IP: 203.0.113.5\r\n",
+        for (String header : List.of(FORWARDED_FOR, "x-forwarded-for: 203.0.113.5\r\n", "X-Forwarded-For:\r\n",
+                "Forwarded: for=203.0.113.5\r\n", "X-Real-IP: 203.0.113.5\r\n",
                 "Via: 1.1 edge\r\n", "X-Forwarded-Host: heartwatch.example\r\n")) {
             for (String[] route : GUARDED) {
                 assertEquals(403, RawHttp.status(send(LOCAL, route, header)), route[1] + " with " + header.strip());
