@@ -103,6 +103,22 @@ class ConnectionLimitsTest {
         }
     }
 
+    @Test
+    void beyondTheTotalANewConnectionWaitsForASlotInsteadOfBeingRefused() throws Exception {
+        s.close();
+        s = new RunningServer(TestConfig.config(dir, Map.of("HEARTWATCH_MAX_CONNECTIONS", "4",
+                "HEARTWATCH_MAX_CONNECTIONS_PER_ADDRESS", "4")), Clock.systemUTC());
+        for (int i = 0; i < 4; i++) {
+            open("127.0.0." + (10 + i)); // idle: each holds a slot until the 2 s head deadline
+        }
+        Thread.sleep(200);
+        long t0 = System.nanoTime();
+        Socket waiting = open("127.0.0.20"); // the kernel's accept queue takes it
+        assertEquals(200, pingOn(waiting), "served once a slot is free");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms >= 1_000 && ms < 5_000, "waited for the idle ones to be cut (~2 s), took " + ms + " ms");
+    }
+
     /** Writes {@code bytes} one every 500 ms: each well inside the 2 s idle timeout. */
     private Future<?> dribble(Socket socket, String bytes) {
         return dribblers.submit(() -> {
