@@ -65,9 +65,4 @@ public final class Peer {
         return false;
     }
 
-    /** The socket's peer is a loopback address. */
-    public static boolean isLoopback(Request request) {
-        InetAddress socket = socketAddress(request);
-        return socket != null && socket.isLoopbackAddress();
-    }
 }
