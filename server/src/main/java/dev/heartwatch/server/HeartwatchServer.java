@@ -12,7 +12,10 @@ import dev.heartwatch.server.dashboard.DashboardHandler;
 import dev.heartwatch.server.dashboard.StoreDashboardSource;
 import dev.heartwatch.server.export.AppInsightsExport;
 import dev.heartwatch.server.export.LineExport;
+import dev.heartwatch.server.http.AccessFilter;
+import dev.heartwatch.server.http.BodyReadAhead;
 import dev.heartwatch.server.http.DashboardSlot;
+import dev.heartwatch.server.http.HeadAsGet;
 import dev.heartwatch.server.http.HistoryLinesHandler;
 import dev.heartwatch.server.http.DeviceAdminHandler;
 import dev.heartwatch.server.http.DeviceKeys;
@@ -124,16 +127,23 @@ public final class HeartwatchServer implements AutoCloseable {
 
             DashboardAccess access = config.readKey() == null ? DashboardAccess.loopbackOnly()
                     : DashboardAccess.readKey(config.readKey());
-            this.http = new WebServer(config.bindAddress(), config.port(), config.httpThreads(), config.requestTimeout(),
-                    tls, new Routes(
-                    new PingHandler(pingKeys, new DeviceKeys(config.deviceKeys()), config.trustedProxies(), store.lines(), clock,
+            Routes routes = new Routes(
+                    new PingHandler(new DeviceKeys(config.deviceKeys()), config.trustedProxies(), store.lines(), clock,
                             config.requestTimeout(), export),
-                    new HistoryLinesHandler(store, access, HISTORY_STREAMS, config.responseTimeout()),
-                    new DeviceAdminHandler(administration, new KeyRing(config.adminKeys()), clock, dashboard,
-                            config.dashboardActions()),
-                    dashboard));
+                    new HistoryLinesHandler(store, HISTORY_STREAMS, config.responseTimeout()),
+                    new DeviceAdminHandler(administration, clock, dashboard, config.dashboardActions()),
+                    dashboard);
+            // Every route behind one access decision; HEAD is GET without a body everywhere but the ping.
+            // Bodies are read ahead without a thread, once access allows it.
+            Handler front = new HeadAsGet(new AccessFilter(pingKeys, new KeyRing(config.adminKeys()), access,
+                    config.trustedProxies(), config.dashboardActions(), BodyReadAhead.around(routes)));
+            // A trusted proxy carries every client behind it: its socket address is not capped.
+            WebServer.Limits limits = new WebServer.Limits(config.requestTimeout(), config.maxConnections(),
+                    config.maxConnectionsPerAddress(), config.trustedProxies());
+            this.http = new WebServer(config.bindAddress(), config.port(), config.httpThreads(), limits,
+                    tls, front);
             dashboard.set(new DashboardHandler(new StoreDashboardSource(store, history, administration,
-                    config.expectedDevices(), clock), clock, access, "/"));
+                    config.expectedDevices(), clock), clock, "/"));
             this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("heartwatch-evaluator"));
         } catch (RuntimeException | IOException e) {
             store.close();

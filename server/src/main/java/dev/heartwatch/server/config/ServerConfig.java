@@ -54,6 +54,8 @@ public record ServerConfig(
         Duration requestTimeout,
         Duration responseTimeout,
         int httpThreads,
+        int maxConnections,
+        int maxConnectionsPerAddress,
         String sqliteSynchronous,
         Smtp smtp,
         Path outbox,
@@ -88,6 +90,12 @@ public record ServerConfig(
         }
         if (httpThreads < 1) {
             throw new ConfigException("HEARTWATCH_HTTP_THREADS must be at least 1");
+        }
+        if (maxConnections < 1) {
+            throw new ConfigException("HEARTWATCH_MAX_CONNECTIONS must be at least 1");
+        }
+        if (maxConnectionsPerAddress < 1 || maxConnectionsPerAddress > maxConnections) {
+            throw new ConfigException("HEARTWATCH_MAX_CONNECTIONS_PER_ADDRESS must be from 1 to HEARTWATCH_MAX_CONNECTIONS");
         }
         if (readKey != null && !readKey.matches(READ_KEY_PATTERN)) {
             // It travels in a URL and a cookie (the dashboard), so it keeps to characters neither escapes.
@@ -241,6 +249,8 @@ public record ServerConfig(
                 r.duration("HEARTWATCH_REQUEST_TIMEOUT", Duration.ofSeconds(10)),
                 r.duration("HEARTWATCH_RESPONSE_TIMEOUT", Duration.ofMinutes(5)),
                 r.integer("HEARTWATCH_HTTP_THREADS", 64),
+                r.integer("HEARTWATCH_MAX_CONNECTIONS", 1024),
+                r.integer("HEARTWATCH_MAX_CONNECTIONS_PER_ADDRESS", 32),
                 r.string("HEARTWATCH_SQLITE_SYNCHRONOUS", "FULL").toUpperCase(),
                 smtp,
                 Path.of(r.string("HEARTWATCH_OUTBOX", ".heartwatch/outbox")),
@@ -282,7 +292,9 @@ public record ServerConfig(
                 + ", threshold=" + threshold + ", evaluationFrequency=" + evaluationFrequency
                 + ", lookback=" + lookback + ", heartbeatInterval=" + heartbeatInterval
                 + ", expectedDevices=" + expectedDevices + ", retention=" + retention + ", cooldown=" + cooldown
-                + ", requestTimeout=" + requestTimeout + ", responseTimeout=" + responseTimeout + ", synchronous=" + sqliteSynchronous
+                + ", requestTimeout=" + requestTimeout + ", responseTimeout=" + responseTimeout
+                + ", maxConnections=" + maxConnections + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
+                + ", synchronous=" + sqliteSynchronous
                 + ", smtp=" + smtp + ", outbox=" + outbox + ", webhook=" + (webhookUrl == null ? "none" : "set")
                 + ", digestAfter=" + digestAfter + "]";
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartwatch.server.http.Answers;
-import dev.heartwatch.server.http.Peer;
 import dev.heartwatch.server.http.Query;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +21,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -30,8 +28,9 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The server's dashboard: one static page (resources {@code dashboard/}) and a small JSON API
- * it polls, as a Jetty handler: {@code server.setHandler(new DashboardHandler(source, clock,
- * access))}; paths are taken relative to its mount point ({@code /} unless given).
+ * it polls, as a Jetty handler behind {@code AccessFilter}, which decides who may see it (the
+ * read key, or loopback only): {@code new AccessFilter(..., new DashboardHandler(source, clock))};
+ * paths are taken relative to its mount point ({@code /} unless given).
  *
  * <pre>
  * GET  /                                  the page (and /dashboard.css, /dashboard.js)
@@ -45,11 +44,6 @@ import org.eclipse.jetty.util.Callback;
  * (no inline script, nothing from the network) and renders data with {@code textContent} only.
  */
 public final class DashboardHandler extends Handler.Abstract {
-    /** Header, query parameter and cookie that carry the read key. */
-    public static final String KEY_HEADER = "x-heartwatch-key";
-    public static final String KEY_QUERY = "key";
-    public static final String KEY_COOKIE = "heartwatch_key";
-
     static final int MAX_DAYS = 400;
     static final Duration MAX_MUTE = Duration.ofDays(366);
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -65,18 +59,16 @@ public final class DashboardHandler extends Handler.Abstract {
 
     private final DashboardSource source;
     private final Clock clock;
-    private final DashboardAccess access;
     private final String mount;
 
-    public DashboardHandler(DashboardSource source, Clock clock, DashboardAccess access) {
-        this(source, clock, access, "/");
+    public DashboardHandler(DashboardSource source, Clock clock) {
+        this(source, clock, "/");
     }
 
     /** A handler whose paths are relative to {@code mount} (a path starting with {@code /}). */
-    public DashboardHandler(DashboardSource source, Clock clock, DashboardAccess access, String mount) {
+    public DashboardHandler(DashboardSource source, Clock clock, String mount) {
         this.source = Objects.requireNonNull(source, "source");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.access = Objects.requireNonNull(access, "access");
         this.mount = Objects.requireNonNull(mount, "mount");
     }
 
@@ -117,9 +109,6 @@ public final class DashboardHandler extends Handler.Abstract {
             return;
         }
         Query query = parsed.get();
-        if (!allowed(ex, query)) {
-            return;
-        }
         if (!sameOriginIfPost(ex)) {
             error(ex, 403, "cross-origin request refused");
             return;
@@ -173,41 +162,7 @@ public final class DashboardHandler extends Handler.Abstract {
         error(ex, 404, "not found");
     }
 
-    // ---- access -------------------------------------------------------------------------
-
-    private boolean allowed(Exchange ex, Query query) {
-        if (access.isLoopbackOnly()) {
-            if (!DashboardAccess.servesLoopbackClient(Peer.socketAddress(ex.request()), ex.header("Host"))) {
-                error(ex, 403, "the dashboard is served to loopback clients only");
-                return false;
-            }
-            return true;
-        }
-        String fromQuery = query.get(KEY_QUERY);
-        if (fromQuery != null && access.accepts(fromQuery) && "GET".equals(ex.method())
-                && FILES.containsKey(relativePath(ex))) {
-            // Trade the key in the URL for a cookie, and drop it from the address bar and history.
-            String cookie = KEY_COOKIE + "=" + fromQuery + "; Path=" + mount
-                    + "; HttpOnly; SameSite=Strict" + (isHttps(ex) ? "; Secure" : "");
-            ex.response().getHeaders().add("Set-Cookie", cookie);
-            ex.response().getHeaders().put("Location", withoutKey(ex));
-            send(ex, 303, null, new byte[0]);
-            return false;
-        }
-        String key = ex.header(KEY_HEADER);
-        if (key == null) {
-            key = fromQuery;
-        }
-        if (key == null) {
-            key = cookie(ex, KEY_COOKIE);
-        }
-        if (!access.accepts(key)) {
-            ex.response().getHeaders().put("WWW-Authenticate", "HeartwatchKey");
-            error(ex, 401, "read key required: open /?key=YOUR_READ_KEY or send the x-heartwatch-key header");
-            return false;
-        }
-        return true;
-    }
+    // ---- requests -----------------------------------------------------------------------
 
     /** Browsers send Origin on every POST; a cross-site form or script must not mute or retire. */
     private static boolean sameOriginIfPost(Exchange ex) {
@@ -220,32 +175,6 @@ public final class DashboardHandler extends Handler.Abstract {
         }
         String host = ex.header("Host");
         return host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
-    }
-
-    private static boolean isHttps(Exchange ex) {
-        return ex.request().isSecure() || "https".equalsIgnoreCase(ex.header("X-Forwarded-Proto"));
-    }
-
-    private static String cookie(Exchange ex, String name) {
-        for (HttpCookie c : Request.getCookies(ex.request())) {
-            if (c.getName().equals(name)) {
-                return c.getValue();
-            }
-        }
-        return null;
-    }
-
-    private static String withoutKey(Exchange ex) {
-        String raw = ex.request().getHttpURI().getQuery();
-        StringBuilder kept = new StringBuilder();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                if (!pair.isEmpty() && !pair.equals(KEY_QUERY) && !pair.startsWith(KEY_QUERY + "=")) {
-                    kept.append(kept.length() == 0 ? "?" : "&").append(pair);
-                }
-            }
-        }
-        return ex.request().getHttpURI().getPath() + kept;
     }
 
     // ---- API ----------------------------------------------------------------------------
@@ -382,7 +311,7 @@ public final class DashboardHandler extends Handler.Abstract {
         if (method.equals(ex.method())) {
             return true;
         }
-        ex.response().getHeaders().put("Allow", method);
+        ex.response().getHeaders().put("Allow", "GET".equals(method) ? "GET, HEAD" : method);
         error(ex, 405, "method not allowed");
         return false;
     }

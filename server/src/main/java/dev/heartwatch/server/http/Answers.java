@@ -77,7 +77,9 @@ public final class Answers {
             }
             try {
                 if (Content.Chunk.isFailure(chunk)) {
-                    throw new IOException(chunk.getFailure());
+                    // Jetty's own EofException as it is: Jetty treats it as quiet (no WARNING).
+                    Throwable failure = chunk.getFailure();
+                    throw failure instanceof IOException io ? io : new IOException(failure);
                 }
                 ByteBuffer bytes = chunk.getByteBuffer();
                 if (body.size() + bytes.remaining() > limit) {

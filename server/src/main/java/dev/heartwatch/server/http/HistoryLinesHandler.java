@@ -1,8 +1,6 @@
 package dev.heartwatch.server.http;
 
 import dev.heartwatch.core.contract.DeviceId;
-import dev.heartwatch.server.dashboard.DashboardAccess;
-import dev.heartwatch.server.dashboard.DashboardHandler;
 import dev.heartwatch.server.store.HeartwatchStore;
 import dev.heartwatch.server.store.StoreUnavailableException;
 import java.io.BufferedWriter;
@@ -27,9 +25,9 @@ import org.eclipse.jetty.util.Callback;
  * {@code GET /api/history/lines?since=ISO&until=ISO[&device=ID]} (docs/history.md, "Server
  * contract"): the stored {@code [heartbeat]} and {@code [outage]} lines with
  * {@code since <= ts < until}, exactly as written, one per line in {@code ts} order, streamed
- * from SQLite row by row. The read key is the dashboard's, in the {@code x-heartwatch-key}
- * header only (never in a URL); with no read key configured, loopback clients only, as the
- * dashboard. A few streams at a time; more get {@code 429} with {@code Retry-After}. A stream
+ * from SQLite row by row. Who may read them ({@link AccessFilter}): the dashboard's read key, in
+ * the {@code x-heartwatch-key} header only (never in a URL); with no read key configured,
+ * loopback clients only, as the dashboard. A few streams at a time; more get {@code 429} with {@code Retry-After}. A stream
  * that runs past {@code HEARTWATCH_RESPONSE_TIMEOUT} is cut (a client on a slow uplink keeps a
  * read connection busy); one whose client stops taking bytes, after Jetty's idle timeout.
  */
@@ -40,13 +38,11 @@ public final class HistoryLinesHandler extends Handler.Abstract {
     static final String RETRY_AFTER = "5";
 
     private final HeartwatchStore store;
-    private final DashboardAccess access;
     private final Semaphore streams;
     private final Duration streamTime;
 
-    public HistoryLinesHandler(HeartwatchStore store, DashboardAccess access, int concurrentStreams, Duration streamTime) {
+    public HistoryLinesHandler(HeartwatchStore store, int concurrentStreams, Duration streamTime) {
         this.store = store;
-        this.access = access;
         this.streams = new Semaphore(concurrentStreams);
         this.streamTime = streamTime;
     }
@@ -90,11 +86,8 @@ public final class HistoryLinesHandler extends Handler.Abstract {
             return;
         }
         if (!"GET".equals(request.getMethod())) {
-            response.getHeaders().put("Allow", "GET");
+            response.getHeaders().put("Allow", "GET, HEAD");
             Answers.text(response, callback, 405, "method not allowed (use GET)", true);
-            return;
-        }
-        if (!allowed(request, response, callback)) {
             return;
         }
         Optional<Query> query = Query.of(request);
@@ -138,22 +131,6 @@ public final class HistoryLinesHandler extends Handler.Abstract {
         });
         out.close(); // the last write: the final chunk
         callback.succeeded();
-    }
-
-    private boolean allowed(Request request, Response response, Callback callback) {
-        if (access.isLoopbackOnly()) {
-            if (!DashboardAccess.servesLoopbackClient(Peer.socketAddress(request), request.getHeaders().get("Host"))) {
-                Answers.text(response, callback, 403, "no read key is configured: history is served to loopback clients only", true);
-                return false;
-            }
-            return true;
-        }
-        if (!access.accepts(request.getHeaders().get(DashboardHandler.KEY_HEADER))) {
-            response.getHeaders().put("WWW-Authenticate", "HeartwatchKey");
-            Answers.text(response, callback, 401, "read key required in the x-heartwatch-key header", true);
-            return false;
-        }
-        return true;
     }
 
     private static Instant instant(String text) {

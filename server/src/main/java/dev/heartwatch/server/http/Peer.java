@@ -40,9 +40,28 @@ public final class Peer {
         return peer;
     }
 
-    /** The socket's peer is a loopback address. */
-    public static boolean isLoopback(Request request) {
+    /**
+     * Headers a proxy adds to say whom it forwards for (RFC 7239's {@code Forwarded}, the
+     * de-facto {@code X-Forwarded-*} and {@code X-Real-IP}, and {@code Via}, RFC 9110 section 7.6.3).
+     */
+    static final List<String> FORWARDING_HEADERS = List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
+            "X-Forwarded-Proto", "X-Real-IP", "Via");
+
+    /**
+     * The request came through a proxy, as far as the server can tell: its socket peer is a
+     * trusted proxy, or it carries any forwarding header. A proxy that is not listed and adds
+     * none of them cannot be told from a local client (docs/server.md, "Access").
+     */
+    public static boolean isForwarded(Request request, Set<String> trustedProxies) {
         InetAddress socket = socketAddress(request);
-        return socket != null && socket.isLoopbackAddress();
+        if (socket != null && ClientAddress.parse(socket.getHostAddress()).map(trustedProxies::contains).orElse(false)) {
+            return true;
+        }
+        for (String header : FORWARDING_HEADERS) {
+            if (request.getHeaders().contains(header)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -23,9 +23,9 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * {@code GET|POST /api/ping}: what Azure's host and {@code Ping} do together. The key is checked
- * first (the host's {@code authLevel: function}: {@code x-functions-key} or {@code ?code=}), the
- * body is bounded, then the request is read once with {@link PingRequest#read} and its lines
+ * {@code GET|POST /api/ping}: what Azure's host and {@code Ping} do together. The key has been
+ * checked by {@link AccessFilter} (the host's {@code authLevel: function}: {@code x-functions-key}
+ * or {@code ?code=}) before the body is read; the body is bounded, then the request is read once with {@link PingRequest#read} and its lines
  * ({@link PingRequest#lines}) go to the store as typed lines; the answer is sent only once they
  * are committed. The contract suite ({@code PingContract} in core's tests) holds this to {@code Ping}.
  */
@@ -33,7 +33,6 @@ public final class PingHandler extends Handler.Abstract {
     private static final Logger LOG = Logger.getLogger(PingHandler.class.getName());
     public static final String PATH = "/api/ping";
 
-    private final KeyRing keys;
     private final DeviceKeys deviceKeys;
     private final Set<String> trustedProxies;
     private final LineWriter writer;
@@ -42,12 +41,11 @@ public final class PingHandler extends Handler.Abstract {
     private final LineExport export;
 
     /**
-     * @param keys       every ping key, bound ones included
-     * @param deviceKeys the keys bound to devices, checked against the request's lines
+     * @param deviceKeys the keys bound to devices, checked against the request's lines (whether
+     *                   the key is a ping key at all, {@link AccessFilter} decided before)
      */
-    public PingHandler(KeyRing keys, DeviceKeys deviceKeys, Set<String> trustedProxies, LineWriter writer, Clock clock,
+    public PingHandler(DeviceKeys deviceKeys, Set<String> trustedProxies, LineWriter writer, Clock clock,
                        Duration commitTimeout, LineExport export) {
-        this.keys = keys;
         this.deviceKeys = deviceKeys;
         this.trustedProxies = Set.copyOf(trustedProxies);
         this.writer = writer;
@@ -92,12 +90,7 @@ public final class PingHandler extends Handler.Abstract {
             return;
         }
         Query query = parsed.get();
-        String key = Answers.presentedKey(request, query);
-        if (!keys.matches(key)) {
-            // Like Azure's host: refused before the function runs; the body is never read.
-            Answers.text(response, callback, 401, "missing or wrong key (x-functions-key header or code query parameter)", true);
-            return;
-        }
+        String key = Answers.presentedKey(request, query); // checked by AccessFilter; PingRequest keeps it out of every line
         byte[] raw;
         try {
             raw = Answers.readBody(request, Limits.MAX_BODY_BYTES);

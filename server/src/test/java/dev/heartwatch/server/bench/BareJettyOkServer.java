@@ -27,7 +27,9 @@ public final class BareJettyOkServer {
                 return true;
             }
         };
-        WebServer server = new WebServer("127.0.0.1", port, threads, Duration.ofSeconds(10), null, ok);
+        // Every benchmark connection comes from 127.0.0.1: the per-address cap is not what is measured.
+        WebServer server = new WebServer("127.0.0.1", port, threads,
+                new WebServer.Limits(Duration.ofSeconds(10), 4096, 4096, java.util.Set.of()), null, ok);
         server.start();
         System.out.println("bare Jetty server listening on " + port);
         Thread.currentThread().join();

@@ -1,5 +1,7 @@
 package dev.heartwatch.server.dashboard;
 
+import dev.heartwatch.server.http.AccessFilter;
+import dev.heartwatch.server.http.KeyRing;
 import dev.heartwatch.server.support.LoopbackWebServer;
 import dev.heartwatch.server.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -49,7 +53,8 @@ class DashboardBrowserTest {
 
     @BeforeAll
     void start() throws Exception {
-        server = new LoopbackWebServer(new DashboardHandler(source, clock, DashboardAccess.readKey(KEY)));
+        server = new LoopbackWebServer(new AccessFilter(new KeyRing(List.of()), new KeyRing(List.of()),
+                DashboardAccess.readKey(KEY), Set.of(), true, new DashboardHandler(source, clock)));
         base = server.base();
         chromium = Chromium.launch();
     }

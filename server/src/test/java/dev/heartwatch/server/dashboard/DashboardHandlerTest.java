@@ -1,5 +1,7 @@
 package dev.heartwatch.server.dashboard;
 
+import dev.heartwatch.server.http.AccessFilter;
+import dev.heartwatch.server.http.KeyRing;
 import dev.heartwatch.server.support.LoopbackWebServer;
 import dev.heartwatch.server.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +46,9 @@ class DashboardHandlerTest {
     }
 
     private String start(DashboardAccess access) throws Exception {
-        server = new LoopbackWebServer(new DashboardHandler(source, clock, access));
+        // The page's access is the server's one filter's (AccessFilter), as in heartwatch-server.
+        server = new LoopbackWebServer(new AccessFilter(new KeyRing(List.of()), new KeyRing(List.of()), access, Set.of(),
+                true, new DashboardHandler(source, clock)));
         return server.base();
     }
 
@@ -283,7 +288,7 @@ class DashboardHandlerTest {
         String base = startWithKey();
         HttpResponse<String> r = post(base + "/api/devices", "x-heartwatch-key", KEY);
         assertEquals(405, r.statusCode());
-        assertEquals("GET", r.headers().firstValue("Allow").orElseThrow());
+        assertEquals("GET, HEAD", r.headers().firstValue("Allow").orElseThrow());
         r = get(base + "/api/devices/cabin-pi/mute?for=PT1H", "x-heartwatch-key", KEY);
         assertEquals(405, r.statusCode());
         assertEquals("POST", r.headers().firstValue("Allow").orElseThrow());

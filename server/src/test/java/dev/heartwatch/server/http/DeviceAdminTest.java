@@ -81,8 +81,10 @@ class DeviceAdminTest {
     @Test
     void getIs405AndUnknownActionsAre404() throws Exception {
         assertEquals(405, s.send(HttpRequest.newBuilder(s.uri("/api/devices/home-pi/retire?" + ADMIN)).GET()).statusCode());
-        // Not an admin action: the dashboard answers, and it wants its read key first.
-        assertEquals(401, post("/api/devices/home-pi/explode?" + ADMIN).statusCode());
+        // AccessFilter judges any /api/devices/{id}/{action} with a key by the admin rule (so an
+        // action added later cannot slip through under a weaker one): the key passes, no such action.
+        assertEquals(404, post("/api/devices/home-pi/explode?" + ADMIN).statusCode());
+        assertEquals(401, post("/api/devices/home-pi/explode?code=" + TestConfig.KEY).statusCode());
         assertEquals(404, s.send(HttpRequest.newBuilder(s.uri("/api/devices/home-pi/explode"))
                 .header("x-heartwatch-key", TestConfig.READ_KEY).POST(HttpRequest.BodyPublishers.noBody())).statusCode());
         assertNull(s.server.store().devices().device("home-pi").map(d -> d.retiredAt()).orElse(null));
@@ -97,8 +99,12 @@ class DeviceAdminTest {
                 return true;
             }
         });
-        assertEquals("dashboard /", s.send(HttpRequest.newBuilder(s.uri("/")).GET()).body());
-        assertEquals("dashboard /api/devices", s.send(HttpRequest.newBuilder(s.uri("/api/devices")).GET()).body());
+        // A replaced dashboard is still behind the server's one access filter.
+        assertEquals(401, s.send(HttpRequest.newBuilder(s.uri("/")).GET()).statusCode());
+        assertEquals("dashboard /", s.send(HttpRequest.newBuilder(s.uri("/"))
+                .header("x-heartwatch-key", TestConfig.READ_KEY).GET()).body());
+        assertEquals("dashboard /api/devices", s.send(HttpRequest.newBuilder(s.uri("/api/devices"))
+                .header("x-heartwatch-key", TestConfig.READ_KEY).GET()).body());
         assertEquals(200, post("/api/devices/home-pi/mute?for=PT5M&" + ADMIN).statusCode());
     }
 }
