@@ -1,0 +1,272 @@
+package dev.heartwatch.core.schedule;
+
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A five-field Unix cron expression read on the wall clock (no time zone): which days match
+ * and at which times of day. cron-utils (its {@code UNIX} definition) parses and matches every
+ * field; this class only asks it questions on a zone without daylight saving (UTC), where its
+ * open DST defects cannot reach, and leaves the zone to {@link CronRuns}.
+ *
+ * <p>Two Debian rules are applied here, where cron-utils 9.2.1 does not follow them:
+ * <ul>
+ *   <li>Day of month and day of week ({@code man 5 crontab}, linux.die.net/man/5/crontab):
+ *       "If both fields are restricted (ie, aren't *), the command will be run when either
+ *       field matches". Vixie/Debian cron decides "restricted" by the field's first character
+ *       ({@code DOM_STAR}/{@code DOW_STAR} in its entry.c): {@code *}{@code /2} is not
+ *       restricted, so {@code 0 0 *}{@code /2 * 1} means odd days that are Mondays. cron-utils
+ *       reads that as odd days, whatever the weekday ({@code CronFieldsTest} shows it), so
+ *       such a pair is intersected here.</li>
+ *   <li>Nicknames: cron-utils' UNIX definition refuses {@code @daily} and friends; Debian
+ *       accepts them, so they are expanded here to the five fields crontab(5) gives them.
+ *       {@code @reboot} is not a schedule and is refused.</li>
+ * </ul>
+ *
+ * <p>Minute and hour never depend on the date, so the times of day are computed once; a day
+ * either matches (then every one of those times runs) or does not.
+ */
+final class CronFields {
+
+    private static final CronParser PARSER =
+            new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+
+    /** crontab(5)'s nicknames, as Debian expands them. */
+    private static final Map<String, String> NICKNAMES = Map.of(
+            "@yearly", "0 0 1 1 *",
+            "@annually", "0 0 1 1 *",
+            "@monthly", "0 0 1 * *",
+            "@weekly", "0 0 * * 0",
+            "@daily", "0 0 * * *",
+            "@midnight", "0 0 * * *",
+            "@hourly", "0 * * * *");
+
+    /** A Monday at midnight, before any schedule in use: the day whose times are listed. */
+    private static final LocalDate REFERENCE_DAY = LocalDate.of(2001, 1, 1);
+
+    /** The expression's times of day, ascending, minute precision. */
+    private final List<LocalTime> timesOfDay;
+    /** Minute or hour starts with {@code *}: Debian's "wildcard job" (DST rules, see CronRuns). */
+    private final boolean wildcard;
+    /** "0 0 dom month *" */
+    private final ExecutionTime dayOfMonthDays;
+    /** "0 0 * month dow" */
+    private final ExecutionTime dayOfWeekDays;
+    private final DayRule dayRule;
+    /** Under {@link DayRule#SINGLE}: the expression of the field that is not {@code *}. */
+    private final ExecutionTime singleDays;
+
+    private enum DayRule {
+        /** One of the day fields is exactly {@code *}: the other alone decides. */
+        SINGLE,
+        /** Both restricted: a day matching either field matches. */
+        EITHER,
+        /** One starts with {@code *} but is not {@code *} (e.g. {@code *}{@code /2}): both must match. */
+        BOTH
+    }
+
+    private CronFields(String[] f) {
+        this.wildcard = f[0].startsWith("*") || f[1].startsWith("*");
+        this.timesOfDay = timesOfDay(f[0], f[1]);
+        String dom = f[2];
+        String month = f[3];
+        String dow = f[4];
+        boolean domStar = dom.startsWith("*");
+        boolean dowStar = dow.startsWith("*");
+        this.dayOfMonthDays = ExecutionTime.forCron(PARSER.parse("0 0 " + dom + " " + month + " *"));
+        this.dayOfWeekDays = ExecutionTime.forCron(PARSER.parse("0 0 * " + month + " " + dow));
+        if (!domStar && !dowStar) {
+            dayRule = DayRule.EITHER;
+        } else if (dom.equals("*") || dow.equals("*")) {
+            dayRule = DayRule.SINGLE;
+        } else {
+            dayRule = DayRule.BOTH;
+        }
+        this.singleDays = dom.equals("*") ? dayOfWeekDays : dayOfMonthDays;
+    }
+
+    /**
+     * Parses {@code expression} (five fields, or a crontab nickname).
+     *
+     * @throws IllegalArgumentException saying what is wrong and what a valid expression looks like
+     */
+    static CronFields parse(String expression) {
+        if (expression == null || expression.isBlank()) {
+            throw invalid(expression, "it is empty");
+        }
+        String text = expression.strip();
+        if (text.startsWith("@")) {
+            String expanded = NICKNAMES.get(text.toLowerCase(Locale.ROOT));
+            if (expanded == null) {
+                throw invalid(expression, "the only nicknames that are schedules are "
+                        + "@yearly, @annually, @monthly, @weekly, @daily, @midnight and @hourly");
+            }
+            text = expanded;
+        }
+        String[] fields = text.split("\\s+");
+        if (fields.length != 5) {
+            throw invalid(expression, "it has " + fields.length + " field" + (fields.length == 1 ? "" : "s"));
+        }
+        try {
+            PARSER.parse(text).validate();
+            CronFields parsed = new CronFields(fields);
+            if (parsed.timesOfDay.isEmpty()
+                    || parsed.nextDayAfter(REFERENCE_DAY.minusDays(1), REFERENCE_DAY.plusYears(29)).isEmpty()) {
+                throw invalid(expression, "it never runs (no such day, e.g. 30 February)");
+            }
+            return parsed;
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("cron \"")) {
+                throw e;
+            }
+            throw invalid(expression, libraryReason(e));
+        }
+    }
+
+    private static IllegalArgumentException invalid(String expression, String why) {
+        return new IllegalArgumentException("cron \"" + expression + "\" is not a five-field Unix cron ("
+                + why + "): expected minute hour day-of-month month day-of-week, e.g. \"30 2 * * *\" "
+                + "(02:30 every day) or \"*/15 * * * 1-5\"; each field takes *, a number, a range a-b, "
+                + "a list a,b and a step /n; months and weekdays also take names (jan, mon)");
+    }
+
+    /** cron-utils' own sentence, without its generic prefix. */
+    private static String libraryReason(RuntimeException e) {
+        String m = String.valueOf(e.getMessage());
+        String prefix = "Failed to parse cron expression. ";
+        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+    }
+
+    /** Minute and hour fields starting with {@code *} (or {@code @hourly}): Debian's wildcard job. */
+    boolean wildcard() {
+        return wildcard;
+    }
+
+    /** The times of day it runs on a matching day, ascending. */
+    List<LocalTime> timesOfDay() {
+        return timesOfDay;
+    }
+
+    /** The first matching day after {@code day}, not after {@code limit}. */
+    Optional<LocalDate> nextDayAfter(LocalDate day, LocalDate limit) {
+        LocalDate d = day;
+        while (true) {
+            Optional<LocalDate> candidate = switch (dayRule) {
+                case SINGLE -> next(singleDays, d);
+                case EITHER -> earliest(next(dayOfMonthDays, d), next(dayOfWeekDays, d));
+                case BOTH -> next(dayOfMonthDays, d);
+            };
+            if (candidate.isEmpty() || candidate.get().isAfter(limit)) {
+                return Optional.empty();
+            }
+            if (dayRule != DayRule.BOTH || matches(dayOfWeekDays, candidate.get())) {
+                return candidate;
+            }
+            d = candidate.get();
+        }
+    }
+
+    /** The last matching day before {@code day}, not before {@code limit}. */
+    Optional<LocalDate> previousDayBefore(LocalDate day, LocalDate limit) {
+        LocalDate d = day;
+        while (true) {
+            Optional<LocalDate> candidate = switch (dayRule) {
+                case SINGLE -> previous(singleDays, d);
+                case EITHER -> latest(previous(dayOfMonthDays, d), previous(dayOfWeekDays, d));
+                case BOTH -> previous(dayOfMonthDays, d);
+            };
+            if (candidate.isEmpty() || candidate.get().isBefore(limit)) {
+                return Optional.empty();
+            }
+            if (dayRule != DayRule.BOTH || matches(dayOfWeekDays, candidate.get())) {
+                return candidate;
+            }
+            d = candidate.get();
+        }
+    }
+
+    private static Optional<LocalDate> next(ExecutionTime days, LocalDate after) {
+        return days.nextExecution(midnight(after)).map(z -> z.toLocalDate());
+    }
+
+    private static Optional<LocalDate> previous(ExecutionTime days, LocalDate before) {
+        return days.lastExecution(midnight(before)).map(z -> z.toLocalDate());
+    }
+
+    private static boolean matches(ExecutionTime days, LocalDate day) {
+        return days.isMatch(midnight(day));
+    }
+
+    private static ZonedDateTime midnight(LocalDate day) {
+        return day.atStartOfDay(ZoneOffset.UTC);
+    }
+
+    private static Optional<LocalDate> earliest(Optional<LocalDate> a, Optional<LocalDate> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        if (b.isEmpty()) {
+            return a;
+        }
+        return a.get().isBefore(b.get()) ? a : b;
+    }
+
+    private static Optional<LocalDate> latest(Optional<LocalDate> a, Optional<LocalDate> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        if (b.isEmpty()) {
+            return a;
+        }
+        return a.get().isAfter(b.get()) ? a : b;
+    }
+
+    /**
+     * Minutes and hours are independent fields, so the times of day are their product: the
+     * minutes come from "{@code minute} 0 * * *" over one hour and the hours from
+     * "0 {@code hour} * * *" over one day, both answered by cron-utils.
+     */
+    private static List<LocalTime> timesOfDay(String minuteField, String hourField) {
+        List<Integer> minutes = matches(minuteField + " 0 * * *", 60);
+        List<Integer> hourStarts = matches("0 " + hourField + " * * *", 24 * 60);
+        List<LocalTime> out = new ArrayList<>(minutes.size() * hourStarts.size());
+        for (int hourStart : hourStarts) {
+            for (int m : minutes) {
+                out.add(LocalTime.of(hourStart / 60, m));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Minutes after the reference midnight, below {@code span}, at which {@code expression} runs. */
+    private static List<Integer> matches(String expression, int span) {
+        ExecutionTime et = ExecutionTime.forCron(PARSER.parse(expression));
+        ZonedDateTime start = REFERENCE_DAY.atStartOfDay(ZoneOffset.UTC);
+        List<Integer> out = new ArrayList<>();
+        ZonedDateTime t = start.minusMinutes(1);
+        while (true) {
+            Optional<ZonedDateTime> next = et.nextExecution(t);
+            if (next.isEmpty()) {
+                return out;
+            }
+            long minute = Duration.between(start, next.get()).toMinutes();
+            if (minute >= span) {
+                return out;
+            }
+            out.add((int) minute);
+            t = next.get();
+        }
+    }
+}
