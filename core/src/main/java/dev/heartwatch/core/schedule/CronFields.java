@@ -4,6 +4,7 @@ import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
+import dev.heartwatch.core.contract.FreeText;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -52,6 +53,9 @@ final class CronFields {
             "@daily", "0 0 * * *",
             "@midnight", "0 0 * * *",
             "@hourly", "0 * * * *");
+
+    /** Far longer than any real five-field expression; keeps hostile input cheap to refuse. */
+    static final int MAX_CHARS = 200;
 
     /** A Monday at midnight, before any schedule in use: the day whose times are listed. */
     private static final LocalDate REFERENCE_DAY = LocalDate.of(2001, 1, 1);
@@ -106,6 +110,9 @@ final class CronFields {
         if (expression == null || expression.isBlank()) {
             throw invalid(expression, "it is empty");
         }
+        if (expression.length() > MAX_CHARS) {
+            throw invalid(expression, "it is longer than " + MAX_CHARS + " characters");
+        }
         String text = expression.strip();
         if (text.startsWith("@")) {
             String expanded = NICKNAMES.get(text.toLowerCase(Locale.ROOT));
@@ -119,24 +126,22 @@ final class CronFields {
         if (fields.length != 5) {
             throw invalid(expression, "it has " + fields.length + " field" + (fields.length == 1 ? "" : "s"));
         }
+        CronFields parsed;
         try {
             PARSER.parse(text).validate();
-            CronFields parsed = new CronFields(fields);
-            if (parsed.timesOfDay.isEmpty()
-                    || parsed.nextDayAfter(REFERENCE_DAY.minusDays(1), REFERENCE_DAY.plusYears(29)).isEmpty()) {
-                throw invalid(expression, "it never runs (no such day, e.g. 30 February)");
-            }
-            return parsed;
-        } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("cron \"")) {
-                throw e;
-            }
+            parsed = new CronFields(fields);
+        } catch (RuntimeException e) { // whatever the library throws, the user gets a sentence
             throw invalid(expression, libraryReason(e));
         }
+        if (parsed.timesOfDay.isEmpty()
+                || parsed.nextDayAfter(REFERENCE_DAY.minusDays(1), REFERENCE_DAY.plusYears(29)).isEmpty()) {
+            throw invalid(expression, "it never runs (no such day, e.g. 30 February)");
+        }
+        return parsed;
     }
 
     private static IllegalArgumentException invalid(String expression, String why) {
-        return new IllegalArgumentException("cron \"" + expression + "\" is not a five-field Unix cron ("
+        return new IllegalArgumentException("cron " + ScheduleText.quote(expression) + " is not a five-field Unix cron ("
                 + why + "): expected minute hour day-of-month month day-of-week, e.g. \"30 2 * * *\" "
                 + "(02:30 every day) or \"*/15 * * * 1-5\"; each field takes *, a number, a range a-b, "
                 + "a list a,b and a step /n; months and weekdays also take names (jan, mon)");
@@ -146,7 +151,7 @@ final class CronFields {
     private static String libraryReason(RuntimeException e) {
         String m = String.valueOf(e.getMessage());
         String prefix = "Failed to parse cron expression. ";
-        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+        return FreeText.clean(m.startsWith(prefix) ? m.substring(prefix.length()) : m, 120);
     }
 
     /** Minute and hour fields starting with {@code *} (or {@code @hourly}): Debian's wildcard job. */

@@ -105,7 +105,7 @@ class CronFieldsTest {
             "a b c d e", "*/0 * * * *", "", "   ", "0 0 1W * *", "0 24 * * *", "0 0 32 * *", "0 0 * 13 *", "0 0 * * 8"})
     void badExpressionsAreRefusedSayingWhatIsValid(String cron) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CronFields.parse(cron));
-        assertTrue(e.getMessage().startsWith("cron \"" + cron + "\" is not a five-field Unix cron ("), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cron " + ScheduleText.quote(cron) + " is not a five-field Unix cron ("), e.getMessage());
         assertTrue(e.getMessage().contains("e.g. \"30 2 * * *\""), e.getMessage());
     }
 
