@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public sealed interface Schedule permits Schedule.Period, Schedule.Cron {
 
-    /** The longest period or grace accepted: a schedule is about heartbeats and jobs, not years. */
+    /** The longest period or grace accepted (P366D): a schedule is about heartbeats and jobs, not years. */
     Duration MAX_DURATION = Duration.ofDays(366);
 
     /**
@@ -183,7 +183,7 @@ public sealed interface Schedule permits Schedule.Period, Schedule.Cron {
                     + example + ": got " + d);
         }
         if (d.compareTo(MAX_DURATION) > 0) {
-            throw new IllegalArgumentException(name + " must be at most " + MAX_DURATION + ": got " + d);
+            throw new IllegalArgumentException(name + " must be at most P366D: got " + d);
         }
     }
 
