@@ -10,17 +10,22 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 
 /**
  * A five-field Unix cron expression read on the wall clock (no time zone): which days match
- * and at which times of day. cron-utils (its {@code UNIX} definition) parses and matches every
- * field; this class only asks it questions on a zone without daylight saving (UTC), where its
- * open DST defects cannot reach, and leaves the zone to {@link CronRuns}.
+ * and at which times of day. cron-utils (its {@code UNIX} definition) parses the expression and
+ * says which values each field takes (asked once, on UTC dates, where its open DST defects cannot
+ * reach); this class combines the fields as cron(8) does and leaves the zone to
+ * {@link CronRuns}. Asking the library per field once, not per instant, also keeps a decision
+ * cheap: its {@code nextExecution} costs tens of microseconds a call.
  *
  * <p>Two Debian rules are applied here, where cron-utils 9.2.1 does not follow them:
  * <ul>
@@ -30,14 +35,14 @@ import java.util.Optional;
  *       ({@code DOM_STAR}/{@code DOW_STAR} in its entry.c): {@code *}{@code /2} is not
  *       restricted, so {@code 0 0 *}{@code /2 * 1} means odd days that are Mondays. cron-utils
  *       reads that as odd days, whatever the weekday ({@code CronFieldsTest} shows it), so
- *       such a pair is intersected here.</li>
+ *       the day rule is applied here.</li>
  *   <li>Nicknames: cron-utils' UNIX definition refuses {@code @daily} and friends; Debian
  *       accepts them, so they are expanded here to the five fields crontab(5) gives them.
  *       {@code @reboot} is not a schedule and is refused.</li>
  * </ul>
  *
  * <p>Minute and hour never depend on the date, so the times of day are computed once; a day
- * either matches (then every one of those times runs) or does not.
+ * either matches (then every one of those times runs) or does not. Instances are immutable.
  */
 final class CronFields {
 
@@ -64,41 +69,22 @@ final class CronFields {
     private final List<LocalTime> timesOfDay;
     /** Minute or hour starts with {@code *}: Debian's "wildcard job" (DST rules, see CronRuns). */
     private final boolean wildcard;
-    /** "0 0 dom month *" */
-    private final ExecutionTime dayOfMonthDays;
-    /** "0 0 * month dow" */
-    private final ExecutionTime dayOfWeekDays;
-    private final DayRule dayRule;
-    /** Under {@link DayRule#SINGLE}: the expression of the field that is not {@code *}. */
-    private final ExecutionTime singleDays;
-
-    private enum DayRule {
-        /** One of the day fields is exactly {@code *}: the other alone decides. */
-        SINGLE,
-        /** Both restricted: a day matching either field matches. */
-        EITHER,
-        /** One starts with {@code *} but is not {@code *} (e.g. {@code *}{@code /2}): both must match. */
-        BOTH
-    }
+    /** Bit {@code d} for each day of month 1-31 the field takes. */
+    private final BitSet daysOfMonth;
+    /** Bit {@code m} for each month 1-12. */
+    private final BitSet months;
+    /** Bit {@code d} for each ISO day of week 1 (Monday) to 7 (Sunday). */
+    private final BitSet daysOfWeek;
+    /** Both day fields restricted (neither starts with {@code *}): a day matching either matches. */
+    private final boolean eitherDay;
 
     private CronFields(String[] f) {
         this.wildcard = f[0].startsWith("*") || f[1].startsWith("*");
         this.timesOfDay = timesOfDay(f[0], f[1]);
-        String dom = f[2];
-        String month = f[3];
-        String dow = f[4];
-        boolean domStar = dom.startsWith("*");
-        boolean dowStar = dow.startsWith("*");
-        this.dayOfMonthDays = ExecutionTime.forCron(PARSER.parse("0 0 " + dom + " " + month + " *"));
-        this.dayOfWeekDays = ExecutionTime.forCron(PARSER.parse("0 0 * " + month + " " + dow));
-        if (!domStar && !dowStar) {
-            dayRule = DayRule.EITHER;
-        } else if (dom.equals("*") || dow.equals("*")) {
-            dayRule = DayRule.SINGLE;
-        } else {
-            dayRule = DayRule.BOTH;
-        }
-        this.singleDays = dom.equals("*") ? dayOfWeekDays : dayOfMonthDays;
+        this.daysOfMonth = values("0 0 " + f[2] + " * *", REFERENCE_DAY, 31, ChronoUnit.DAYS, LocalDate::getDayOfMonth);
+        this.months = values("0 0 1 " + f[3] + " *", REFERENCE_DAY, 12, ChronoUnit.MONTHS, LocalDate::getMonthValue);
+        this.daysOfWeek = values("0 0 * * " + f[4], REFERENCE_DAY, 7, ChronoUnit.DAYS, d -> d.getDayOfWeek().getValue());
+        this.eitherDay = !f[2].startsWith("*") && !f[4].startsWith("*");
     }
 
     /**
@@ -164,78 +150,56 @@ final class CronFields {
         return timesOfDay;
     }
 
+    /** Whether cron(8) runs on {@code day}: month, and day of month and/or day of week. */
+    boolean matches(LocalDate day) {
+        if (!months.get(day.getMonthValue())) {
+            return false;
+        }
+        boolean dom = daysOfMonth.get(day.getDayOfMonth());
+        boolean dow = daysOfWeek.get(day.getDayOfWeek().getValue());
+        return eitherDay ? dom || dow : dom && dow;
+    }
+
     /** The first matching day after {@code day}, not after {@code limit}. */
     Optional<LocalDate> nextDayAfter(LocalDate day, LocalDate limit) {
-        LocalDate d = day;
-        while (true) {
-            Optional<LocalDate> candidate = switch (dayRule) {
-                case SINGLE -> next(singleDays, d);
-                case EITHER -> earliest(next(dayOfMonthDays, d), next(dayOfWeekDays, d));
-                case BOTH -> next(dayOfMonthDays, d);
-            };
-            if (candidate.isEmpty() || candidate.get().isAfter(limit)) {
-                return Optional.empty();
+        for (LocalDate d = day.plusDays(1); !d.isAfter(limit); d = d.plusDays(1)) {
+            if (matches(d)) {
+                return Optional.of(d);
             }
-            if (dayRule != DayRule.BOTH || matches(dayOfWeekDays, candidate.get())) {
-                return candidate;
-            }
-            d = candidate.get();
         }
+        return Optional.empty();
     }
 
     /** The last matching day before {@code day}, not before {@code limit}. */
     Optional<LocalDate> previousDayBefore(LocalDate day, LocalDate limit) {
-        LocalDate d = day;
+        for (LocalDate d = day.minusDays(1); !d.isBefore(limit); d = d.minusDays(1)) {
+            if (matches(d)) {
+                return Optional.of(d);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The values one field takes, as cron-utils reads it: the runs of {@code expression} (that
+     * field, the others fixed or {@code *}) over {@code count} steps of {@code unit} from
+     * {@code start}, each reduced to the field's value.
+     */
+    private static BitSet values(String expression, LocalDate start, int count, ChronoUnit unit,
+                                 ToIntFunction<LocalDate> value) {
+        ExecutionTime et = ExecutionTime.forCron(PARSER.parse(expression));
+        ZonedDateTime from = start.atStartOfDay(ZoneOffset.UTC);
+        ZonedDateTime end = from.plus(count, unit);
+        BitSet out = new BitSet();
+        ZonedDateTime t = from.minusMinutes(1);
         while (true) {
-            Optional<LocalDate> candidate = switch (dayRule) {
-                case SINGLE -> previous(singleDays, d);
-                case EITHER -> latest(previous(dayOfMonthDays, d), previous(dayOfWeekDays, d));
-                case BOTH -> previous(dayOfMonthDays, d);
-            };
-            if (candidate.isEmpty() || candidate.get().isBefore(limit)) {
-                return Optional.empty();
+            Optional<ZonedDateTime> next = et.nextExecution(t);
+            if (next.isEmpty() || !next.get().isBefore(end)) {
+                return out;
             }
-            if (dayRule != DayRule.BOTH || matches(dayOfWeekDays, candidate.get())) {
-                return candidate;
-            }
-            d = candidate.get();
+            out.set(value.applyAsInt(next.get().toLocalDate()));
+            t = next.get();
         }
-    }
-
-    private static Optional<LocalDate> next(ExecutionTime days, LocalDate after) {
-        return days.nextExecution(midnight(after)).map(z -> z.toLocalDate());
-    }
-
-    private static Optional<LocalDate> previous(ExecutionTime days, LocalDate before) {
-        return days.lastExecution(midnight(before)).map(z -> z.toLocalDate());
-    }
-
-    private static boolean matches(ExecutionTime days, LocalDate day) {
-        return days.isMatch(midnight(day));
-    }
-
-    private static ZonedDateTime midnight(LocalDate day) {
-        return day.atStartOfDay(ZoneOffset.UTC);
-    }
-
-    private static Optional<LocalDate> earliest(Optional<LocalDate> a, Optional<LocalDate> b) {
-        if (a.isEmpty()) {
-            return b;
-        }
-        if (b.isEmpty()) {
-            return a;
-        }
-        return a.get().isBefore(b.get()) ? a : b;
-    }
-
-    private static Optional<LocalDate> latest(Optional<LocalDate> a, Optional<LocalDate> b) {
-        if (a.isEmpty()) {
-            return b;
-        }
-        if (b.isEmpty()) {
-            return a;
-        }
-        return a.get().isAfter(b.get()) ? a : b;
     }
 
     /**

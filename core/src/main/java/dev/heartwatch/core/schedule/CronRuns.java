@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
@@ -99,7 +100,8 @@ final class CronRuns {
 
     /** The first run strictly after {@code t}. */
     Optional<Instant> nextAfter(Instant t) {
-        // A wall day's runs lie within a day of its UTC reading; start a day early to be sure.
+        // A skipped interval may span midnight, so a day's runs can fall on the next wall date.
+        // nextDayAfter is strict: the first day looked at is the wall date before t's.
         LocalDate day = LocalDate.ofInstant(t, zone).minusDays(2);
         LocalDate limit = day.plusYears(SEARCH_YEARS);
         while (true) {
@@ -108,10 +110,9 @@ final class CronRuns {
                 return Optional.empty();
             }
             day = next.get();
-            for (Instant run : runsOn(day)) {
-                if (run.isAfter(t)) {
-                    return Optional.of(run);
-                }
+            Optional<Instant> run = firstOnDayAfter(day, t);
+            if (run.isPresent()) {
+                return run;
             }
         }
     }
@@ -126,13 +127,76 @@ final class CronRuns {
                 return Optional.empty();
             }
             day = previous.get();
-            List<Instant> runs = runsOn(day);
-            for (int k = runs.size() - 1; k >= 0; k--) {
-                if (!runs.get(k).isAfter(t)) {
-                    return Optional.of(runs.get(k));
-                }
+            Optional<Instant> run = lastOnDayAtOrBefore(day, t);
+            if (run.isPresent()) {
+                return run;
             }
         }
+    }
+
+    private Optional<Instant> firstOnDayAfter(LocalDate day, Instant t) {
+        ZoneOffset steady = steadyOffset(day);
+        if (steady != null) {
+            // No change near this day: its runs are its times of day at one offset.
+            List<LocalTime> times = fields.timesOfDay();
+            LocalDateTime wall = LocalDateTime.ofInstant(t, steady);
+            int k = wall.toLocalDate().isBefore(day) ? 0
+                    : wall.toLocalDate().isAfter(day) ? times.size() : firstAfter(times, wall.toLocalTime());
+            return k < times.size() ? Optional.of(LocalDateTime.of(day, times.get(k)).toInstant(steady)) : Optional.empty();
+        }
+        for (Instant run : runsOn(day)) {
+            if (run.isAfter(t)) {
+                return Optional.of(run);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Instant> lastOnDayAtOrBefore(LocalDate day, Instant t) {
+        ZoneOffset steady = steadyOffset(day);
+        if (steady != null) {
+            List<LocalTime> times = fields.timesOfDay();
+            LocalDateTime wall = LocalDateTime.ofInstant(t, steady);
+            int k = wall.toLocalDate().isAfter(day) ? times.size()
+                    : wall.toLocalDate().isBefore(day) ? 0 : firstAfter(times, wall.toLocalTime());
+            return k > 0 ? Optional.of(LocalDateTime.of(day, times.get(k - 1)).toInstant(steady)) : Optional.empty();
+        }
+        List<Instant> runs = runsOn(day);
+        for (int k = runs.size() - 1; k >= 0; k--) {
+            if (!runs.get(k).isAfter(t)) {
+                return Optional.of(runs.get(k));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Index of the first time strictly after {@code time} ({@code times.size()} if none). */
+    private static int firstAfter(List<LocalTime> times, LocalTime time) {
+        int lo = 0;
+        int hi = times.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (times.get(mid).isAfter(time)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * The day's one offset when no change falls within a day of it (so neither its own wall times
+     * nor runs moved in from a neighbouring day's change are special), else {@code null}.
+     */
+    private ZoneOffset steadyOffset(LocalDate day) {
+        Instant from = day.minusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minus(Duration.ofHours(18));
+        Instant to = day.plusDays(2).atStartOfDay(ZoneOffset.UTC).toInstant().plus(Duration.ofHours(18));
+        ZoneOffsetTransition change = rules.nextTransition(from);
+        if (change != null && change.getInstant().isBefore(to)) {
+            return null;
+        }
+        return rules.getOffset(from);
     }
 
     /**
@@ -143,6 +207,8 @@ final class CronRuns {
     RunGap longestGap(Instant from, Instant to) {
         Instant start = lastAtOrBefore(from).or(() -> nextAfter(from))
                 .orElseThrow(() -> new IllegalStateException("a parsed cron always runs"));
+        List<LocalTime> times = fields.timesOfDay();
+        int widest = widestTimeGap(times);
         RunGap longest = null;
         Instant previous = null;
         LocalDate day = LocalDate.ofInstant(start, zone).minusDays(2);
@@ -153,20 +219,31 @@ final class CronRuns {
                 break;
             }
             day = next.get();
+            ZoneOffset steady = steadyOffset(day);
+            if (steady != null) {
+                // One offset all day: the widest gap inside it is that of its times of day.
+                Instant first = LocalDateTime.of(day, times.get(0)).toInstant(steady);
+                Instant last = LocalDateTime.of(day, times.get(times.size() - 1)).toInstant(steady);
+                if (!last.isBefore(start)) {
+                    if (previous != null && first.isAfter(previous)) {
+                        longest = longer(longest, new RunGap(previous, first));
+                    }
+                    if (widest >= 0) {
+                        longest = longer(longest, new RunGap(LocalDateTime.of(day, times.get(widest)).toInstant(steady),
+                                LocalDateTime.of(day, times.get(widest + 1)).toInstant(steady)));
+                    }
+                    previous = last;
+                }
+                continue;
+            }
             for (Instant run : runsOn(day)) {
-                if (run.isBefore(start)) {
+                if (run.isBefore(start) || run.equals(previous)) {
                     continue;
                 }
                 if (previous != null) {
-                    RunGap gap = new RunGap(previous, run);
-                    if (longest == null || gap.length().compareTo(longest.length()) > 0) {
-                        longest = gap;
-                    }
+                    longest = longer(longest, new RunGap(previous, run));
                 }
                 previous = run;
-                if (!previous.isBefore(to)) {
-                    break;
-                }
             }
         }
         if (longest == null) {
@@ -174,4 +251,23 @@ final class CronRuns {
         }
         return longest;
     }
+
+    private static RunGap longer(RunGap a, RunGap b) {
+        return a == null || b.length().compareTo(a.length()) > 0 ? b : a;
+    }
+
+    /** Index {@code i} of the widest gap between {@code times[i]} and {@code times[i+1]}, -1 if one time. */
+    private static int widestTimeGap(List<LocalTime> times) {
+        int widest = -1;
+        long widestSeconds = -1;
+        for (int i = 0; i + 1 < times.size(); i++) {
+            long s = Duration.between(times.get(i), times.get(i + 1)).getSeconds();
+            if (s > widestSeconds) {
+                widestSeconds = s;
+                widest = i;
+            }
+        }
+        return widest;
+    }
+
 }
