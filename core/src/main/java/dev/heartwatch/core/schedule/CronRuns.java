@@ -64,6 +64,9 @@ final class CronRuns {
 
     /** The runs that belong to wall-clock day {@code day}, ascending, without duplicates. */
     List<Instant> runsOn(LocalDate day) {
+        if (!fields.matches(day)) {
+            return List.of();
+        }
         List<Instant> out = new ArrayList<>(fields.timesOfDay().size());
         for (LocalTime time : fields.timesOfDay()) {
             addRuns(LocalDateTime.of(day, time), out);
