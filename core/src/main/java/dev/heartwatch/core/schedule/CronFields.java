@@ -1,5 +1,6 @@
 package dev.heartwatch.core.schedule;
 
+import com.cronutils.model.Cron;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
@@ -114,7 +115,7 @@ final class CronFields {
         }
         CronFields parsed;
         try {
-            PARSER.parse(text).validate();
+            library(text).validate();
             parsed = new CronFields(fields);
         } catch (RuntimeException e) { // whatever the library throws, the user gets a sentence
             throw invalid(expression, libraryReason(e));
@@ -131,6 +132,11 @@ final class CronFields {
                 + why + "): expected minute hour day-of-month month day-of-week, e.g. \"30 2 * * *\" "
                 + "(02:30 every day) or \"*/15 * * * 1-5\"; each field takes *, a number, a range a-b, "
                 + "a list a,b and a step /n; months and weekdays also take names (jan, mon)");
+    }
+
+    /** cron-utils' parser, one caller at a time: its thread safety is not documented. */
+    private static synchronized Cron library(String expression) {
+        return PARSER.parse(expression);
     }
 
     /** cron-utils' own sentence, without its generic prefix. */
@@ -187,7 +193,7 @@ final class CronFields {
      */
     private static BitSet values(String expression, LocalDate start, int count, ChronoUnit unit,
                                  ToIntFunction<LocalDate> value) {
-        ExecutionTime et = ExecutionTime.forCron(PARSER.parse(expression));
+        ExecutionTime et = ExecutionTime.forCron(library(expression));
         ZonedDateTime from = start.atStartOfDay(ZoneOffset.UTC);
         ZonedDateTime end = from.plus(count, unit);
         BitSet out = new BitSet();
@@ -221,7 +227,7 @@ final class CronFields {
 
     /** Minutes after the reference midnight, below {@code span}, at which {@code expression} runs. */
     private static List<Integer> matches(String expression, int span) {
-        ExecutionTime et = ExecutionTime.forCron(PARSER.parse(expression));
+        ExecutionTime et = ExecutionTime.forCron(library(expression));
         ZonedDateTime start = REFERENCE_DAY.atStartOfDay(ZoneOffset.UTC);
         List<Integer> out = new ArrayList<>();
         ZonedDateTime t = start.minusMinutes(1);
