@@ -31,11 +31,13 @@ public record AzureFit(boolean fits, Duration needed, Duration limit, String rea
         Duration needed = span.plus(grace);
         Duration limit = lookback.minus(evaluation);
         boolean fits = needed.compareTo(limit) <= 0;
-        String sums = what + " " + span + " plus grace " + grace + " is " + needed;
+        String sums = what + " " + ScheduleText.format(span) + " plus grace " + ScheduleText.format(grace)
+                + " is " + ScheduleText.format(needed);
+        String window = "lookback " + ScheduleText.format(lookback) + " minus one evaluation " + ScheduleText.format(evaluation);
         String reason = fits
-                ? sums + ", within Azure's limit of " + limit + " (lookback " + lookback + " minus one evaluation " + evaluation + ")"
-                : sums + ", beyond Azure's limit of " + limit + " (the alert query reads at most its lookback "
-                        + lookback + ", minus one evaluation " + evaluation + "): shorten it to fit, or watch this device with the server, which takes any schedule";
+                ? sums + ", within Azure's limit of " + ScheduleText.format(limit) + " (" + window + ")"
+                : sums + ", beyond Azure's limit of " + ScheduleText.format(limit) + " (the alert query reads at most its "
+                        + window + "): shorten it to fit, or watch this device with the server, which takes any schedule";
         return new AzureFit(fits, needed, limit, reason);
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartwatch.core.contract.DeviceId;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -98,6 +99,21 @@ public record DeviceRegistry(List<RegisteredDevice> devices) {
         for (RegisteredDevice d : devices) {
             if (d.expected()) {
                 out.add(d.id());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The devices Azure's alert cannot watch, each with its reason ({@link Schedule#fitsAzure});
+     * empty when all fit. The server takes any schedule, so only a deployment to Azure refuses.
+     */
+    public List<String> azureMisfits(Duration lookback, Duration evaluation, Instant from) {
+        List<String> out = new ArrayList<>();
+        for (RegisteredDevice d : devices) {
+            AzureFit fit = d.fitsAzure(lookback, evaluation, from);
+            if (!fit.fits()) {
+                out.add("device " + ScheduleText.quote(d.id()) + ": " + fit.reason());
             }
         }
         return out;

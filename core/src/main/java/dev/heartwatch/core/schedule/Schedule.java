@@ -79,7 +79,7 @@ public sealed interface Schedule permits Schedule.Period, Schedule.Cron {
 
         @Override
         public AzureFit fitsAzure(Duration lookback, Duration evaluation, Instant from) {
-            return AzureFit.of("period " + period, period, grace, lookback, evaluation);
+            return AzureFit.of("period", period, grace, lookback, evaluation);
         }
     }
 

@@ -64,6 +64,14 @@ public final class ScheduleText {
         }
     }
 
+    /** ISO-8601 as people write it: whole days as {@code P7D}, else {@code PT47H55M}. */
+    public static String format(Duration d) {
+        if (!d.isZero() && d.getNano() == 0 && d.getSeconds() % 86_400 == 0) {
+            return "P" + d.toDays() + "D";
+        }
+        return d.toString();
+    }
+
     /** {@code text} in double quotes, made safe for a log line or terminal and cut short. */
     static String quote(String text) {
         return "\"" + FreeText.clean(String.valueOf(text), QUOTED_CODE_POINTS) + "\"";

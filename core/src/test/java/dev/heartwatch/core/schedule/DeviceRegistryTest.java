@@ -192,4 +192,18 @@ class DeviceRegistryTest {
         assertTrue(weekdays.reason().contains("longest gap between runs"), weekdays.reason());
         assertTrue(Schedule.DEFAULT.fitsAzure(LOOKBACK, EVALUATION, FROM).fits());
     }
+
+    @Test
+    void azureMisfitsNameEachDeviceThatDoesNotFit() {
+        DeviceRegistry r = DeviceRegistry.parse("""
+                ["router",
+                 {"id": "backup", "cron": "30 2 * * *", "timeZone": "Europe/Berlin", "grace": "PT1H"},
+                 {"id": "office", "cron": "0 9 * * 1-5", "timeZone": "Europe/Berlin", "grace": "PT1H"},
+                 {"id": "weekly", "period": "P7D", "grace": "PT1H"}]
+                """);
+        List<String> misfits = r.azureMisfits(LOOKBACK, EVALUATION, FROM);
+        assertEquals(2, misfits.size(), misfits.toString());
+        assertTrue(misfits.get(0).startsWith("device \"office\": cron \"0 9 * * 1-5\""), misfits.get(0));
+        assertTrue(misfits.get(1).startsWith("device \"weekly\": period P7D plus grace PT1H is PT169H, beyond Azure's limit of PT47H55M (the alert query reads at most its lookback P2D minus one evaluation PT5M)"), misfits.get(1));
+    }
 }
