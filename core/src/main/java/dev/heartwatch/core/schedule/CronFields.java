@@ -14,6 +14,8 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,6 +62,20 @@ final class CronFields {
             "@midnight", "0 0 * * *",
             "@hourly", "0 * * * *");
 
+    /**
+     * Expressions already read (immutable, so shared): reading one asks cron-utils about a
+     * hundred questions (milliseconds), and a registry of many devices repeats few expressions.
+     */
+    private static final Map<String, CronFields> PARSED = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, CronFields> eldest) {
+                    return size() > 1024;
+                }
+            });
+
     /** Far longer than any real five-field expression; keeps hostile input cheap to refuse. */
     static final int MAX_CHARS = 200;
 
@@ -94,6 +110,16 @@ final class CronFields {
      * @throws IllegalArgumentException saying what is wrong and what a valid expression looks like
      */
     static CronFields parse(String expression) {
+        CronFields known = expression == null ? null : PARSED.get(expression.strip());
+        if (known != null) {
+            return known;
+        }
+        CronFields parsed = read(expression);
+        PARSED.put(expression.strip(), parsed);
+        return parsed;
+    }
+
+    private static CronFields read(String expression) {
         if (expression == null || expression.isBlank()) {
             throw invalid(expression, "it is empty");
         }
