@@ -98,9 +98,13 @@ final class CronFields {
     private CronFields(String[] f) {
         this.wildcard = f[0].startsWith("*") || f[1].startsWith("*");
         this.timesOfDay = timesOfDay(f[0], f[1]);
-        this.daysOfMonth = values("0 0 " + f[2] + " * *", REFERENCE_DAY, 31, ChronoUnit.DAYS, LocalDate::getDayOfMonth);
-        this.months = values("0 0 1 " + f[3] + " *", REFERENCE_DAY, 12, ChronoUnit.MONTHS, LocalDate::getMonthValue);
-        this.daysOfWeek = values("0 0 * * " + f[4], REFERENCE_DAY, 7, ChronoUnit.DAYS, d -> d.getDayOfWeek().getValue());
+        // "*" is every legal value (crontab(5)); only other fields need the library's reading.
+        this.daysOfMonth = f[2].equals("*") ? all(1, 31)
+                : values("0 0 " + f[2] + " * *", REFERENCE_DAY, 31, ChronoUnit.DAYS, LocalDate::getDayOfMonth);
+        this.months = f[3].equals("*") ? all(1, 12)
+                : values("0 0 1 " + f[3] + " *", REFERENCE_DAY, 12, ChronoUnit.MONTHS, LocalDate::getMonthValue);
+        this.daysOfWeek = f[4].equals("*") ? all(1, 7)
+                : values("0 0 * * " + f[4], REFERENCE_DAY, 7, ChronoUnit.DAYS, d -> d.getDayOfWeek().getValue());
         this.eitherDay = !f[2].startsWith("*") && !f[4].startsWith("*");
     }
 
@@ -212,6 +216,12 @@ final class CronFields {
         return Optional.empty();
     }
 
+    private static BitSet all(int first, int last) {
+        BitSet out = new BitSet();
+        out.set(first, last + 1);
+        return out;
+    }
+
     /**
      * The values one field takes, as cron-utils reads it: the runs of {@code expression} (that
      * field, the others fixed or {@code *}) over {@code count} steps of {@code unit} from
@@ -240,8 +250,8 @@ final class CronFields {
      * "0 {@code hour} * * *" over one day, both answered by cron-utils.
      */
     private static List<LocalTime> timesOfDay(String minuteField, String hourField) {
-        List<Integer> minutes = matches(minuteField + " 0 * * *", 60);
-        List<Integer> hourStarts = matches("0 " + hourField + " * * *", 24 * 60);
+        List<Integer> minutes = minuteField.equals("*") ? everyStep(60, 1) : matches(minuteField + " 0 * * *", 60);
+        List<Integer> hourStarts = hourField.equals("*") ? everyStep(24, 60) : matches("0 " + hourField + " * * *", 24 * 60);
         List<LocalTime> out = new ArrayList<>(minutes.size() * hourStarts.size());
         for (int hourStart : hourStarts) {
             for (int m : minutes) {
@@ -249,6 +259,15 @@ final class CronFields {
             }
         }
         return List.copyOf(out);
+    }
+
+    /** {@code 0, step, 2 step, ...}: {@code count} values. */
+    private static List<Integer> everyStep(int count, int step) {
+        List<Integer> out = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+            out.add(k * step);
+        }
+        return out;
     }
 
     /** Minutes after the reference midnight, below {@code span}, at which {@code expression} runs. */
