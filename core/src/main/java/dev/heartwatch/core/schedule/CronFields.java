@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
+import java.util.regex.Pattern;
 
 /**
  * A five-field Unix cron expression read on the wall clock (no time zone): which days match
@@ -76,6 +77,9 @@ final class CronFields {
                 }
             });
 
+    /** What a crontab time field is written with: ASCII letters, digits, {@code * / , -}, spaces. */
+    private static final Pattern CHARACTERS = Pattern.compile("[0-9A-Za-z*/,@ \t-]*");
+
     /** Far longer than any real five-field expression; keeps hostile input cheap to refuse. */
     static final int MAX_CHARS = 200;
 
@@ -129,6 +133,10 @@ final class CronFields {
         }
         if (expression.length() > MAX_CHARS) {
             throw invalid(expression, "it is longer than " + MAX_CHARS + " characters");
+        }
+        if (!CHARACTERS.matcher(expression).matches()) {
+            // Java reads non-ASCII digits as numbers ("٣٠" is 30); cron(8) does not.
+            throw invalid(expression, "it has a character cron does not use");
         }
         String text = expression.strip();
         if (text.startsWith("@")) {

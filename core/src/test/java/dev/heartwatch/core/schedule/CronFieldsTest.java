@@ -102,7 +102,8 @@ class CronFieldsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"61 * * * *", "* * * *", "* * * * * *", "0 0 ? * *", "0 0 L * *", "0 0 * * 5#2",
-            "a b c d e", "*/0 * * * *", "", "   ", "0 0 1W * *", "0 24 * * *", "0 0 32 * *", "0 0 * 13 *", "0 0 * * 8"})
+            "a b c d e", "*/0 * * * *", "", "   ", "0 0 1W * *", "0 24 * * *", "0 0 32 * *", "0 0 * 13 *", "0 0 * * 8",
+            "\u0663\u0660 2 * * *", "30 \uff12 * * *", "30 2 * * *\n", "30 2 * * * /bin/true", "30\u00a02 * * *"})
     void badExpressionsAreRefusedSayingWhatIsValid(String cron) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CronFields.parse(cron));
         assertTrue(e.getMessage().startsWith("cron " + ScheduleText.quote(cron) + " is not a five-field Unix cron ("), e.getMessage());
