@@ -115,7 +115,9 @@ final class CronRuns {
             day = next.get();
             Optional<Instant> run = firstOnDayAfter(day, t);
             if (run.isPresent()) {
-                return run;
+                // A repeated interval across midnight interleaves two days' runs: look at the next.
+                Optional<Instant> following = firstOnDayAfter(day.plusDays(1), t);
+                return following.isPresent() && following.get().isBefore(run.get()) ? following : run;
             }
         }
     }
@@ -132,12 +134,16 @@ final class CronRuns {
             day = previous.get();
             Optional<Instant> run = lastOnDayAtOrBefore(day, t);
             if (run.isPresent()) {
-                return run;
+                Optional<Instant> preceding = lastOnDayAtOrBefore(day.minusDays(1), t);
+                return preceding.isPresent() && preceding.get().isAfter(run.get()) ? preceding : run;
             }
         }
     }
 
     private Optional<Instant> firstOnDayAfter(LocalDate day, Instant t) {
+        if (!fields.matches(day)) {
+            return Optional.empty();
+        }
         ZoneOffset steady = steadyOffset(day);
         if (steady != null) {
             // No change near this day: its runs are its times of day at one offset.
@@ -156,6 +162,9 @@ final class CronRuns {
     }
 
     private Optional<Instant> lastOnDayAtOrBefore(LocalDate day, Instant t) {
+        if (!fields.matches(day)) {
+            return Optional.empty();
+        }
         ZoneOffset steady = steadyOffset(day);
         if (steady != null) {
             List<LocalTime> times = fields.timesOfDay();
@@ -239,8 +248,21 @@ final class CronRuns {
                 }
                 continue;
             }
-            for (Instant run : runsOn(day)) {
-                if (run.isBefore(start) || run.equals(previous)) {
+            // Near a change two days' runs may interleave (a repeated interval across midnight):
+            // take this day's runs with the next day's that come before this day's last, in order.
+            List<Instant> own = runsOn(day);
+            if (own.isEmpty()) {
+                continue;
+            }
+            Instant upTo = own.get(own.size() - 1);
+            List<Instant> runs = new ArrayList<>(own);
+            runs.addAll(runsOn(day.plusDays(1)));
+            runs.sort(null);
+            for (Instant run : runs) {
+                if (run.isAfter(upTo)) {
+                    break;
+                }
+                if (run.isBefore(start) || (previous != null && !run.isAfter(previous))) {
                     continue;
                 }
                 if (previous != null) {

@@ -39,6 +39,13 @@ class CronRunsPropertyTest {
                 "America/Santiago", "America/Havana", "Etc/UTC").map(ZoneId::of);
     }
 
+    /** A zone whose changes crossed midnight (00:01 local until 2011), over 2009-2010. */
+    @Property(tries = 100)
+    void neighboursAcrossMidnightChanges(@ForAll("crons") String cron,
+                                         @ForAll @LongRange(min = 0, max = 2 * 365 * 86_400L) long second) {
+        nextAndLastAreTheNeighboursOfT(cron, ZoneId.of("America/St_Johns"), second - 17 * 365 * 86_400L);
+    }
+
     /** Every run of the wall days from two before {@code a}'s to two after {@code b}'s, by the definition. */
     private static List<Instant> plainRuns(CronRuns runs, ZoneId zone, Instant a, Instant b) {
         List<Instant> out = new ArrayList<>();
@@ -71,6 +78,12 @@ class CronRunsPropertyTest {
         for (int k = 1; k < plain.size(); k++) {
             assertTrue(plain.get(k).isAfter(plain.get(k - 1)), "runs strictly increase: " + plain.get(k));
         }
+    }
+
+    @Property(tries = 50)
+    void longestGapAcrossMidnightChanges(@ForAll("crons") String cron,
+                                         @ForAll @LongRange(min = 0, max = 2 * 365 * 86_400L) long second) {
+        longestGapIsThePlainMaximum(cron, ZoneId.of("America/St_Johns"), second - 17 * 365 * 86_400L);
     }
 
     @Property(tries = 100)

@@ -181,4 +181,16 @@ class CronRunsTest {
         assertEquals(Duration.ofHours(73), gap.length());
         assertTrue(gap.after().isAfter(Instant.parse("2027-11-04T00:00:00Z")));
     }
+
+    @Test
+    void aRepeatedIntervalAcrossMidnightInterleavesTwoDaysRuns() {
+        // St. John's fell back at 00:01 NDT on 2010-11-07 to 23:01 NST on the 6th: 23:01-00:01 twice.
+        ZoneId stJohns = ZoneId.of("America/St_Johns");
+        assertEquals(instants("2010-11-07T02:30:00Z", "2010-11-07T02:50:00Z", "2010-11-07T03:10:00Z", "2010-11-07T03:30:00Z"),
+                next("*/20 * * * *", stJohns, "2010-11-07T02:20:00Z", 4));
+        assertEquals(Instant.parse("2010-11-07T02:30:00Z"),
+                runs("*/20 * * * *", stJohns).lastAtOrBefore(Instant.parse("2010-11-07T02:45:00Z")).orElseThrow());
+        assertEquals(Duration.ofMinutes(20), runs("*/20 * * * *", stJohns).longestGap(
+                Instant.parse("2010-11-06T00:00:00Z"), Instant.parse("2010-11-09T00:00:00Z")).length());
+    }
 }
