@@ -118,12 +118,13 @@ final class CronFields {
      * @throws IllegalArgumentException saying what is wrong and what a valid expression looks like
      */
     static CronFields parse(String expression) {
-        CronFields known = expression == null ? null : PARSED.get(expression.strip());
+        // Keyed by the exact text: only text that was read successfully is ever a key.
+        CronFields known = expression == null ? null : PARSED.get(expression);
         if (known != null) {
             return known;
         }
         CronFields parsed = read(expression);
-        PARSED.put(expression.strip(), parsed);
+        PARSED.put(expression, parsed);
         return parsed;
     }
 

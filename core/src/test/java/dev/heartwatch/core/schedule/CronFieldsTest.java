@@ -116,4 +116,11 @@ class CronFieldsTest {
         assertTrue(e.getMessage().contains("never runs"), e.getMessage());
         assertEquals(dates("2028-02-29"), days("0 0 29 2 *", "2026-01-01", 1), "29 February runs in leap years");
     }
+
+    @Test
+    void aTextReadBeforeDoesNotLetAVariantPast() {
+        CronFields.parse("30 2 * * *");
+        assertThrows(IllegalArgumentException.class, () -> CronFields.parse("30 2 * * *\n"));
+        assertThrows(IllegalArgumentException.class, () -> CronFields.parse("30 2 * * *" + " ".repeat(CronFields.MAX_CHARS)));
+    }
 }
