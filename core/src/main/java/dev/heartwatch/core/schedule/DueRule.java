@@ -1,0 +1,101 @@
+package dev.heartwatch.core.schedule;
+
+import dev.heartwatch.core.rule.DeviceFacts;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Decides, per device, "due at", "late after" and "down after" from its schedule, its stored
+ * facts and {@code now} (no clock is read), healthchecks.io's way: the last beat answers due
+ * times up to some point; the first due time it does not answer starts LATE; its grace ending
+ * makes it DOWN. Every boundary is inclusive ({@code >=}), as {@code SilenceRule}'s threshold is.
+ *
+ * <ul>
+ *   <li>Period: due {@code period} after the last beat.</li>
+ *   <li>Cron: due at the first run after the last beat that the beat does not count for. A beat
+ *       counts for a run it comes up to {@code earlyTolerance} before (a host clock a little
+ *       fast), but never more than half the time since the previous run, so one beat never
+ *       answers two runs. Equivalently: the last run at or before {@code now} is answered when
+ *       a beat came since that run, minus the tolerance.</li>
+ * </ul>
+ *
+ * <p>Written beside {@code SilenceRule}, not into it, for the lead to wire: with
+ * {@link Schedule#DEFAULT} it decides DOWN exactly when {@code SilenceRule.recommended()} does
+ * ({@code DueRuleTest} checks it). Issue 16 §5 (start and fail signals) extends
+ * the due time a beat answers up to, and {@link #decide}: a {@code fail} after the last success is DOWN at
+ * once, a {@code start} after it moves {@code lateAt} to start + grace.
+ *
+ * @param earlyTolerance how early a beat may come and still count for the coming cron run
+ */
+public record DueRule(Duration earlyTolerance) {
+
+    /** A minute: far more than NTP-kept clocks drift, far less than a job's usual period. */
+    public static final Duration DEFAULT_EARLY_TOLERANCE = Duration.ofMinutes(1);
+
+    public DueRule {
+        Objects.requireNonNull(earlyTolerance, "earlyTolerance");
+        if (earlyTolerance.isNegative()) {
+            throw new IllegalArgumentException("earlyTolerance must not be negative: " + earlyTolerance);
+        }
+    }
+
+    public static DueRule standard() {
+        return new DueRule(DEFAULT_EARLY_TOLERANCE);
+    }
+
+    /** The device's standing at {@code now}. */
+    public Due decide(Schedule schedule, DeviceFacts facts, Instant now) {
+        Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(facts, "facts");
+        Objects.requireNonNull(now, "now");
+        Instant lastSeen = facts.lastSeen();
+        if (lastSeen == null) {
+            return new Due(DueStatus.NEVER_HEARD, null, null, null, "never heard");
+        }
+        if (facts.lastStopping()) {
+            return new Due(DueStatus.STOPPED, null, null, null, "clean stop at " + lastSeen);
+        }
+        Optional<Instant> due = answeredUntil(schedule, lastSeen);
+        if (due.isEmpty()) {
+            return new Due(DueStatus.UP, null, null, null,
+                    "heartbeat at " + lastSeen + "; its schedule never runs again");
+        }
+        Instant dueAt = due.get();
+        Instant downAt = dueAt.plus(schedule.grace());
+        if (now.isBefore(dueAt)) {
+            return new Due(DueStatus.UP, dueAt, dueAt, downAt, "heartbeat at " + lastSeen + ", next due at " + dueAt);
+        }
+        if (now.isBefore(downAt)) {
+            return new Due(DueStatus.LATE, dueAt, dueAt, downAt,
+                    "due at " + dueAt + ", no heartbeat since " + lastSeen + "; down at " + downAt);
+        }
+        return new Due(DueStatus.DOWN, dueAt, dueAt, downAt, "due at " + dueAt + ", no heartbeat since "
+                + lastSeen + "; its grace " + schedule.grace() + " ended at " + downAt);
+    }
+
+    /** The first due time the beat at {@code answer} does not answer (empty: none ever again). */
+    private Optional<Instant> answeredUntil(Schedule schedule, Instant answer) {
+        if (schedule instanceof Schedule.Period p) {
+            return Optional.of(answer.plus(p.period()));
+        }
+        Schedule.Cron cron = (Schedule.Cron) schedule;
+        Optional<Instant> first = cron.nextRunAfter(answer);
+        if (first.isPresent() && countsFor(cron, answer, first.get())) {
+            return cron.nextRunAfter(first.get());
+        }
+        return first;
+    }
+
+    /** Whether a beat at {@code beat}, before {@code run}, came early enough to count for it. */
+    private boolean countsFor(Schedule.Cron cron, Instant beat, Instant run) {
+        Duration tolerance = earlyTolerance;
+        Optional<Instant> previous = cron.lastRunAtOrBefore(run.minusNanos(1));
+        if (previous.isPresent()) {
+            Duration half = Duration.between(previous.get(), run).dividedBy(2);
+            tolerance = tolerance.compareTo(half) < 0 ? tolerance : half;
+        }
+        return !beat.isBefore(run.minus(tolerance));
+    }
+}
