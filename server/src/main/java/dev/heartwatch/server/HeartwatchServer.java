@@ -11,6 +11,7 @@ import dev.heartwatch.server.dashboard.StoreDashboardSource;
 import dev.heartwatch.server.export.AppInsightsExport;
 import dev.heartwatch.server.export.LineExport;
 import dev.heartwatch.server.http.DashboardSlot;
+import dev.heartwatch.server.ingest.Admission;
 import dev.heartwatch.server.http.HistoryLinesHandler;
 import dev.heartwatch.server.http.DeviceAdminHandler;
 import dev.heartwatch.server.http.KeyRing;
@@ -98,7 +99,9 @@ public final class HeartwatchServer implements AutoCloseable {
                     : DashboardAccess.readKey(config.readKey());
             this.http = new WebServer(config.bindAddress(), config.port(), config.httpThreads(), config.requestTimeout(),
                     config.tls() ? tls(config) : null, new Routes(
-                    new PingHandler(pingKeys, config.trustedProxies(), store.lines(), clock, config.requestTimeout(), export),
+                    new PingHandler(pingKeys, config.trustedProxies(), store.lines(), clock, config.requestTimeout(), export,
+                            new Admission(config.newDevices(), store.devices().names(), store.devices()::knows,
+                                    config.expectedDevices())),
                     new HistoryLinesHandler(store, access, HISTORY_STREAMS, config.responseTimeout()),
                     new DeviceAdminHandler(administration, new KeyRing(config.adminKeys()), clock, dashboard,
                             config.dashboardActions()),

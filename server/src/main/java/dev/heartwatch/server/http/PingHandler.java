@@ -1,14 +1,18 @@
 package dev.heartwatch.server.http;
 
 import dev.heartwatch.core.contract.ContractLine;
+import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.Limits;
 import dev.heartwatch.core.contract.PingRequest;
 import dev.heartwatch.server.export.LineExport;
+import dev.heartwatch.server.ingest.Admission;
 import dev.heartwatch.server.store.LineWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +32,9 @@ import org.eclipse.jetty.util.Callback;
  * body is bounded, then the request is read once with {@link PingRequest#read} and its lines
  * ({@link PingRequest#lines}) go to the store as typed lines; the answer is sent only once they
  * are committed. The contract suite ({@code PingContract} in core's tests) holds this to {@code Ping}.
+ * A request naming devices the server has never stored goes through {@link Admission} first,
+ * under the key it presented: beyond the limit it gets {@code 429} with {@code Retry-After},
+ * and nothing of it is stored.
  */
 public final class PingHandler extends Handler.Abstract {
     private static final Logger LOG = Logger.getLogger(PingHandler.class.getName());
@@ -39,10 +46,12 @@ public final class PingHandler extends Handler.Abstract {
     private final Clock clock;
     private final Duration commitTimeout;
     private final LineExport export;
+    private final Admission admission;
 
     public PingHandler(KeyRing keys, Set<String> trustedProxies, LineWriter writer, Clock clock,
-                       Duration commitTimeout, LineExport export) {
+                       Duration commitTimeout, LineExport export, Admission admission) {
         this.keys = keys;
+        this.admission = admission;
         this.trustedProxies = Set.copyOf(trustedProxies);
         this.writer = writer;
         this.clock = clock;
@@ -87,7 +96,8 @@ public final class PingHandler extends Handler.Abstract {
         }
         Query query = parsed.get();
         String key = Answers.presentedKey(request, query);
-        if (!keys.matches(key)) {
+        Optional<String> keyId = keys.match(key);
+        if (keyId.isEmpty()) {
             // Like Azure's host: refused before the function runs; the body is never read.
             Answers.text(response, callback, 401, "missing or wrong key (x-functions-key header or code query parameter)", true);
             return;
@@ -104,12 +114,29 @@ public final class PingHandler extends Handler.Abstract {
                 name -> header(request, name, ip),
                 query::get,
                 key);
-        List<ContractLine> lines = ping.lines(clock.millis());
+        long now = clock.millis();
+        List<ContractLine> lines = ping.lines(now);
+        if (admission.admit(keyId.get(), devices(lines), Instant.ofEpochMilli(now)) instanceof Admission.Refused refused) {
+            response.getHeaders().put("Retry-After", Long.toString(refused.retryAfter().toSeconds()));
+            Answers.text(response, callback, 429, refused.reason(), false);
+            return;
+        }
         if (!store(lines)) {
             Answers.text(response, callback, 503, "not stored, retry later", true);
             return;
         }
         Answers.plain(response, callback, 200, "ok");
+    }
+
+    /** The devices a request's lines beat for (one today; a batch's items later), in order. */
+    private static Set<String> devices(List<ContractLine> lines) {
+        Set<String> out = new LinkedHashSet<>();
+        for (ContractLine line : lines) {
+            if (line instanceof HeartbeatLine beat) {
+                out.add(beat.device());
+            }
+        }
+        return out;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +63,20 @@ public final class DeviceRepository {
             out.putIfAbsent(d, DeviceRecord.neverSeen(d));
         }
         return out;
+    }
+
+    /** The names of every device the store knows (heard from, evaluated, muted or retired). */
+    public Set<String> names() {
+        return db.inTransaction(c -> {
+            Set<String> out = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT device FROM devices UNION SELECT device FROM device_state");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
     }
 
     /** One device, by its key (never a scan). */
