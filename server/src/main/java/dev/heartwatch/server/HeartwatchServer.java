@@ -2,6 +2,7 @@ package dev.heartwatch.server;
 
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.server.alert.Evaluator;
+import dev.heartwatch.server.alert.NewDeviceWarmUp;
 import dev.heartwatch.server.cli.DevicesCommand;
 import dev.heartwatch.server.config.ConfigException;
 import dev.heartwatch.server.config.ServerConfig;
@@ -84,7 +85,8 @@ public final class HeartwatchServer implements AutoCloseable {
                 config.heartbeatInterval(), config.expectedDevices());
         this.store = HeartwatchStore.open(config.database(), config.sqliteSynchronous(), config.threshold());
         try {
-            this.evaluator = new Evaluator(store, rule, config.cooldown(), clock.instant());
+            this.evaluator = new Evaluator(store, rule, config.cooldown(), clock.instant(),
+                    new NewDeviceWarmUp(config.newDevices().warmUp(), config.newDevices().warmUpBeats()));
             this.history = new DeviceHistory(store, rule);
             this.administration = new DeviceAdministration(store, config.expectedDevices());
             List<NotificationChannel> channels = new ArrayList<>();

@@ -79,6 +79,18 @@ public final class DeviceRepository {
         });
     }
 
+    /** How many heartbeats of {@code device} the store holds (its beat runs' counts; indexed by device). */
+    public long beats(String device) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(beats), 0) FROM beat_runs WHERE device = ?")) {
+                ps.setString(1, device);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
     /** One device, by its key (never a scan). */
     public Optional<DeviceRecord> device(String device) {
         return db.inTransaction(c -> {
