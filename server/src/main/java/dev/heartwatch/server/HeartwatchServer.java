@@ -13,6 +13,7 @@ import dev.heartwatch.server.export.AppInsightsExport;
 import dev.heartwatch.server.export.LineExport;
 import dev.heartwatch.server.http.DashboardSlot;
 import dev.heartwatch.server.ingest.Admission;
+import dev.heartwatch.server.ingest.ProbesWithoutHeartbeats;
 import dev.heartwatch.server.http.HistoryLinesHandler;
 import dev.heartwatch.server.http.DeviceAdminHandler;
 import dev.heartwatch.server.http.KeyRing;
@@ -73,6 +74,7 @@ public final class HeartwatchServer implements AutoCloseable {
     private final DeviceHistory history;
 
     private final DeviceAdministration administration;
+    private final ProbesWithoutHeartbeats probes;
 
     private HeartwatchServer(ServerConfig config, Clock clock, PrintStream console, LineExport export) throws IOException {
         this.config = config;
@@ -110,6 +112,7 @@ public final class HeartwatchServer implements AutoCloseable {
                     dashboard));
             dashboard.set(new DashboardHandler(new StoreDashboardSource(store, history, administration,
                     config.expectedDevices(), clock), clock, access, "/"));
+            this.probes = new ProbesWithoutHeartbeats(store.facts());
             this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("heartwatch-evaluator"));
         } catch (RuntimeException e) {
             store.close();
@@ -144,6 +147,7 @@ public final class HeartwatchServer implements AutoCloseable {
         long retry = Math.min(every, 5_000);
         s.scheduler.scheduleWithFixedDelay(s::sendQuietly, retry, retry, TimeUnit.MILLISECONDS);
         s.scheduler.scheduleWithFixedDelay(s::pruneQuietly, 1, 60, TimeUnit.MINUTES);
+        s.scheduler.scheduleWithFixedDelay(s::warnAboutProbesQuietly, every, every, TimeUnit.MILLISECONDS);
         return s;
     }
 
@@ -187,6 +191,15 @@ public final class HeartwatchServer implements AutoCloseable {
             sender.sendPending();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "sending notifications failed: " + e.getMessage());
+        }
+    }
+
+    /** The log's side of the probes warning (the dashboard shows the same fact). */
+    private void warnAboutProbesQuietly() {
+        try {
+            probes.warnOnce(clock.instant());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "probe check failed: " + e.getClass().getSimpleName());
         }
     }
 

@@ -56,6 +56,32 @@ public final class LineRepository {
         });
     }
 
+    /**
+     * Addresses that sent at least {@code minProbes} probes since {@code from} and no heartbeat
+     * since then, most probes first, at most {@code max}: two time-range scans on the {@code ts}
+     * indexes, the heartbeats' only for addresses that probed that much.
+     */
+    public List<ProbeSender> probeSendersWithoutBeats(Instant from, int minProbes, int max) {
+        return db.inTransaction(c -> {
+            List<ProbeSender> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT p.ip, count(*) AS n, max(p.ts) FROM probes p "
+                    + "WHERE p.ts >= ? AND p.ip IS NOT NULL GROUP BY p.ip HAVING count(*) >= ? "
+                    + "AND NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h.ts >= ? AND h.ip = p.ip) "
+                    + "ORDER BY n DESC, p.ip LIMIT ?")) {
+                ps.setLong(1, from.toEpochMilli());
+                ps.setInt(2, minProbes);
+                ps.setLong(3, from.toEpochMilli());
+                ps.setInt(4, max);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new ProbeSender(rs.getString(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** A device's outage reports received in [from, to], duplicates included (the merge drops them). */
     public List<ReportedOutage> reportsReceived(String device, Instant from, Instant to) {
         return reports("WHERE device = ? AND ts BETWEEN ? AND ? ORDER BY id", device, from.toEpochMilli(), to.toEpochMilli());
