@@ -208,16 +208,22 @@
     box.hidden = false;
   }
 
+  let latest = 0;
+
   async function refresh() {
+    // A filter change starts a new refresh while one may be under way: only the newest renders.
+    const mine = ++latest;
     let data;
     try {
       data = await getJson(listUrl());
     } catch (e) {
+      if (mine !== latest) return;
       showProblem('Cannot reach the Heartwatch server (' + e.message + '); showing the last data.');
       return;
     }
     const outages = await Promise.all(data.devices.map(d =>
       getJson(deviceUrl(d.device, 'outages?days=30')).then(r => r.outages, () => null)));
+    if (mine !== latest) return;
     showProblem('');
     renderSummary(data.summary);
     renderShowing(data);
