@@ -117,7 +117,8 @@ public final class LineWriter implements AutoCloseable {
                 // Write first, read after: the first write takes the write lock (waiting busy_timeout
                 // if it must). A transaction that read a new device's runs first could not write
                 // once the evaluator had committed meanwhile: SQLite answers SQLITE_BUSY at once
-                // to a deferred transaction whose snapshot is stale (issue 14 D4).
+                // to a deferred transaction whose snapshot is stale (SQLITE_BUSY_SNAPSHOT,
+                // sqlite.org/rescode.html; issue 14 D4).
                 inserts.execute();
                 for (Pending p : batch) {
                     for (ContractLine l : p.lines()) {
