@@ -3,6 +3,7 @@ package dev.heartwatch.server.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heartwatch.server.support.Await;
 import dev.heartwatch.server.support.RunningServer;
 import dev.heartwatch.server.support.TestConfig;
 import java.net.http.HttpClient;
@@ -13,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * once, 100 a minute in all). Only the admitted names are stored, every other ping is a 429,
  * a known device beating through the flood is never refused, nothing fails to commit
  * ({@code SQLITE_BUSY}), and the admitted names, silent after one beat, raise no DOWN: they
- * are in their warm-up (while the known device, silent after the flood, does go down). Bounded: 2,000 requests, then a few evaluations (about 10 s in all).
+ * are in their warm-up (while the known device, silent after the flood, does go down). Then
+ * the admitted names beat twice more and stop: each goes DOWN. Bounded: 2,000 requests, 100
+ * more, and a few evaluations (about 20 s in all).
  */
 @Tag("full")
 class NewNameFloodTest {
@@ -116,9 +120,36 @@ class NewNameFloodTest {
                     "no commit failed: " + warnings);
             assertTrue(warnings.stream().filter(w -> w.contains("new devices refused")).count() <= 2,
                     "the refusals are logged once per window, not 1,900 times: " + warnings);
+
+            // The admitted names beat twice more (3 in all: warm-up over), then stop: each goes DOWN.
+            List<String> admitted = names(s, "SELECT device FROM devices WHERE device <> 'home-pi'");
+            for (int round = 0; round < 2; round++) {
+                for (String device : admitted) {
+                    assertEquals(200, s.post("/api/ping?code=" + TestConfig.KEY, "{\"device\":\"" + device + "\"}").statusCode(),
+                            "an admitted name is known now: never refused");
+                }
+            }
+            String downs = "SELECT count(*) FROM flips WHERE to_status = 'DOWN' AND device <> 'home-pi'";
+            Await.until(Duration.ofSeconds(30), () -> count(s, downs) == admitted.size(),
+                    () -> "every admitted name that beat 3 times and stopped is DOWN: " + count(s, downs) + " of " + admitted.size());
+            // Issue 14 wants these DOWNs in one digest mail: the digest's assertion belongs here
+            // (h-delivery's aggregation policy); today each raises its own FIRED.
+            assertEquals(admitted.size(), count(s, "SELECT count(*) FROM notifications WHERE device <> 'home-pi' AND condition = 'FIRED'"));
         } finally {
             server.removeHandler(capture);
         }
+    }
+
+    private static List<String> names(RunningServer s, String sql) {
+        return s.server.store().database().inTransaction(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
     }
 
     private static long count(RunningServer s, String sql) {
