@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartwatch.server.support.Await;
+import dev.heartwatch.server.support.CapturedLog;
 import dev.heartwatch.server.support.FromAddress;
 import dev.heartwatch.server.support.RunningServer;
 import dev.heartwatch.server.support.TestConfig;
@@ -16,10 +17,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,26 +34,11 @@ class ProbesWarningTest {
     Path dir;
     RunningServer s;
     URI base;
-    final List<String> warnings = new CopyOnWriteArrayList<>();
-    final Logger logger = Logger.getLogger(ProbesWithoutHeartbeats.class.getName());
-    final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            warnings.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    CapturedLog log;
 
     @BeforeEach
     void start() throws Exception {
-        logger.addHandler(capture);
+        log = CapturedLog.of(ProbesWithoutHeartbeats.class.getName());
         s = new RunningServer(TestConfig.config(dir), Clock.systemUTC());
         base = s.server.baseUri();
     }
@@ -64,7 +46,7 @@ class ProbesWarningTest {
     @AfterEach
     void stop() {
         s.close();
-        logger.removeHandler(capture);
+        log.close();
     }
 
     private JsonNode probeWarnings() throws Exception {
@@ -92,8 +74,9 @@ class ProbesWarningTest {
         assertTrue(shown.get(0).get("last").asLong() > 0);
 
         // The check runs every evaluation (PT1S in the tests).
-        Await.until(Duration.ofSeconds(10), () -> !warnings.isEmpty(), () -> "no warning logged");
+        Await.until(Duration.ofSeconds(10), () -> !log.warnings().isEmpty(), () -> "no warning logged");
         Thread.sleep(2_500);
+        List<String> warnings = log.warnings();
         assertEquals(1, warnings.size(), "once per address, not every evaluation: " + warnings);
         String line = warnings.get(0);
         assertTrue(line.contains("127.0.0.2") && line.contains("did the agent forget HEARTBEAT_DEVICE?"), line);
