@@ -47,7 +47,8 @@ class NewNameFloodTest {
     @Test
     void twoThousandNewNamesAdmitOnlyTheLimitAndRaiseNoAlert() throws Exception {
         try (CapturedLog log = CapturedLog.of("dev.heartwatch.server");
-             RunningServer s = new RunningServer(TestConfig.config(dir, Map.of("HEARTWATCH_HTTP_THREADS", "32")),
+             RunningServer s = new RunningServer(TestConfig.config(dir, Map.of("HEARTWATCH_HTTP_THREADS", "32",
+                     "HEARTWATCH_WARM_UP_BEATS", "3")),
                      Clock.systemUTC())) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             assertEquals(200, s.post("/api/ping?code=" + TestConfig.KEY, "{\"device\":\"home-pi\"}").statusCode());
