@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -89,6 +90,35 @@ public final class DeviceRepository {
                 }
             }
         });
+    }
+
+    /** The devices of {@code names} the store knows, by their keys (never a scan), in no set order. */
+    public Map<String, DeviceRecord> some(Collection<String> names) {
+        Map<String, DeviceRecord> out = new LinkedHashMap<>();
+        if (names.isEmpty()) {
+            return out;
+        }
+        String in = Database.placeholders(names.size());
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(SELECT_DEVICE
+                    + "(SELECT device FROM devices WHERE device IN (" + in + ") UNION SELECT device FROM device_state WHERE device IN ("
+                    + in + ")) k LEFT JOIN devices d ON d.device = k.device LEFT JOIN device_state s ON s.device = k.device")) {
+                int i = 1;
+                for (int round = 0; round < 2; round++) {
+                    for (String n : names) {
+                        ps.setString(i++, n);
+                    }
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        DeviceRecord r = record(rs);
+                        out.put(r.device(), r);
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
     }
 
     /** One device, by its key (never a scan). */

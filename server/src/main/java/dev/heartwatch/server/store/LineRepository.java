@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,25 +94,34 @@ public final class LineRepository {
      * days ago is found in that period's history.
      */
     public List<ReportedOutage> reportsOverlapping(String device, Instant from, Instant to) {
-        String where = "WHERE receiver_end >= ? AND receiver_start <= ? ";
-        return device == null
-                ? reports(where + "ORDER BY id", null, from.toEpochMilli(), to.toEpochMilli())
-                : reports(where + "AND device = ? ORDER BY id", device, from.toEpochMilli(), to.toEpochMilli());
+        return reportsOverlapping(device == null ? null : List.of(device), from, to);
     }
 
-    private List<ReportedOutage> reports(String where, String device, long a, long b) {
-        boolean deviceFirst = where.startsWith("WHERE device");
+    /** {@link #reportsOverlapping(String, Instant, Instant)} of {@code devices} (every device's when null). */
+    public List<ReportedOutage> reportsOverlapping(Collection<String> devices, Instant from, Instant to) {
+        String where = "WHERE receiver_end >= ? AND receiver_start <= ? ";
+        if (devices == null) {
+            return reports(where + "ORDER BY id", from.toEpochMilli(), to.toEpochMilli());
+        }
+        if (devices.isEmpty()) {
+            return List.of();
+        }
+        List<Object> params = new ArrayList<>(List.of(from.toEpochMilli(), to.toEpochMilli()));
+        params.addAll(devices);
+        return reports(where + "AND device IN (" + Database.placeholders(devices.size()) + ") ORDER BY id", params.toArray());
+    }
+
+    /** The reports the {@code where} clause selects, its {@code ?} bound in order (strings and longs). */
+    private List<ReportedOutage> reports(String where, Object... params) {
         return db.inTransaction(c -> {
             List<ReportedOutage> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + OUTAGE_COLUMNS + " FROM outages " + where)) {
-                int i = 1;
-                if (deviceFirst) {
-                    ps.setString(i++, device);
-                }
-                ps.setLong(i++, a);
-                ps.setLong(i++, b);
-                if (!deviceFirst && device != null) {
-                    ps.setString(i, device);
+                for (int i = 0; i < params.length; i++) {
+                    if (params[i] instanceof Long l) {
+                        ps.setLong(i + 1, l);
+                    } else {
+                        ps.setString(i + 1, (String) params[i]);
+                    }
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
