@@ -18,6 +18,8 @@ import java.util.Arrays;
  * <p>Usage: {@code DashboardLatencyClient BASE_URL KEY_FILE DEVICE REQUESTS}
  */
 public final class DashboardLatencyClient {
+    static final int WARM_UP = 30;
+
     private DashboardLatencyClient() {
     }
 
@@ -37,7 +39,8 @@ public final class DashboardLatencyClient {
     private static void time(HttpClient client, String key, String url, int n, String label) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("x-heartwatch-key", key)
                 .timeout(Duration.ofSeconds(120)).GET().build();
-        for (int i = 0; i < 5; i++) { // warm-up: JIT and SQLite's page cache
+        // Warm-up: the JIT and SQLite's page cache (the page polls every 10 s for as long as it is open).
+        for (int i = 0; i < WARM_UP; i++) {
             check(client.send(request, HttpResponse.BodyHandlers.ofByteArray()), url);
         }
         long[] ms = new long[n];
