@@ -287,6 +287,9 @@ public final class HeartwatchServer implements AutoCloseable {
             out.println("database: " + config.database().toAbsolutePath());
             out.println("mail: " + (config.smtp().configured() ? "SMTP " + config.smtp().host() : "outbox " + config.outbox().toAbsolutePath()));
             out.println("rule: threshold " + config.threshold() + ", every " + config.evaluationFrequency() + ", lookback " + config.lookback());
+            ServerConfig.NewDevices nd = config.newDevices();
+            out.println("new devices: " + nd.perKey() + " per " + nd.window() + " per key (" + nd.burst() + " at once), "
+                    + nd.total() + " in all, beyond them 429; warm-up " + nd.warmUp() + " or " + nd.warmUpBeats() + " beats");
             out.println("dashboard: " + server.baseUri() + "/" + (config.readKey() == null
                     ? " (no HEARTWATCH_READ_KEY: loopback clients only)" : " (open it once as /?key=READ_KEY)"));
             out.println("export to Application Insights: " + (export instanceof AppInsightsExport
