@@ -3,10 +3,9 @@ package dev.heartwatch.server.ingest;
 import dev.heartwatch.server.config.ServerConfig.NewDevices;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,7 +67,7 @@ public final class Admission {
 
     /** Decides for a request presented with ping key {@code keyId} and naming {@code devices}. */
     public Decision admit(String keyId, Collection<String> devices, Instant now) {
-        List<String> fresh = new ArrayList<>();
+        Set<String> fresh = new LinkedHashSet<>();
         for (String d : devices) {
             if (!expected.contains(d) && !known.contains(d) && !fresh.contains(d)) {
                 if (stored.test(d)) {
@@ -84,7 +83,7 @@ public final class Admission {
         return meter(keyId, fresh, now);
     }
 
-    private synchronized Decision meter(String keyId, List<String> fresh, Instant now) {
+    private synchronized Decision meter(String keyId, Set<String> fresh, Instant now) {
         // Another request may have brought some of these names in meanwhile: they are known now.
         fresh.removeIf(known::contains);
         int n = fresh.size();
