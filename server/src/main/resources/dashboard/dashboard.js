@@ -21,7 +21,11 @@
 
   const params = new URLSearchParams(location.search);
   const refreshSeconds = Math.min(3600, Math.max(0.5, Number(params.get('refresh')) || 10));
+  // The server's order too (DeviceListing): pages are cut from it, each page sorted the same way.
   const SEVERITY = { down: 0, unknown: 1, muted: 2, stopped: 3, up: 4, retired: 5 };
+  const pageSize = Math.min(1000, Math.max(1, Math.floor(Number(params.get('limit'))) || 100));
+  // What the list shows: a part of the name, a status, and where the page starts (the server's cursor).
+  const view = { q: '', status: '', after: null };
 
   function pad(n) { return String(n).padStart(2, '0'); }
   function absolute(ms) {
@@ -166,18 +170,64 @@
 
   const cards = new Map();
 
+  function listUrl() {
+    let url = 'api/devices?limit=' + pageSize;
+    if (view.q) url += '&q=' + encodeURIComponent(view.q);
+    if (view.status) url += '&status=' + encodeURIComponent(view.status);
+    if (view.after) url += '&after=' + encodeURIComponent(view.after);
+    return url;
+  }
+
+  function count(n) { return Number(n).toLocaleString('en'); }
+
+  function renderShowing(data) {
+    const filtered = view.q || view.status;
+    const shown = data.devices.length;
+    const el = document.getElementById('showing');
+    el.textContent = shown === data.matched && !view.after && !filtered
+      ? ''
+      : 'showing ' + count(shown) + ' of ' + count(data.matched) + (filtered ? ' matching (' + count(data.summary.total) + ' devices)' : '');
+    document.getElementById('page-next').hidden = !data.next;
+    document.getElementById('page-next').dataset.next = data.next || '';
+    document.getElementById('page-first').hidden = !view.after;
+    document.getElementById('empty').hidden = data.summary.total > 0;
+    document.getElementById('no-match').hidden = data.summary.total === 0 || shown > 0;
+  }
+
+  function renderProbeWarning(warnings) {
+    const box = document.getElementById('probe-warning');
+    if (!warnings || warnings.length === 0) {
+      box.hidden = true;
+      box.textContent = '';
+      return;
+    }
+    const first = warnings[0];
+    box.textContent = 'Probes but no heartbeat from ' + first.ip + ' (' + first.probes + ' in 10 min'
+      + (warnings.length > 1 ? '; and ' + (warnings.length - 1) + ' more addresses' : '')
+      + '): did the agent forget HEARTBEAT_DEVICE? A ping without a device name is only a probe; nothing is monitored.';
+    box.hidden = false;
+  }
+
+  let latest = 0;
+
   async function refresh() {
+    // A filter change starts a new refresh while one may be under way: only the newest renders.
+    const mine = ++latest;
     let data;
     try {
-      data = await getJson('api/devices');
+      data = await getJson(listUrl());
     } catch (e) {
+      if (mine !== latest) return;
       showProblem('Cannot reach the Heartwatch server (' + e.message + '); showing the last data.');
       return;
     }
     const outages = await Promise.all(data.devices.map(d =>
       getJson(deviceUrl(d.device, 'outages?days=30')).then(r => r.outages, () => null)));
+    if (mine !== latest) return;
     showProblem('');
     renderSummary(data.summary);
+    renderShowing(data);
+    renderProbeWarning(data.probeWarnings);
     const container = document.getElementById('devices');
     const order = data.devices
       .map((d, i) => ({ d, o: outages[i] }))
@@ -194,14 +244,32 @@
     }
     for (const name of [...cards.keys()]) if (!seen.has(name)) cards.delete(name);
     container.replaceChildren(...next);
-    document.getElementById('empty').hidden = data.devices.length > 0;
     const updated = document.getElementById('updated');
     updated.textContent = 'Updated ' + absolute(data.now).slice(11) + ' · every ' + refreshSeconds + ' s';
     updated.dataset.now = String(data.now);
   }
 
+  let timer = null;
   function loop() {
-    refresh().finally(() => setTimeout(loop, refreshSeconds * 1000));
+    clearTimeout(timer);
+    refresh().finally(() => { clearTimeout(timer); timer = setTimeout(loop, refreshSeconds * 1000); });
+  }
+
+  function wireFilter() {
+    const search = document.getElementById('search');
+    const status = document.getElementById('status-filter');
+    let typing = null;
+    search.addEventListener('input', () => {
+      clearTimeout(typing);
+      // Wait for a pause in typing: one request per word, not per key.
+      typing = setTimeout(() => { view.q = search.value.trim(); view.after = null; loop(); }, 250);
+    });
+    status.addEventListener('change', () => { view.status = status.value; view.after = null; loop(); });
+    document.getElementById('page-next').addEventListener('click', e => {
+      view.after = e.currentTarget.dataset.next || null;
+      loop();
+    });
+    document.getElementById('page-first').addEventListener('click', () => { view.after = null; loop(); });
   }
 
   function labelToggle() {
@@ -220,6 +288,7 @@
       labelToggle();
     });
     labelToggle();
+    wireFilter();
     loop();
   });
 })();

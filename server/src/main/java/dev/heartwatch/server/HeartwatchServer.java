@@ -3,6 +3,7 @@ package dev.heartwatch.server;
 import dev.heartwatch.common.PrivateFiles;
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.server.alert.Evaluator;
+import dev.heartwatch.server.alert.NewDeviceWarmUp;
 import dev.heartwatch.server.cli.DevicesCommand;
 import dev.heartwatch.server.config.ConfigException;
 import dev.heartwatch.server.config.ServerConfig;
@@ -24,6 +25,8 @@ import dev.heartwatch.server.http.PingHandler;
 import dev.heartwatch.server.http.Routes;
 import dev.heartwatch.server.http.WebServer;
 import dev.heartwatch.core.notify.AggregationPolicy;
+import dev.heartwatch.server.ingest.Admission;
+import dev.heartwatch.server.ingest.ProbesWithoutHeartbeats;
 import dev.heartwatch.server.notify.AlertMessageFactory;
 import dev.heartwatch.server.notify.ConsoleChannel;
 import dev.heartwatch.server.notify.DeliveryBackoff;
@@ -80,6 +83,7 @@ public final class HeartwatchServer implements AutoCloseable {
     private final DeviceHistory history;
 
     private final DeviceAdministration administration;
+    private final ProbesWithoutHeartbeats probes;
 
     private HeartwatchServer(ServerConfig config, Clock clock, PrintStream console, LineExport export) throws IOException {
         this.config = config;
@@ -110,7 +114,8 @@ public final class HeartwatchServer implements AutoCloseable {
             AggregationPolicy policy = new AggregationPolicy(config.digestAfter(), AggregationPolicy.DEFAULT_LIST_CAP,
                     config.heartbeatInterval());
             // Parents (a check to its agent) come with issue 17's checks; none until then.
-            this.evaluator = new Evaluator(store, rule, config.cooldown(), clock.instant(), policy, Map.of());
+            this.evaluator = new Evaluator(store, rule, config.cooldown(), clock.instant(), policy, Map.of(),
+                    new NewDeviceWarmUp(config.newDevices().warmUp(), config.newDevices().warmUpBeats()));
             this.history = new DeviceHistory(store, rule);
             this.administration = new DeviceAdministration(store, config.expectedDevices());
             List<NotificationChannel> channels = new ArrayList<>();
@@ -128,8 +133,10 @@ public final class HeartwatchServer implements AutoCloseable {
             DashboardAccess access = config.readKey() == null ? DashboardAccess.loopbackOnly()
                     : DashboardAccess.readKey(config.readKey());
             Routes routes = new Routes(
-                    new PingHandler(new DeviceKeys(config.deviceKeys()), config.trustedProxies(), store.lines(), clock,
-                            config.requestTimeout(), export),
+                    new PingHandler(pingKeys, new DeviceKeys(config.deviceKeys()), config.trustedProxies(), store.lines(), clock,
+                            config.requestTimeout(), export,
+                            new Admission(config.newDevices(), store.devices().names(), store.devices()::knows,
+                                    config.expectedDevices())),
                     new HistoryLinesHandler(store, HISTORY_STREAMS, config.responseTimeout()),
                     new DeviceAdminHandler(administration, clock, dashboard, config.dashboardActions()),
                     dashboard);
@@ -144,6 +151,7 @@ public final class HeartwatchServer implements AutoCloseable {
                     tls, front);
             dashboard.set(new DashboardHandler(new StoreDashboardSource(store, history, administration,
                     config.expectedDevices(), clock), clock, "/"));
+            this.probes = new ProbesWithoutHeartbeats(store.facts());
             this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("heartwatch-evaluator"));
         } catch (RuntimeException | IOException e) {
             store.close();
@@ -178,6 +186,7 @@ public final class HeartwatchServer implements AutoCloseable {
         long every = config.evaluationFrequency().toMillis();
         s.scheduler.scheduleWithFixedDelay(s::evaluateAndSend, every, every, TimeUnit.MILLISECONDS);
         s.scheduler.scheduleWithFixedDelay(s::pruneQuietly, 1, 60, TimeUnit.MINUTES);
+        s.scheduler.scheduleWithFixedDelay(s::warnAboutProbesQuietly, every, every, TimeUnit.MILLISECONDS);
         return s;
     }
 
@@ -201,6 +210,15 @@ public final class HeartwatchServer implements AutoCloseable {
             LOG.log(Level.WARNING, "evaluation failed: " + e.getMessage());
         }
         delivery.wake();
+    }
+
+    /** The log's side of the probes warning (the dashboard shows the same fact). */
+    private void warnAboutProbesQuietly() {
+        try {
+            probes.warnOnce(clock.instant());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "probe check failed: " + e.getClass().getSimpleName());
+        }
     }
 
     private void pruneQuietly() {
@@ -289,6 +307,9 @@ public final class HeartwatchServer implements AutoCloseable {
             out.println("database: " + config.database().toAbsolutePath());
             out.println("mail: " + (config.smtp().configured() ? "SMTP " + config.smtp().host() : "outbox " + config.outbox().toAbsolutePath()));
             out.println("rule: threshold " + config.threshold() + ", every " + config.evaluationFrequency() + ", lookback " + config.lookback());
+            ServerConfig.NewDevices nd = config.newDevices();
+            out.println("new devices: " + nd.perKey() + " per " + nd.window() + " per key (" + nd.burst() + " at once), "
+                    + nd.total() + " in all, beyond them 429; warm-up " + nd.warmUp() + " or " + nd.warmUpBeats() + " beats");
             out.println("dashboard: " + server.baseUri() + "/" + (config.readKey() == null
                     ? " (no HEARTWATCH_READ_KEY: loopback clients only)" : " (open it once as /?key=READ_KEY)"));
             out.println("export to Application Insights: " + (export instanceof AppInsightsExport

@@ -45,7 +45,8 @@ import java.util.Optional;
  *
  * <p>For the first {@code threshold} after the server starts, a device last heard before the
  * start is not declared DOWN: its silence may be the server's own downtime, and its agent gets
- * one threshold to reach the server again.
+ * one threshold to reach the server again. A new device in its {@linkplain NewDeviceWarmUp
+ * warm-up} is not declared DOWN either.
  */
 public final class Evaluator {
     private final HeartwatchStore store;
@@ -54,20 +55,38 @@ public final class Evaluator {
     private final Instant startedAt;
     private final AggregationPolicy policy;
     private final Map<String, String> parents;
+    private final NewDeviceWarmUp newDevices;
 
+    /** An evaluator without a new-device warm-up (every device alerts from its first beat). */
     public Evaluator(HeartwatchStore store, SilenceRule rule, Duration cooldown, Instant startedAt) {
-        this(store, rule, cooldown, startedAt, AggregationPolicy.defaults(rule.heartbeatInterval()), Map.of());
+        this(store, rule, cooldown, startedAt, AggregationPolicy.defaults(rule.heartbeatInterval()), Map.of(),
+                NewDeviceWarmUp.none());
     }
 
     /** @param parents device to the device it runs behind (a check to its agent); empty when there are none */
     public Evaluator(HeartwatchStore store, SilenceRule rule, Duration cooldown, Instant startedAt,
                      AggregationPolicy policy, Map<String, String> parents) {
+        this(store, rule, cooldown, startedAt, policy, parents, NewDeviceWarmUp.none());
+    }
+
+    public Evaluator(HeartwatchStore store, SilenceRule rule, Duration cooldown, Instant startedAt,
+                     NewDeviceWarmUp newDevices) {
+        this(store, rule, cooldown, startedAt, AggregationPolicy.defaults(rule.heartbeatInterval()), Map.of(), newDevices);
+    }
+
+    /**
+     * @param parents    device to the device it runs behind (a check to its agent); empty when there are none
+     * @param newDevices the warm-up of devices first seen lately
+     */
+    public Evaluator(HeartwatchStore store, SilenceRule rule, Duration cooldown, Instant startedAt,
+                     AggregationPolicy policy, Map<String, String> parents, NewDeviceWarmUp newDevices) {
         this.store = Objects.requireNonNull(store, "store");
         this.rule = Objects.requireNonNull(rule, "rule");
         this.cooldown = Objects.requireNonNull(cooldown, "cooldown");
         this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.parents = Map.copyOf(parents);
+        this.newDevices = Objects.requireNonNull(newDevices, "newDevices");
     }
 
     public SilenceRule rule() {
@@ -84,7 +103,7 @@ public final class Evaluator {
             Optional<Flip> maybe = rule.flip(r.facts(), r.status(), now);
             if (maybe.isPresent()) {
                 Flip flip = maybe.get();
-                if (flip.to() == DeviceStatus.DOWN && inWarmUp(r, now)) {
+                if (flip.to() == DeviceStatus.DOWN && inWarmUp(r, flip, now)) {
                     continue;
                 }
                 if (record(r, flip, now)) {
@@ -124,9 +143,11 @@ public final class Evaluator {
         store.outbox().applyPlan(policy.plan(new EvaluationAlerts(now, raised, parents, downParents, gathering)), now);
     }
 
-    private boolean inWarmUp(DeviceRecord r, Instant now) {
+    /** The server's own warm-up after its start, or the device's as a new one. */
+    private boolean inWarmUp(DeviceRecord r, Flip flip, Instant now) {
         boolean silentSinceBeforeStart = r.lastSeen() == null || r.lastSeen().isBefore(startedAt);
-        return silentSinceBeforeStart && now.isBefore(startedAt.plus(rule.threshold()));
+        return silentSinceBeforeStart && now.isBefore(startedAt.plus(rule.threshold()))
+                || newDevices.holdsBack(r, flip, rule.expectedDevices(), store.devices()::beats);
     }
 
     private boolean coolingDown(DeviceRecord r, Instant now) {

@@ -61,7 +61,28 @@ public record ServerConfig(
         Path outbox,
         String webhookUrl,
         String alertRuleName,
-        int digestAfter) {
+        int digestAfter,
+        NewDevices newDevices) {
+
+    /**
+     * How the server treats a device name it has never stored (issue 14: a flood of new names
+     * must not become a mail storm). New names are admitted through two token buckets, one per
+     * ping key ({@code perKey} per {@code window}, holding at most {@code burst}) and one for all
+     * keys ({@code total} per {@code window}, holding at most {@code total}); a device first seen
+     * less than {@code warmUp} ago does not alert until it has beaten {@code warmUpBeats} times.
+     */
+    public record NewDevices(int perKey, int burst, int total, Duration window, Duration warmUp, int warmUpBeats) {
+        public static final NewDevices DEFAULTS = new NewDevices(20, 50, 100, Duration.ofMinutes(1), Duration.ofMinutes(10), 3);
+
+        public NewDevices {
+            if (perKey < 1 || burst < 1 || total < 1) {
+                throw new ConfigException("HEARTWATCH_NEW_DEVICES_PER_KEY, _BURST and _TOTAL must be at least 1");
+            }
+            if (warmUpBeats < 1) {
+                throw new ConfigException("HEARTWATCH_WARM_UP_BEATS must be at least 1");
+            }
+        }
+    }
 
     /** SMTP settings; {@code host == null} means "write .eml files to the outbox instead". */
     public record Smtp(String host, int port, Security security, String user, String password,
@@ -256,7 +277,14 @@ public record ServerConfig(
                 Path.of(r.string("HEARTWATCH_OUTBOX", ".heartwatch/outbox")),
                 r.string("HEARTWATCH_WEBHOOK_URL", null),
                 r.string("HEARTWATCH_ALERT_RULE", "heartwatch-silence"),
-                digestAfter);
+                digestAfter,
+                new NewDevices(
+                        r.integer("HEARTWATCH_NEW_DEVICES_PER_KEY", NewDevices.DEFAULTS.perKey()),
+                        r.integer("HEARTWATCH_NEW_DEVICES_BURST", NewDevices.DEFAULTS.burst()),
+                        r.integer("HEARTWATCH_NEW_DEVICES_TOTAL", NewDevices.DEFAULTS.total()),
+                        r.duration("HEARTWATCH_NEW_DEVICES_WINDOW", NewDevices.DEFAULTS.window()),
+                        r.duration("HEARTWATCH_WARM_UP", NewDevices.DEFAULTS.warmUp()),
+                        r.integer("HEARTWATCH_WARM_UP_BEATS", NewDevices.DEFAULTS.warmUpBeats())));
     }
 
     private static List<String> readKeyFile(Path file) {
@@ -296,7 +324,7 @@ public record ServerConfig(
                 + ", maxConnections=" + maxConnections + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
                 + ", synchronous=" + sqliteSynchronous
                 + ", smtp=" + smtp + ", outbox=" + outbox + ", webhook=" + (webhookUrl == null ? "none" : "set")
-                + ", digestAfter=" + digestAfter + "]";
+                + ", digestAfter=" + digestAfter + ", newDevices=" + newDevices + "]";
     }
 
     /** Typed reads with messages that name the setting. */

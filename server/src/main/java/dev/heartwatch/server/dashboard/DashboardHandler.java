@@ -34,7 +34,7 @@ import org.eclipse.jetty.util.Callback;
  *
  * <pre>
  * GET  /                                  the page (and /dashboard.css, /dashboard.js)
- * GET  /api/devices                       summary counts and every device
+ * GET  /api/devices?q=&status=&limit=&after=  summary counts and one page of devices
  * GET  /api/devices/{id}/outages?days=30  one device's outages (1..400 days)
  * POST /api/devices/{id}/mute?for=PT1H    silence a device (ISO-8601, up to P366D)
  * POST /api/devices/{id}/retire           stop expecting a device
@@ -122,7 +122,7 @@ public final class DashboardHandler extends Handler.Abstract {
         }
         if (path.equals("/api/devices")) {
             if (requireMethod(ex, "GET")) {
-                devices(ex);
+                devices(ex, query);
             }
             return;
         }
@@ -179,19 +179,40 @@ public final class DashboardHandler extends Handler.Abstract {
 
     // ---- API ----------------------------------------------------------------------------
 
-    private void devices(Exchange ex) {
+    private void devices(Exchange ex, Query query) {
+        DeviceListing listing;
+        try {
+            listing = DeviceListing.of(query);
+        } catch (DeviceListing.BadListing e) {
+            error(ex, 400, e.getMessage());
+            return;
+        }
         Instant now = clock.instant();
-        List<DeviceView> devices = source.devices(now);
+        List<DeviceSummary> all = source.summaries(now);
+        DeviceListing.Page page = listing.page(all);
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (String s : List.of("up", "down", "muted", "stopped", "retired", "unknown")) {
             counts.put(s, 0);
         }
+        for (DeviceSummary d : all) {
+            counts.merge(d.status(), 1, Integer::sum);
+        }
         ObjectNode body = JSON.createObjectNode();
         body.put("now", now.toEpochMilli());
         ObjectNode summary = body.putObject("summary");
+        summary.put("total", all.size());
+        counts.forEach(summary::put);
+        body.put("matched", page.matched());
+        body.put("next", page.next());
+        ArrayNode warnings = body.putArray("probeWarnings");
+        for (ProbeWarning w : source.probeWarnings(now)) {
+            ObjectNode n = warnings.addObject();
+            n.put("ip", w.ip());
+            n.put("probes", w.probes());
+            putInstant(n, "last", w.last());
+        }
         ArrayNode list = body.putArray("devices");
-        for (DeviceView d : devices) {
-            counts.merge(d.status(), 1, Integer::sum);
+        for (DeviceView d : source.devices(page.devices().stream().map(DeviceSummary::device).toList(), now)) {
             ObjectNode n = list.addObject();
             n.put("device", d.device());
             n.put("status", d.status());
@@ -203,8 +224,6 @@ public final class DashboardHandler extends Handler.Abstract {
             ArrayNode trail = n.putArray("trail");
             d.trail().forEach(trail::add);
         }
-        summary.put("total", devices.size());
-        counts.forEach(summary::put);
         json(ex, 200, body);
     }
 

@@ -2,7 +2,9 @@ package dev.heartwatch.server.dashboard;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the dashboard needs from the server. The server implements it over its store and
@@ -13,6 +15,32 @@ public interface DashboardSource {
 
     /** Every device the server knows (expected or heard from), in display order. */
     List<DeviceView> devices(Instant now);
+
+    /**
+     * Every device's name and status at {@code now}: cheap enough for thousands of devices (no
+     * history is read), so the dashboard can count, filter and order them all, then ask
+     * {@link #devices(List, Instant)} for one page.
+     */
+    default List<DeviceSummary> summaries(Instant now) {
+        return devices(now).stream().map(d -> new DeviceSummary(d.device(), d.status())).toList();
+    }
+
+    /** The full views of {@code devices} (names from {@link #summaries}), in that order; unknown names are left out. */
+    default List<DeviceView> devices(List<String> devices, Instant now) {
+        Map<String, DeviceView> all = new LinkedHashMap<>();
+        for (DeviceView d : devices(now)) {
+            all.put(d.device(), d);
+        }
+        return devices.stream().filter(all::containsKey).map(all::get).toList();
+    }
+
+    /**
+     * Client addresses that sent many probes (requests without a device) and no heartbeat lately:
+     * most likely an agent started without {@code HEARTBEAT_DEVICE}. Empty when there are none.
+     */
+    default List<ProbeWarning> probeWarnings(Instant now) {
+        return List.of();
+    }
 
     /**
      * Whether {@code device} is one of {@link #devices}: a store answers it by one key lookup,

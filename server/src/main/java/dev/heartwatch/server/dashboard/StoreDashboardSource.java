@@ -4,6 +4,7 @@ import dev.heartwatch.core.outage.Coverage;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.Uptime;
 import dev.heartwatch.core.rule.DeviceStatus;
+import dev.heartwatch.server.ingest.ProbesWithoutHeartbeats;
 import dev.heartwatch.server.store.DeviceAdministration;
 import dev.heartwatch.server.store.DeviceHistory;
 import dev.heartwatch.server.store.DeviceRecord;
@@ -39,6 +40,7 @@ public final class StoreDashboardSource implements DashboardSource {
     private final DeviceAdministration administration;
     private final Set<String> expectedDevices;
     private final Clock clock;
+    private final ProbesWithoutHeartbeats probes;
 
     public StoreDashboardSource(HeartwatchStore store, DeviceHistory history, DeviceAdministration administration,
                                 Set<String> expectedDevices, Clock clock) {
@@ -47,6 +49,41 @@ public final class StoreDashboardSource implements DashboardSource {
         this.history = history;
         this.administration = administration;
         this.expectedDevices = Set.copyOf(expectedDevices);
+        this.probes = new ProbesWithoutHeartbeats(store.facts());
+    }
+
+    @Override
+    public List<DeviceSummary> summaries(Instant now) {
+        List<DeviceSummary> out = new ArrayList<>();
+        for (DeviceRecord r : store.devices().all(expectedDevices).values()) {
+            out.add(new DeviceSummary(r.device(), status(r, now)));
+        }
+        return out;
+    }
+
+    /**
+     * One page's views: the page's devices by their keys and their month of runs and reports in
+     * one read each, so a page of 100 among thousands costs the same as 100 devices alone.
+     * Expected devices never heard have no row: they are made here, as {@link #devices(Instant)} does.
+     */
+    @Override
+    public List<DeviceView> devices(List<String> devices, Instant now) {
+        Map<String, DeviceRecord> records = store.devices().some(devices);
+        Map<String, DeviceHistory.Span> spans = history.spans(devices, now.minus(MONTH), now, now);
+        List<DeviceView> out = new ArrayList<>(devices.size());
+        for (String d : devices) {
+            DeviceRecord r = records.containsKey(d) ? records.get(d)
+                    : expectedDevices.contains(d) ? DeviceRecord.neverSeen(d) : null;
+            if (r != null) {
+                out.add(view(r, now, spans.get(d)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<ProbeWarning> probeWarnings(Instant now) {
+        return probes.at(now).stream().map(p -> new ProbeWarning(p.ip(), p.probes(), p.last())).toList();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The keys a request may present, held as SHA-256 digests. Comparing fixed-length digests with
@@ -27,15 +28,26 @@ public final class KeyRing {
     }
 
     public boolean matches(String presented) {
+        return match(presented).isPresent();
+    }
+
+    /**
+     * Which key {@code presented} is, as a name that is not the key ({@code key#1} for the first
+     * configured), for limits kept per key; empty when it is none of them.
+     */
+    public Optional<String> match(String presented) {
         if (presented == null || presented.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         byte[] d = sha256(presented);
-        boolean match = false;
-        for (byte[] known : digests) {
-            match |= MessageDigest.isEqual(known, d);
+        int found = -1;
+        for (int i = 0; i < digests.size(); i++) {
+            // No early exit: every key is compared, whichever matches.
+            if (MessageDigest.isEqual(digests.get(i), d)) {
+                found = i;
+            }
         }
-        return match;
+        return found < 0 ? Optional.empty() : Optional.of("key#" + (found + 1));
     }
 
     // One digest per thread: looking the algorithm up for every request was a tenth of a ping's CPU.

@@ -1,14 +1,18 @@
 package dev.heartwatch.server.http;
 
 import dev.heartwatch.core.contract.ContractLine;
+import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.Limits;
 import dev.heartwatch.core.contract.PingRequest;
 import dev.heartwatch.server.export.LineExport;
+import dev.heartwatch.server.ingest.Admission;
 import dev.heartwatch.server.store.LineWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -28,25 +32,33 @@ import org.eclipse.jetty.util.Callback;
  * or {@code ?code=}) before the body is read; the body is bounded, then the request is read once with {@link PingRequest#read} and its lines
  * ({@link PingRequest#lines}) go to the store as typed lines; the answer is sent only once they
  * are committed. The contract suite ({@code PingContract} in core's tests) holds this to {@code Ping}.
+ * A request naming devices the server has never stored goes through {@link Admission} first,
+ * under the key it presented: beyond the limit it gets {@code 429} with {@code Retry-After},
+ * and nothing of it is stored.
  */
 public final class PingHandler extends Handler.Abstract {
     private static final Logger LOG = Logger.getLogger(PingHandler.class.getName());
     public static final String PATH = "/api/ping";
 
+    private final KeyRing keys;
     private final DeviceKeys deviceKeys;
     private final Set<String> trustedProxies;
     private final LineWriter writer;
     private final Clock clock;
     private final Duration commitTimeout;
     private final LineExport export;
+    private final Admission admission;
 
     /**
-     * @param deviceKeys the keys bound to devices, checked against the request's lines (whether
-     *                   the key is a ping key at all, {@link AccessFilter} decided before)
+     * @param keys       every ping key: {@link AccessFilter} refused the others; here it names the
+     *                   key a request came with, for {@link Admission}, never the key itself
+     * @param deviceKeys the keys bound to devices, checked against the request's lines
      */
-    public PingHandler(DeviceKeys deviceKeys, Set<String> trustedProxies, LineWriter writer, Clock clock,
-                       Duration commitTimeout, LineExport export) {
+    public PingHandler(KeyRing keys, DeviceKeys deviceKeys, Set<String> trustedProxies, LineWriter writer, Clock clock,
+                       Duration commitTimeout, LineExport export, Admission admission) {
+        this.keys = keys;
         this.deviceKeys = deviceKeys;
+        this.admission = admission;
         this.trustedProxies = Set.copyOf(trustedProxies);
         this.writer = writer;
         this.clock = clock;
@@ -91,6 +103,12 @@ public final class PingHandler extends Handler.Abstract {
         }
         Query query = parsed.get();
         String key = Answers.presentedKey(request, query); // checked by AccessFilter; PingRequest keeps it out of every line
+        Optional<String> keyId = keys.match(key);
+        if (keyId.isEmpty()) {
+            // AccessFilter lets no other key through; kept so that this handler alone is never open.
+            Answers.text(response, callback, 401, "missing or wrong key (x-functions-key header or code query parameter)", true);
+            return;
+        }
         byte[] raw;
         try {
             raw = Answers.readBody(request, Limits.MAX_BODY_BYTES);
@@ -103,10 +121,16 @@ public final class PingHandler extends Handler.Abstract {
                 name -> header(request, name, ip),
                 query::get,
                 key);
-        List<ContractLine> lines = ping.lines(clock.millis());
+        long now = clock.millis();
+        List<ContractLine> lines = ping.lines(now);
         Optional<String> refused = deviceKeys.refusal(key, lines);
         if (refused.isPresent()) {
             Answers.text(response, callback, 403, refused.get(), true);
+            return;
+        }
+        if (admission.admit(keyId.get(), devices(lines), Instant.ofEpochMilli(now)) instanceof Admission.Refused tooMany) {
+            response.getHeaders().put("Retry-After", Long.toString(tooMany.retryAfter().toSeconds()));
+            Answers.text(response, callback, 429, tooMany.reason(), false);
             return;
         }
         if (!store(lines)) {
@@ -114,6 +138,17 @@ public final class PingHandler extends Handler.Abstract {
             return;
         }
         Answers.plain(response, callback, 200, "ok");
+    }
+
+    /** The devices a request's lines beat for (one today; a batch's items later), in order. */
+    private static Set<String> devices(List<ContractLine> lines) {
+        Set<String> out = new LinkedHashSet<>();
+        for (ContractLine line : lines) {
+            if (line instanceof HeartbeatLine beat) {
+                out.add(beat.device());
+            }
+        }
+        return out;
     }
 
     /**

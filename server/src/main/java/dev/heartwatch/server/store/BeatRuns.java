@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -279,22 +280,37 @@ final class BeatRuns {
      * by device then time.
      */
     static List<BeatRun> overlapping(Connection c, String device, long from, long to) throws SQLException {
-        // One device: its runs by (device, first_beat). Every device: the runs still going on
+        return overlapping(c, device == null ? null : List.of(device), from, to);
+    }
+
+    /**
+     * The runs that overlap {@code [from, to)} of {@code devices} (every device's when null),
+     * ordered by device then time.
+     */
+    static List<BeatRun> overlapping(Connection c, Collection<String> devices, long from, long to) throws SQLException {
+        if (devices != null && devices.isEmpty()) {
+            return List.of();
+        }
+        // Some devices: their runs by (device, first_beat). Every device: the runs still going on
         // at {@code from}, by last_beat (one row per device and outage).
-        String sql = device == null
+        String sql = devices == null
                 ? "SELECT id, device, first_beat, last_beat, beats, last_stopping FROM beat_runs "
                 + "WHERE last_beat >= ? AND first_beat < ? ORDER BY device, first_beat"
                 : "SELECT id, device, first_beat, last_beat, beats, last_stopping FROM beat_runs INDEXED BY beat_runs_device "
-                + "WHERE device = ? AND first_beat < ? AND last_beat >= ? ORDER BY first_beat";
+                + "WHERE device IN (" + Database.placeholders(devices.size()) + ") AND first_beat < ? AND last_beat >= ? "
+                + "ORDER BY device, first_beat";
         List<BeatRun> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            if (device == null) {
+            if (devices == null) {
                 ps.setLong(1, from);
                 ps.setLong(2, to);
             } else {
-                ps.setString(1, device);
-                ps.setLong(2, to);
-                ps.setLong(3, from);
+                int i = 1;
+                for (String d : devices) {
+                    ps.setString(i++, d);
+                }
+                ps.setLong(i++, to);
+                ps.setLong(i, from);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

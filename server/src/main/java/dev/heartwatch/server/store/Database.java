@@ -136,6 +136,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** {@code ?,?,?} for an {@code IN} list of {@code n} values (n at least 1). */
+    static String placeholders(int n) {
+        return "?" + ",?".repeat(n - 1);
+    }
+
     static Connection connect(Path file, String synchronous) throws SQLException {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
         try (Statement s = c.createStatement()) {

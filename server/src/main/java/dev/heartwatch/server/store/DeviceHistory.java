@@ -16,6 +16,7 @@ import dev.heartwatch.core.rule.SilenceRule;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -68,20 +69,24 @@ public final class DeviceHistory {
      * uptimes (24 h, 7 d, 30 d) and a status trail then come from one read.
      */
     public Span span(String device, Instant from, Instant to, Instant now) {
-        return spans(device, from, to, now).getOrDefault(device, Span.empty(device, model, from, to, now));
+        return spans(List.of(device), from, to, now).getOrDefault(device, Span.empty(device, model, from, to, now));
     }
 
     /** {@link #span} of every device with a run or a report in the range, in one read. */
     public Map<String, Span> spans(Instant from, Instant to, Instant now) {
-        return spans(null, from, to, now);
+        return spans((Collection<String>) null, from, to, now);
     }
 
-    private Map<String, Span> spans(String device, Instant from, Instant to, Instant now) {
+    /**
+     * {@link #span} of each of {@code devices} that has a run or a report in the range (every
+     * device's when null), in one read of their runs and one of their reports (a dashboard page).
+     */
+    public Map<String, Span> spans(Collection<String> devices, Instant from, Instant to, Instant now) {
         Instant readFrom = from.minus(rule.lookback());
         Instant readTo = to.isAfter(now) ? to : now;
         HistoryPeriod period = new HistoryPeriod(from, to, ZoneOffset.UTC);
         Map<String, Span> out = new HashMap<>();
-        for (HistoryFacts facts : facts(device, readFrom, readTo).values()) {
+        for (HistoryFacts facts : facts(devices, readFrom, readTo).values()) {
             for (var d : model.compute(facts, period, now).devices()) {
                 out.put(d.device(), new Span(d.device(), d.coverage(), d.outages(), facts, model, period, d.total()));
             }
@@ -93,9 +98,9 @@ public final class DeviceHistory {
      * Per device, the runs' spans, the gaps between consecutive runs, and the reports over the
      * range (one facts object per device, so each later computation touches one device only).
      */
-    Map<String, HistoryFacts> facts(String device, Instant readFrom, Instant readTo) {
+    Map<String, HistoryFacts> facts(Collection<String> devices, Instant readFrom, Instant readTo) {
         List<BeatRun> runs = store.database().inTransaction(
-                c -> BeatRuns.overlapping(c, device, readFrom.toEpochMilli(), readTo.toEpochMilli() + 1));
+                c -> BeatRuns.overlapping(c, devices, readFrom.toEpochMilli(), readTo.toEpochMilli() + 1));
         Map<String, List<DeviceSpan>> spans = new HashMap<>();
         Map<String, List<Gap>> gaps = new HashMap<>();
         BeatRun previous = null;
@@ -109,7 +114,7 @@ public final class DeviceHistory {
             previous = r;
         }
         Map<String, List<ReportedOutage>> reports = new HashMap<>();
-        for (ReportedOutage o : store.facts().reportsOverlapping(device, readFrom, readTo)) {
+        for (ReportedOutage o : store.facts().reportsOverlapping(devices, readFrom, readTo)) {
             reports.computeIfAbsent(o.device(), k -> new ArrayList<>()).add(o);
         }
         Map<String, HistoryFacts> out = new HashMap<>();

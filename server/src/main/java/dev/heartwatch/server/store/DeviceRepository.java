@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +63,61 @@ public final class DeviceRepository {
         for (String d : expected) {
             out.putIfAbsent(d, DeviceRecord.neverSeen(d));
         }
+        return out;
+    }
+
+    /** The names of every device the store knows (heard from, evaluated, muted or retired). */
+    public Set<String> names() {
+        return db.inTransaction(c -> {
+            Set<String> out = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT device FROM devices UNION SELECT device FROM device_state");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** How many heartbeats of {@code device} the store holds (its beat runs' counts; indexed by device). */
+    public long beats(String device) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(beats), 0) FROM beat_runs WHERE device = ?")) {
+                ps.setString(1, device);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    /** The devices of {@code names} the store knows, by their keys (never a scan), in no set order. */
+    public Map<String, DeviceRecord> some(Collection<String> names) {
+        Map<String, DeviceRecord> out = new LinkedHashMap<>();
+        if (names.isEmpty()) {
+            return out;
+        }
+        String in = Database.placeholders(names.size());
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(SELECT_DEVICE
+                    + "(SELECT device FROM devices WHERE device IN (" + in + ") UNION SELECT device FROM device_state WHERE device IN ("
+                    + in + ")) k LEFT JOIN devices d ON d.device = k.device LEFT JOIN device_state s ON s.device = k.device")) {
+                int i = 1;
+                for (int round = 0; round < 2; round++) {
+                    for (String n : names) {
+                        ps.setString(i++, n);
+                    }
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        DeviceRecord r = record(rs);
+                        out.put(r.device(), r);
+                    }
+                }
+            }
+            return null;
+        });
         return out;
     }
 

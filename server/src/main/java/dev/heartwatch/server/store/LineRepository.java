@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,32 @@ public final class LineRepository {
         });
     }
 
+    /**
+     * Addresses that sent at least {@code minProbes} probes since {@code from} and no heartbeat
+     * since then, most probes first, at most {@code max}: two time-range scans on the {@code ts}
+     * indexes, the heartbeats' only for addresses that probed that much.
+     */
+    public List<ProbeSender> probeSendersWithoutBeats(Instant from, int minProbes, int max) {
+        return db.inTransaction(c -> {
+            List<ProbeSender> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT p.ip, count(*) AS n, max(p.ts) FROM probes p "
+                    + "WHERE p.ts >= ? AND p.ip IS NOT NULL GROUP BY p.ip HAVING count(*) >= ? "
+                    + "AND NOT EXISTS (SELECT 1 FROM heartbeats h WHERE h.ts >= ? AND h.ip = p.ip) "
+                    + "ORDER BY n DESC, p.ip LIMIT ?")) {
+                ps.setLong(1, from.toEpochMilli());
+                ps.setInt(2, minProbes);
+                ps.setLong(3, from.toEpochMilli());
+                ps.setInt(4, max);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new ProbeSender(rs.getString(1), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** A device's outage reports received in [from, to], duplicates included (the merge drops them). */
     public List<ReportedOutage> reportsReceived(String device, Instant from, Instant to) {
         return reports("WHERE device = ? AND ts BETWEEN ? AND ? ORDER BY id", device, from.toEpochMilli(), to.toEpochMilli());
@@ -67,25 +94,34 @@ public final class LineRepository {
      * days ago is found in that period's history.
      */
     public List<ReportedOutage> reportsOverlapping(String device, Instant from, Instant to) {
-        String where = "WHERE receiver_end >= ? AND receiver_start <= ? ";
-        return device == null
-                ? reports(where + "ORDER BY id", null, from.toEpochMilli(), to.toEpochMilli())
-                : reports(where + "AND device = ? ORDER BY id", device, from.toEpochMilli(), to.toEpochMilli());
+        return reportsOverlapping(device == null ? null : List.of(device), from, to);
     }
 
-    private List<ReportedOutage> reports(String where, String device, long a, long b) {
-        boolean deviceFirst = where.startsWith("WHERE device");
+    /** {@link #reportsOverlapping(String, Instant, Instant)} of {@code devices} (every device's when null). */
+    public List<ReportedOutage> reportsOverlapping(Collection<String> devices, Instant from, Instant to) {
+        String where = "WHERE receiver_end >= ? AND receiver_start <= ? ";
+        if (devices == null) {
+            return reports(where + "ORDER BY id", from.toEpochMilli(), to.toEpochMilli());
+        }
+        if (devices.isEmpty()) {
+            return List.of();
+        }
+        List<Object> params = new ArrayList<>(List.of(from.toEpochMilli(), to.toEpochMilli()));
+        params.addAll(devices);
+        return reports(where + "AND device IN (" + Database.placeholders(devices.size()) + ") ORDER BY id", params.toArray());
+    }
+
+    /** The reports the {@code where} clause selects, its {@code ?} bound in order (strings and longs). */
+    private List<ReportedOutage> reports(String where, Object... params) {
         return db.inTransaction(c -> {
             List<ReportedOutage> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + OUTAGE_COLUMNS + " FROM outages " + where)) {
-                int i = 1;
-                if (deviceFirst) {
-                    ps.setString(i++, device);
-                }
-                ps.setLong(i++, a);
-                ps.setLong(i++, b);
-                if (!deviceFirst && device != null) {
-                    ps.setString(i, device);
+                for (int i = 0; i < params.length; i++) {
+                    if (params[i] instanceof Long l) {
+                        ps.setLong(i + 1, l);
+                    } else {
+                        ps.setString(i + 1, (String) params[i]);
+                    }
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -136,6 +136,16 @@ public final class LineWriter implements AutoCloseable {
                 for (Pending p : batch) {
                     for (ContractLine l : p.lines()) {
                         inserts.add(l);
+                    }
+                }
+                // Write first, read after: the first write takes the write lock (waiting busy_timeout
+                // if it must). A transaction that read a new device's runs first could not write
+                // once the evaluator had committed meanwhile: SQLite answers SQLITE_BUSY at once
+                // to a deferred transaction whose snapshot is stale (SQLITE_BUSY_SNAPSHOT,
+                // sqlite.org/rescode.html; issue 14 D4).
+                inserts.execute();
+                for (Pending p : batch) {
+                    for (ContractLine l : p.lines()) {
                         if (l instanceof HeartbeatLine h) {
                             runs.add(c, h.device(), h.ts(), h.stopping());
                             lastBeat.merge(h.device(), h, (a, b) -> b.ts() >= a.ts() ? b : a);
@@ -143,7 +153,6 @@ public final class LineWriter implements AutoCloseable {
                         }
                     }
                 }
-                inserts.execute();
                 runs.flush(c);
                 for (HeartbeatLine h : lastBeat.values()) {
                     DeviceRepository.bindLastBeat(upsertDevice, h, firstBeat.get(h.device()));

@@ -10,13 +10,16 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * Times the dashboard's two reads the way {@code dashboard.js} makes them: {@code GET
- * api/devices} (every poll) and {@code GET api/devices/{id}/outages?days=30} (a card opened),
- * with the read key in {@code x-heartwatch-key}. Prints p50, p99 and max of each.
+ * Times the dashboard's reads the way {@code dashboard.js} makes them: {@code GET
+ * api/devices?limit=100} (every poll: the counts and the first page), the same with a search
+ * ({@code q}) and a status filter, and {@code GET api/devices/{id}/outages?days=30} (one per
+ * card shown), with the read key in {@code x-heartwatch-key}. Prints p50, p99 and max of each.
  *
  * <p>Usage: {@code DashboardLatencyClient BASE_URL KEY_FILE DEVICE REQUESTS}
  */
 public final class DashboardLatencyClient {
+    static final int WARM_UP = 30;
+
     private DashboardLatencyClient() {
     }
 
@@ -26,14 +29,18 @@ public final class DashboardLatencyClient {
         String device = args[2];
         int n = Integer.parseInt(args[3]);
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        time(client, key, base + "/api/devices", n, "GET /api/devices");
+        time(client, key, base + "/api/devices?limit=100", n, "GET /api/devices?limit=100");
+        time(client, key, base + "/api/devices?limit=100&q=" + device.substring(device.length() - 2), n,
+                "GET /api/devices?limit=100&q=" + device.substring(device.length() - 2));
+        time(client, key, base + "/api/devices?limit=100&status=down,unknown", n, "GET /api/devices?limit=100&status=down,unknown");
         time(client, key, base + "/api/devices/" + device + "/outages?days=30", n, "GET /api/devices/" + device + "/outages?days=30");
     }
 
     private static void time(HttpClient client, String key, String url, int n, String label) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("x-heartwatch-key", key)
                 .timeout(Duration.ofSeconds(120)).GET().build();
-        for (int i = 0; i < 5; i++) { // warm-up: JIT and SQLite's page cache
+        // Warm-up: the JIT and SQLite's page cache (the page polls every 10 s for as long as it is open).
+        for (int i = 0; i < WARM_UP; i++) {
             check(client.send(request, HttpResponse.BodyHandlers.ofByteArray()), url);
         }
         long[] ms = new long[n];

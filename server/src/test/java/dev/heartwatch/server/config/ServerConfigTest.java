@@ -66,11 +66,24 @@ class ServerConfigTest {
     }
 
     @Test
+    void newDeviceLimitsHaveSafeDefaultsAndRefuseZero() {
+        ServerConfig c = ServerConfig.fromMap(Map.of());
+        assertEquals(ServerConfig.NewDevices.DEFAULTS, c.newDevices());
+        ServerConfig set = ServerConfig.fromMap(Map.of("HEARTWATCH_NEW_DEVICES_PER_KEY", "5", "HEARTWATCH_WARM_UP", "PT2M"));
+        assertEquals(5, set.newDevices().perKey());
+        assertEquals(Duration.ofMinutes(2), set.newDevices().warmUp());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ServerConfig.fromMap(Map.of("HEARTWATCH_NEW_DEVICES_TOTAL", "0")));
+        assertTrue(e.getMessage().contains("HEARTWATCH_NEW_DEVICES"), e.getMessage());
+    }
+
+    @Test
     void theCommittedExampleFileLoads() {
         Path example = Path.of("heartwatch-server.example.properties");
         assertTrue(Files.exists(example), "server/heartwatch-server.example.properties is documented in docs/server.md");
         ServerConfig c = ServerConfig.from(Map.of(), example);
         assertEquals(Duration.ofMinutes(5), c.threshold());
+        assertEquals(ServerConfig.NewDevices.DEFAULTS, c.newDevices(), "the example states the defaults");
         assertTrue(c.pingKeys().isEmpty(), "the example holds no key");
     }
 

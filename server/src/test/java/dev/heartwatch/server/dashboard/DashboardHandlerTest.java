@@ -72,6 +72,16 @@ class DashboardHandlerTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The device named {@code name} in an {@code /api/devices} answer (the page's order is down first). */
+    static JsonNode byName(JsonNode body, String name) {
+        for (JsonNode d : body.get("devices")) {
+            if (d.get("device").asText().equals(name)) {
+                return d;
+            }
+        }
+        throw new AssertionError(name + " is not in " + body);
+    }
+
     /** A GET with a Host header of the test's choosing (java.net.http will not send one). */
     private static String withHost(String base, String path, String host) throws IOException {
         URI uri = URI.create(base);
@@ -213,7 +223,7 @@ class DashboardHandlerTest {
         assertEquals(1, summary.get("muted").asInt());
         assertEquals(1, summary.get("stopped").asInt());
         assertEquals(0, summary.get("retired").asInt());
-        JsonNode cabin = body.get("devices").get(1);
+        JsonNode cabin = byName(body, "cabin-pi");
         assertEquals("cabin-pi", cabin.get("device").asText());
         assertEquals("down", cabin.get("status").asText());
         assertEquals(NOW.minus(Duration.ofMinutes(47)).toEpochMilli(), cabin.get("lastSeen").asLong());
@@ -223,7 +233,7 @@ class DashboardHandlerTest {
         assertEquals(99.86, cabin.get("uptime30d").asDouble());
         assertEquals(24, cabin.get("trail").size());
         assertEquals("down", cabin.get("trail").get(23).asText());
-        JsonNode laptop = body.get("devices").get(3);
+        JsonNode laptop = byName(body, "old-laptop");
         assertTrue(laptop.get("ip").isNull());
         assertTrue(laptop.get("uptime24h").isNull(), "no data is null, not 0");
     }
@@ -335,7 +345,7 @@ class DashboardHandlerTest {
     void aHostileDeviceNameIsPlainJsonTextAndAddressable() throws Exception {
         String base = startWithKey();
         JsonNode body = JSON.readTree(get(base + "/api/devices", "x-heartwatch-key", KEY).body());
-        assertEquals(FixtureSource.HOSTILE, body.get("devices").get(4).get("device").asText());
+        assertEquals(FixtureSource.HOSTILE, byName(body, FixtureSource.HOSTILE).get("device").asText());
         HttpResponse<String> r = get(base + "/api/devices/" + enc(FixtureSource.HOSTILE) + "/outages",
                 "x-heartwatch-key", KEY);
         assertEquals(200, r.statusCode());

@@ -106,6 +106,23 @@ class StoreDashboardSourceTest {
     }
 
     @Test
+    void aPageOfDevicesShowsWhatTheFullListShowsAndTheSummariesMatchIt() {
+        storeTheDay();
+        Map<String, DeviceView> all = views();
+        List<String> page = List.of("router", "nas", "pi", "no-such-device", "old");
+        List<DeviceView> paged = source.devices(page, NOW);
+        assertEquals(List.of("router", "nas", "pi", "old"), paged.stream().map(DeviceView::device).toList(),
+                "in the page's order; an unknown name is left out; an expected device never heard is in");
+        for (DeviceView d : paged) {
+            assertEquals(all.get(d.device()), d, "one device's view is the same in a page and in the full list");
+        }
+        Map<String, String> statuses = new LinkedHashMap<>();
+        source.summaries(NOW).forEach(d -> statuses.put(d.device(), d.status()));
+        all.forEach((device, view) -> assertEquals(view.status(), statuses.get(device), device));
+        assertEquals(all.keySet(), statuses.keySet());
+    }
+
+    @Test
     void statusesIncludeTheOperatorsDecisionsAndTheRuleLive() {
         storeTheDay();
         Map<String, DeviceView> v = views();
