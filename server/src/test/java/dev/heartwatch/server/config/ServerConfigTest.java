@@ -74,7 +74,7 @@ class ServerConfigTest {
         assertEquals(Duration.ofMinutes(2), set.newDevices().warmUp());
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ServerConfig.fromMap(Map.of("HEARTWATCH_NEW_DEVICES_TOTAL", "0")));
-        assertTrue(e.getMessage().contains("HEARTWATCH_NEW_DEVICES"), e.getMessage());
+        assertTrue(e.getMessage().contains("HEARTWATCH_NEW_DEVICES_PER_KEY, _BURST and _TOTAL"), e.getMessage());
     }
 
     @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The 429 path of new device names, on the real server over loopback, time moved by hand. */
 class NewDeviceAdmissionTest {
-    private static final String OTHER_KEY = "test-other-ping-key-abcdef0123";
+    private static final String OTHER_KEY = "test-other-ping-key-abcdef0123456789";
 
     @TempDir
     Path dir;

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 14 D4 on the real server over loopback: one key holder sends 2,000 pings naming 2,000
- * new devices, 32 at a time, under the default limits (20 new names a minute per key, 50 at
+ * new devices, 16 at a time, under the default limits (20 new names a minute per key, 50 at
  * once, 100 a minute in all). Only the admitted names are stored, every other ping is a 429,
  * a known device beating through the flood is never refused, nothing fails to commit
  * ({@code SQLITE_BUSY}), and the admitted names, silent after one beat, raise no DOWN: they
@@ -55,7 +55,7 @@ class NewNameFloodTest {
 
             Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
             AtomicInteger knownRefused = new AtomicInteger();
-            Semaphore inFlight = new Semaphore(32);
+            Semaphore inFlight = new Semaphore(16); // below the per-address cap (32): the client keeps its connections open
             List<CompletableFuture<?>> all = new CopyOnWriteArrayList<>();
             long t0 = System.nanoTime();
             for (int i = 0; i < NAMES; i++) {
@@ -83,9 +83,10 @@ class NewNameFloodTest {
             assertEquals(NAMES, ok + refused, "every ping is a 200 or a 429, nothing else: " + summary);
             assertEquals(0, knownRefused.get(), "the known device beating through the flood: " + summary);
             int admittedNew = ok - NAMES / 100;
-            // The key's bucket: 50 at once, then 20 a minute (the total's 100 is not reached).
-            int most = 50 + (int) Math.floor(seconds * 20 / 60);
-            assertTrue(admittedNew >= 50 && admittedNew <= most, "admitted " + admittedNew + ", expected 50.." + most + ": " + summary);
+            // The key's bucket: 50 at once, one of them home-pi's first beat, then 20 a minute (the
+            // total's 100 is not reached).
+            int most = 49 + (int) Math.floor(seconds * 20 / 60) + 1;
+            assertTrue(admittedNew >= 49 && admittedNew <= most, "admitted " + admittedNew + ", expected 49.." + most + ": " + summary);
             assertEquals(admittedNew + 1, count(s, "SELECT count(*) FROM devices"), "only admitted names are stored");
             System.out.println("flood: " + summary + ", " + admittedNew + " new names admitted");
 
@@ -114,9 +115,9 @@ class NewNameFloodTest {
             String downs = "SELECT count(*) FROM flips WHERE to_status = 'DOWN' AND device <> 'home-pi'";
             Await.until(Duration.ofSeconds(30), () -> count(s, downs) == admitted.size(),
                     () -> "every admitted name that beat 3 times and stopped is DOWN: " + count(s, downs) + " of " + admitted.size());
-            // Issue 14 wants these DOWNs in one digest mail: the digest's assertion belongs here
-            // (h-delivery's aggregation policy); today each raises its own FIRED.
-            assertEquals(admitted.size(), count(s, "SELECT count(*) FROM notifications WHERE device <> 'home-pi' AND condition = 'FIRED'"));
+            // Each is recorded as a FIRED of its own; how they are mailed (one digest, on a clock
+            // that stands still so that they flip in one evaluation) is FloodDigestTest's.
+            assertEquals(admitted.size(), count(s, "SELECT count(*) FROM notifications WHERE device LIKE 'flood-%' AND condition = 'FIRED'"));
         }
     }
 
