@@ -12,7 +12,7 @@ public final class Limits {
     public static final long MAX_SCHEDULE_MILLIS = 400L * 24 * 3600 * 1000;
     /** Shortest {@code period} a beat may carry. */
     public static final long MIN_PERIOD_MILLIS = 1000;
-    public static final int MAX_DEVICE_CHARS = 64;
+    public static final int MAX_DEVICE_CHARS = dev.heartwatch.common.DeviceIdRule.MAX_CHARS;
     public static final int MAX_NOTE_CODE_POINTS = 200;
     public static final int MAX_DETAIL_CODE_POINTS = 200;
     public static final int MAX_AGENT_VERSION_CHARS = 32;
