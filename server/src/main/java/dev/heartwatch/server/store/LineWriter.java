@@ -112,6 +112,14 @@ public final class LineWriter implements AutoCloseable {
                 for (Pending p : batch) {
                     for (ContractLine l : p.lines()) {
                         inserts.add(l);
+                    }
+                }
+                // Write first: a transaction that reads first (a device's beat run, below) holds a
+                // snapshot, and SQLite refuses it the write lock at once (SQLITE_BUSY, no busy
+                // timeout) when another connection wrote meanwhile, e.g. the evaluator.
+                inserts.execute();
+                for (Pending p : batch) {
+                    for (ContractLine l : p.lines()) {
                         if (l instanceof HeartbeatLine h) {
                             runs.add(c, h.device(), h.ts(), h.stopping());
                             lastBeat.merge(h.device(), h, (a, b) -> b.ts() >= a.ts() ? b : a);
@@ -119,7 +127,6 @@ public final class LineWriter implements AutoCloseable {
                         }
                     }
                 }
-                inserts.execute();
                 runs.flush(c);
                 for (HeartbeatLine h : lastBeat.values()) {
                     DeviceRepository.bindLastBeat(upsertDevice, h, firstBeat.get(h.device()));
