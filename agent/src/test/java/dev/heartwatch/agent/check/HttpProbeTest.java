@@ -44,6 +44,19 @@ class HttpProbeTest {
         server.createContext("/here", x -> redirect(x, "/ok"));
         server.createContext("/away", x -> redirect(x, "https://localhost:" + port() + "/ok"));
         server.createContext("/down", x -> redirect(x, "http://127.0.0.1:" + port() + "/ok"));
+        server.createContext("/loop", x -> redirect(x, "/loop"));
+        server.createContext("/big", x -> {
+            x.sendResponseHeaders(200, 0); // chunked, endless until the check stops reading
+            byte[] chunk = new byte[8192];
+            try {
+                for (int i = 0; i < 10_000; i++) {
+                    x.getResponseBody().write(chunk);
+                }
+            } catch (IOException e) {
+                // the check stopped reading at 64 KiB
+            }
+            x.close();
+        });
         server.createContext("/hang", x -> {
             try {
                 Thread.sleep(10_000);
@@ -139,6 +152,21 @@ class HttpProbeTest {
     @Test
     void aRedirectFromHttpsDownToHttpIsNeverFollowed() throws Exception {
         assertEquals(Cause.REDIRECT, check("https://127.0.0.1:" + port() + "/down", "status 200", 3000).cause());
+    }
+
+    @Test
+    void aRedirectLoopEndsAfterFiveHops() throws Exception {
+        ProbeResult r = check("https://127.0.0.1:" + port() + "/loop", "status 200", 3000);
+        assertEquals(Cause.REDIRECT, r.cause(), r.toString());
+        assertTrue(r.text().contains("more than 5 redirects"), r.text());
+    }
+
+    @Test
+    void anEndlessAnswerIsReadTo64KiBOnly() throws Exception {
+        long t0 = System.nanoTime();
+        ProbeResult r = check("https://127.0.0.1:" + port() + "/big", "body nothing-like-this", 3000);
+        assertEquals(Cause.BODY_MISMATCH, r.cause(), r.toString());
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 2500, "stopped reading, did not wait for 80 MB");
     }
 
     @Test
