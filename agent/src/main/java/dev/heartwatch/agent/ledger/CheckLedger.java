@@ -2,7 +2,6 @@ package dev.heartwatch.agent.ledger;
 
 import dev.heartwatch.agent.cause.Cause;
 import dev.heartwatch.agent.log.AgentLog;
-import dev.heartwatch.common.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.CRC32;
 
 /**
  * The outages of the agent's active checks, one device each, kept like the agent's own
@@ -150,14 +148,7 @@ public final class CheckLedger {
                 line(body, "closed", e.getKey(), o);
             }
         }
-        byte[] content = body.toString().getBytes(StandardCharsets.UTF_8);
-        CRC32 crc = new CRC32();
-        crc.update(content);
-        byte[] trailer = ("crc32 " + Long.toHexString(crc.getValue()) + "\n").getBytes(StandardCharsets.UTF_8);
-        byte[] all = new byte[content.length + trailer.length];
-        System.arraycopy(content, 0, all, 0, content.length);
-        System.arraycopy(trailer, 0, all, content.length, trailer.length);
-        AtomicFile.write(file, all, true);
+        SealedText.write(file, body.toString());
     }
 
     private static void line(StringBuilder b, String kind, String device, Outage o) {
@@ -167,24 +158,15 @@ public final class CheckLedger {
     }
 
     private void parse(String text) {
-        int crcAt = text.lastIndexOf("crc32 ");
-        if (!text.startsWith(MAGIC + "\n") || crcAt < 0 || !text.endsWith("\n")) {
-            throw new IllegalArgumentException("not a check ledger or truncated");
-        }
-        CRC32 crc = new CRC32();
-        crc.update(text.substring(0, crcAt).getBytes(StandardCharsets.UTF_8));
-        if (!text.substring(crcAt + 6, text.length() - 1).equals(Long.toHexString(crc.getValue()))) {
-            throw new IllegalArgumentException("checksum mismatch");
-        }
-        String[] lines = text.substring(0, crcAt).split("\n");
+        String[] lines = SealedText.read(text, MAGIC);
         try {
-            for (int i = 1; i < lines.length; i++) {
+            for (int i = 0; i < lines.length; i++) {
                 String[] f = lines[i].split(" ", -1);
                 switch (f[0]) {
                     case "nextId" -> nextId = Long.parseLong(f[1]);
                     case "open" -> open.put(f[1], outage(f));
                     case "closed" -> closed.computeIfAbsent(f[1], k -> new ArrayList<>()).add(outage(f));
-                    default -> throw new IllegalArgumentException("unknown line " + (i + 1));
+                    default -> throw new IllegalArgumentException("unknown line " + (i + 2));
                 }
             }
         } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
