@@ -152,9 +152,7 @@ public final class CheckLedger {
     }
 
     private static void line(StringBuilder b, String kind, String device, Outage o) {
-        b.append(kind).append(' ').append(device).append(' ').append(o.id()).append(' ').append(o.start()).append(' ')
-                .append(o.end()).append(' ').append(o.cause().code()).append(' ').append(OutageLedger.escape(o.detail()))
-                .append('\n');
+        o.appendTo(b.append(kind).append(' ').append(device).append(' '));
     }
 
     private void parse(String text) {
@@ -164,20 +162,13 @@ public final class CheckLedger {
                 String[] f = lines[i].split(" ", -1);
                 switch (f[0]) {
                     case "nextId" -> nextId = Long.parseLong(f[1]);
-                    case "open" -> open.put(f[1], outage(f));
-                    case "closed" -> closed.computeIfAbsent(f[1], k -> new ArrayList<>()).add(outage(f));
+                    case "open" -> open.put(f[1], Outage.read(f, 2));
+                    case "closed" -> closed.computeIfAbsent(f[1], k -> new ArrayList<>()).add(Outage.read(f, 2));
                     default -> throw new IllegalArgumentException("unknown line " + (i + 2));
                 }
             }
         } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
             throw new IllegalArgumentException("malformed line", e);
         }
-    }
-
-    private static Outage outage(String[] f) {
-        if (f.length != 7) {
-            throw new IllegalArgumentException("malformed outage line");
-        }
-        return new Outage(f[2], Long.parseLong(f[3]), Long.parseLong(f[4]), Cause.fromCode(f[5]), OutageLedger.unescape(f[6]));
     }
 }

@@ -211,8 +211,7 @@ public final class OutageLedger implements AutoCloseable {
     }
 
     private static void line(StringBuilder b, String kind, Outage o) {
-        b.append(kind).append(' ').append(o.id()).append(' ').append(o.start()).append(' ').append(o.end())
-                .append(' ').append(o.cause().code()).append(' ').append(escape(o.detail())).append('\n');
+        o.appendTo(b.append(kind).append(' '));
     }
 
     private void parse(String text) {
@@ -224,21 +223,14 @@ public final class OutageLedger implements AutoCloseable {
                     case "lastSuccess" -> lastSuccess = Long.parseLong(f[1]);
                     case "cleanStop" -> cleanStop = Long.parseLong(f[1]);
                     case "nextId" -> nextId = Long.parseLong(f[1]);
-                    case "open" -> open = outage(f);
-                    case "closed" -> closed.add(outage(f));
+                    case "open" -> open = Outage.read(f, 1);
+                    case "closed" -> closed.add(Outage.read(f, 1));
                     default -> throw new IllegalArgumentException("unknown line " + (i + 2));
                 }
             }
         } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
             throw new IllegalArgumentException("malformed line", e);
         }
-    }
-
-    private static Outage outage(String[] f) {
-        if (f.length != 6) {
-            throw new IllegalArgumentException("malformed outage line");
-        }
-        return new Outage(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]), Cause.fromCode(f[4]), unescape(f[5]));
     }
 
     /** Detail text on one line without spaces: percent-encode '%', spaces and control characters. */
