@@ -55,6 +55,30 @@ class AgentWithChecksTest {
     }
 
     @Test
+    void credentialsInACheckUrlNeverReachTheLogOrTheEndpoint() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (RecordingEndpoint endpoint = RecordingEndpoint.http()) {
+            AgentProcess agent = AgentProcess.start(dir, Map.of("HEARTBEAT_URL", endpoint.url(), "HEARTBEAT_DEVICE", "home",
+                    "HEARTBEAT_INTERVAL", "1", "HEARTBEAT_CHECK_ADMIN",
+                    "http http://admin:Sup3rS3cretPw@127.0.0.1:" + closed + "/status?token=T0kenValue99 every PT0.5S"), "--verbose");
+            Thread.sleep(2500);
+            agent.terminate();
+            agent.waitFor(20);
+            String out = agent.output();
+            assertTrue(out.contains("check home.admin down: refused"), out);
+            for (String secret : new String[] {"Sup3rS3cretPw", "T0kenValue99", "admin:"}) {
+                assertFalse(out.contains(secret), secret + " in the log:\n" + out);
+                for (RecordingEndpoint.Received r : endpoint.received()) {
+                    assertFalse(r.body().contains(secret), secret + " sent: " + r.body());
+                }
+            }
+        }
+    }
+
+    @Test
     void aMalformedCheckLineStopsTheAgentAtStartNamingIt() throws Exception {
         try (RecordingEndpoint endpoint = RecordingEndpoint.http()) {
             AgentProcess agent = AgentProcess.start(dir, Map.of("HEARTBEAT_URL", endpoint.url(),
