@@ -49,22 +49,29 @@ final class IcmpProbe implements Probe {
         try {
             p.getOutputStream().close();
             String out;
-            try (InputStream in = p.getInputStream(); Deadline.Cut cut = deadline.cutAt(p::destroyForcibly)) {
+            try (InputStream in = p.getInputStream(); Deadline.Cut cut = deadline.cutAt(() -> kill(p))) {
                 out = new String(in.readNBytes(MAX_OUTPUT), StandardCharsets.UTF_8);
             }
-            if (!p.waitFor(Math.max(1, deadline.millisLeft()), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                return ProbeResult.fail(Cause.TIMEOUT, "icmp " + host + ": ping did not finish within the timeout");
+            if (!p.waitFor(Math.max(1, deadline.millisLeft()), TimeUnit.MILLISECONDS) || deadline.passed()) {
+                // Cut at the deadline (ping waits whole seconds): whatever it printed, no reply in time.
+                kill(p);
+                return ProbeResult.fail(Cause.TIMEOUT, "icmp " + host + ": no echo reply within the timeout");
             }
             return read(p.exitValue(), out);
         } catch (IOException e) {
-            p.destroyForcibly();
+            kill(p);
             return ProbeResult.fail(Cause.UNKNOWN, "icmp " + host + ": " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
-            p.destroyForcibly();
+            kill(p);
             Thread.currentThread().interrupt();
             return ProbeResult.fail(Cause.UNKNOWN, "icmp " + host + ": interrupted");
         }
+    }
+
+    /** The process and whatever it started (a wrapper's child would hold the output open). */
+    private static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
     /** ping's exit status and summary: 0 a reply, 1 no reply, 2 (or other) an error. */

@@ -101,6 +101,17 @@ class IcmpProbeTest {
     }
 
     @Test
+    void aPingThatHangsIsKilledAtTheDeadline() {
+        // A stand-in that never ends: only the probe's deadline can stop it.
+        IcmpProbe probe = new IcmpProbe("127.0.0.1", List.of("sh", "-c", "sleep 30", "sh"));
+        long t0 = System.nanoTime();
+        ProbeResult r = probe.run(new Deadline(System.nanoTime() + 500_000_000L, timer));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(Cause.TIMEOUT, r.cause(), r.toString());
+        assertTrue(ms < 2000, "killed at the deadline: " + ms + " ms");
+    }
+
+    @Test
     void aMissingPingIsAFailureSayingWhatToInstall() {
         ProbeResult r = new IcmpProbe("127.0.0.1", List.of(dir.resolve("no-such-ping").toString()))
                 .run(new Deadline(System.nanoTime() + 1_000_000_000L, timer));
