@@ -14,8 +14,9 @@ die() { printf 'scripts/test.sh: %s\n' "$*" >&2; exit 1; }
 
 # Debian packages the full suite uses: Chromium (dashboard and report pages), shellcheck
 # (scripts), wrk (server benchmark), sqlite3, tmux (agent scripts), openssl (test
-# certificates), and Python 3 with requests/dotenv/yaml (the Python agent clients, workflow checks).
-APT_PACKAGES=(shellcheck wrk sqlite3 tmux openssl python3 python3-requests python3-dotenv python3-yaml)
+# certificates), Python 3 with requests/dotenv/yaml (the Python agent clients, workflow checks),
+# iputils-ping (the agent's icmp check) and util-linux (unshare and setpriv: its namespace test).
+APT_PACKAGES=(shellcheck wrk sqlite3 tmux openssl python3 python3-requests python3-dotenv python3-yaml iputils-ping util-linux)
 
 # Any Chromium-based browser already installed will do (Ubuntu runners ship Google Chrome and
 # name Debian's package differently); otherwise Debian's chromium is installed.

@@ -1,20 +1,29 @@
 package dev.heartwatch.agent;
 
 import dev.heartwatch.agent.cause.FaultLocator;
+import dev.heartwatch.agent.check.Check;
+import dev.heartwatch.agent.check.CheckLine;
+import dev.heartwatch.agent.check.CheckList;
+import dev.heartwatch.agent.check.CheckRunner;
+import dev.heartwatch.agent.ledger.CheckLedger;
 import dev.heartwatch.agent.cause.ProcNetRouteGateway;
 import dev.heartwatch.agent.cause.TcpGatewayProber;
 import dev.heartwatch.agent.config.AgentConfig;
 import dev.heartwatch.agent.config.ConfigException;
 import dev.heartwatch.agent.ledger.OutageLedger;
 import dev.heartwatch.agent.log.AgentLog;
+import dev.heartwatch.agent.send.BoundedResolver;
 import dev.heartwatch.agent.send.HttpTransport;
 import dev.heartwatch.agent.send.JdkHttpSettings;
 import dev.heartwatch.agent.send.Transport;
+import dev.heartwatch.common.DeviceIdRule;
 import dev.heartwatch.common.SecretRedactor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /** Wires the agent from its configuration and starts it; nothing else. */
@@ -32,6 +41,8 @@ public final class Main {
             "  --proxy URL            HEARTBEAT_PROXY          http://[user:pass@]host:port for every endpoint",
             "                                                  (default: https_proxy / http_proxy)",
             "  --no-proxy HOSTS       HEARTBEAT_NO_PROXY       hosts to reach directly (default: no_proxy)",
+            "  --checks-file FILE     HEARTBEAT_CHECKS_FILE    active checks, one a line: NAME KIND TARGET... (docs/checks.md)",
+            "                         HEARTBEAT_CHECK_<NAME>   one check: e.g. tcp 127.0.0.1:5432 every PT1M retries 3",
             "  --verbose              log every beat, not only state changes",
             "  --once                 send one heartbeat; exit 0 if accepted, 1 if not",
             "Precedence: flags > environment > .env in the working directory > defaults.");
@@ -51,16 +62,21 @@ public final class Main {
             }
         }
         AgentConfig config;
+        String version = AgentVersion.read();
+        Clock clock = Clock.systemUTC();
+        List<Check> checks;
         try {
             config = AgentConfig.from(args, System.getenv(), Path.of(".env"));
+            checks = CheckList.parse(config.checks(), new CheckLine.Defaults(DeviceIdRule.normalize(config.device()),
+                    config.interval(), config.timeout(), clock, version, BoundedResolver.CHECKS, List.of("ping")));
         } catch (ConfigException e) {
             System.err.println("heartwatch-agent: configuration error: " + e.getMessage());
             System.exit(2);
             return;
         }
-        String version = AgentVersion.read();
-        Clock clock = Clock.systemUTC();
-        SecretRedactor redactor = new SecretRedactor(config.secrets());
+        List<String> secrets = new ArrayList<>(config.secrets());
+        secrets.addAll(CheckList.secrets(checks));
+        SecretRedactor redactor = new SecretRedactor(secrets);
         AgentLog log = new AgentLog(System.out, redactor, clock, config.verbose());
         OutageLedger ledger;
         try {
@@ -77,6 +93,23 @@ public final class Main {
                 new TcpGatewayProber(53, Duration.ofSeconds(1)));
         HeartbeatAgent agent = new HeartbeatAgent(config, transport, ledger, locator, clock, log, version);
         agent.start();
+        CheckRunner runner = null;
+        if (!checks.isEmpty() && !config.once()) {
+            CheckLedger checkLedger;
+            try {
+                checkLedger = CheckLedger.open(config.ledger(), clock.millis(), log);
+            } catch (IOException e) {
+                System.err.println("heartwatch-agent: configuration error: cannot use the check ledger next to "
+                        + config.ledger() + ": " + e.getClass().getSimpleName());
+                System.exit(2);
+                return;
+            }
+            // A transport of its own: the beat's is one request at a time, and the beat never waits for checks.
+            HttpTransport batches = new HttpTransport(config.timeout(), null, config.proxies(), redactor, version);
+            runner = new CheckRunner(checks, DeviceIdRule.normalize(config.device()), config.endpoints(),
+                    batches::postBatch, checkLedger, clock, log, version, config.interval());
+            runner.start();
+        }
         if (config.once()) {
             System.exit(agent.beat(HeartbeatAgent.RUNNING) ? 0 : 1);
             return;
@@ -86,7 +119,7 @@ public final class Main {
                 new Random(), agent);
         long inFlight = config.timeout().toMillis() * config.endpoints().size() + 2_000;
         Runtime.getRuntime().addShutdownHook(
-                new Thread(new ShutdownBeat(loop, agent, Thread.currentThread(), inFlight), "heartwatch-stop"));
+                new Thread(new ShutdownBeat(loop, agent, runner, Thread.currentThread(), inFlight), "heartwatch-stop"));
         loop.run();
     }
 }

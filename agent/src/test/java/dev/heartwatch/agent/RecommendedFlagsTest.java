@@ -29,7 +29,7 @@ class RecommendedFlagsTest {
         String unit = Files.readString(ROOT.resolve("scripts/systemd/heartwatch-agent.service"));
         String execStart = unit.substring(unit.indexOf("ExecStart="), unit.indexOf('\n', unit.indexOf("ExecStart=")));
         assertEquals(recommended, flags(execStart), "the systemd unit");
-        for (String script : new String[] {"start-agent.sh", "bench-agent.sh", "agent-archive.sh"}) {
+        for (String script : new String[] {"start-agent.sh", "bench-agent.sh", "bench-agent-checks.sh", "agent-archive.sh"}) {
             String text = Files.readString(ROOT.resolve("scripts").resolve(script));
             int at = text.indexOf("flags=(");
             assertTrue(at >= 0, script);

@@ -11,10 +11,12 @@ import com.microsoft.azure.functions.annotation.HttpTrigger;
 import dev.heartwatch.core.contract.ContractLine;
 import dev.heartwatch.core.contract.LineCodec;
 import dev.heartwatch.core.contract.PingRequest;
+import dev.heartwatch.core.contract.RequestForm;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,8 +30,6 @@ import java.util.logging.Logger;
  * one contract suite ({@code PingContract}, core's test-jar) holds both to the same answers.
  */
 public class Ping {
-    static final String OK = "ok";
-
     private final Clock clock;
 
     /** Used by the Functions host. */
@@ -50,20 +50,25 @@ public class Ping {
         Logger log = context.getLogger();
         try {
             String body = request.getBody() == null ? null : request.getBody().orElse(null);
-            if (PingRequest.isOversized(body)) {
-                return text(request, HttpStatus.PAYLOAD_TOO_LARGE, "request body too large (at most 8192 bytes)");
-            }
             Map<String, String> headers = request.getHeaders() == null ? Map.of() : request.getHeaders();
             Map<String, String> query = request.getQueryParameters() == null ? Map.of() : request.getQueryParameters();
-            PingRequest ping = PingRequest.read(body,
-                    name -> lookupIgnoreCase(headers, name),
+            Function<String, String> header = name -> lookupIgnoreCase(headers, name);
+            RequestForm form = RequestForm.of(header);
+            if (form == RequestForm.UNSUPPORTED) {
+                return text(request, HttpStatus.BAD_REQUEST, RequestForm.unsupportedAnswer());
+            }
+            // The host has read the whole body already (its own cap is far larger); the form's cap is ours.
+            if (PingRequest.isOversized(body, form)) {
+                return text(request, HttpStatus.PAYLOAD_TOO_LARGE, form.tooLargeAnswer());
+            }
+            PingRequest ping = PingRequest.read(body, header,
                     name -> lookupIgnoreCase(query, name),
                     keyOf(headers, query));
             List<ContractLine> lines = ping.lines(clock.millis());
             for (ContractLine line : lines) {
                 log.info(LineCodec.encode(line));
             }
-            return text(request, HttpStatus.OK, OK);
+            return text(request, HttpStatus.OK, ping.answer());
         } catch (RuntimeException e) {
             // Nothing a client sends should get here; if something does, it is our bug, and the
             // client still gets a 4xx without details rather than a 5xx with a stack trace.

@@ -32,6 +32,6 @@ class PingContractOnFunctionTest extends PingContract {
         invocation.header("X-Client-IP", CLIENT_IP);
         call.query.forEach(invocation::query);
         PingCall.Result r = invocation.invoke(ping);
-        return new Answer(r.status(), r.lines());
+        return new Answer(r.status(), r.lines(), r.body());
     }
 }

@@ -23,7 +23,10 @@ import java.util.Map;
  * @param endpoints primary first, then the secondaries in the order given
  */
 public record AgentConfig(List<Endpoint> endpoints, String device, String note, Duration interval, Duration timeout,
-                   Path ledger, ProxySettings proxies, boolean verbose, boolean once) {
+                   Path ledger, ProxySettings proxies, boolean verbose, boolean once, List<CheckDefinition> checks) {
+
+    /** The prefix of a check's variable: {@code HEARTBEAT_CHECK_DB=tcp 127.0.0.1:5432}. */
+    public static final String CHECK_PREFIX = "HEARTBEAT_CHECK_";
 
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -42,6 +45,7 @@ public record AgentConfig(List<Endpoint> endpoints, String device, String note, 
         {"--note", "HEARTBEAT_NOTE"},
         {"--proxy", "HEARTBEAT_PROXY"},
         {"--no-proxy", "HEARTBEAT_NO_PROXY"},
+        {"--checks-file", "HEARTBEAT_CHECKS_FILE"},
     };
 
     public static AgentConfig from(String[] args, Map<String, String> env, Path dotEnvFile) throws ConfigException {
@@ -126,7 +130,54 @@ public record AgentConfig(List<Endpoint> endpoints, String device, String note, 
             ledger = Path.of("heartwatch-ledger");
         }
         ProxySettings proxies = proxies(merged, env, dotEnv);
-        return new AgentConfig(List.copyOf(endpoints), device, note, interval, timeout, ledger, proxies, verbose, once);
+        List<CheckDefinition> checks = checks(dotEnv, env, merged.get("HEARTBEAT_CHECKS_FILE"));
+        return new AgentConfig(List.copyOf(endpoints), device, note, interval, timeout, ledger, proxies, verbose, once,
+                checks);
+    }
+
+    /**
+     * The active checks: every {@code HEARTBEAT_CHECK_<NAME>} (the environment over {@code .env}),
+     * then the lines of the checks file, {@code NAME KIND ...}, blank lines and {@code #}
+     * comments skipped. Sorted by variable name, then in file order, so the order is stable.
+     */
+    private static List<CheckDefinition> checks(Map<String, String> dotEnv, Map<String, String> env, String file)
+            throws ConfigException {
+        java.util.TreeMap<String, String> vars = new java.util.TreeMap<>();
+        for (Map<String, String> source : List.of(dotEnv, env)) {
+            for (Map.Entry<String, String> e : source.entrySet()) {
+                if (e.getKey().startsWith(CHECK_PREFIX) && e.getValue() != null && !e.getValue().isBlank()) {
+                    vars.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+        List<CheckDefinition> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : vars.entrySet()) {
+            String name = e.getKey().substring(CHECK_PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            out.add(new CheckDefinition(name, e.getKey(), e.getValue().strip()));
+        }
+        if (file != null && !file.isBlank()) {
+            Path path = Path.of(file.strip());
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw new ConfigException("cannot read the checks file " + path + ": " + e.getClass().getSimpleName());
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                String where = path.getFileName() + " line " + (i + 1);
+                int space = line.indexOf(' ');
+                if (space < 0) {
+                    throw new ConfigException(where + ": a check line is NAME KIND TARGET..., not \""
+                            + SecretRedactor.none().redact(line) + "\"");
+                }
+                out.add(new CheckDefinition(line.substring(0, space), where, line.substring(space + 1).strip()));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -245,7 +296,7 @@ public record AgentConfig(List<Endpoint> endpoints, String device, String note, 
         }
         return "url=" + urls + " device=" + device + " interval=" + interval + " timeout=" + timeout
                 + " ledger=" + ledger + " key=" + (endpoints.get(0).key().isEmpty() ? "none" : SecretRedactor.MARK)
-                + proxyText();
+                + proxyText() + (checks.isEmpty() ? "" : " checks=" + checks.size());
     }
 
     private String proxyText() {

@@ -2,7 +2,6 @@ package dev.heartwatch.agent.ledger;
 
 import dev.heartwatch.agent.cause.Cause;
 import dev.heartwatch.agent.log.AgentLog;
-import dev.heartwatch.common.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
-import java.util.zip.CRC32;
 
 /**
  * What the agent knows about its outages, kept in a small file so a crash, a
@@ -208,57 +206,31 @@ public final class OutageLedger implements AutoCloseable {
         for (Outage o : closed) {
             line(body, "closed", o);
         }
-        CRC32 crc = new CRC32();
-        byte[] content = body.toString().getBytes(StandardCharsets.UTF_8);
-        crc.update(content);
-        byte[] trailer = ("crc32 " + Long.toHexString(crc.getValue()) + "\n").getBytes(StandardCharsets.UTF_8);
-
-        byte[] all = new byte[content.length + trailer.length];
-        System.arraycopy(content, 0, all, 0, content.length);
-        System.arraycopy(trailer, 0, all, content.length, trailer.length);
-        AtomicFile.write(file, all, true); // temp file, fsync, rename, fsync of the directory
+        SealedText.write(file, body.toString()); // temp file, fsync, rename, fsync of the directory
         dirty = false;
     }
 
     private static void line(StringBuilder b, String kind, Outage o) {
-        b.append(kind).append(' ').append(o.id()).append(' ').append(o.start()).append(' ').append(o.end())
-                .append(' ').append(o.cause().code()).append(' ').append(escape(o.detail())).append('\n');
+        o.appendTo(b.append(kind).append(' '));
     }
 
     private void parse(String text) {
-        int crcAt = text.lastIndexOf("crc32 ");
-        if (!text.startsWith(MAGIC + "\n") || crcAt < 0 || !text.endsWith("\n")) {
-            throw new IllegalArgumentException("not a ledger or truncated");
-        }
-        CRC32 crc = new CRC32();
-        crc.update(text.substring(0, crcAt).getBytes(StandardCharsets.UTF_8));
-        String stated = text.substring(crcAt + 6, text.length() - 1);
-        if (!stated.equals(Long.toHexString(crc.getValue()))) {
-            throw new IllegalArgumentException("checksum mismatch");
-        }
-        String[] lines = text.substring(0, crcAt).split("\n");
+        String[] lines = SealedText.read(text, MAGIC);
         try {
-            for (int i = 1; i < lines.length; i++) {
+            for (int i = 0; i < lines.length; i++) {
                 String[] f = lines[i].split(" ", -1);
                 switch (f[0]) {
                     case "lastSuccess" -> lastSuccess = Long.parseLong(f[1]);
                     case "cleanStop" -> cleanStop = Long.parseLong(f[1]);
                     case "nextId" -> nextId = Long.parseLong(f[1]);
-                    case "open" -> open = outage(f);
-                    case "closed" -> closed.add(outage(f));
-                    default -> throw new IllegalArgumentException("unknown line " + (i + 1));
+                    case "open" -> open = Outage.read(f, 1);
+                    case "closed" -> closed.add(Outage.read(f, 1));
+                    default -> throw new IllegalArgumentException("unknown line " + (i + 2));
                 }
             }
         } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
             throw new IllegalArgumentException("malformed line", e);
         }
-    }
-
-    private static Outage outage(String[] f) {
-        if (f.length != 6) {
-            throw new IllegalArgumentException("malformed outage line");
-        }
-        return new Outage(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]), Cause.fromCode(f[4]), unescape(f[5]));
     }
 
     /** Detail text on one line without spaces: percent-encode '%', spaces and control characters. */

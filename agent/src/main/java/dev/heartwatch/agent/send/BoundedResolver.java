@@ -19,14 +19,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection, and never for an IP address. At most {@link #MAX_STUCK} lookups may hang at once;
  * past that a beat fails at once rather than pile up threads.
  */
-final class BoundedResolver {
+public final class BoundedResolver {
     /** The lookup itself: the system resolver, or a test's. */
     interface Lookup {
         InetAddress[] all(String host) throws UnknownHostException;
     }
 
     static final int MAX_STUCK = 4;
-    static final BoundedResolver SYSTEM = new BoundedResolver(InetAddress::getAllByName);
+    public static final BoundedResolver SYSTEM = new BoundedResolver(InetAddress::getAllByName);
+    /** The active checks' own: names a check cannot resolve never use up the beat's lookups. */
+    public static final BoundedResolver CHECKS = new BoundedResolver(InetAddress::getAllByName);
 
     private final Lookup lookup;
     private final AtomicInteger running = new AtomicInteger();
@@ -40,7 +42,7 @@ final class BoundedResolver {
      *
      * @throws UnknownHostException when the name does not resolve, or not before the deadline
      */
-    InetAddress[] resolve(String host, long endNanos) throws IOException {
+    public InetAddress[] resolve(String host, long endNanos) throws IOException {
         if (IpLiteral.parse(host) != null) {
             return new InetAddress[] {InetAddress.getByName(host)}; // a literal: parsed, not looked up
         }

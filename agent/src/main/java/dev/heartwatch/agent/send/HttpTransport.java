@@ -88,7 +88,21 @@ public final class HttpTransport implements Transport {
      * once on a fresh connection by the JDK itself, within the same deadline.
      */
     @Override
-    public synchronized Attempt post(Endpoint endpoint, byte[] body) {
+    public Attempt post(Endpoint endpoint, byte[] body) {
+        return send(endpoint, body, false);
+    }
+
+    /**
+     * Posts a batch of the checks' beats (docs/contract.md §1a): the same request with
+     * {@code X-Heartwatch-Batch: 1}. A {@code 200} counts only when the answer says the receiver
+     * read the batch ({@code ok batch 1}): an older receiver takes the body for a probe and
+     * answers a plain {@code ok}, which must not acknowledge the checks' outages.
+     */
+    public Attempt postBatch(Endpoint endpoint, byte[] body) {
+        return send(endpoint, body, true);
+    }
+
+    private synchronized Attempt send(Endpoint endpoint, byte[] body, boolean batch) {
         long end = System.nanoTime() + timeoutNanos;
         Target target = targets.computeIfAbsent(endpoint, e -> new Target(e, proxies));
         FailureCauses.Phase phase = FailureCauses.Phase.CONNECT;
@@ -113,6 +127,9 @@ public final class HttpTransport implements Transport {
             if (!endpoint.key().isEmpty()) {
                 c.setRequestProperty("x-functions-key", endpoint.key());
             }
+            if (batch) {
+                c.setRequestProperty(BatchBody.FORM_HEADER, BatchBody.FORM_VERSION);
+            }
             if (target.credentials != null) {
                 target.credentials.arm();
                 c.setAuthenticator(target.credentials);
@@ -130,9 +147,13 @@ public final class HttpTransport implements Transport {
             if (status < 100) {
                 throw new ProtocolException("not an HTTP status line");
             }
-            readToEnd(c, status);
+            String answer = readToEnd(c, status);
             if (!cut.finish()) {
                 throw new SocketTimeoutException("cut off at the deadline");
+            }
+            if (batch && status == 200 && !answer.startsWith(BatchBody.ANSWER)) {
+                return new Attempt(endpoint, status, Cause.UNKNOWN, "HTTP 200 from " + endpoint.label()
+                        + " without reading the batch (an older Ping or server?): update it; the checks' beats were not recorded");
             }
             return Attempt.answered(endpoint, status);
         } catch (IOException e) {
@@ -156,25 +177,28 @@ public final class HttpTransport implements Transport {
 
     /**
      * Reads the answer's body to its end, so the JDK keeps the connection for the next beat (an
-     * answer left half read is closed instead). A body past 64 KiB is not buffered: the status
+     * answer left half read is closed instead), and returns its first 32 bytes. A body past 64 KiB is not buffered: the status
      * still counts, the connection is dropped.
      */
-    private static void readToEnd(HttpURLConnection c, int status) throws IOException {
+    private static String readToEnd(HttpURLConnection c, int status) throws IOException {
         InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
         if (in == null) {
-            return; // an error answer without a body
+            return ""; // an error answer without a body
         }
         try (in) {
             byte[] buf = new byte[2048];
             long total = 0;
             int n;
+            java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream(32);
             while ((n = in.read(buf)) >= 0) {
+                head.write(buf, 0, (int) Math.max(0, Math.min(n, 32 - total)));
                 total += n;
                 if (total > MAX_ANSWER_BYTES) {
                     c.disconnect();
-                    return;
+                    break;
                 }
             }
+            return head.toString(java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

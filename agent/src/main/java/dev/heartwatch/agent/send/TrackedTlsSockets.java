@@ -17,16 +17,16 @@ import javax.net.ssl.SSLSocketFactory;
  * one request runs at a time per transport, so the latest socket is the request's (or the
  * kept-alive connection's).
  */
-final class TrackedTlsSockets extends SSLSocketFactory {
+public final class TrackedTlsSockets extends SSLSocketFactory {
     private final SSLSocketFactory tls;
     private volatile Socket latest;
 
-    TrackedTlsSockets(SSLSocketFactory tls) {
+    public TrackedTlsSockets(SSLSocketFactory tls) {
         this.tls = tls;
     }
 
     /** The plain socket under the latest TLS connection, or null. */
-    Socket latest() {
+    public Socket latest() {
         return latest;
     }
 

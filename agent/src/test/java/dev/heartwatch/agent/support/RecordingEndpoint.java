@@ -25,13 +25,17 @@ import javax.net.ssl.SSLContext;
  */
 public final class RecordingEndpoint implements AutoCloseable {
     /** One request as received, and what it was answered. */
-    public record Received(int number, String query, String keyHeader, String body, int status) {
+    public record Received(int number, String query, String keyHeader, String body, int status, boolean batch) {
+        public Received(int number, String query, String keyHeader, String body, int status) {
+            this(number, query, keyHeader, body, status, false);
+        }
     }
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile IntUnaryOperator statusFor = n -> 200;
     private volatile int hangAt = -1;
+    private volatile boolean readsBatches = true;
     private volatile long slowBodyMillis;
     private final CountDownLatch hanging = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
@@ -82,6 +86,33 @@ public final class RecordingEndpoint implements AutoCloseable {
         this.slowBodyMillis = millis;
     }
 
+    /** Answer a batch with a plain {@code ok}, as a receiver from before the batch form does. */
+    public void answerBatchesAsAnOlderReceiver() {
+        readsBatches = false;
+    }
+
+    /** Only the batches (the checks' beats), in order. */
+    public List<Received> batches() {
+        List<Received> out = new ArrayList<>();
+        for (Received r : received) {
+            if (r.batch()) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Only the agent's own beats, in order. */
+    public List<Received> beats() {
+        List<Received> out = new ArrayList<>();
+        for (Received r : received) {
+            if (!r.batch()) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
     public List<Received> received() {
         return new ArrayList<>(received);
     }
@@ -121,8 +152,10 @@ public final class RecordingEndpoint implements AutoCloseable {
             return;
         }
         int status = statusFor.applyAsInt(n);
-        received.add(new Received(n, query, key, body, status));
-        byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
+        // A batch (docs/contract.md §1a) is answered as a current receiver does, unless told otherwise.
+        boolean batch = "1".equals(ex.getRequestHeaders().getFirst("X-Heartwatch-Batch"));
+        received.add(new Received(n, query, key, body, status, batch));
+        byte[] ok = (batch && readsBatches ? "ok batch 1" : "ok").getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "text/plain");
         ex.sendResponseHeaders(status, ok.length);
         try (OutputStream out = ex.getResponseBody()) {

@@ -21,10 +21,17 @@ public final class TestCertificates {
 
     private final Path keyStore;
     private final Path trustStore;
+    private final Path pem;
 
-    private TestCertificates(Path keyStore, Path trustStore) {
+    private TestCertificates(Path keyStore, Path trustStore, Path pem) {
         this.keyStore = keyStore;
         this.trustStore = trustStore;
+        this.pem = pem;
+    }
+
+    /** The certificate in PEM, as a check's {@code ca FILE} reads it. */
+    public Path pem() {
+        return pem;
     }
 
     /** Generates a key pair and certificate (CN=alias, SAN ip:127.0.0.1) in {@code dir}. */
@@ -35,18 +42,24 @@ public final class TestCertificates {
     /** The same with other subject alternative names, in keytool's form ({@code ip:..., dns:...}). */
     public static TestCertificates generate(Path dir, String alias, String san)
             throws IOException, InterruptedException {
+        return generate(dir, alias, san, 2);
+    }
+
+    /** The same, valid for {@code days} days from now; its PEM is {@link #pem}. */
+    public static TestCertificates generate(Path dir, String alias, String san, int days)
+            throws IOException, InterruptedException {
         Path ks = dir.resolve(alias + "-keystore.p12");
         Path cert = dir.resolve(alias + ".pem");
         Path ts = dir.resolve(alias + "-truststore.p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         run(List.of(keytool, "-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=" + alias, "-ext", "SAN=" + san, "-validity", "2",
+                "-dname", "CN=" + alias, "-ext", "SAN=" + san, "-validity", Integer.toString(days),
                 "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "changeit"));
         run(List.of(keytool, "-exportcert", "-rfc", "-alias", alias, "-keystore", ks.toString(),
                 "-storepass", "changeit", "-file", cert.toString()));
         run(List.of(keytool, "-importcert", "-noprompt", "-alias", alias, "-file", cert.toString(),
                 "-storetype", "PKCS12", "-keystore", ts.toString(), "-storepass", "changeit"));
-        return new TestCertificates(ks, ts);
+        return new TestCertificates(ks, ts, cert);
     }
 
     public Path trustStore() {

@@ -1,60 +1,23 @@
 package dev.heartwatch.core.contract;
 
-import java.text.Normalizer;
-import java.util.Locale;
+import dev.heartwatch.common.DeviceIdRule;
 
 /**
  * Device ids (contract §3 step 3): NFKC, lower case, every run outside {@code [a-z0-9._-]}
  * becomes one {@code -}, leading and trailing {@code -} and {@code .} removed, at most 64
- * characters. An empty id means "no device": the request is a probe.
+ * characters. An empty id means "no device": the request is a probe. The rule itself is
+ * common's {@link DeviceIdRule}, which the agent uses to name its checks' devices.
  */
 public final class DeviceId {
     private DeviceId() {
     }
 
     public static String normalize(String raw) {
-        if (raw == null || raw.isEmpty()) {
-            return "";
-        }
-        String text = Normalizer.normalize(raw, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
-        StringBuilder out = new StringBuilder(Math.min(text.length(), Limits.MAX_DEVICE_CHARS + 1));
-        boolean inRun = false;
-        for (int i = 0; i < text.length() && out.length() <= Limits.MAX_DEVICE_CHARS; i++) {
-            char c = text.charAt(i);
-            if (isAllowed(c)) {
-                out.append(c);
-                inRun = false;
-            } else if (!inRun) {
-                out.append('-');
-                inRun = true;
-            }
-        }
-        return trim(out);
+        return DeviceIdRule.normalize(raw);
     }
 
     /** True when {@code id} is already a normalised, non-empty device id. */
     public static boolean isValid(String id) {
         return id != null && !id.isEmpty() && id.equals(normalize(id));
-    }
-
-    private static boolean isAllowed(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-    }
-
-    private static String trim(StringBuilder id) {
-        int start = 0;
-        int end = Math.min(id.length(), Limits.MAX_DEVICE_CHARS);
-        while (start < end && isTrimmed(id.charAt(start))) {
-            start++;
-        }
-        while (end > start && isTrimmed(id.charAt(end - 1))) {
-            end--;
-        }
-        // Cutting at 64 may expose a trailing '-' or '.', removed above.
-        return id.substring(start, end);
-    }
-
-    private static boolean isTrimmed(char c) {
-        return c == '-' || c == '.';
     }
 }

@@ -4,7 +4,15 @@ package dev.heartwatch.core.contract;
 public final class Limits {
     /** Largest request body accepted, in UTF-8 bytes; larger gets 413 and writes nothing. */
     public static final int MAX_BODY_BYTES = 8192;
-    public static final int MAX_DEVICE_CHARS = 64;
+    /** Largest batch body (contract §1a), in UTF-8 bytes: 100 items of an agent's checks fit. */
+    public static final int MAX_BATCH_BODY_BYTES = 64 * 1024;
+    /** Items read from one batch; the rest are ignored (the agent refuses more checks at start). */
+    public static final int MAX_BATCH_ITEMS = 100;
+    /** Longest {@code period} or {@code grace} a beat may carry. */
+    public static final long MAX_SCHEDULE_MILLIS = 400L * 24 * 3600 * 1000;
+    /** Shortest {@code period} a beat may carry. */
+    public static final long MIN_PERIOD_MILLIS = 1000;
+    public static final int MAX_DEVICE_CHARS = dev.heartwatch.common.DeviceIdRule.MAX_CHARS;
     public static final int MAX_NOTE_CODE_POINTS = 200;
     public static final int MAX_DETAIL_CODE_POINTS = 200;
     public static final int MAX_AGENT_VERSION_CHARS = 32;

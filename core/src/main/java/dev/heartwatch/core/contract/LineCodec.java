@@ -36,6 +36,9 @@ public final class LineCodec {
                 optional(g, "sentAt", h.sentAt());
                 optional(g, "skewMs", h.skewMs());
                 optional(g, "agentVersion", h.agentVersion());
+                optional(g, "parent", h.parent());
+                optional(g, "periodMs", h.periodMs());
+                optional(g, "graceMs", h.graceMs());
                 if (h.outages() > 0) {
                     g.writeNumberField("outages", h.outages());
                 }
@@ -115,7 +118,7 @@ public final class LineCodec {
                     throw new MalformedLineException("heartbeat line: no device");
                 }
                 yield new HeartbeatLine(f.ts, f.device, f.state, f.ip, f.seq, f.sentAt, f.skewMs,
-                        f.agentVersion, f.outages == null ? 0 : f.outages.intValue(), f.note);
+                        f.agentVersion, f.parent, f.periodMs, f.graceMs, f.outages == null ? 0 : f.outages.intValue(), f.note);
             }
             case "outage" -> {
                 if (f.device == null || f.id == null || f.start == null || f.end == null) {
@@ -150,6 +153,9 @@ public final class LineCodec {
         Long sentAt;
         Long skewMs;
         String agentVersion;
+        String parent;
+        Long periodMs;
+        Long graceMs;
         Long outages;
         String note;
         String id;
@@ -166,6 +172,9 @@ public final class LineCodec {
                 case "sentAt" -> sentAt = number(name, t, p);
                 case "skewMs" -> skewMs = number(name, t, p);
                 case "outages" -> outages = number(name, t, p);
+                case "periodMs" -> periodMs = number(name, t, p);
+                case "graceMs" -> graceMs = number(name, t, p);
+                case "parent" -> parent = text(name, t, p);
                 case "start" -> start = number(name, t, p);
                 case "end" -> end = number(name, t, p);
                 case "durationMs" -> number(name, t, p);

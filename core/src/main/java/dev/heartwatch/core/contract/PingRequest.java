@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -17,15 +18,17 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * A ping request read and sanitised as contract §1 and §3 define. Reading never fails: a body
- * that is not a JSON object is an empty body, a field that breaks its rule is dropped. Only the
- * body size is the caller's to check ({@link #isOversized}).
+ * A ping request read and sanitised as contract §1, §1a and §3 define: a single beat, or a batch
+ * of beats (an agent's checks). Reading never fails: a body that is not a JSON object is an empty
+ * body, a field that breaks its rule is dropped, an item that names no device is skipped. Only
+ * the form ({@link RequestForm#of}) and the body size ({@link #isOversized}) are the caller's to
+ * check, before reading.
  *
- * @param device normalised device id, empty for a probe
- * @param ip     canonical client address, or null
+ * @param beats the beats, in the order sent; empty for a probe
+ * @param note  the probe's note, when there is no beat
+ * @param ip    canonical client address, or null
  */
-public record PingRequest(String device, String note, Long seq, Long sentAt, String agentVersion,
-                          boolean stopping, List<OutageReport> outages, String ip) {
+public record PingRequest(RequestForm form, List<BeatItem> beats, String note, String ip) {
 
     private static final Pattern AGENT_VERSION = Pattern.compile("[0-9A-Za-z._+-]{1,32}");
     private static final Pattern OUTAGE_ID = Pattern.compile("[0-9A-Za-z._:-]{1,64}");
@@ -34,32 +37,39 @@ public record PingRequest(String device, String note, Long seq, Long sentAt, Str
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(16)
-                    .maxStringLength(Limits.MAX_BODY_BYTES)
+                    .maxStringLength(Limits.MAX_BATCH_BODY_BYTES)
                     .maxNumberLength(32)
                     .build())
             .build());
 
     public PingRequest {
-        outages = List.copyOf(outages);
+        beats = List.copyOf(beats);
     }
 
-    /** True when the body is larger than the contract allows: answer 413, write nothing. */
+    /** True when a single beat's body is larger than the contract allows: answer 413, write nothing. */
     public static boolean isOversized(String body) {
+        return isOversized(body, RequestForm.SINGLE);
+    }
+
+    /** True when the body is larger than {@code form} allows: answer 413, write nothing. */
+    public static boolean isOversized(String body, RequestForm form) {
         if (body == null) {
             return false;
         }
+        int max = form.maxBodyBytes();
         // Cheap bounds first: a UTF-8 char takes 1 to 3 bytes per UTF-16 unit.
-        if (body.length() > Limits.MAX_BODY_BYTES) {
+        if (body.length() > max) {
             return true;
         }
-        if (body.length() * 3 <= Limits.MAX_BODY_BYTES) {
+        if ((long) body.length() * 3 <= max) {
             return false;
         }
-        return body.getBytes(StandardCharsets.UTF_8).length > Limits.MAX_BODY_BYTES;
+        return body.getBytes(StandardCharsets.UTF_8).length > max;
     }
 
     /**
-     * Reads a request.
+     * Reads a request. The form comes from {@code header} ({@link RequestForm#of}); the caller
+     * has refused an unsupported one, which reads here as an empty probe.
      *
      * @param body   the body, or null
      * @param header header lookup, case-insensitive, null when absent
@@ -69,33 +79,62 @@ public record PingRequest(String device, String note, Long seq, Long sentAt, Str
     public static PingRequest read(String body, Function<String, String> header,
                                    Function<String, String> query, String key) {
         KeyRedactor redactor = new KeyRedactor(key);
-        JsonNode json = parseObject(body);
+        RequestForm form = RequestForm.of(header);
+        JsonNode json = form == RequestForm.UNSUPPORTED ? NullNode.getInstance() : parseObject(body);
+        String ip = ClientAddress.fromHeaders(header.apply("X-Client-IP"), header.apply("X-Forwarded-For"))
+                .orElse(null);
+        String note = freeText(text(json.get("note")), Limits.MAX_NOTE_CODE_POINTS, redactor);
+        List<BeatItem> beats = new ArrayList<>();
+        if (form == RequestForm.BATCH) {
+            Long sentAt = instantMillis(json.get("sentAt"));
+            String agentVersion = agentVersion(json.get("agentVersion"), redactor);
+            JsonNode items = json.get("items");
+            for (int i = 0; items != null && items.isArray() && i < items.size() && i < Limits.MAX_BATCH_ITEMS; i++) {
+                JsonNode item = items.get(i);
+                if (item != null && item.isObject()) {
+                    beat(item, text(item.get("device")), sentAt, agentVersion, redactor).ifPresent(beats::add);
+                }
+            }
+        } else {
+            String rawDevice = text(json.get("device"));
+            if (rawDevice == null || rawDevice.isBlank()) {
+                rawDevice = header.apply("X-Device");
+            }
+            if (rawDevice == null || rawDevice.isBlank()) {
+                rawDevice = query.apply("device");
+            }
+            beat(json, rawDevice, null, null, redactor).ifPresent(beats::add);
+        }
+        return new PingRequest(form, beats, beats.isEmpty() ? note : null, ip);
+    }
 
-        String rawDevice = text(json.get("device"));
-        if (rawDevice == null || rawDevice.isBlank()) {
-            rawDevice = header.apply("X-Device");
-        }
-        if (rawDevice == null || rawDevice.isBlank()) {
-            rawDevice = query.apply("device");
-        }
+    /** One beat's fields, the same for a single beat and a batch's item; empty when it names no device. */
+    private static Optional<BeatItem> beat(JsonNode json, String rawDevice, Long defaultSentAt, String defaultVersion,
+                                           KeyRedactor redactor) {
         String device = deviceId(rawDevice, redactor);
-
+        if (device.isEmpty()) {
+            return Optional.empty();
+        }
         String note = freeText(text(json.get("note")), Limits.MAX_NOTE_CODE_POINTS, redactor);
         Long seq = nonNegativeLong(json.get("seq"));
         Long sentAt = instantMillis(json.get("sentAt"));
-        String agentVersion = text(json.get("agentVersion"));
-        if (agentVersion == null || !AGENT_VERSION.matcher(agentVersion).matches() || redactor.contains(agentVersion)) {
-            agentVersion = null;
-        }
+        String agentVersion = agentVersion(json.get("agentVersion"), redactor);
         boolean stopping = HeartbeatLine.STOPPING.equals(text(json.get("state")));
-        List<OutageReport> outages = device.isEmpty() ? List.of() : outages(json.get("outages"), redactor);
-        String ip = ClientAddress.fromHeaders(header.apply("X-Client-IP"), header.apply("X-Forwarded-For"))
-                .orElse(null);
-        return new PingRequest(device, note, seq, sentAt, agentVersion, stopping, outages, ip);
+        String parent = deviceId(text(json.get("parent")), redactor);
+        Long period = durationMillis(json.get("period"), Limits.MIN_PERIOD_MILLIS);
+        Long grace = durationMillis(json.get("grace"), 0);
+        return Optional.of(new BeatItem(device, note, seq, sentAt != null ? sentAt : defaultSentAt,
+                agentVersion != null ? agentVersion : defaultVersion, stopping,
+                parent.equals(device) ? null : parent, period, grace, outages(json.get("outages"), redactor)));
     }
 
     public boolean isProbe() {
-        return device.isEmpty();
+        return beats.isEmpty();
+    }
+
+    /** The {@code 200} answer's text: {@code ok}, or {@code ok batch 1} for a batch. */
+    public String answer() {
+        return form.answer();
     }
 
     /** The lines this request writes, stamped with the receiver's clock {@code nowMillis}. */
@@ -103,14 +142,36 @@ public record PingRequest(String device, String note, Long seq, Long sentAt, Str
         if (isProbe()) {
             return List.of(new ProbeLine(nowMillis, ip, note));
         }
-        Long skew = sentAt == null ? null : nowMillis - sentAt;
-        List<ContractLine> lines = new ArrayList<>(1 + outages.size());
-        lines.add(new HeartbeatLine(nowMillis, device, stopping ? HeartbeatLine.STOPPING : HeartbeatLine.RUNNING,
-                ip, seq, sentAt, skew, agentVersion, outages.size(), note));
-        for (OutageReport o : outages) {
-            lines.add(new OutageLine(nowMillis, device, o.id(), o.start(), o.end(), o.cause(), skew, o.detail()));
+        List<ContractLine> lines = new ArrayList<>();
+        for (BeatItem b : beats) {
+            Long skew = b.sentAt() == null ? null : nowMillis - b.sentAt();
+            lines.add(new HeartbeatLine(nowMillis, b.device(), b.stopping() ? HeartbeatLine.STOPPING : HeartbeatLine.RUNNING,
+                    ip, b.seq(), b.sentAt(), skew, b.agentVersion(), b.parent(), b.periodMs(), b.graceMs(),
+                    b.outages().size(), b.note()));
+            for (OutageReport o : b.outages()) {
+                lines.add(new OutageLine(nowMillis, b.device(), o.id(), o.start(), o.end(), o.cause(), skew, o.detail()));
+            }
         }
         return lines;
+    }
+
+    private static String agentVersion(JsonNode node, KeyRedactor redactor) {
+        String v = text(node);
+        return v == null || !AGENT_VERSION.matcher(v).matches() || redactor.contains(v) ? null : v;
+    }
+
+    /** An ISO-8601 duration ({@code PT1M}) within [min, 400 days], in milliseconds; else null. */
+    static Long durationMillis(JsonNode node, long min) {
+        String t = text(node);
+        if (t == null || t.length() > 40) {
+            return null;
+        }
+        try {
+            long ms = Duration.parse(t).toMillis();
+            return ms >= min && ms <= Limits.MAX_SCHEDULE_MILLIS ? ms : null;
+        } catch (DateTimeException | ArithmeticException e) {
+            return null;
+        }
     }
 
     private static JsonNode parseObject(String body) {

@@ -66,8 +66,24 @@ public abstract class PingContract {
         }
     }
 
-    /** What the client was told, and every line written, in order. */
-    public record Answer(int status, List<String> lines) {
+    /**
+     * What the client was told (status and answer text), and every line written, in order. Two
+     * answers are equal on status and lines; the text is asserted where it matters.
+     */
+    public record Answer(int status, List<String> lines, String text) {
+        public Answer(int status, List<String> lines) {
+            this(status, lines, null);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Answer a && a.status == status && a.lines.equals(lines);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * status + lines.hashCode();
+        }
     }
 
     /** Sends {@code call} to the implementation under test. */
@@ -289,6 +305,132 @@ public abstract class PingContract {
             ContractLine line = LineCodec.decode(a.lines().get(0));
             assertEquals(a.lines().get(0), LineCodec.encode(line), body);
         }
+    }
+
+    // ---- the batch form (§1a): an agent's checks in one request ----
+
+    @Test
+    void aSingleBeatIsAnsweredWithAPlainOk() throws Exception {
+        Answer a = ping(Call.post("{\"device\":\"pi\"}").keyed());
+        assertEquals(200, a.status());
+        assertEquals(RequestForm.SINGLE_ANSWER, a.text());
+    }
+
+    @Test
+    void aBatchWritesOneHeartbeatPerItemWithParentAndSchedule() throws Exception {
+        long sentAt = TS - 2000;
+        String body = "{\"sentAt\":" + sentAt + ",\"agentVersion\":\"0.2.0\",\"items\":["
+                + "{\"device\":\"home.db\",\"parent\":\"home\",\"period\":\"PT1M\",\"grace\":\"PT2M\",\"note\":\"3 ms tcp open\"},"
+                + "{\"device\":\"home.web\",\"parent\":\"home\",\"period\":\"PT5M\",\"grace\":\"PT0S\",\"note\":\"41 ms HTTP 200\","
+                + "\"outages\":[{\"id\":\"c-1\",\"start\":1763700000000,\"end\":1763700420000,\"cause\":\"http_status\",\"detail\":\"HTTP 503\"}]}]}";
+        Answer a = ping(batch(body));
+        assertEquals(200, a.status());
+        assertEquals(RequestForm.BATCH_ANSWER, a.text());
+        String head = "[heartbeat] {\"v\":1,\"ts\":" + TS + ",\"device\":";
+        String tail = ",\"state\":\"running\",\"ip\":\"" + CLIENT_IP + "\",\"sentAt\":" + sentAt + ",\"skewMs\":2000,"
+                + "\"agentVersion\":\"0.2.0\",\"parent\":\"home\",";
+        assertEquals(List.of(
+                head + "\"home.db\"" + tail + "\"periodMs\":60000,\"graceMs\":120000,\"note\":\"3 ms tcp open\"}",
+                head + "\"home.web\"" + tail + "\"periodMs\":300000,\"graceMs\":0,\"outages\":1,\"note\":\"41 ms HTTP 200\"}",
+                "[outage] {\"v\":1,\"ts\":" + TS + ",\"device\":\"home.web\",\"id\":\"c-1\",\"start\":1763700000000,"
+                        + "\"end\":1763700420000,\"durationMs\":420000,\"cause\":\"http_status\",\"skewMs\":2000,\"detail\":\"HTTP 503\"}"),
+                a.lines());
+    }
+
+    @Test
+    void eachItemIsSanitisedLikeASingleBeat() throws Exception {
+        String body = "{\"items\":["
+                + "{\"device\":\"Home/Web Check\",\"parent\":\"Home\",\"note\":\"a\\r\\n[heartbeat] forged " + KEY + "\"},"
+                + "{\"device\":\"" + "d".repeat(300) + "\",\"note\":\"" + "n".repeat(1000) + "\"},"
+                + "{\"note\":\"no device: skipped\"},"
+                + "\"not an object\","
+                + "{\"device\":\"same\",\"parent\":\"same\",\"period\":\"PT0.5S\",\"grace\":\"-PT1M\"},"
+                + "{\"device\":\"odd\",\"period\":\"P401D\",\"grace\":60,\"parent\":\"!!!\"}]}";
+        Answer a = ping(batch(body).header("X-Device", "from-header"));
+        assertEquals(200, a.status());
+        assertEquals(4, a.lines().size(), a.lines().toString());
+        HeartbeatLine first = (HeartbeatLine) LineCodec.decode(a.lines().get(0));
+        assertEquals("home-web-check", first.device());
+        assertEquals("home", first.parent());
+        assertFalse(a.lines().get(0).contains("\\n") || a.lines().get(0).contains(KEY), a.lines().get(0));
+        HeartbeatLine second = (HeartbeatLine) LineCodec.decode(a.lines().get(1));
+        assertEquals(Limits.MAX_DEVICE_CHARS, second.device().length());
+        assertEquals(Limits.MAX_NOTE_CODE_POINTS, second.note().codePointCount(0, second.note().length()));
+        HeartbeatLine same = (HeartbeatLine) LineCodec.decode(a.lines().get(2));
+        assertEquals("same", same.device());
+        assertNull(same.parent(), "a device is not its own parent");
+        assertNull(same.periodMs(), "a period under a second is dropped");
+        assertNull(same.graceMs(), "a negative grace is dropped");
+        HeartbeatLine odd = (HeartbeatLine) LineCodec.decode(a.lines().get(3));
+        assertNull(odd.periodMs(), "a period over 400 days is dropped");
+        assertNull(odd.graceMs(), "a grace that is not an ISO-8601 duration is dropped");
+        assertNull(odd.parent());
+        for (String line : a.lines()) {
+            assertEquals(line, LineCodec.encode(LineCodec.decode(line)), "canonical");
+            assertFalse(line.contains("from-header"), "a batch's items never take the X-Device header");
+        }
+    }
+
+    @Test
+    void aBatchWithoutAValidItemIsAProbe() throws Exception {
+        Answer a = ping(batch("{\"note\":\"no checks yet\",\"items\":[{\"device\":\"---\"}]}"));
+        assertEquals(200, a.status());
+        assertEquals(List.of("[probe] {\"v\":1,\"ts\":" + TS + ",\"ip\":\"" + CLIENT_IP + "\",\"note\":\"no checks yet\"}"), a.lines());
+    }
+
+    @Test
+    void atMost100ItemsOfABatchAreRead() throws Exception {
+        // One device for all (two items may name the same device): the count is the point.
+        StringBuilder body = new StringBuilder("{\"items\":[");
+        for (int i = 0; i < 120; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"device\":\"c\",\"note\":\"n").append(i).append("\"}");
+        }
+        Answer a = ping(batch(body.append("]}").toString()));
+        assertEquals(200, a.status());
+        assertEquals(Limits.MAX_BATCH_ITEMS, a.lines().size());
+        assertEquals("n99", ((HeartbeatLine) LineCodec.decode(a.lines().get(99))).note());
+    }
+
+    @Test
+    void aBatchOfExactly64KiBIsAccepted() throws Exception {
+        String head = "{\"items\":[{\"device\":\"c1\"}],\"pad\":\"";
+        String body = head + "y".repeat(Limits.MAX_BATCH_BODY_BYTES - head.length() - 2) + "\"}";
+        Answer a = ping(batch(body));
+        assertEquals(200, a.status());
+        assertEquals(1, a.lines().size());
+    }
+
+    @Test
+    void aBatchOneByteOver64KiBIs413AndWritesNothing() throws Exception {
+        String head = "{\"items\":[{\"device\":\"c1\"}],\"pad\":\"";
+        String body = head + "y".repeat(Limits.MAX_BATCH_BODY_BYTES + 1 - head.length() - 2) + "\"}";
+        assertEquals(new Answer(413, List.of()), ping(batch(body)));
+    }
+
+    @Test
+    void theBatchCapIsNotASingleBeatsCap() throws Exception {
+        // The same 9000-byte body: a batch is read, a single beat is refused.
+        String body = "{\"device\":\"pi\",\"items\":[{\"device\":\"c1\"}],\"pad\":\"" + "y".repeat(9000) + "\"}";
+        assertEquals(new Answer(413, List.of()), ping(Call.post(body).keyed()));
+        Answer a = ping(batch(body));
+        assertEquals(200, a.status());
+        assertEquals("c1", ((HeartbeatLine) LineCodec.decode(a.lines().get(0))).device());
+    }
+
+    @Test
+    void anUnknownBatchVersionIs400AndWritesNothing() throws Exception {
+        Answer a = ping(Call.post("{\"items\":[{\"device\":\"c1\"}]}").header(RequestForm.HEADER, "2").keyed());
+        assertEquals(new Answer(400, List.of()), a);
+    }
+
+    @Test
+    void aBatchNeedsTheKeyToo() throws Exception {
+        assertEquals(new Answer(401, List.of()),
+                ping(Call.post("{\"items\":[{\"device\":\"c1\"}]}").header(RequestForm.HEADER, "1")));
+    }
+
+    private static Call batch(String body) {
+        return Call.post(body).header(RequestForm.HEADER, RequestForm.BATCH_VERSION).keyed();
     }
 
     private static String beat(String device) {

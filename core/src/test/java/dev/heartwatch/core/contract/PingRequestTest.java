@@ -15,14 +15,20 @@ class PingRequestTest {
         return PingRequest.read(body, headers::get, name -> null, KEY);
     }
 
+    private static BeatItem beat(String body) {
+        PingRequest r = read(body, Map.of());
+        assertEquals(1, r.beats().size(), body);
+        return r.beats().get(0);
+    }
+
     @Test
     void theBodyDeviceWinsOverTheHeader() {
-        assertEquals("body", read("{\"device\":\"body\"}", Map.of("X-Device", "header")).device());
+        assertEquals("body", read("{\"device\":\"body\"}", Map.of("X-Device", "header")).beats().get(0).device());
     }
 
     @Test
     void aBlankBodyDeviceFallsBackToTheHeader() {
-        assertEquals("header", read("{\"device\":\"  \"}", Map.of("X-Device", "header")).device());
+        assertEquals("header", read("{\"device\":\"  \"}", Map.of("X-Device", "header")).beats().get(0).device());
     }
 
     @Test
@@ -38,21 +44,21 @@ class PingRequestTest {
 
     @Test
     void seqMustBeANonNegativeInteger() {
-        assertNull(read("{\"device\":\"pi\",\"seq\":-1}", Map.of()).seq());
-        assertNull(read("{\"device\":\"pi\",\"seq\":1.5}", Map.of()).seq());
-        assertEquals(3L, read("{\"device\":\"pi\",\"seq\":3}", Map.of()).seq());
+        assertNull(beat("{\"device\":\"pi\",\"seq\":-1}").seq());
+        assertNull(beat("{\"device\":\"pi\",\"seq\":1.5}").seq());
+        assertEquals(3L, beat("{\"device\":\"pi\",\"seq\":3}").seq());
     }
 
     @Test
     void anImplausibleSentAtIsDropped() {
-        assertNull(read("{\"device\":\"pi\",\"sentAt\":5}", Map.of()).sentAt());
-        assertEquals(1_763_700_000_000L, read("{\"device\":\"pi\",\"sentAt\":1763700000000}", Map.of()).sentAt());
+        assertNull(beat("{\"device\":\"pi\",\"sentAt\":5}").sentAt());
+        assertEquals(1_763_700_000_000L, beat("{\"device\":\"pi\",\"sentAt\":1763700000000}").sentAt());
     }
 
     @Test
     void aKeyInsideTheDeviceNameEmptiesIt() {
-        assertTrue(read("{\"device\":\"my" + KEY + "\"}", Map.of()).isProbe()
-                || !read("{\"device\":\"my" + KEY + "\"}", Map.of()).device().contains(KEY.toLowerCase()));
+        PingRequest r = read("{\"device\":\"my" + KEY + "\"}", Map.of());
+        assertTrue(r.isProbe() || !r.beats().get(0).device().contains(KEY.toLowerCase()));
     }
 
     @Test
@@ -69,13 +75,13 @@ class PingRequestTest {
             body.append(i == 0 ? "" : ",").append("{\"id\":\"o").append(i)
                     .append("\",\"start\":1763700000000,\"end\":1763700060000}");
         }
-        assertEquals(32, read(body.append("]}").toString(), Map.of()).outages().size());
+        assertEquals(32, beat(body.append("]}").toString()).outages().size());
     }
 
     @Test
     void anOutageLongerThan400DaysIsBogus() {
-        PingRequest r = read("{\"device\":\"pi\",\"outages\":[{\"id\":\"a\",\"start\":1000000000000,\"end\":1763700060000}]}", Map.of());
-        assertTrue(r.outages().isEmpty());
+        assertTrue(beat("{\"device\":\"pi\",\"outages\":[{\"id\":\"a\",\"start\":1000000000000,\"end\":1763700060000}]}")
+                .outages().isEmpty());
     }
 
     @Test

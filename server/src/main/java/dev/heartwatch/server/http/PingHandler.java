@@ -2,8 +2,8 @@ package dev.heartwatch.server.http;
 
 import dev.heartwatch.core.contract.ContractLine;
 import dev.heartwatch.core.contract.HeartbeatLine;
-import dev.heartwatch.core.contract.Limits;
 import dev.heartwatch.core.contract.PingRequest;
+import dev.heartwatch.core.contract.RequestForm;
 import dev.heartwatch.server.export.LineExport;
 import dev.heartwatch.server.ingest.Admission;
 import dev.heartwatch.server.store.LineWriter;
@@ -109,14 +109,20 @@ public final class PingHandler extends Handler.Abstract {
             Answers.text(response, callback, 401, "missing or wrong key (x-functions-key header or code query parameter)", true);
             return;
         }
-        byte[] raw;
-        try {
-            raw = Answers.readBody(request, Limits.MAX_BODY_BYTES);
-        } catch (Answers.TooLarge e) {
-            Answers.text(response, callback, 413, "request body too large (at most " + Limits.MAX_BODY_BYTES + " bytes)", true);
+        String ip = Peer.clientAddress(request, trustedProxies).orElse(null);
+        // The form (a single beat, or a batch of an agent's checks) sets the body cap before a byte is read.
+        RequestForm form = RequestForm.of(name -> header(request, name, ip));
+        if (form == RequestForm.UNSUPPORTED) {
+            Answers.text(response, callback, 400, RequestForm.unsupportedAnswer(), true);
             return;
         }
-        String ip = Peer.clientAddress(request, trustedProxies).orElse(null);
+        byte[] raw;
+        try {
+            raw = Answers.readBody(request, form.maxBodyBytes());
+        } catch (Answers.TooLarge e) {
+            Answers.text(response, callback, 413, form.tooLargeAnswer(), true);
+            return;
+        }
         PingRequest ping = PingRequest.read(raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8),
                 name -> header(request, name, ip),
                 query::get,
@@ -137,10 +143,10 @@ public final class PingHandler extends Handler.Abstract {
             Answers.text(response, callback, 503, "not stored, retry later", true);
             return;
         }
-        Answers.plain(response, callback, 200, "ok");
+        Answers.plain(response, callback, 200, ping.answer());
     }
 
-    /** The devices a request's lines beat for (one today; a batch's items later), in order. */
+    /** The devices a request's lines beat for (one, or a batch's items), in order. */
     private static Set<String> devices(List<ContractLine> lines) {
         Set<String> out = new LinkedHashSet<>();
         for (ContractLine line : lines) {

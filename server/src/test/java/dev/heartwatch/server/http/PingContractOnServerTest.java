@@ -63,7 +63,7 @@ class PingContractOnServerTest extends PingContract {
                         : HttpRequest.BodyPublishers.ofString(call.body, StandardCharsets.UTF_8));
         call.headers.forEach(request::header);
         HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), List.copyOf(committed));
+        return new Answer(r.statusCode(), List.copyOf(committed), r.body());
     }
 
     private static String enc(String s) {

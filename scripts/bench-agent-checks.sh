@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# What the agent's active checks cost: two agents side by side against the same loopback
+# endpoint (plain HTTP, so only the checks differ), one with no check (`plain`) and one with
+# CHECKS checks (`checks`, default 50: 20 icmp, 15 tcp, 5 http, 5 dns, 5 tls against loopback
+# targets, CheckBenchTargets), each beat at 1 s, every check every EVERY s (default 5: a loaded
+# 2-core machine runs 50 probes in well under that). After a warm-up of WARM s, the
+# CPU of each (its threads' schedstat, nanoseconds, plus its reaped children's, the ping
+# processes, in ticks) is read again after MEASURE s; peak RSS is VmHWM.
+#
+# CPU per day for CHECKS checks at one run a minute = 1440 x (CPU of one run of them all), where
+# one run = (checks' CPU - plain's CPU) / (MEASURE / EVERY). Runs seconds apart compile more of
+# the code than runs a minute apart would, so that figure leans low (the JIT's work is done).
+#
+# Usage: scripts/bench-agent-checks.sh        (CHECKS=50 EVERY=5 WARM=10 MEASURE=30 by default;
+#        MIX=icmp:20,tcp:15,http:5,dns:5,tls:5 sets the kinds' shares, e.g. MIX=tcp:1 for 50 tcp checks)
+# AGENT_JAVA_OPTS adds JVM options to both agents (to try one).
+# Needs: a JDK 17 (java, keytool), Maven, ping (iputils-ping).
+set -euo pipefail
+
+checks="${CHECKS:-50}"
+every="${EVERY:-5}"
+warm="${WARM:-10}"
+measure="${MEASURE:-30}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jar="$root/agent/target/heartwatch-agent.jar"
+classes="$root/agent/target/test-classes:$root/agent/target/classes"
+# The flags docs/agent.md recommends (no class-data archive here: both agents go without).
+java_flags=(-XX:+UseSerialGC -Xmx8m -Xmn1m -XX:TieredStopAtLevel=1 -Xss256k -XX:CICompilerCount=1 -XX:-UsePerfData
+  -XX:CompileThresholdScaling=5 -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=0 -XX:GuaranteedSafepointInterval=0)
+
+for tool in java keytool ping; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (ping: apt-get install -y iputils-ping)" >&2; exit 2; }
+done
+if [[ ! -f "$jar" || ! -f "$root/agent/target/test-classes/dev/heartwatch/agent/check/CheckBenchTargets.class" ]]; then
+  (cd "$root" && mvn -B -q -o -pl agent -am test-compile package -DskipTests)
+fi
+
+work="$(mktemp -d)"
+pids=()
+# shellcheck disable=SC2317  # run by the EXIT trap
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [[ -n "${KEEP_WORK:-}" ]]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+common_cp="$(find "$root/common/target" -maxdepth 1 -name 'heartwatch-common-*.jar' ! -name '*sources*' | head -1)"
+[[ -n "$common_cp" ]] || common_cp="$root/common/target/classes"
+java -cp "$classes:$common_cp" dev.heartwatch.agent.check.CheckBenchTargets "$work" "$checks" "PT${every}S" "${MIX:-icmp:20,tcp:15,http:5,dns:5,tls:5}" >"$work/targets.out" 2>&1 &
+pids+=("$!")
+for _ in $(seq 300); do [[ -s "$work/targets.env" ]] && break; sleep 0.1; done
+[[ -s "$work/targets.env" ]] || { echo "the loopback targets did not start:" >&2; cat "$work/targets.out" >&2; exit 2; }
+
+url="$(grep '^HEARTBEAT_URL=' "$work/targets.env" | cut -d= -f2-)"
+mkdir -p "$work/plain" "$work/checks"
+# plain: the same agent without checks. checks: the targets' HEARTBEAT_CHECK_* lines in its .env.
+grep '^HEARTBEAT_CHECK_' "$work/targets.env" >"$work/checks/.env"
+: >"$work/plain/.env"
+declare -A pid_of
+read -r -a extra <<<"${AGENT_JAVA_OPTS:-}"
+for name in plain checks; do
+  (cd "$work/$name" && exec env -i PATH="$PATH" HEARTBEAT_URL="$url" HEARTBEAT_DEVICE="bench-$name" HEARTBEAT_INTERVAL=1 \
+    java "${java_flags[@]}" "${extra[@]}" -jar "$jar" --ledger "$work/$name/ledger" >"$work/$name.out" 2>&1) &
+  pid_of[$name]=$!
+  pids+=("$!")
+done
+
+tck="$(getconf CLK_TCK)"
+# Threads' CPU (schedstat, ns) plus reaped children's (utime+stime of the pings, in ticks).
+cpu_all() {
+  local threads children
+  threads="$(cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.6f", s / 1e9 }')"
+  children="$(awk -v t="$tck" '{ sub(/^.*\) /, ""); printf "%.6f", ($14 + $15) / t }' "/proc/$1/stat")"
+  awk -v a="$threads" -v b="$children" 'BEGIN { printf "%.6f", a + b }'
+}
+peak_mb() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+threads() { find "/proc/$1/task" -mindepth 1 -maxdepth 1 | wc -l; }
+
+sleep "$warm"
+declare -A first last
+for name in plain checks; do first[$name]="$(cpu_all "${pid_of[$name]}")"; done
+sleep "$measure"
+for name in plain checks; do last[$name]="$(cpu_all "${pid_of[$name]}")"; done
+
+printf '%-8s %7s %12s %14s %8s\n' agent checks "peak RSS MB" "CPU s/${measure}s" threads
+for name in plain checks; do
+  n=0; [[ $name == checks ]] && n=$checks
+  printf '%-8s %7s %12s %14.3f %8s\n' "$name" "$n" "$(peak_mb "${pid_of[$name]}")" \
+    "$(awk -v a="${first[$name]}" -v b="${last[$name]}" 'BEGIN { print b - a }')" "$(threads "${pid_of[$name]}")"
+done
+read -r beats batches <"$work/counts"
+echo "endpoint: $beats beats, $batches batches (one request an interval for all $checks checks)"
+awk -v p0="${first[plain]}" -v p1="${last[plain]}" -v c0="${first[checks]}" -v c1="${last[checks]}" -v m="$measure" \
+  -v e="$every" -v n="$checks" 'BEGIN {
+  run = ((c1 - c0) - (p1 - p0)) / (m / e)
+  printf "one run of %d checks: %.1f ms CPU; at one run a minute: %.1f CPU s per day\n", n, run * 1000, run * 1440
+}'
+grep -h "down:" "$work/checks.out" && { echo "a check failed in the bench (see above)" >&2; exit 1; }
+exit 0
