@@ -1,5 +1,7 @@
 package dev.heartwatch.server;
 
+import dev.heartwatch.channels.NotificationChannel;
+import dev.heartwatch.channels.WebhookChannel;
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.server.alert.Evaluator;
 import dev.heartwatch.server.cli.DevicesCommand;
@@ -22,9 +24,7 @@ import dev.heartwatch.server.notify.AlertMessageFactory;
 import dev.heartwatch.server.notify.ConsoleChannel;
 import dev.heartwatch.server.notify.DeliveryBackoff;
 import dev.heartwatch.server.notify.EmailChannel;
-import dev.heartwatch.server.notify.NotificationChannel;
 import dev.heartwatch.server.notify.OutboxDelivery;
-import dev.heartwatch.server.notify.WebhookChannel;
 import dev.heartwatch.server.store.DeviceAdministration;
 import dev.heartwatch.server.store.DeviceHistory;
 import dev.heartwatch.server.store.HeartwatchStore;

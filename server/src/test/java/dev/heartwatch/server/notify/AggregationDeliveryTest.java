@@ -1,5 +1,7 @@
 package dev.heartwatch.server.notify;
 
+import dev.heartwatch.channels.AlertMessage;
+import dev.heartwatch.channels.WebhookChannel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package dev.heartwatch.server.notify;
+package dev.heartwatch.channels;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -83,7 +83,8 @@ public final class WebhookChannel implements NotificationChannel {
         return DeliveryResult.retry(cause == null ? "failed" : cause.getClass().getSimpleName());
     }
 
-    static String payload(AlertMessage m, Duration threshold, Duration frequency) {
+    /** The common-alert-schema body for {@code m} (also what Azure's deployment documents). */
+    public static String payload(AlertMessage m, Duration threshold, Duration frequency) {
         ObjectNode root = JSON.createObjectNode();
         root.put("schemaId", "azureMonitorCommonAlertSchema");
         ObjectNode data = root.putObject("data");
