@@ -1,0 +1,213 @@
+package dev.heartwatch.channels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.heartwatch.channels.support.Alerts;
+import dev.heartwatch.channels.support.FakeService;
+import dev.heartwatch.channels.support.FakeService.Answer;
+import dev.heartwatch.channels.support.FakeService.Request;
+import dev.heartwatch.channels.support.MemoryThreadState;
+import dev.heartwatch.channels.support.TestCa;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The GitHub issue channel against a fake of the REST API's issues endpoints that keeps its
+ * issues (docs.github.com/rest/issues/issues: list, create 201 with {@code number}, update;
+ * rest/issues/comments: create 201 with {@code id}): one issue per outage, never two.
+ */
+class GitHubIssueChannelTest {
+    static final String TOKEN = "github_pat_0123456789abcdef";
+    static final Instant NOW = Instant.parse("2026-12-01T10:06:00Z");
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Pattern ISSUE = Pattern.compile("/repos/acme/net/issues/(\\d+)(/comments)?");
+
+    @TempDir
+    static Path dir;
+    static TestCa ca;
+    FakeService github;
+    final List<ObjectNode> issues = new ArrayList<>();
+    final List<String> comments = new ArrayList<>();
+    MemoryThreadState threads;
+
+    @BeforeAll
+    static void makeCa() throws Exception {
+        ca = TestCa.create(dir);
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        github = new FakeService(ca, this::answer);
+        threads = new MemoryThreadState();
+    }
+
+    @AfterEach
+    void stop() {
+        github.close();
+    }
+
+    synchronized Answer answer(Request r) {
+        if (!("Bearer " + TOKEN).equals(r.header("Authorization"))) {
+            return Answer.json(401, "{\"message\":\"Bad credentials\"}");
+        }
+        try {
+            if (r.method().equals("GET") && r.path().equals("/repos/acme/net/issues")) {
+                ArrayNode list = JSON.createArrayNode();
+                for (int i = issues.size() - 1; i >= 0; i--) {
+                    list.add(issues.get(i));
+                }
+                return Answer.json(200, list.toString());
+            }
+            if (r.method().equals("POST") && r.path().equals("/repos/acme/net/issues")) {
+                ObjectNode issue = (ObjectNode) JSON.readTree(r.body());
+                issue.put("number", issues.size() + 1).put("state", "open");
+                issues.add(issue);
+                return Answer.json(201, issue.toString());
+            }
+            Matcher m = ISSUE.matcher(r.path());
+            if (m.matches()) {
+                ObjectNode issue = issues.get(Integer.parseInt(m.group(1)) - 1);
+                if (m.group(2) != null && r.method().equals("POST")) {
+                    comments.add(m.group(1) + ": " + JSON.readTree(r.body()).path("body").asText());
+                    return Answer.json(201, "{\"id\":" + (9000 + comments.size()) + "}");
+                }
+                if (r.method().equals("PATCH")) {
+                    issue.put("state", JSON.readTree(r.body()).path("state").asText());
+                    return Answer.json(200, issue.toString());
+                }
+            }
+        } catch (Exception e) {
+            return Answer.json(400, "{\"message\":\"Problems parsing JSON\"}");
+        }
+        return Answer.json(404, "{\"message\":\"Not Found\"}");
+    }
+
+    GitHubIssueChannel channel(MemoryThreadState state) {
+        return new GitHubIssueChannel(github.base(), "acme/net", TOKEN, state,
+                new ChannelHttp(ca.client(), Duration.ofSeconds(2), Clock.fixed(NOW, ZoneOffset.UTC), List.of(TOKEN)));
+    }
+
+    @Test
+    void aDownOpensOneLabelledIssueNamingTheDeviceAndTheStart() {
+        assertInstanceOf(DeliveryResult.Delivered.class, channel(threads).deliver(Alerts.down("pi")));
+        assertEquals(1, issues.size());
+        JsonNode issue = issues.get(0);
+        assertEquals("pi down since 2026-12-01 10:00 UTC", issue.path("title").asText());
+        assertEquals("[\"heartwatch\"]", issue.path("labels").toString());
+        assertEquals(List.of(1L), List.of(threads.get("github:acme/net:thread-pi").orElseThrow()));
+    }
+
+    @Test
+    void aRetryOfTheSameDownDoesNotOpenASecondIssue() {
+        channel(threads).deliver(Alerts.down("pi"));
+        assertInstanceOf(DeliveryResult.Delivered.class, channel(threads).deliver(Alerts.down("pi")));
+        assertEquals(1, issues.size());
+    }
+
+    @Test
+    void aDownWhoseAnswerWasLostFindsItsIssueByTheMarkerInsteadOfOpeningAnother() {
+        // GitHub opened the issue but the answer never came: nothing was recorded.
+        github.answerOtherwise(r -> {
+            Answer a = answer(r);
+            return r.method().equals("POST") ? Answer.json(502, "{\"message\":\"Server Error\"}") : a;
+        });
+        assertInstanceOf(DeliveryResult.RetryLater.class, channel(threads).deliver(Alerts.down("pi")));
+        github.answerOtherwise(this::answer);
+        assertInstanceOf(DeliveryResult.Delivered.class, channel(threads).deliver(Alerts.down("pi")));
+        assertEquals(1, issues.size(), "the marker found the issue opened by the lost attempt");
+        assertEquals(1L, threads.get("github:acme/net:thread-pi").orElseThrow());
+    }
+
+    @Test
+    void aResolvedCommentsWithTheFiguresAndClosesTheIssue() {
+        channel(threads).deliver(Alerts.down("pi"));
+        assertInstanceOf(DeliveryResult.Delivered.class, channel(threads).deliver(Alerts.resolved("pi")));
+        assertEquals(1, issues.size());
+        assertEquals("closed", issues.get(0).path("state").asText());
+        assertEquals(1, comments.size());
+        assertTrue(comments.get(0).startsWith("1: "), comments.get(0));
+        assertTrue(comments.get(0).contains("41m 20s"), comments.get(0));
+    }
+
+    @Test
+    void aResolvedWhoseCloseFailedIsRetriedWithoutASecondComment() {
+        channel(threads).deliver(Alerts.down("pi"));
+        github.answerOtherwise(r -> r.method().equals("PATCH") ? Answer.json(500, "{}") : answer(r));
+        assertInstanceOf(DeliveryResult.RetryLater.class, channel(threads).deliver(Alerts.resolved("pi")));
+        github.answerOtherwise(this::answer);
+        assertInstanceOf(DeliveryResult.Delivered.class, channel(threads).deliver(Alerts.resolved("pi")));
+        assertEquals(1, comments.size());
+        assertEquals("closed", issues.get(0).path("state").asText());
+    }
+
+    @Test
+    void aResolvedWhoseDownNeverOpenedAnIssueOpensOneSaysSoAndClosesIt() {
+        assertInstanceOf(DeliveryResult.Delivered.class, channel(threads).deliver(Alerts.resolved("pi")));
+        assertEquals(1, issues.size());
+        assertTrue(issues.get(0).path("body").asText().contains("never opened an issue"), issues.get(0).toString());
+        assertEquals("closed", issues.get(0).path("state").asText());
+        assertEquals(1, comments.size());
+    }
+
+    @Test
+    void aRestartWithItsRecordFindsTheIssueAndAFreshRecordFindsItByMarker() {
+        channel(threads).deliver(Alerts.down("pi"));
+        // A channel made anew (a restart) with an empty state still finds the one issue.
+        assertInstanceOf(DeliveryResult.Delivered.class, channel(new MemoryThreadState()).deliver(Alerts.resolved("pi")));
+        assertEquals(1, issues.size());
+        assertEquals("closed", issues.get(0).path("state").asText());
+    }
+
+    @Test
+    void thePrimaryRateLimitWaitsUntilItsReset() {
+        long reset = NOW.plusSeconds(600).getEpochSecond();
+        github.answerOtherwise(r -> Answer.of(403, Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", Long.toString(reset),
+                "Content-Type", "application/json"), "{\"message\":\"API rate limit exceeded\"}"));
+        DeliveryResult.RetryLater r = assertInstanceOf(DeliveryResult.RetryLater.class, channel(threads).deliver(Alerts.down("pi")));
+        assertEquals(Duration.ofSeconds(600), r.after());
+    }
+
+    @Test
+    void aSecondaryRateLimitWaitsItsRetryAfter() {
+        github.answerOtherwise(r -> Answer.of(403, Map.of("retry-after", "60", "Content-Type", "application/json"),
+                "{\"message\":\"You have exceeded a secondary rate limit\"}"));
+        DeliveryResult.RetryLater r = assertInstanceOf(DeliveryResult.RetryLater.class, channel(threads).deliver(Alerts.down("pi")));
+        assertEquals(Duration.ofSeconds(60), r.after());
+    }
+
+    @Test
+    void aForbiddenWithoutRateLimitIsPermanentAndHidesTheToken() {
+        github.answerOtherwise(r -> Answer.json(403, "{\"message\":\"Resource not accessible by personal access token " + TOKEN + "\"}"));
+        DeliveryResult.Permanent p = assertInstanceOf(DeliveryResult.Permanent.class, channel(threads).deliver(Alerts.down("pi")));
+        assertFalse(p.reason().contains(TOKEN));
+    }
+
+    @Test
+    void aHostileDeviceTextCannotMentionOrLinkInTheIssue() {
+        channel(threads).deliver(Alerts.down("pi", "@octocat [x](http://evil) <img src=x>"));
+        String body = issues.get(0).path("body").asText();
+        assertFalse(body.contains("@octocat"), body);
+        assertFalse(body.contains("[x](http://evil)"), body);
+        assertTrue(body.contains("\\<img"), "the tag is escaped, shown as text: " + body);
+    }
+}
