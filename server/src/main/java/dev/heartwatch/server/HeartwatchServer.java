@@ -100,6 +100,7 @@ public final class HeartwatchServer implements AutoCloseable {
                 channels.add(new WebhookChannel(URI.create(config.webhookUrl()), config.threshold(), config.evaluationFrequency(),
                         WebhookChannel.DEFAULT_TIMEOUT, clock));
             }
+            channels.addAll(config.channels().channels(store.channelThreads(), clock));
             // A worker looks again at least this often: a RESOLVED waits for its grace, a claim may need a retry.
             Duration poll = Duration.ofMillis(Math.min(config.evaluationFrequency().toMillis(), 5_000));
             this.delivery = new OutboxDelivery(store, new AlertMessageFactory(store, rule, config.alertRuleName(), policy.listCap()),

@@ -49,7 +49,8 @@ public record ServerConfig(
         Path outbox,
         String webhookUrl,
         String alertRuleName,
-        int digestAfter) {
+        int digestAfter,
+        ChannelSettings channels) {
 
     /** SMTP settings; {@code host == null} means "write .eml files to the outbox instead". */
     public record Smtp(String host, int port, Security security, String user, String password,
@@ -201,7 +202,8 @@ public record ServerConfig(
                 Path.of(r.string("HEARTWATCH_OUTBOX", ".heartwatch/outbox")),
                 r.string("HEARTWATCH_WEBHOOK_URL", null),
                 r.string("HEARTWATCH_ALERT_RULE", "heartwatch-silence"),
-                digestAfter);
+                digestAfter,
+                ChannelSettings.from(m));
     }
 
     private static List<String> readKeyFile(Path file) {
@@ -235,7 +237,7 @@ public record ServerConfig(
                 + ", expectedDevices=" + expectedDevices + ", retention=" + retention + ", cooldown=" + cooldown
                 + ", requestTimeout=" + requestTimeout + ", responseTimeout=" + responseTimeout + ", synchronous=" + sqliteSynchronous
                 + ", smtp=" + smtp + ", outbox=" + outbox + ", webhook=" + (webhookUrl == null ? "none" : "set")
-                + ", digestAfter=" + digestAfter + "]";
+                + ", digestAfter=" + digestAfter + ", channels=" + channels + "]";
     }
 
     /** Typed reads with messages that name the setting. */
