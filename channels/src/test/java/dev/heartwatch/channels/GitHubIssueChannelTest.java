@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartwatch.channels.support.Alerts;
+import dev.heartwatch.channels.support.FakeGitHub;
 import dev.heartwatch.channels.support.FakeService;
 import dev.heartwatch.channels.support.FakeService.Answer;
 import dev.heartwatch.channels.support.FakeService.Request;
@@ -20,11 +18,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,15 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
 class GitHubIssueChannelTest {
     static final String TOKEN = "github_pat_0123456789abcdef";
     static final Instant NOW = Instant.parse("2026-12-01T10:06:00Z");
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final Pattern ISSUE = Pattern.compile("/repos/acme/net/issues/(\\d+)(/comments)?");
 
     @TempDir
     static Path dir;
     static TestCa ca;
     FakeService github;
-    final List<ObjectNode> issues = new ArrayList<>();
-    final List<String> comments = new ArrayList<>();
+    final FakeGitHub fake = new FakeGitHub(TOKEN);
     MemoryThreadState threads;
 
     @BeforeAll
@@ -66,40 +58,8 @@ class GitHubIssueChannelTest {
         github.close();
     }
 
-    synchronized Answer answer(Request r) {
-        if (!("Bearer " + TOKEN).equals(r.header("Authorization"))) {
-            return Answer.json(401, "{\"message\":\"Bad credentials\"}");
-        }
-        try {
-            if (r.method().equals("GET") && r.path().equals("/repos/acme/net/issues")) {
-                ArrayNode list = JSON.createArrayNode();
-                for (int i = issues.size() - 1; i >= 0; i--) {
-                    list.add(issues.get(i));
-                }
-                return Answer.json(200, list.toString());
-            }
-            if (r.method().equals("POST") && r.path().equals("/repos/acme/net/issues")) {
-                ObjectNode issue = (ObjectNode) JSON.readTree(r.body());
-                issue.put("number", issues.size() + 1).put("state", "open");
-                issues.add(issue);
-                return Answer.json(201, issue.toString());
-            }
-            Matcher m = ISSUE.matcher(r.path());
-            if (m.matches()) {
-                ObjectNode issue = issues.get(Integer.parseInt(m.group(1)) - 1);
-                if (m.group(2) != null && r.method().equals("POST")) {
-                    comments.add(m.group(1) + ": " + JSON.readTree(r.body()).path("body").asText());
-                    return Answer.json(201, "{\"id\":" + (9000 + comments.size()) + "}");
-                }
-                if (r.method().equals("PATCH")) {
-                    issue.put("state", JSON.readTree(r.body()).path("state").asText());
-                    return Answer.json(200, issue.toString());
-                }
-            }
-        } catch (Exception e) {
-            return Answer.json(400, "{\"message\":\"Problems parsing JSON\"}");
-        }
-        return Answer.json(404, "{\"message\":\"Not Found\"}");
+    Answer answer(Request r) {
+        return fake.answer(r);
     }
 
     GitHubIssueChannel channel(MemoryThreadState state) {
@@ -110,8 +70,8 @@ class GitHubIssueChannelTest {
     @Test
     void aDownOpensOneLabelledIssueNamingTheDeviceAndTheStart() {
         assertInstanceOf(DeliveryResult.Delivered.class, channel(threads).deliver(Alerts.down("pi")));
-        assertEquals(1, issues.size());
-        JsonNode issue = issues.get(0);
+        assertEquals(1, fake.issues().size());
+        JsonNode issue = fake.issues().get(0);
         assertEquals("pi down since 2026-12-01 10:00 UTC", issue.path("title").asText());
         assertEquals("[\"heartwatch\"]", issue.path("labels").toString());
         assertEquals(List.of(1L), List.of(threads.get("github:acme/net:thread-pi").orElseThrow()));
@@ -121,7 +81,7 @@ class GitHubIssueChannelTest {
     void aRetryOfTheSameDownDoesNotOpenASecondIssue() {
         channel(threads).deliver(Alerts.down("pi"));
         assertInstanceOf(DeliveryResult.Delivered.class, channel(threads).deliver(Alerts.down("pi")));
-        assertEquals(1, issues.size());
+        assertEquals(1, fake.issues().size());
     }
 
     @Test
@@ -134,7 +94,7 @@ class GitHubIssueChannelTest {
         assertInstanceOf(DeliveryResult.RetryLater.class, channel(threads).deliver(Alerts.down("pi")));
         github.answerOtherwise(this::answer);
         assertInstanceOf(DeliveryResult.Delivered.class, channel(threads).deliver(Alerts.down("pi")));
-        assertEquals(1, issues.size(), "the marker found the issue opened by the lost attempt");
+        assertEquals(1, fake.issues().size(), "the marker found the issue opened by the lost attempt");
         assertEquals(1L, threads.get("github:acme/net:thread-pi").orElseThrow());
     }
 
@@ -142,11 +102,11 @@ class GitHubIssueChannelTest {
     void aResolvedCommentsWithTheFiguresAndClosesTheIssue() {
         channel(threads).deliver(Alerts.down("pi"));
         assertInstanceOf(DeliveryResult.Delivered.class, channel(threads).deliver(Alerts.resolved("pi")));
-        assertEquals(1, issues.size());
-        assertEquals("closed", issues.get(0).path("state").asText());
-        assertEquals(1, comments.size());
-        assertTrue(comments.get(0).startsWith("1: "), comments.get(0));
-        assertTrue(comments.get(0).contains("41m 20s"), comments.get(0));
+        assertEquals(1, fake.issues().size());
+        assertEquals("closed", fake.issues().get(0).path("state").asText());
+        assertEquals(1, fake.comments().size());
+        assertTrue(fake.comments().get(0).startsWith("1: "), fake.comments().get(0));
+        assertTrue(fake.comments().get(0).contains("41m 20s"), fake.comments().get(0));
     }
 
     @Test
@@ -156,17 +116,17 @@ class GitHubIssueChannelTest {
         assertInstanceOf(DeliveryResult.RetryLater.class, channel(threads).deliver(Alerts.resolved("pi")));
         github.answerOtherwise(this::answer);
         assertInstanceOf(DeliveryResult.Delivered.class, channel(threads).deliver(Alerts.resolved("pi")));
-        assertEquals(1, comments.size());
-        assertEquals("closed", issues.get(0).path("state").asText());
+        assertEquals(1, fake.comments().size());
+        assertEquals("closed", fake.issues().get(0).path("state").asText());
     }
 
     @Test
     void aResolvedWhoseDownNeverOpenedAnIssueOpensOneSaysSoAndClosesIt() {
         assertInstanceOf(DeliveryResult.Delivered.class, channel(threads).deliver(Alerts.resolved("pi")));
-        assertEquals(1, issues.size());
-        assertTrue(issues.get(0).path("body").asText().contains("never opened an issue"), issues.get(0).toString());
-        assertEquals("closed", issues.get(0).path("state").asText());
-        assertEquals(1, comments.size());
+        assertEquals(1, fake.issues().size());
+        assertTrue(fake.issues().get(0).path("body").asText().contains("never opened an issue"), fake.issues().get(0).toString());
+        assertEquals("closed", fake.issues().get(0).path("state").asText());
+        assertEquals(1, fake.comments().size());
     }
 
     @Test
@@ -174,8 +134,8 @@ class GitHubIssueChannelTest {
         channel(threads).deliver(Alerts.down("pi"));
         // A channel made anew (a restart) with an empty state still finds the one issue.
         assertInstanceOf(DeliveryResult.Delivered.class, channel(new MemoryThreadState()).deliver(Alerts.resolved("pi")));
-        assertEquals(1, issues.size());
-        assertEquals("closed", issues.get(0).path("state").asText());
+        assertEquals(1, fake.issues().size());
+        assertEquals("closed", fake.issues().get(0).path("state").asText());
     }
 
     @Test
@@ -205,7 +165,7 @@ class GitHubIssueChannelTest {
     @Test
     void aHostileDeviceTextCannotMentionOrLinkInTheIssue() {
         channel(threads).deliver(Alerts.down("pi", "@octocat [x](http://evil) <img src=x>"));
-        String body = issues.get(0).path("body").asText();
+        String body = fake.issues().get(0).path("body").asText();
         assertFalse(body.contains("@octocat"), body);
         assertFalse(body.contains("[x](http://evil)"), body);
         assertTrue(body.contains("\\<img"), "the tag is escaped, shown as text: " + body);
