@@ -1,9 +1,5 @@
 package dev.heartwatch.server.notify;
 
-import dev.heartwatch.channels.AlertMessage;
-import dev.heartwatch.channels.DeliveryResult;
-import dev.heartwatch.channels.NotificationChannel;
-import dev.heartwatch.channels.WebhookChannel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import com.sun.net.httpserver.HttpServer;
+import dev.heartwatch.channels.AlertMessage;
+import dev.heartwatch.channels.DeliveryResult;
+import dev.heartwatch.channels.NotificationChannel;
+import dev.heartwatch.channels.WebhookChannel;
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.server.alert.Evaluator;
 import dev.heartwatch.server.config.ServerConfig;
