@@ -97,7 +97,12 @@ public final class ChannelHttp {
      * connection or any other transport failure is "retry later".
      */
     public DeliveryResult exchange(HttpRequest request, Function<Answer, DeliveryResult> read) {
-        CompletableFuture<Answer> answer = client.sendAsync(request, CappedBody.handler(MAX_ANSWER_BYTES))
+        return exchange(request, read, MAX_ANSWER_BYTES);
+    }
+
+    /** The same keeping up to {@code maxAnswerBytes} of the body (a listing the channel must read whole). */
+    public DeliveryResult exchange(HttpRequest request, Function<Answer, DeliveryResult> read, int maxAnswerBytes) {
+        CompletableFuture<Answer> answer = client.sendAsync(request, CappedBody.handler(maxAnswerBytes))
                 .thenApply(r -> new Answer(r.statusCode(), r.headers(), r.body(), clock.instant()));
         return redacted(BoundedAttempt.await(answer, timeout, read, this::failure));
     }

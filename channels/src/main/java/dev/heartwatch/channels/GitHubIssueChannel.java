@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Never two issues for one outage: the issue's number is kept in {@link ThreadState} under
  * the message's thread key as soon as it is known, and before opening one the channel also looks
  * for an issue that carries the thread's marker in its body (the most recent issues with the
- * label), which covers a crash between GitHub's answer and the record. The comment is recorded
+ * label, {@value #LISTED} of them), which covers a crash between GitHub's answer and the record. The comment is recorded
  * the same way, so a retry after a failed close does not comment twice. A RESOLVED whose DOWN
  * never opened an issue opens one, says so, and closes it.
  *
@@ -42,6 +42,10 @@ public final class GitHubIssueChannel implements NotificationChannel {
     static final int TITLE_LIMIT = 256;
     /** GitHub refuses a body or comment above 65,536 characters. */
     static final int BODY_LIMIT = 65_536;
+    /** The newest issues with the label looked through for a thread's marker. */
+    static final int LISTED = 50;
+    /** Enough for {@link #LISTED} issues of ours (a few KB each, with GitHub's own fields). */
+    static final int LISTING_BYTES = 2 * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -110,13 +114,13 @@ public final class GitHubIssueChannel implements NotificationChannel {
     private DeliveryResult findOrOpen(AlertMessage m, String key, AtomicLong issue) {
         String marker = marker(key);
         DeliveryResult listed = http.exchange(request(repo.resolve("issues?labels=" + LABEL
-                + "&state=all&sort=created&direction=desc&per_page=100")).GET().build(), a -> {
+                + "&state=all&sort=created&direction=desc&per_page=" + LISTED)).GET().build(), a -> {
                     DeliveryResult r = read(a);
                     if (r instanceof DeliveryResult.Delivered) {
                         markedIssue(a.body(), marker).ifPresent(n -> issue.set(threads.putIfAbsent(key, n)));
                     }
                     return r;
-                });
+                }, LISTING_BYTES);
         if (!(listed instanceof DeliveryResult.Delivered) || issue.get() >= 0) {
             return listed;
         }

@@ -99,6 +99,24 @@ class GitHubIssueChannelTest {
     }
 
     @Test
+    void aLostAnswerIsFoundBehindALongListingOfOtherIssues() {
+        for (int i = 0; i < 40; i++) {
+            fake.open("other-" + i + " down since 2026-11-30 10:00 UTC", "x".repeat(4_000));
+        }
+        github.answerOtherwise(r -> {
+            Answer a = answer(r);
+            return r.method().equals("POST") ? Answer.json(502, "{}") : a;
+        });
+        channel(threads).deliver(Alerts.down("pi"));
+        for (int i = 0; i < 5; i++) {
+            fake.open("later-" + i, "y".repeat(4_000));
+        }
+        github.answerOtherwise(this::answer);
+        assertInstanceOf(DeliveryResult.Delivered.class, channel(threads).deliver(Alerts.down("pi")));
+        assertEquals(46, fake.issues().size(), "found in a listing of about 180 KB, not opened again");
+    }
+
+    @Test
     void aResolvedCommentsWithTheFiguresAndClosesTheIssue() {
         channel(threads).deliver(Alerts.down("pi"));
         assertInstanceOf(DeliveryResult.Delivered.class, channel(threads).deliver(Alerts.resolved("pi")));

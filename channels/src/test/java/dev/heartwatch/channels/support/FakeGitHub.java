@@ -38,6 +38,12 @@ public final class FakeGitHub {
         return List.copyOf(comments);
     }
 
+    /** An issue opened by someone else (another outage, another tool). */
+    public synchronized void open(String title, String body) {
+        issues.add(JSON.createObjectNode().put("title", title).put("body", body).put("number", issues.size() + 1)
+                .put("state", "open"));
+    }
+
     public synchronized Answer answer(Request r) {
         if (!("Bearer " + token).equals(r.header("Authorization"))) {
             return Answer.json(401, "{\"message\":\"Bad credentials\"}");
