@@ -38,6 +38,12 @@ public final class NtfyChannel implements NotificationChannel {
         return "ntfy";
     }
 
+    /** The service keeps no idempotency key: a repeat after a crash would be a second message to a person. */
+    @Override
+    public boolean repeatAfterCrash() {
+        return false;
+    }
+
     @Override
     public DeliveryResult deliver(AlertMessage m) {
         HttpRequest.Builder req = http.request(topic)

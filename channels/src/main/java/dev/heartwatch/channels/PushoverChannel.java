@@ -39,6 +39,12 @@ public final class PushoverChannel implements NotificationChannel {
         return "pushover";
     }
 
+    /** The service keeps no idempotency key: a repeat after a crash would be a second message to a person. */
+    @Override
+    public boolean repeatAfterCrash() {
+        return false;
+    }
+
     @Override
     public DeliveryResult deliver(AlertMessage m) {
         HttpRequest req = http.request(messages)

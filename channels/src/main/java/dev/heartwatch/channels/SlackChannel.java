@@ -34,6 +34,12 @@ public final class SlackChannel implements NotificationChannel {
         return "slack";
     }
 
+    /** The service keeps no idempotency key: a repeat after a crash would be a second message to a person. */
+    @Override
+    public boolean repeatAfterCrash() {
+        return false;
+    }
+
     @Override
     public DeliveryResult deliver(AlertMessage m) {
         return http.exchange(http.postJson(webhook, payload(m)).build(), ChannelHttp::byStatus);

@@ -36,6 +36,12 @@ public final class TeamsChannel implements NotificationChannel {
         return "teams";
     }
 
+    /** The service keeps no idempotency key: a repeat after a crash would be a second message to a person. */
+    @Override
+    public boolean repeatAfterCrash() {
+        return false;
+    }
+
     @Override
     public DeliveryResult deliver(AlertMessage m) {
         return http.exchange(http.postJson(webhook, payload(m)).build(), ChannelHttp::byStatus);

@@ -43,6 +43,12 @@ public final class TelegramChannel implements NotificationChannel {
         return "telegram";
     }
 
+    /** The service keeps no idempotency key: a repeat after a crash would be a second message to a person. */
+    @Override
+    public boolean repeatAfterCrash() {
+        return false;
+    }
+
     @Override
     public DeliveryResult deliver(AlertMessage m) {
         return http.exchange(http.postJson(sendMessage, payload(m, chatId)).build(), TelegramChannel::read);

@@ -92,6 +92,13 @@ class ChatChannelAnswerTest {
 
     @ParameterizedTest
     @EnumSource(Service.class)
+    void onlyTheChannelThatRecognisesARepeatIsRepeatedAfterACrash(Service s) throws Exception {
+        // GitHub finds its issue by the thread; a chat or a phone would show the message twice.
+        assertEquals(s == Service.GITHUB, channel(s, s.taken).repeatAfterCrash());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Service.class)
     void a429IsRetriedAfterTheReceiversRetryAfter(Service s) throws Exception {
         NotificationChannel c = channel(s, Answer.of(429, Map.of("Retry-After", "30", "Content-Type", "application/json"),
                 "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests\",\"parameters\":{\"retry_after\":30},"
