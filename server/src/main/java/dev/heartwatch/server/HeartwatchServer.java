@@ -1,5 +1,7 @@
 package dev.heartwatch.server;
 
+import dev.heartwatch.channels.NotificationChannel;
+import dev.heartwatch.channels.WebhookChannel;
 import dev.heartwatch.common.PrivateFiles;
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.server.alert.Evaluator;
@@ -31,9 +33,7 @@ import dev.heartwatch.server.notify.AlertMessageFactory;
 import dev.heartwatch.server.notify.ConsoleChannel;
 import dev.heartwatch.server.notify.DeliveryBackoff;
 import dev.heartwatch.server.notify.EmailChannel;
-import dev.heartwatch.server.notify.NotificationChannel;
 import dev.heartwatch.server.notify.OutboxDelivery;
-import dev.heartwatch.server.notify.WebhookChannel;
 import dev.heartwatch.server.store.DatabaseLock;
 import dev.heartwatch.server.store.DeviceAdministration;
 import dev.heartwatch.server.store.DeviceHistory;
@@ -125,6 +125,7 @@ public final class HeartwatchServer implements AutoCloseable {
                 channels.add(new WebhookChannel(URI.create(config.webhookUrl()), config.threshold(), config.evaluationFrequency(),
                         WebhookChannel.DEFAULT_TIMEOUT, clock));
             }
+            channels.addAll(config.channels().channels(store.channelThreads(), clock));
             // A worker looks again at least this often: a RESOLVED waits for its grace, a claim may need a retry.
             Duration poll = Duration.ofMillis(Math.min(config.evaluationFrequency().toMillis(), 5_000));
             this.delivery = new OutboxDelivery(store, new AlertMessageFactory(store, rule, config.alertRuleName(), policy.listCap()),

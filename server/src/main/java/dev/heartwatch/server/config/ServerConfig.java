@@ -62,7 +62,8 @@ public record ServerConfig(
         String webhookUrl,
         String alertRuleName,
         int digestAfter,
-        NewDevices newDevices) {
+        NewDevices newDevices,
+        ChannelSettings channels) {
 
     /**
      * How the server treats a device name it has never stored (issue 14: a flood of new names
@@ -284,7 +285,8 @@ public record ServerConfig(
                         r.integer("HEARTWATCH_NEW_DEVICES_TOTAL", NewDevices.DEFAULTS.total()),
                         r.duration("HEARTWATCH_NEW_DEVICES_WINDOW", NewDevices.DEFAULTS.window()),
                         r.duration("HEARTWATCH_WARM_UP", NewDevices.DEFAULTS.warmUp()),
-                        r.integer("HEARTWATCH_WARM_UP_BEATS", NewDevices.DEFAULTS.warmUpBeats())));
+                        r.integer("HEARTWATCH_WARM_UP_BEATS", NewDevices.DEFAULTS.warmUpBeats())),
+                ChannelSettings.from(m));
     }
 
     private static List<String> readKeyFile(Path file) {
@@ -324,7 +326,7 @@ public record ServerConfig(
                 + ", maxConnections=" + maxConnections + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
                 + ", synchronous=" + sqliteSynchronous
                 + ", smtp=" + smtp + ", outbox=" + outbox + ", webhook=" + (webhookUrl == null ? "none" : "set")
-                + ", digestAfter=" + digestAfter + ", newDevices=" + newDevices + "]";
+                + ", digestAfter=" + digestAfter + ", newDevices=" + newDevices + ", channels=" + channels + "]";
     }
 
     /** Typed reads with messages that name the setting. */

@@ -27,7 +27,7 @@ final class SettingNames {
     }
 
     /** Every setting (docs/server.md, "Configuration"). */
-    static final Set<String> SETTINGS = Set.of(
+    static final Set<String> SETTINGS = withChannels(Set.of(
             "HEARTWATCH_CONFIG",
             "HEARTWATCH_BIND", "HEARTWATCH_PORT",
             "HEARTWATCH_KEYS", "HEARTWATCH_KEY_FILE",
@@ -46,7 +46,14 @@ final class SettingNames {
             "HEARTWATCH_SMTP_HOST", "HEARTWATCH_SMTP_PORT", "HEARTWATCH_SMTP_SECURITY",
             "HEARTWATCH_SMTP_USER", "HEARTWATCH_SMTP_PASSWORD",
             "HEARTWATCH_MAIL_FROM", "HEARTWATCH_MAIL_TO", "HEARTWATCH_OUTBOX",
-            "HEARTWATCH_WEBHOOK_URL", "HEARTWATCH_ALERT_RULE");
+            "HEARTWATCH_WEBHOOK_URL", "HEARTWATCH_ALERT_RULE"));
+
+    /** The channels' settings are listed where they are read ({@link ChannelSettings#NAMES}). */
+    private static Set<String> withChannels(Set<String> server) {
+        Set<String> all = new java.util.HashSet<>(server);
+        all.addAll(ChannelSettings.NAMES);
+        return Set.copyOf(all);
+    }
 
     /**
      * {@code HEARTWATCH_*} variables of the repository's scripts, workflows and tests, not of the

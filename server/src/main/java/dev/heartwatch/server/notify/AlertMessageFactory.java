@@ -1,5 +1,6 @@
 package dev.heartwatch.server.notify;
 
+import dev.heartwatch.channels.AlertMessage;
 import dev.heartwatch.core.notify.AggregationPolicy;
 import dev.heartwatch.core.notify.DeviceList;
 import dev.heartwatch.core.notify.OutgoingAlert;

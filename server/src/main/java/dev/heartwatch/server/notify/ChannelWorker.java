@@ -1,5 +1,8 @@
 package dev.heartwatch.server.notify;
 
+import dev.heartwatch.channels.AlertMessage;
+import dev.heartwatch.channels.DeliveryResult;
+import dev.heartwatch.channels.NotificationChannel;
 import dev.heartwatch.server.store.Outbox;
 import dev.heartwatch.server.store.NotificationRecord;
 import java.time.Clock;

@@ -1,5 +1,8 @@
 package dev.heartwatch.server.notify;
 
+import dev.heartwatch.channels.AlertMessage;
+import dev.heartwatch.channels.DeliveryResult;
+import dev.heartwatch.channels.NotificationChannel;
 import java.io.PrintStream;
 
 /** Always on: one line per alert on standard output. */

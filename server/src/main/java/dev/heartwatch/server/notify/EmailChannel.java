@@ -1,5 +1,9 @@
 package dev.heartwatch.server.notify;
 
+import dev.heartwatch.channels.AlertMessage;
+import dev.heartwatch.channels.BoundedAttempt;
+import dev.heartwatch.channels.DeliveryResult;
+import dev.heartwatch.channels.NotificationChannel;
 import dev.heartwatch.server.config.ServerConfig.Smtp;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;

@@ -1,5 +1,6 @@
 package dev.heartwatch.server.notify;
 
+import dev.heartwatch.channels.NotificationChannel;
 import dev.heartwatch.server.store.HeartwatchStore;
 import java.time.Clock;
 import java.time.Duration;

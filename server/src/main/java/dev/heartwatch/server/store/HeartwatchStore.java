@@ -20,12 +20,14 @@ public final class HeartwatchStore implements AutoCloseable {
     private final Outbox outbox;
     private final LineRepository facts;
     private final LineWriter writer;
+    private final ChannelThreads threads;
 
     private HeartwatchStore(Database database, Duration runThreshold, boolean withWriter) {
         this.database = database;
         this.devices = new DeviceRepository(database);
         this.outbox = new Outbox(database);
         this.facts = new LineRepository(database);
+        this.threads = new ChannelThreads(database);
         this.writer = withWriter ? new LineWriter(database.writerConnection(), 65_536, runThreshold, database.walSync()) : null;
     }
 
@@ -66,6 +68,11 @@ public final class HeartwatchStore implements AutoCloseable {
 
     public Outbox outbox() {
         return outbox;
+    }
+
+    /** What channels remember of their threads (the GitHub issue of an outage). */
+    public ChannelThreads channelThreads() {
+        return threads;
     }
 
     /** The stored heartbeats, outage reports and probes, and their beat runs. */

@@ -33,7 +33,7 @@ final class Migrations {
 
     /** In order; migration i (0-based) brings the file to version i + 1. */
     static final List<Migration> ALL = List.of(Migrations::v1LinesAsText, Migrations::v2TypedFacts,
-            Migrations::v3DeliveryPlan);
+            Migrations::v3DeliveryPlan, Migrations::v4ChannelThreads);
 
     private Migrations() {
     }
@@ -215,6 +215,16 @@ final class Migrations {
             return line instanceof HeartbeatLine || line instanceof OutageLine || line instanceof ProbeLine ? line : null;
         } catch (MalformedLineException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * Version 4: what a channel remembers of a thread across attempts and restarts (the GitHub
+     * issue opened for an outage, its RESOLVED comment): {@link ChannelThreads}.
+     */
+    static void v4ChannelThreads(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE channel_threads(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
         }
     }
 }

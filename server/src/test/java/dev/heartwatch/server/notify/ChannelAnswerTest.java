@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heartwatch.channels.AlertMessage;
+import dev.heartwatch.channels.DeliveryResult;
+import dev.heartwatch.channels.RetryAfter;
+import dev.heartwatch.channels.WebhookChannel;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import java.net.InetAddress;

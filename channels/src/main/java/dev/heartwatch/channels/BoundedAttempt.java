@@ -1,4 +1,4 @@
-package dev.heartwatch.server.notify;
+package dev.heartwatch.channels;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -12,11 +12,11 @@ import java.util.function.Function;
  * deadline the attempt is cancelled and the answer is "retry later", so no receiver holds a
  * worker longer than that.
  */
-final class BoundedAttempt {
+public final class BoundedAttempt {
     private BoundedAttempt() {
     }
 
-    static <T> DeliveryResult await(Future<T> attempt, Duration timeout, Function<T, DeliveryResult> done,
+    public static <T> DeliveryResult await(Future<T> attempt, Duration timeout, Function<T, DeliveryResult> done,
                                     Function<Throwable, DeliveryResult> failed) {
         try {
             return done.apply(attempt.get(timeout.toMillis(), TimeUnit.MILLISECONDS));

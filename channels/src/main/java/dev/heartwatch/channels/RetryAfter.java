@@ -1,4 +1,4 @@
-package dev.heartwatch.server.notify;
+package dev.heartwatch.channels;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,13 +10,13 @@ import java.util.Optional;
 /**
  * Reads an HTTP {@code Retry-After} header: delay-seconds or an HTTP-date (RFC 9110, section
  * 10.2.3). Anything else, or a date in the past, is no answer: the worker's own backoff applies.
- * How long is too long is the worker's call ({@link DeliveryBackoff}), not the header's.
+ * How long is too long is the caller's (the outbox worker's backoff), not the header's.
  */
-final class RetryAfter {
+public final class RetryAfter {
     private RetryAfter() {
     }
 
-    static Optional<Duration> parse(String header, Instant now) {
+    public static Optional<Duration> parse(String header, Instant now) {
         if (header == null) {
             return Optional.empty();
         }

@@ -1,14 +1,10 @@
-package dev.heartwatch.server.notify;
+package dev.heartwatch.channels;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Posts each alert in Azure Monitor's common alert schema, as an Action Group webhook with the
@@ -25,32 +20,31 @@ import java.util.concurrent.CompletableFuture;
  * Fired/Resolved, {@code data.alertContext} of a Log Alerts V2 rule with its dimensions), so a
  * receiver written for the Azure deployment works unchanged with the server.
  *
- * <p>One attempt per call, bounded by {@code timeout} from connect to the last byte of the answer
- * (a receiver that accepts and never answers is cut there); the status decides the result
- * ({@link DeliveryResult#ofHttpStatus}), with the receiver's {@code Retry-After}. Redirects are
- * not followed: a 3xx is a misconfigured URL, permanent.
+ * <p>One attempt per call ({@link ChannelHttp}: bounded by the timeout from connect to the last
+ * byte of the answer, redirects not followed); the status decides the result
+ * ({@link ChannelHttp#byStatus}), with the receiver's {@code Retry-After}.
  */
 public final class WebhookChannel implements NotificationChannel {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI url;
-    private final HttpClient client;
+    private final ChannelHttp http;
     private final Duration threshold;
     private final Duration frequency;
-    private final Duration timeout;
-    private final Clock clock;
 
     /** How long one attempt may take, connect to answer. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_TIMEOUT = ChannelHttp.DEFAULT_TIMEOUT;
 
     public WebhookChannel(URI url, Duration threshold, Duration frequency, Duration timeout, Clock clock) {
+        this(url, threshold, frequency, ChannelHttp.platform(timeout, clock, List.of(url.toString())));
+    }
+
+    /** @param http the exchange, with the URL among its secrets (it may carry a key) */
+    public WebhookChannel(URI url, Duration threshold, Duration frequency, ChannelHttp http) {
         this.url = url;
         this.threshold = threshold;
         this.frequency = frequency;
-        this.timeout = timeout;
-        this.clock = clock;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = http;
     }
 
     @Override
@@ -60,30 +54,14 @@ public final class WebhookChannel implements NotificationChannel {
 
     @Override
     public DeliveryResult deliver(AlertMessage m) {
-        HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout)
-                .header("Content-Type", "application/json")
+        HttpRequest req = http.request(url).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(payload(m, threshold, frequency), StandardCharsets.UTF_8))
                 .build();
-        // The request timeout covers the wait for the answer's head; the bounded wait covers the
-        // whole exchange, body included.
-        CompletableFuture<HttpResponse<Void>> answer = client.sendAsync(req, HttpResponse.BodyHandlers.discarding());
-        return BoundedAttempt.await(answer, timeout, res -> DeliveryResult.ofHttpStatus(res.statusCode(),
-                RetryAfter.parse(res.headers().firstValue("Retry-After").orElse(null), clock.instant()).orElse(null)),
-                this::failure);
+        return http.exchange(req, ChannelHttp::byStatus);
     }
 
-    private DeliveryResult failure(Throwable cause) {
-        if (cause instanceof HttpTimeoutException) {
-            return DeliveryResult.retry("no answer within " + timeout);
-        }
-        if (cause instanceof ConnectException) {
-            return DeliveryResult.retry("cannot connect");
-        }
-        // Class name only: an exception's message may carry the URL, and with it a token.
-        return DeliveryResult.retry(cause == null ? "failed" : cause.getClass().getSimpleName());
-    }
-
-    static String payload(AlertMessage m, Duration threshold, Duration frequency) {
+    /** The common-alert-schema body for {@code m} (also what Azure's deployment documents). */
+    public static String payload(AlertMessage m, Duration threshold, Duration frequency) {
         ObjectNode root = JSON.createObjectNode();
         root.put("schemaId", "azureMonitorCommonAlertSchema");
         ObjectNode data = root.putObject("data");

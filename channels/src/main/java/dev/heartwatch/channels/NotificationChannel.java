@@ -1,4 +1,4 @@
-package dev.heartwatch.server.notify;
+package dev.heartwatch.channels;
 
 /**
  * One way out for alerts (email, webhook, console). {@link #deliver} makes exactly one attempt,

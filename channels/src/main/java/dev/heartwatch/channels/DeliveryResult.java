@@ -1,4 +1,4 @@
-package dev.heartwatch.server.notify;
+package dev.heartwatch.channels;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.heartwatch.server.notify;
+package dev.heartwatch.channels;
 
 import dev.heartwatch.core.notify.DeviceList;
 import dev.heartwatch.core.outage.Outage;
