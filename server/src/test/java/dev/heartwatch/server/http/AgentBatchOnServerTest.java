@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentBatchOnServerTest {
     private static final Instant NOW = Instant.parse("2026-12-02T08:00:00Z");
-    private static final String KEY = "agent-batch-key-0123456789";
+    private static final String KEY = "agent-batch-key-0123456789abcdef0123456789";
 
     @TempDir
     static Path dir;
