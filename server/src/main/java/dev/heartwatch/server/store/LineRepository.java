@@ -5,6 +5,7 @@ import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.LineCodec;
 import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.core.contract.ProbeLine;
+import dev.heartwatch.core.outage.ReportClip;
 import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.rule.Beat;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The stored facts (heartbeats, outage reports, probes; written by {@link LineWriter}) read
@@ -28,6 +30,8 @@ import java.util.Map;
 public final class LineRepository {
     private static final String HEARTBEAT_COLUMNS = "ts, device, stopping, ip, seq, sent_at, skew_ms, agent_version, outages, note";
     private static final String OUTAGE_COLUMNS = "ts, device, outage_id, agent_start, agent_end, cause, skew_ms, detail";
+    /** The report's verdict ({@link ReportChecks}): columns 9 to 11 after {@link #OUTAGE_COLUMNS}. */
+    private static final String VERDICT_COLUMNS = "clipped_start, clipped_end, clip";
     private static final int PRUNE_CHUNK = 5_000;
 
     private final Database db;
@@ -56,7 +60,11 @@ public final class LineRepository {
         });
     }
 
-    /** A device's outage reports received in [from, to], duplicates included (the merge drops them). */
+    /**
+     * A device's outage reports received in [from, to], duplicates included (the merge drops them).
+     * Like every read of reports for history, each as the record allows it: the clipped interval
+     * on the receiver's clock where it was clipped, rejected ones left out (they stay stored).
+     */
     public List<ReportedOutage> reportsReceived(String device, Instant from, Instant to) {
         return reports("WHERE device = ? AND ts BETWEEN ? AND ? ORDER BY id", device, from.toEpochMilli(), to.toEpochMilli());
     }
@@ -64,7 +72,8 @@ public final class LineRepository {
     /**
      * The outage reports (of {@code device} only, when not null) whose receiver-clock interval
      * overlaps [from, to], however late they arrived: a report received today of an outage 300
-     * days ago is found in that period's history.
+     * days ago is found in that period's history. Clipped as {@link #reportsReceived}; the
+     * reported interval holds the clipped one, so its index finds both.
      */
     public List<ReportedOutage> reportsOverlapping(String device, Instant from, Instant to) {
         String where = "WHERE receiver_end >= ? AND receiver_start <= ? ";
@@ -77,7 +86,8 @@ public final class LineRepository {
         boolean deviceFirst = where.startsWith("WHERE device");
         return db.inTransaction(c -> {
             List<ReportedOutage> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + OUTAGE_COLUMNS + " FROM outages " + where)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + OUTAGE_COLUMNS + ", " + VERDICT_COLUMNS
+                    + " FROM outages " + where)) {
                 int i = 1;
                 if (deviceFirst) {
                     ps.setString(i++, device);
@@ -90,15 +100,48 @@ public final class LineRepository {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         OutageLine o = outage(rs);
-                        if (o.end() >= o.start()) { // a report that ends before it starts says nothing
+                        String clip = rs.getString(11);
+                        if (o.end() < o.start() || clip != null && ReportClip.Reason.ofCode(clip).rejects()) {
+                            continue; // a report that ends before it starts says nothing; a rejected one is not counted
+                        }
+                        if (clip == null || ReportClip.Reason.ofCode(clip) == ReportClip.Reason.NONE) {
                             out.add(new ReportedOutage(o.device(), o.id(), Instant.ofEpochMilli(o.start()), Instant.ofEpochMilli(o.end()),
                                     o.cause(), o.detail(), o.skewMs() == null ? null : Duration.ofMillis(o.skewMs())));
+                        } else { // already on the receiver's clock
+                            out.add(new ReportedOutage(o.device(), o.id(), Instant.ofEpochMilli(rs.getLong(9)),
+                                    Instant.ofEpochMilli(rs.getLong(10)), o.cause(), o.detail(), null));
                         }
                     }
                 }
             }
             return out;
         });
+    }
+
+    /**
+     * The verdict on the first report of {@code device} with agent id {@code outageId} (the one
+     * the merge keeps), when it was checked: what the mail says was clipped.
+     */
+    public Optional<ReportClip> reportClip(String device, String outageId) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT receiver_start, receiver_end, " + VERDICT_COLUMNS
+                    + " FROM outages INDEXED BY outages_device_ts WHERE device = ? AND outage_id = ? ORDER BY id LIMIT 1")) {
+                ps.setString(1, device);
+                ps.setString(2, outageId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getString(5) == null) {
+                        return Optional.<ReportClip>empty();
+                    }
+                    return Optional.of(ReportClip.stored(Instant.ofEpochMilli(rs.getLong(1)), Instant.ofEpochMilli(rs.getLong(2)),
+                            instantOrNull(rs, 3), instantOrNull(rs, 4), ReportClip.Reason.ofCode(rs.getString(5))));
+                }
+            }
+        });
+    }
+
+    private static Instant instantOrNull(ResultSet rs, int column) throws SQLException {
+        Long v = nullableLong(rs, column);
+        return v == null ? null : Instant.ofEpochMilli(v);
     }
 
     private static HeartbeatLine heartbeat(ResultSet rs) throws SQLException {

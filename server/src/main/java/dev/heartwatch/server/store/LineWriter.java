@@ -2,6 +2,7 @@ package dev.heartwatch.server.store;
 
 import dev.heartwatch.core.contract.ContractLine;
 import dev.heartwatch.core.contract.HeartbeatLine;
+import dev.heartwatch.core.contract.OutageLine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -70,6 +71,7 @@ public final class LineWriter implements AutoCloseable {
     private void run() {
         List<Pending> batch = new ArrayList<>();
         try (LineInserts inserts = new LineInserts(connection);
+             ReportChecks reportChecks = new ReportChecks(connection);
              PreparedStatement upsertDevice = connection.prepareStatement(DeviceRepository.UPSERT_LAST_BEAT)) {
             while (true) {
                 batch.clear();
@@ -80,7 +82,7 @@ public final class LineWriter implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH_REQUESTS - 1);
                 boolean stop = batch.removeIf(p -> p == STOP);
-                write(batch, inserts, upsertDevice);
+                write(batch, inserts, reportChecks, upsertDevice);
                 if (stop) {
                     return;
                 }
@@ -100,15 +102,17 @@ public final class LineWriter implements AutoCloseable {
     }
 
     /**
-     * One transaction: the lines into their tables, each device's runs and last beat. Every
-     * request in it completes at its commit, or fails with it.
+     * One transaction: the lines into their tables, each device's runs and last beat, then each
+     * outage report checked against them. Every request in it completes at its commit, or fails
+     * with it.
      */
-    private void write(List<Pending> batch, LineInserts inserts, PreparedStatement upsertDevice) {
+    private void write(List<Pending> batch, LineInserts inserts, ReportChecks reportChecks, PreparedStatement upsertDevice) {
         try {
             Database.inTransaction(connection, c -> {
                 Map<String, HeartbeatLine> lastBeat = new HashMap<>();
                 // A new device's first_seen is its earliest beat in the batch, not its latest.
                 Map<String, Long> firstBeat = new HashMap<>();
+                List<OutageLine> reports = new ArrayList<>();
                 for (Pending p : batch) {
                     for (ContractLine l : p.lines()) {
                         inserts.add(l);
@@ -116,6 +120,8 @@ public final class LineWriter implements AutoCloseable {
                             runs.add(c, h.device(), h.ts(), h.stopping());
                             lastBeat.merge(h.device(), h, (a, b) -> b.ts() >= a.ts() ? b : a);
                             firstBeat.merge(h.device(), h.ts(), Math::min);
+                        } else if (l instanceof OutageLine o) {
+                            reports.add(o);
                         }
                     }
                 }
@@ -126,6 +132,9 @@ public final class LineWriter implements AutoCloseable {
                     upsertDevice.addBatch();
                 }
                 upsertDevice.executeBatch();
+                for (OutageLine o : reports) {
+                    reportChecks.check(o);
+                }
                 return null;
             });
             batch.forEach(p -> p.committed().complete(null));

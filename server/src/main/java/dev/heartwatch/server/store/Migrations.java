@@ -29,7 +29,8 @@ final class Migrations {
     }
 
     /** In order; migration i (0-based) brings the file to version i + 1. */
-    static final List<Migration> ALL = List.of(Migrations::v1LinesAsText, Migrations::v2TypedFacts);
+    static final List<Migration> ALL = List.of(Migrations::v1LinesAsText, Migrations::v2TypedFacts,
+            Migrations::v3CheckedReports);
 
     private Migrations() {
     }
@@ -162,6 +163,19 @@ final class Migrations {
         }
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE lines");
+        }
+    }
+
+    /**
+     * Version 3: each outage report's verdict against the record ({@code ReportChecks}): the
+     * interval counted ({@code clipped_*}, receiver clock; null when rejected) and the reason's
+     * code. Reports stored before it have no verdict ({@code clip} null) and count as reported.
+     */
+    static void v3CheckedReports(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE outages ADD COLUMN clipped_start INTEGER");
+            s.execute("ALTER TABLE outages ADD COLUMN clipped_end INTEGER");
+            s.execute("ALTER TABLE outages ADD COLUMN clip TEXT");
         }
     }
 
