@@ -76,6 +76,15 @@ public record ReportClip(Instant reportedStart, Instant reportedEnd, Instant sta
         }
     }
 
+    /**
+     * The verdict as a store keeps it (intervals and reason; the beat that clipped a start is
+     * that start, so it is not kept twice).
+     */
+    public static ReportClip stored(Instant reportedStart, Instant reportedEnd, Instant start, Instant end, Reason reason) {
+        boolean movedStart = reason == Reason.FIRST_BEAT || reason == Reason.HEARD_DURING;
+        return new ReportClip(reportedStart, reportedEnd, start, end, reason, movedStart ? start : null);
+    }
+
     /** A report taken as reported. */
     public static ReportClip asReported(Instant start, Instant end) {
         return new ReportClip(start, end, start, end, Reason.NONE, null);

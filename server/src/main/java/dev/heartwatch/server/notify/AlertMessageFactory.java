@@ -97,7 +97,7 @@ public final class AlertMessageFactory {
             }
             ReportClip clip = outage.source() == Source.CLOUD ? null
                     : store.facts().reportClip(n.device(), outage.id()).filter(ReportClip::clipped).orElse(null);
-            t.append("Source:       ").append(outage.source()).append(" (").append(sourceText(outage, clip)).append(")\n");
+            t.append("Source:       ").append(sourceText(outage, clip)).append('\n');
             if (clip != null) {
                 t.append("Clipped:      ").append(clippedText(clip)).append('\n');
             }
@@ -122,16 +122,23 @@ public final class AlertMessageFactory {
         }
     }
 
+    /**
+     * The source line. BOTH is said only when the agent's report, as sent, agrees with the gap: a
+     * report the server had to clip did not agree, whatever is left of it.
+     */
     private static String sourceText(Outage o, ReportClip clip) {
+        if (clip != null) {
+            return o.source() == Source.BOTH
+                    ? "CLOUD, with the agent's report clipped (the heartbeat gap; the report agreed with it only once clipped)"
+                    : "AGENT, clipped (the agent's cause, its times clipped to what the server heard)";
+        }
         switch (o.source()) {
             case AGENT:
-                return clip == null ? "times and cause as the agent reported them"
-                        : "the agent's report, clipped to what the server heard";
+                return "AGENT (times and cause as the agent reported them)";
             case BOTH:
-                return clip == null ? "agent's report and the heartbeat gap agree; the agent's exact times and cause are used"
-                        : "the heartbeat gap and the agent's report once clipped to what the server heard";
+                return "BOTH (agent's report and the heartbeat gap agree; the agent's exact times and cause are used)";
             default:
-                return "the server's view: last heartbeat + interval to the first heartbeat back; the agent reported nothing";
+                return "CLOUD (the server's view: last heartbeat + interval to the first heartbeat back; the agent reported nothing)";
         }
     }
 
