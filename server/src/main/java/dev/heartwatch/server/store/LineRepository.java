@@ -99,17 +99,10 @@ public final class LineRepository {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        OutageLine o = outage(rs);
-                        String clip = rs.getString(11);
-                        if (o.end() < o.start() || clip != null && ReportClip.Reason.ofCode(clip).rejects()) {
-                            continue; // a report that ends before it starts says nothing; a rejected one is not counted
-                        }
-                        if (clip == null || ReportClip.Reason.ofCode(clip) == ReportClip.Reason.NONE) {
+                        OutageLine o = counted(rs);
+                        if (o != null) {
                             out.add(new ReportedOutage(o.device(), o.id(), Instant.ofEpochMilli(o.start()), Instant.ofEpochMilli(o.end()),
                                     o.cause(), o.detail(), o.skewMs() == null ? null : Duration.ofMillis(o.skewMs())));
-                        } else { // already on the receiver's clock
-                            out.add(new ReportedOutage(o.device(), o.id(), Instant.ofEpochMilli(rs.getLong(9)),
-                                    Instant.ofEpochMilli(rs.getLong(10)), o.cause(), o.detail(), null));
                         }
                     }
                 }
@@ -150,6 +143,33 @@ public final class LineRepository {
                 rs.getString(10));
     }
 
+    /**
+     * The report of a row read with {@link #VERDICT_COLUMNS} as the server counts it: its
+     * clipped interval moved back to the agent's clock (so the line's own skew rule gives the
+     * clipped receiver times), or null when it says nothing (ends before it starts) or was
+     * rejected. Reports never checked (stored before migration 3) count as reported.
+     */
+    private static OutageLine counted(ResultSet rs) throws SQLException {
+        OutageLine o = outage(rs);
+        String clip = rs.getString(11);
+        if (o.end() < o.start()) {
+            return null;
+        }
+        if (clip == null) {
+            return o;
+        }
+        ReportClip.Reason reason = ReportClip.Reason.ofCode(clip);
+        if (reason.rejects()) {
+            return null;
+        }
+        if (reason == ReportClip.Reason.NONE) {
+            return o;
+        }
+        long skew = o.skewMs() == null ? 0 : o.skewMs();
+        return new OutageLine(o.ts(), o.device(), o.id(), rs.getLong(9) - skew, rs.getLong(10) - skew, o.cause(), o.skewMs(),
+                o.detail());
+    }
+
     private static OutageLine outage(ResultSet rs) throws SQLException {
         return new OutageLine(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getString(6),
                 nullableLong(rs, 7), rs.getString(8));
@@ -169,7 +189,8 @@ public final class LineRepository {
     /**
      * Streams the {@code [heartbeat]} and {@code [outage]} lines with {@code from <= ts < to} (of
      * {@code device} only, when not null) in {@code ts} order to {@code sink}, as canonical text,
-     * one row at a time: memory stays bounded however long the period. Two cursors, each in its
+     * each report as the server counts it ({@link #counted}: clipped, rejected ones left out, so
+     * {@code history --server} gives the dashboard's history), one row at a time: memory stays bounded however long the period. Two cursors, each in its
      * table's time index, merged here (a heartbeat before the outage lines its request carried);
      * on a read connection of its own, so a slow client never holds the store's lock.
      */
@@ -177,7 +198,8 @@ public final class LineRepository {
         String filter = "WHERE ts >= ? AND ts < ? " + (device == null ? "" : "AND device = ? ") + "ORDER BY ts, id";
         try (Connection reader = db.openReader();
              PreparedStatement beats = reader.prepareStatement("SELECT " + HEARTBEAT_COLUMNS + " FROM heartbeats " + filter);
-             PreparedStatement outages = reader.prepareStatement("SELECT " + OUTAGE_COLUMNS + " FROM outages " + filter)) {
+             PreparedStatement outages = reader.prepareStatement("SELECT " + OUTAGE_COLUMNS + ", " + VERDICT_COLUMNS
+                     + " FROM outages " + filter)) {
             for (PreparedStatement ps : List.of(beats, outages)) {
                 ps.setFetchSize(512);
                 ps.setLong(1, from.toEpochMilli());
@@ -188,20 +210,31 @@ public final class LineRepository {
             }
             try (ResultSet b = beats.executeQuery(); ResultSet o = outages.executeQuery()) {
                 ContractLine nextBeat = b.next() ? heartbeat(b) : null;
-                ContractLine nextOutage = o.next() ? outage(o) : null;
+                ContractLine nextOutage = nextCounted(o);
                 while (nextBeat != null || nextOutage != null) {
                     if (nextOutage == null || nextBeat != null && nextBeat.ts() <= nextOutage.ts()) {
                         sink.accept(LineCodec.encode(nextBeat));
                         nextBeat = b.next() ? heartbeat(b) : null;
                     } else {
                         sink.accept(LineCodec.encode(nextOutage));
-                        nextOutage = o.next() ? outage(o) : null;
+                        nextOutage = nextCounted(o);
                     }
                 }
             }
         } catch (SQLException e) {
             throw Database.failure(e);
         }
+    }
+
+    /** The next report the server counts, skipping those it does not. */
+    private static OutageLine nextCounted(ResultSet rs) throws SQLException {
+        while (rs.next()) {
+            OutageLine o = counted(rs);
+            if (o != null) {
+                return o;
+            }
+        }
+        return null;
     }
 
     /**

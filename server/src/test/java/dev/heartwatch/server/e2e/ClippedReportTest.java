@@ -82,6 +82,10 @@ class ClippedReportTest {
         assertEquals(back, clip.end());
         assertEquals(claimed, clip.reportedStart(), "the report is kept as said beside the verdict");
 
+        HttpResponse<String> lines = s.send(HttpRequest.newBuilder(s.uri("/api/history/lines?since=" + T0 + "&until="
+                + back.plusSeconds(1) + "&device=newpi")).header("x-heartwatch-key", TestConfig.READ_KEY).GET());
+        assertTrue(lines.body().contains("\"start\":" + T0.toEpochMilli() + ","), "the lines carry the clipped interval: " + lines.body());
+
         for (int i = 1; i <= 106; i++) { // two minutes in all, beating every second
             clock.set(back.plusSeconds(i));
             ping("{\"device\":\"newpi\"}");
@@ -120,6 +124,8 @@ class ClippedReportTest {
         HttpResponse<String> lines = s.send(HttpRequest.newBuilder(s.uri("/api/history/lines?since="
                 + T0.minus(Duration.ofDays(1)) + "&until=" + T0.plusSeconds(61) + "&device=newpi"))
                 .header("x-heartwatch-key", TestConfig.READ_KEY).GET());
-        assertTrue(lines.body().contains("o-old"), "the report is kept as said: " + lines.body());
+        assertFalse(lines.body().contains("o-old"), "history --server counts what the dashboard counts: " + lines.body());
+        assertTrue(s.server.store().lineTexts("newpi", "outage", T0, T0.plusSeconds(61)).get(0).contains("o-old"),
+                "the report is kept as said");
     }
 }
