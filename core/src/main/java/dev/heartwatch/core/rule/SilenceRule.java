@@ -68,14 +68,23 @@ public record SilenceRule(Duration threshold, Duration evaluationFrequency, Dura
         }
     }
 
-    /** The rule with the default {@link #maxStop} ({@link #DEFAULT_MAX_STOP}, or the lookback if shorter). */
+    /**
+     * The rule with the default {@link #maxStop}: {@link #DEFAULT_MAX_STOP}, or half the lookback
+     * if that is shorter (but at least the threshold), so that the alert after a long stop comes
+     * while the stop is still inside the lookback.
+     */
     public SilenceRule(Duration threshold, Duration evaluationFrequency, Duration lookback,
                        Duration heartbeatInterval, Set<String> expectedDevices) {
-        this(threshold, evaluationFrequency, lookback, heartbeatInterval, expectedDevices, defaultMaxStop(lookback));
+        this(threshold, evaluationFrequency, lookback, heartbeatInterval, expectedDevices, defaultMaxStop(threshold, lookback));
     }
 
-    private static Duration defaultMaxStop(Duration lookback) {
-        return lookback != null && lookback.compareTo(DEFAULT_MAX_STOP) < 0 ? lookback : DEFAULT_MAX_STOP;
+    private static Duration defaultMaxStop(Duration threshold, Duration lookback) {
+        if (threshold == null || lookback == null) {
+            return DEFAULT_MAX_STOP; // the canonical constructor names what is missing
+        }
+        Duration half = lookback.dividedBy(2);
+        Duration bounded = half.compareTo(threshold) < 0 ? threshold : half;
+        return bounded.compareTo(DEFAULT_MAX_STOP) < 0 ? bounded : DEFAULT_MAX_STOP;
     }
 
     /**

@@ -90,7 +90,7 @@ class SilenceRuleTest {
         assertThrows(IllegalArgumentException.class, () -> rule.withMaxStop(Duration.ofDays(3)));
         SilenceRule shortLookback = new SilenceRule(Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofHours(1),
                 Duration.ofSeconds(1), Set.of());
-        assertEquals(Duration.ofHours(1), shortLookback.maxStop(), "the default is capped by the lookback");
+        assertEquals(Duration.ofMinutes(30), shortLookback.maxStop(), "the default is at most half the lookback");
     }
 
     @Test

@@ -112,6 +112,7 @@ public final class LineWriter implements AutoCloseable {
                 Map<String, HeartbeatLine> lastBeat = new HashMap<>();
                 // A new device's first_seen is its earliest beat in the batch, not its latest.
                 Map<String, Long> firstBeat = new HashMap<>();
+                Map<String, Long> lastRunning = new HashMap<>();
                 List<OutageLine> reports = new ArrayList<>();
                 for (Pending p : batch) {
                     for (ContractLine l : p.lines()) {
@@ -120,6 +121,9 @@ public final class LineWriter implements AutoCloseable {
                             runs.add(c, h.device(), h.ts(), h.stopping());
                             lastBeat.merge(h.device(), h, (a, b) -> b.ts() >= a.ts() ? b : a);
                             firstBeat.merge(h.device(), h.ts(), Math::min);
+                            if (!h.stopping()) {
+                                lastRunning.merge(h.device(), h.ts(), Math::max);
+                            }
                         } else if (l instanceof OutageLine o) {
                             reports.add(o);
                         }
@@ -128,7 +132,7 @@ public final class LineWriter implements AutoCloseable {
                 inserts.execute();
                 runs.flush(c);
                 for (HeartbeatLine h : lastBeat.values()) {
-                    DeviceRepository.bindLastBeat(upsertDevice, h, firstBeat.get(h.device()));
+                    DeviceRepository.bindLastBeat(upsertDevice, h, firstBeat.get(h.device()), lastRunning.get(h.device()));
                     upsertDevice.addBatch();
                 }
                 upsertDevice.executeBatch();

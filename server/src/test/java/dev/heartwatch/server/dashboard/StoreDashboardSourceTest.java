@@ -90,7 +90,8 @@ class StoreDashboardSourceTest {
         lines.add(beat(at(1, 0), "old", "running", null));
         lines.add(beat(at(2, 0), "cam", "running", null));
         lines.add(beat(at(23, 58), "cam", "running", null));
-        lines.add(beat(at(23, 0), "laptop", "stopping", null));
+        lines.add(beat(at(22, 59), "laptop", "running", null));
+        lines.add(beat(at(23, 0), "laptop", "stopping", null)); // a clean stop: it was up
         lines.add(beat(at(23, 30), "router", "running", null));
         lines.sort(Comparator.comparingLong(ContractLine::ts));
         // One commit for the whole day: the device's first_seen is still its earliest beat.
