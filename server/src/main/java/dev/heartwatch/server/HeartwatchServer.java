@@ -104,7 +104,7 @@ public final class HeartwatchServer implements AutoCloseable {
                             config.dashboardActions()),
                     dashboard));
             dashboard.set(new DashboardHandler(new StoreDashboardSource(store, history, administration,
-                    config.expectedDevices(), clock), clock, access, "/"));
+                    config.expectedDevices()), clock, access, "/"));
             this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("heartwatch-evaluator"));
         } catch (RuntimeException e) {
             store.close();

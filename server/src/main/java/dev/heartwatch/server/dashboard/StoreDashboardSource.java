@@ -4,17 +4,18 @@ import dev.heartwatch.core.outage.Coverage;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.Uptime;
 import dev.heartwatch.core.rule.DeviceStatus;
+import dev.heartwatch.server.store.AdminState;
 import dev.heartwatch.server.store.DeviceAdministration;
 import dev.heartwatch.server.store.DeviceHistory;
 import dev.heartwatch.server.store.DeviceRecord;
 import dev.heartwatch.server.store.HeartwatchStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 
@@ -38,11 +39,9 @@ public final class StoreDashboardSource implements DashboardSource {
     private final DeviceHistory history;
     private final DeviceAdministration administration;
     private final Set<String> expectedDevices;
-    private final Clock clock;
 
     public StoreDashboardSource(HeartwatchStore store, DeviceHistory history, DeviceAdministration administration,
-                                Set<String> expectedDevices, Clock clock) {
-        this.clock = clock;
+                                Set<String> expectedDevices) {
         this.store = store;
         this.history = history;
         this.administration = administration;
@@ -153,21 +152,22 @@ public final class StoreDashboardSource implements DashboardSource {
     }
 
     @Override
-    public boolean mute(String device, Duration duration, Instant now) {
-        if (!administration.knows(device)) {
-            return false;
-        }
-        administration.mute(device, duration, now);
-        return true;
+    public Optional<AdminState> mute(String device, Duration duration, Instant now) {
+        return administration.knows(device) ? Optional.of(administration.mute(device, duration, now)) : Optional.empty();
     }
 
     @Override
-    public boolean retire(String device) {
-        if (!administration.knows(device)) {
-            return false;
-        }
-        // The interface gives no instant: the retirement is stamped by the server's clock.
-        administration.retire(device, clock.instant());
-        return true;
+    public Optional<AdminState> unmute(String device, Instant now) {
+        return administration.knows(device) ? Optional.of(administration.unmute(device, now)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<AdminState> retire(String device, Instant now) {
+        return administration.knows(device) ? Optional.of(administration.retire(device, now)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<AdminState> unretire(String device, Instant now) {
+        return administration.knows(device) ? Optional.of(administration.unretire(device, now)) : Optional.empty();
     }
 }

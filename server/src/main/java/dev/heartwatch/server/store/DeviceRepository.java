@@ -179,6 +179,26 @@ public final class DeviceRepository {
         upsertState(device, "retired_at", at.toEpochMilli());
     }
 
+    /** Ends a device's mute. */
+    public void unmute(String device) {
+        clearState(device, "muted_until");
+    }
+
+    /** Restores a retired device: the evaluator takes it up again. */
+    public void unretire(String device) {
+        clearState(device, "retired_at");
+    }
+
+    private void clearState(String device, String column) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE device_state SET " + column + " = NULL WHERE device = ?")) {
+                ps.setString(1, device);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     private void upsertState(String device, String column, long value) {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The page served by the REAL heartwatch-server (the dashboard it installs at start, over its
  * SQLite store) in headless Chromium: heartbeats posted to {@code /api/ping} show up as devices,
- * and the page's Mute button reaches the store through the same code as the admin API.
+ * and the page's Mute, Unmute, Retire and Restore buttons reach the store through the same code
+ * as the admin API.
  */
 @Tag("full")
 class ServerDashboardBrowserTest {
@@ -59,6 +60,19 @@ class ServerDashboardBrowserTest {
             chromium.waitFor(card + ".dataset.status === 'muted'", Duration.ofSeconds(10), SHOW);
             Instant until = s.server.store().devices().device("kitchen-pi").orElseThrow().mutedUntil();
             assertTrue(until != null && until.isAfter(Instant.now().plus(Duration.ofMinutes(59))), "muted for an hour: " + until);
+
+            // Each decision has its undo on the page: Unmute, then Retire and Restore.
+            chromium.waitFor(card + ".querySelector('.mute').textContent === 'Unmute'", Duration.ofSeconds(10), SHOW);
+            chromium.eval(card + ".querySelector('.mute').click()");
+            chromium.waitFor(card + ".dataset.status === 'up'", Duration.ofSeconds(10), SHOW);
+            assertEquals(null, s.server.store().devices().device("kitchen-pi").orElseThrow().mutedUntil());
+            chromium.eval("window.confirm = () => true");
+            chromium.eval(card + ".querySelector('.retire').click()");
+            chromium.waitFor(card + ".dataset.status === 'retired'", Duration.ofSeconds(10), SHOW);
+            chromium.waitFor(card + ".querySelector('.retire').textContent === 'Restore'", Duration.ofSeconds(10), SHOW);
+            chromium.eval(card + ".querySelector('.retire').click()");
+            chromium.waitFor(card + ".dataset.status === 'up'", Duration.ofSeconds(10), SHOW);
+            assertEquals(null, s.server.store().devices().device("kitchen-pi").orElseThrow().retiredAt());
             assertEquals("[]", chromium.problems.toString());
         }
     }
