@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,9 +44,7 @@ class ClippedReportTest {
 
     @BeforeEach
     void start() throws Exception {
-        s = new RunningServer(TestConfig.config(dir, Map.of("HEARTWATCH_SMTP_HOST", "127.0.0.1",
-                "HEARTWATCH_SMTP_PORT", String.valueOf(greenMail.getSmtp().getPort()), "HEARTWATCH_SMTP_SECURITY", "NONE",
-                "HEARTWATCH_MAIL_TO", "me@example.test")), clock);
+        s = new RunningServer(TestConfig.config(dir, Mailbox.smtp(greenMail)), clock);
     }
 
     @AfterEach
@@ -55,25 +52,15 @@ class ClippedReportTest {
         s.close();
     }
 
-    private void ping(String body) throws Exception {
-        HttpResponse<String> r = s.send(HttpRequest.newBuilder(s.uri("/api/ping")).header("x-functions-key", TestConfig.KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
-        assertEquals(200, r.statusCode(), r.body());
-    }
-
-    private DeviceStatus status(String device) {
-        return s.server.store().devices().device(device).map(d -> d.status()).orElse(DeviceStatus.UNKNOWN);
-    }
-
     @Test
     void aFourHundredDayReportFromADeviceFirstSeen14SecondsAgoIsClippedTo14Seconds() throws Exception {
-        ping("{\"device\":\"newpi\"}");
+        s.ping("{\"device\":\"newpi\"}");
         clock.set(T0.plusSeconds(14));
         s.server.evaluateAndSend();
-        Await.until(Duration.ofSeconds(10), () -> status("newpi") == DeviceStatus.DOWN, () -> "never DOWN: " + s.consoleText());
+        Await.until(Duration.ofSeconds(10), () -> s.status("newpi") == DeviceStatus.DOWN, () -> "never DOWN: " + s.consoleText());
         Instant back = clock.instant();
         Instant claimed = back.minus(Duration.ofDays(400));
-        ping("{\"device\":\"newpi\",\"sentAt\":" + back.toEpochMilli() + ",\"outages\":[{\"id\":\"o-400d\",\"start\":"
+        s.ping("{\"device\":\"newpi\",\"sentAt\":" + back.toEpochMilli() + ",\"outages\":[{\"id\":\"o-400d\",\"start\":"
                 + claimed.toEpochMilli() + ",\"end\":" + back.toEpochMilli() + ",\"cause\":\"isp\"}]}");
 
         ReportClip clip = s.server.store().facts().reportClip("newpi", "o-400d").orElseThrow();
@@ -88,7 +75,7 @@ class ClippedReportTest {
 
         for (int i = 1; i <= 106; i++) { // two minutes in all, beating every second
             clock.set(back.plusSeconds(i));
-            ping("{\"device\":\"newpi\"}");
+            s.ping("{\"device\":\"newpi\"}");
             if (i % 10 == 0) {
                 s.server.evaluateAndSend();
             }
@@ -113,9 +100,9 @@ class ClippedReportTest {
 
     @Test
     void aReportOfTimeBeforeTheFirstBeatIsStoredAsSaidButCountsNothing() throws Exception {
-        ping("{\"device\":\"newpi\"}");
+        s.ping("{\"device\":\"newpi\"}");
         clock.set(T0.plusSeconds(60));
-        ping("{\"device\":\"newpi\",\"outages\":[{\"id\":\"o-old\",\"start\":" + T0.minus(Duration.ofDays(3)).toEpochMilli()
+        s.ping("{\"device\":\"newpi\",\"outages\":[{\"id\":\"o-old\",\"start\":" + T0.minus(Duration.ofDays(3)).toEpochMilli()
                 + ",\"end\":" + T0.minus(Duration.ofDays(2)).toEpochMilli() + ",\"cause\":\"power\"}]}");
         assertEquals(ReportClip.Reason.BEFORE_FIRST_BEAT, s.server.store().facts().reportClip("newpi", "o-old").orElseThrow().reason());
         JsonNode outages = JSON.readTree(s.send(HttpRequest.newBuilder(s.uri("/api/devices/newpi/outages?days=30"))

@@ -10,12 +10,9 @@ import dev.heartwatch.server.support.Await;
 import dev.heartwatch.server.support.MutableClock;
 import dev.heartwatch.server.support.RunningServer;
 import dev.heartwatch.server.support.TestConfig;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,24 +38,12 @@ class ForgedStopTest {
 
     @BeforeEach
     void start() throws Exception {
-        s = new RunningServer(TestConfig.config(dir, Map.of("HEARTWATCH_SMTP_HOST", "127.0.0.1",
-                "HEARTWATCH_SMTP_PORT", String.valueOf(greenMail.getSmtp().getPort()), "HEARTWATCH_SMTP_SECURITY", "NONE",
-                "HEARTWATCH_MAIL_TO", "me@example.test")), clock);
+        s = new RunningServer(TestConfig.config(dir, Mailbox.smtp(greenMail)), clock);
     }
 
     @AfterEach
     void stop() {
         s.close();
-    }
-
-    private void ping(String body) throws Exception {
-        HttpResponse<String> r = s.send(HttpRequest.newBuilder(s.uri("/api/ping")).header("x-functions-key", TestConfig.KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
-        assertEquals(200, r.statusCode(), r.body());
-    }
-
-    private DeviceStatus status(String device) {
-        return s.server.store().devices().device(device).map(d -> d.status()).orElse(DeviceStatus.UNKNOWN);
     }
 
     private void evaluateAt(Instant at) {
@@ -70,21 +55,21 @@ class ForgedStopTest {
     void aForgedStopAfterTheAgentDiedStillAlertsOnceTheStopHasLastedMaxStop() throws Exception {
         for (int i = 0; i < 5; i++) {
             clock.set(T0.plusSeconds(i));
-            ping("{\"device\":\"victim\"}");
+            s.ping("{\"device\":\"victim\"}");
         }
         evaluateAt(T0.plusSeconds(5));
-        assertEquals(DeviceStatus.UP, status("victim"));
+        assertEquals(DeviceStatus.UP, s.status("victim"));
         // kill -9 of the agent, then the forged stop while the device is still up.
         clock.set(T0.plusSeconds(6));
-        ping("{\"device\":\"victim\",\"state\":\"stopping\"}");
+        s.ping("{\"device\":\"victim\",\"state\":\"stopping\"}");
         evaluateAt(T0.plusSeconds(7));
-        assertEquals(DeviceStatus.STOPPED, status("victim"), "a stop from a device that was up pauses it");
+        assertEquals(DeviceStatus.STOPPED, s.status("victim"), "a stop from a device that was up pauses it");
         evaluateAt(T0.plusSeconds(6).plus(Duration.ofMinutes(30)).minusSeconds(1));
-        assertEquals(DeviceStatus.STOPPED, status("victim"));
+        assertEquals(DeviceStatus.STOPPED, s.status("victim"));
         assertEquals(0, Mailbox.all(greenMail).size(), Mailbox.all(greenMail).toString());
 
         evaluateAt(T0.plusSeconds(6).plus(Duration.ofMinutes(30)));
-        assertEquals(DeviceStatus.DOWN, status("victim"));
+        assertEquals(DeviceStatus.DOWN, s.status("victim"));
         Await.until(Duration.ofSeconds(10), () -> Mailbox.count(greenMail, "[Heartwatch] DOWN: victim") == 1,
                 () -> "no down mail: " + Mailbox.all(greenMail) + "\n" + s.consoleText());
         Mailbox.Mail down = Mailbox.all(greenMail).get(0);
@@ -94,26 +79,26 @@ class ForgedStopTest {
 
     @Test
     void aForgedStopSentToADownDeviceIsNotTakenForItsReturn() throws Exception {
-        ping("{\"device\":\"victim2\"}");
+        s.ping("{\"device\":\"victim2\"}");
         evaluateAt(T0.plusSeconds(10));
-        assertEquals(DeviceStatus.DOWN, status("victim2"));
+        assertEquals(DeviceStatus.DOWN, s.status("victim2"));
         Await.until(Duration.ofSeconds(10), () -> Mailbox.count(greenMail, "[Heartwatch] DOWN: victim2") == 1,
                 () -> "no down mail: " + Mailbox.all(greenMail));
 
         clock.set(T0.plusSeconds(20));
-        ping("{\"device\":\"victim2\",\"state\":\"stopping\"}");
+        s.ping("{\"device\":\"victim2\",\"state\":\"stopping\"}");
         for (int i = 21; i <= 30; i++) {
             evaluateAt(T0.plusSeconds(i));
         }
-        assertEquals(DeviceStatus.DOWN, status("victim2"), "a stop is no proof of life");
+        assertEquals(DeviceStatus.DOWN, s.status("victim2"), "a stop is no proof of life");
         assertEquals(0, Mailbox.count(greenMail, "[Heartwatch] RESOLVED"), Mailbox.all(greenMail).toString());
         assertTrue(Mailbox.all(greenMail).stream().noneMatch(m -> m.body().contains("Device victim2 is back")), Mailbox.all(greenMail).toString());
 
         // A real beat brings it back, and only that is mailed as its return.
         clock.set(T0.plusSeconds(31));
-        ping("{\"device\":\"victim2\"}");
+        s.ping("{\"device\":\"victim2\"}");
         evaluateAt(T0.plusSeconds(31));
-        assertEquals(DeviceStatus.UP, status("victim2"));
+        assertEquals(DeviceStatus.UP, s.status("victim2"));
         evaluateAt(T0.plusSeconds(34));
         Await.until(Duration.ofSeconds(10), () -> Mailbox.count(greenMail, "[Heartwatch] RESOLVED: victim2") == 1,
                 () -> "no resolved mail after the real beat: " + Mailbox.all(greenMail) + "\n" + s.consoleText());
