@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * The writer's clipping step: each {@code [outage]} report of a batch checked against the
@@ -23,6 +24,7 @@ import java.util.Optional;
  * heartbeats' time index from the bound finds one within a threshold's worth of rows.
  */
 final class ReportChecks implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ReportChecks.class.getName());
     private final PreparedStatement firstSeen;
     private final PreparedStatement runBefore;
     private final PreparedStatement beatBefore;
@@ -56,6 +58,11 @@ final class ReportChecks implements AutoCloseable {
         store.setLong(5, o.ts());
         store.setString(6, o.id());
         store.executeUpdate();
+        if (clip.clipped()) {
+            // Device and outage ids passed the contract's patterns (docs/contract.md §1, §3): safe in a log line.
+            LOG.info("outage report " + o.id() + " of " + o.device() + (clip.rejected() ? " not counted (" : " clipped (")
+                    + clip.reason().code() + "): reported " + clip.reportedDuration() + ", counted " + clip.duration());
+        }
     }
 
     private Instant firstSeen(String device) throws SQLException {
