@@ -71,6 +71,15 @@ class SilenceRuleTest {
     }
 
     @Test
+    void stopsSentAgainAndAgainCannotRenewThePause() {
+        // The agent died after its beat at 10:00; someone sends a stop every minute from 10:01.
+        assertTrue(rule.stopCounts(new DeviceFacts("pi", t("10:04"), true, t("10:00"))));
+        DeviceFacts fifth = new DeviceFacts("pi", t("10:05"), true, t("10:00"));
+        assertEquals(DeviceStatus.DOWN, rule.status(fifth, t("10:05")), "the stop at 10:05 is no proof of life");
+        assertEquals(t("10:05"), rule.flip(fifth, DeviceStatus.STOPPED, t("10:05")).orElseThrow().at());
+    }
+
+    @Test
     void aStopJustInsideTheThresholdOfTheLastRunningBeatCounts() {
         assertTrue(rule.stopCounts(new DeviceFacts("pi", t("10:05").minusMillis(1), true, t("10:00"))));
         assertEquals(false, rule.stopCounts(new DeviceFacts("pi", t("10:05"), true, t("10:00"))));

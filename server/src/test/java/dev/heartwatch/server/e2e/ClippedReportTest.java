@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.heartwatch.core.outage.ReportCheck;
 import dev.heartwatch.core.outage.ReportClip;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.server.support.Await;
@@ -114,5 +115,37 @@ class ClippedReportTest {
         assertFalse(lines.body().contains("o-old"), "history --server counts what the dashboard counts: " + lines.body());
         assertTrue(s.server.store().lineTexts("newpi", "outage", T0, T0.plusSeconds(61)).get(0).contains("o-old"),
                 "the report is kept as said");
+    }
+
+    @Test
+    void forgedReportsForAHealthyDeviceCountNoMoreThanTheSkewBoundEach() throws Exception {
+        // A key holder sends 16 made-up 5-minute outages, ending 40 s apart, for a device the
+        // server heard every 2 s (threshold PT3S: no gap of its own).
+        for (int i = 0; i <= 480; i++) {
+            clock.set(T0.plusSeconds(2L * i));
+            s.ping("{\"device\":\"healthy\"}");
+        }
+        StringBuilder forged = new StringBuilder();
+        for (int k = 0; k < 16; k++) {
+            Instant end = T0.plusSeconds(300 + 40L * k);
+            forged.append(k == 0 ? "" : ",").append("{\"id\":\"f-").append(k).append("\",\"start\":")
+                    .append(end.minusSeconds(300).toEpochMilli()).append(",\"end\":").append(end.toEpochMilli())
+                    .append(",\"cause\":\"isp\"}");
+        }
+        s.ping("{\"device\":\"healthy\",\"outages\":[" + forged + "]}");
+        Duration perReport = ReportCheck.SKEW_BOUND.plusSeconds(2); // the bound, plus one beat interval
+        for (int k = 0; k < 16; k++) {
+            ReportClip clip = s.server.store().facts().reportClip("healthy", "f-" + k).orElseThrow();
+            assertEquals(ReportClip.Reason.HEARD_DURING, clip.reason(), "f-" + k);
+            assertTrue(clip.duration().compareTo(perReport) <= 0, "f-" + k + ": " + clip);
+        }
+        JsonNode outages = JSON.readTree(s.send(HttpRequest.newBuilder(s.uri("/api/devices/healthy/outages?days=1"))
+                .header("x-heartwatch-key", TestConfig.READ_KEY).GET()).body()).get("outages");
+        long down = 0;
+        for (JsonNode o : outages) {
+            down += o.get("durationMs").asLong();
+        }
+        assertTrue(down <= perReport.multipliedBy(16).toMillis(), "claimed 16 x 5 min (15 min merged), counted " + down + " ms: "
+                + outages);
     }
 }

@@ -103,4 +103,17 @@ class ForgedStopTest {
         Await.until(Duration.ofSeconds(10), () -> Mailbox.count(greenMail, "[Heartwatch] RESOLVED: victim2") == 1,
                 () -> "no resolved mail after the real beat: " + Mailbox.all(greenMail) + "\n" + s.consoleText());
     }
+
+    @Test
+    void stopsSentEverySecondCannotKeepADeadDevicePaused() throws Exception {
+        s.ping("{\"device\":\"victim3\"}");
+        for (int i = 1; i <= 8; i++) { // threshold PT3S: from the stop at +3 s on, none counts
+            clock.set(T0.plusSeconds(i));
+            s.ping("{\"device\":\"victim3\",\"state\":\"stopping\"}");
+            s.server.evaluateAndSend();
+        }
+        assertEquals(DeviceStatus.DOWN, s.status("victim3"));
+        Await.until(Duration.ofSeconds(10), () -> Mailbox.count(greenMail, "[Heartwatch] DOWN: victim3") == 1,
+                () -> "no down mail: " + Mailbox.all(greenMail) + "\n" + s.consoleText());
+    }
 }
