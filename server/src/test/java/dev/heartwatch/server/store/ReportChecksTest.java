@@ -126,4 +126,34 @@ class ReportChecksTest {
             assertEquals(2, store.lineTexts("pi", "outage", T0, min(12)).size());
         }
     }
+
+    @Test
+    void aLateReportIsCheckedAgainstTheBeatsOfItsOwnTime() {
+        // Runs 0..20 and 30..31 min; the report of 0:30 to 30 min arrives 300 days later.
+        try (HeartwatchStore store = open()) {
+            everyMinute(store, "pi", 0, 20);
+            everyMinute(store, "pi", 30, 31);
+            Instant late = min(31).plus(Duration.ofDays(300));
+            Lines.beatWithOutage(store, "pi", late, "late", min(0).plusSeconds(30), min(30), "power");
+            ReportClip c = clip(store, "late");
+            assertEquals(Reason.HEARD_DURING, c.reason());
+            assertEquals(min(20), c.start());
+            assertEquals(min(20), store.facts().reportsOverlapping("pi", T0, min(40)).get(0).receiverStart(),
+                    "found in its own period, clipped");
+        }
+    }
+
+    @Test
+    void theVerdictIsFinalEvenIfABeatInsideIsCommittedLater() {
+        // Decided (docs/alerting.md): a beat's receiver time is after any report it could
+        // contradict; one committed out of order (a race of milliseconds) changes no verdict.
+        try (HeartwatchStore store = open()) {
+            everyMinute(store, "pi", 0, 10);
+            everyMinute(store, "pi", 20, 20);
+            Lines.beatWithOutage(store, "pi", min(21), "kept", min(10).plusSeconds(30), min(20), "isp");
+            Lines.beat(store, "pi", min(15));
+            assertEquals(Reason.NONE, clip(store, "kept").reason());
+            assertEquals(min(10).plusSeconds(30), store.facts().reportsReceived("pi", T0, min(22)).get(0).receiverStart());
+        }
+    }
 }
