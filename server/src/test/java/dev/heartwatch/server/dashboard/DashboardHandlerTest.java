@@ -170,6 +170,11 @@ class DashboardHandlerTest {
                 "x-heartwatch-key", KEY, "Origin", "http://attacker.example");
         assertEquals(403, r.statusCode());
         assertFalse(source.calls.stream().anyMatch(c -> c.startsWith("retire")));
+        for (String undo : List.of("unmute", "unretire")) {
+            assertEquals(403, post(base + "/api/devices/cabin-pi/" + undo, "x-heartwatch-key", KEY,
+                    "Origin", "http://attacker.example").statusCode(), "an undo is a decision too: " + undo);
+        }
+        assertFalse(source.calls.stream().anyMatch(c -> c.startsWith("un")));
         assertEquals(200, post(base + "/api/devices/cabin-pi/retire", "x-heartwatch-key", KEY,
                 "Origin", base).statusCode());
     }
