@@ -201,7 +201,8 @@ public record SilenceRule(Duration threshold, Duration evaluationFrequency, Dura
     /**
      * The flip to record if the device's status at {@code now} differs from {@code previous}
      * (what the store holds). Its {@link Flip#at()} is when the change really happened:
-     * DOWN: {@code declaredDownAt} (for an expected device never heard: {@code now});
+     * DOWN: {@code declaredDownAt} (for an expected device never heard: {@code now}; after a
+     * clean stop: the stop plus {@code maxStop});
      * UP and STOPPED: the last beat; UNKNOWN: {@code lastSeen + lookback} (or {@code now}).
      */
     public Optional<Flip> flip(DeviceFacts facts, DeviceStatus previous, Instant now) {
@@ -210,8 +211,8 @@ public record SilenceRule(Duration threshold, Duration evaluationFrequency, Dura
         if (current == previous) {
             return Optional.empty();
         }
-        boolean forgedStop = facts.lastStopping() && !stopCounts(facts);
-        boolean stopExpired = facts.lastStopping() && !forgedStop;
+        boolean stopCounted = stopCounts(facts);
+        boolean forgedStop = facts.lastStopping() && !stopCounted;
         String setAside = forgedStop ? " (the stopping beat at " + facts.lastSeen()
                 + " came from a device already silent for the threshold: no proof of life)" : "";
         facts = judged(facts);
@@ -220,7 +221,7 @@ public record SilenceRule(Duration threshold, Duration evaluationFrequency, Dura
         String reason;
         switch (current) {
             case DOWN:
-                if (stopExpired) {
+                if (stopCounted) { // DOWN after a stop that counts: it lasted maxStop
                     at = lastSeen.plus(maxStop);
                     reason = "stopped cleanly at " + lastSeen + " and silent for the " + maxStop + " a stop may last";
                     break;
