@@ -1,6 +1,9 @@
 package dev.heartwatch.server.store;
 
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -12,6 +15,7 @@ import java.util.Objects;
  * @param retiredAt  when it was retired; {@code null} when it is not retired
  */
 public record AdminState(String device, Instant mutedUntil, Instant retiredAt) {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public AdminState {
         Objects.requireNonNull(device, "device");
@@ -25,15 +29,17 @@ public record AdminState(String device, Instant mutedUntil, Instant retiredAt) {
 
     /**
      * {@code {"device":"home-pi","mutedUntil":"2026-11-01T01:00:00Z","retiredAt":null}}: ISO-8601
-     * instants or {@code null}. A device id is {@code [a-z0-9._-]} (checked before any write), so
-     * nothing in it needs escaping.
+     * instants or {@code null}, in this order.
      */
     public byte[] json() {
-        return ("{\"device\":\"" + device + "\",\"mutedUntil\":" + quoted(mutedUntil) + ",\"retiredAt\":" + quoted(retiredAt) + "}")
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String quoted(Instant at) {
-        return at == null ? "null" : "\"" + at + "\"";
+        ObjectNode n = JSON.createObjectNode();
+        n.put("device", device);
+        n.put("mutedUntil", mutedUntil == null ? null : mutedUntil.toString());
+        n.put("retiredAt", retiredAt == null ? null : retiredAt.toString());
+        try {
+            return JSON.writeValueAsBytes(n);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a tree of plain nodes always serialises
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heartwatch.server.store.AdminState;
 import dev.heartwatch.server.support.MutableClock;
 import dev.heartwatch.server.support.RunningServer;
 import dev.heartwatch.server.support.TestConfig;
@@ -104,5 +105,14 @@ class AdminStateShapeTest {
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode(), "the ping key undoes nothing");
         assertEquals(400, s.send(HttpRequest.newBuilder(s.uri("/api/devices/Home%20Pi/unmute"))
                 .header("x-functions-key", TestConfig.ADMIN_KEY).POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+    }
+
+    @Test
+    void theAnswerIsJsonWhateverTheNameHolds() throws Exception {
+        String hostile = "\"},{\"x\":\"<img src=x onerror=alert(1)>";
+        var parsed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(new AdminState(hostile, null, MIDNIGHT).json());
+        assertEquals(hostile, parsed.get("device").asText());
+        assertEquals(MIDNIGHT.toString(), parsed.get("retiredAt").asText());
+        assertEquals(3, parsed.size());
     }
 }
