@@ -101,7 +101,9 @@
       row.querySelector('.cause').textContent = o.cause || 'unknown';
       row.querySelector('.duration').textContent = duration(o.durationMs) + (o.end === null ? ' so far' : '');
       row.querySelector('.source').textContent = 'seen by ' + o.source;
-      row.querySelector('.detail').textContent = o.detail || '';
+      // A report the server clipped to its record says so (docs/alerting.md).
+      const clipped = o.clip ? 'agent reported ' + duration(o.reportedMs) + ', clipped (' + o.clip + ')' : '';
+      row.querySelector('.detail').textContent = [o.detail || '', clipped].filter(t => t).join(' · ');
       list.append(row);
     }
     // A device that is down now opens its list: the ongoing outage is the news.

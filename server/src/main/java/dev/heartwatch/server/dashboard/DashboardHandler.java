@@ -314,6 +314,12 @@ public final class DashboardHandler extends Handler.Abstract {
             n.put("cause", o.cause());
             n.put("detail", o.detail());
             n.put("source", o.source());
+            n.put("clip", o.clip());
+            if (o.reportedMs() == null) {
+                n.putNull("reportedMs");
+            } else {
+                n.put("reportedMs", o.reportedMs());
+            }
         }
         json(ex, 200, body);
     }

@@ -92,6 +92,12 @@ class ClippedReportTest {
         assertFalse(mail.body().contains("BOTH"), mail.body());
         assertTrue(mail.body().contains("Source:       CLOUD, with the agent's report clipped"), mail.body());
 
+        JsonNode outage = JSON.readTree(s.send(HttpRequest.newBuilder(s.uri("/api/devices/newpi/outages?days=1"))
+                .header("x-heartwatch-key", TestConfig.READ_KEY).GET()).body()).get("outages").get(0);
+        assertEquals(14_000, outage.get("durationMs").asLong(), outage.toString());
+        assertEquals("first-beat", outage.get("clip").asText(), "the dashboard says it was clipped too");
+        assertEquals(Duration.ofDays(400).toMillis(), outage.get("reportedMs").asLong());
+
         JsonNode devices = JSON.readTree(s.send(HttpRequest.newBuilder(s.uri("/api/devices"))
                 .header("x-heartwatch-key", TestConfig.READ_KEY).GET()).body());
         JsonNode pi = devices.get("devices").get(0);
