@@ -108,7 +108,7 @@ Try it (threshold PT30S):
   kill -9 \$(cat $HW/agent.pid)        # a crash: after ~30 s a "DOWN" mail lands in $HW/outbox/
   scripts/run-local.sh start-agent   # back: a "RESOLVED" mail with the outage's start, end, cause
   scripts/run-local.sh stop          # stop everything
-Mute or retire a device: the dashboard's buttons, or java -jar $SERVER_JAR devices mute local-demo PT1H   (HEARTWATCH_DB=$HW/heartwatch.db)
+Mute or retire a device (and undo it): the dashboard's buttons, or java -jar $SERVER_JAR devices mute local-demo PT1H (unmute, retire, unretire)   (HEARTWATCH_DB=$HW/heartwatch.db)
 History report (build it: mvn -B -q -DskipTests -pl cli -am package; any --key while no read key is set):
   java -jar cli/target/heartwatch.jar history --server http://127.0.0.1:$PORT --key local --last 1d
 INFO

@@ -68,8 +68,9 @@ test('the alert query emits the device dimension from [heartbeat] lines of trace
   assert.doesNotMatch(body, /\bAppTraces\b/);
   assert.match(body, /message startswith "\[heartbeat\] "/);
   assert.doesNotMatch(body, /\[probe\]/);
-  assert.match(body, /summarize arg_max\(timestamp, state\) by device/);
-  assert.match(body, /lastState != "stopping"/);
+  assert.match(body, /summarize arg_max\(timestamp, state\), lastRunning = maxif\(timestamp, state != "stopping"\) by device/);
+  assert.match(body, /stopCounts = stopped and isnotnull\(lastRunning\) and lastSeen - lastRunning < threshold/);
+  assert.match(body, /not\(stopCounts\) or silentFor >= maxStop/);
   const lastProject = body.slice(body.lastIndexOf('| project'));
   assert.match(lastProject, /^\| project\s+device,/, 'the final projection does not start with the device column');
 });

@@ -105,7 +105,9 @@
       row.querySelector('.cause').textContent = o.cause || 'unknown';
       row.querySelector('.duration').textContent = duration(o.durationMs) + (o.end === null ? ' so far' : '');
       row.querySelector('.source').textContent = 'seen by ' + o.source;
-      row.querySelector('.detail').textContent = o.detail || '';
+      // A report the server clipped to its record says so (docs/alerting.md).
+      const clipped = o.clip ? 'agent reported ' + duration(o.reportedMs) + ', clipped (' + o.clip + ')' : '';
+      row.querySelector('.detail').textContent = [o.detail || '', clipped].filter(t => t).join(' · ');
       list.append(row);
     }
     // A device that is down now opens its list: the ongoing outage is the news.
@@ -144,16 +146,21 @@
       return dot;
     }));
     trail.setAttribute('aria-label', 'Recent status, oldest first: ' + d.trail.join(', '));
-    card.querySelector('.mute').disabled = d.status === 'retired';
-    card.querySelector('.retire').disabled = d.status === 'retired';
+    // Each decision has its undo: a muted device offers Unmute, a retired one Restore.
+    const mute = card.querySelector('.mute');
+    mute.textContent = d.status === 'muted' ? 'Unmute' : 'Mute 1 h';
+    mute.disabled = d.status === 'retired';
+    card.querySelector('.retire').textContent = d.status === 'retired' ? 'Restore' : 'Retire';
   }
 
   function newCard() {
     const card = document.getElementById('device-card').content.firstElementChild.cloneNode(true);
     card.querySelector('.outages').addEventListener('toggle', () => { card.dataset.touched = '1'; });
-    card.querySelector('.mute').addEventListener('click', () => act(card, 'mute?for=PT1H'));
+    card.querySelector('.mute').addEventListener('click', () =>
+      act(card, card.dataset.status === 'muted' ? 'unmute' : 'mute?for=PT1H'));
     card.querySelector('.retire').addEventListener('click', () => {
-      if (window.confirm('Retire ' + card.dataset.device + '? It will no longer be expected or alert.')) act(card, 'retire');
+      if (card.dataset.status === 'retired') act(card, 'unretire');
+      else if (window.confirm('Retire ' + card.dataset.device + '? It will no longer be expected or alert (Restore undoes it).')) act(card, 'retire');
     });
     return card;
   }

@@ -151,7 +151,7 @@ public final class HeartwatchServer implements AutoCloseable {
             this.http = new WebServer(config.bindAddress(), config.port(), config.httpThreads(), limits,
                     tls, front);
             dashboard.set(new DashboardHandler(new StoreDashboardSource(store, history, administration,
-                    config.expectedDevices(), clock), clock, "/"));
+                    config.expectedDevices()), clock, "/"));
             this.probes = new ProbesWithoutHeartbeats(store.facts());
             this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("heartwatch-evaluator"));
         } catch (RuntimeException | IOException e) {

@@ -34,7 +34,8 @@ public final class DevicesRetireCommand implements Callable<Integer> {
     }
     file.write(ids);
     var err = spec.commandLine().getErr();
-    err.println("retired '" + id + "' from " + file.path() + "; run scripts/deploy.sh to apply it to the alert");
+    err.println("retired '" + id + "' from " + file.path() + "; run scripts/deploy.sh to apply it to the alert"
+        + " (undo: heartwatch devices add " + id + ")");
     err.flush();
     return ExitCodes.OK;
   }

@@ -48,8 +48,8 @@ final class AlertQueryCommand implements Callable<Integer> {
       + "| extend beat = parse_json(substring(message, 12))\n"
       + "| extend device = tostring(beat.device), state = tostring(beat.state)\n"
       + "| where isnotempty(device)\n"
-      + "| summarize arg_max(timestamp, state) by device\n"
-      + "| project device, lastSeen = timestamp, state, queriedAt = now()";
+      + "| summarize arg_max(timestamp, state), lastRunning = maxif(timestamp, state != \"stopping\") by device\n"
+      + "| project device, lastSeen = timestamp, state, lastRunning, queriedAt = now()";
 
   @ParentCommand VerifyCommand parent;
   @Spec CommandSpec spec;
@@ -84,7 +84,10 @@ final class AlertQueryCommand implements Callable<Integer> {
       String device = VerifyQueries.text(row, "device");
       Instant queriedAt = VerifyQueries.instant(row, "queriedAt");
       now = queriedAt == null ? now : queriedAt;
-      facts.add(new DeviceFacts(device, VerifyQueries.instant(row, "lastSeen"), "stopping".equals(VerifyQueries.text(row, "state"))));
+      Instant lastSeen = VerifyQueries.instant(row, "lastSeen");
+      boolean stopping = "stopping".equals(VerifyQueries.text(row, "state"));
+      // The last running beat tells a stop that counts from one sent to a device already down.
+      facts.add(new DeviceFacts(device, lastSeen, stopping, stopping ? VerifyQueries.instant(row, "lastRunning") : lastSeen));
       heard.add(device);
     }
     for (String device : deployed.expectedDevices()) {

@@ -188,15 +188,21 @@ final class FakeAzureWorld {
       }
       if (query.contains("queriedAt = now()")) {
         Map<String, String[]> last = new TreeMap<>(otherBeats);
+        Map<String, String> lastRunning = new TreeMap<>();
+        last.forEach((device, beat) -> lastRunning.put(device, "stopping".equals(beat[1]) ? "" : beat[0]));
         for (int i = 0; i < beats.size(); i++) {
-          last.put(beats.get(i).path("device").asText(),
-              new String[] {FakeLogAnalytics.kusto(received.get(i)), beats.get(i).path("state").asText("running")});
+          String device = beats.get(i).path("device").asText();
+          String state = beats.get(i).path("state").asText("running");
+          last.put(device, new String[] {FakeLogAnalytics.kusto(received.get(i)), state});
+          if (!"stopping".equals(state)) {
+            lastRunning.put(device, FakeLogAnalytics.kusto(received.get(i)));
+          }
         }
         List<List<Object>> rows = new ArrayList<>();
         String now = FakeLogAnalytics.kusto(Instant.now());
-        last.forEach((device, beat) -> rows.add(List.of(device, beat[0], beat[1], now)));
-        return Reply.ok(FakeLogAnalytics.table(
-            columns("device", "string", "lastSeen", "datetime", "state", "string", "queriedAt", "datetime"), rows));
+        last.forEach((device, beat) -> rows.add(List.of(device, beat[0], beat[1], lastRunning.getOrDefault(device, ""), now)));
+        return Reply.ok(FakeLogAnalytics.table(columns("device", "string", "lastSeen", "datetime", "state", "string",
+            "lastRunning", "datetime", "queriedAt", "datetime"), rows));
       }
       if (query.equals(deployedQuery)) {
         List<List<Object>> rows = new ArrayList<>();

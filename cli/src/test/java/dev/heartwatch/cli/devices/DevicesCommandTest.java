@@ -75,6 +75,9 @@ class DevicesCommandTest {
     assertEquals(ExitCodes.OK, run.exitCode(), run.toString());
     assertEquals("[\n  \"nas\"\n]\n", Files.readString(file()));
     assertTrue(run.err().contains("run scripts/deploy.sh"), run.toString());
+    assertTrue(run.err().contains("(undo: heartwatch devices add router)"), run.toString());
+    assertEquals(ExitCodes.OK, devices("add", "router").exitCode(), "the undo it names works");
+    assertEquals("[\n  \"nas\",\n  \"router\"\n]\n", Files.readString(file()));
   }
 
   @Test

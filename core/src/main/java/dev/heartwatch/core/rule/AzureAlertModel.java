@@ -17,8 +17,10 @@ import java.util.SortedMap;
  * only beats with {@code ingestedAt <= T} and {@code at > T - lookback}, and returns one row per
  * device: its last visible beat, plus one row with no beat for each expected device it did not
  * see. A row meets the condition when its last beat is not {@code stopping} and
- * {@code T - lastSeen >= threshold}, or when it has no beat (expected, never seen within the
- * lookback). A device with no row is a time series with no result: it does not meet the
+ * {@code T - lastSeen >= threshold}; when it is a stop that {@linkplain SilenceRule#stopCounts
+ * counts} and {@code T - lastSeen >= maxStop}; when it is a stop that does not count, by its last
+ * running beat as if the stop were not there; or when it has no beat (expected, never seen within
+ * the lookback). A device with no row is a time series with no result: it does not meet the
  * condition, so a fired alert for it resolves by itself (that is why expected devices exist).
  *
  * <p>Stateful alerts (learn.microsoft.com, azure-monitor/alerts/alerts-overview, "Stateful
@@ -87,6 +89,7 @@ public final class AzureAlertModel {
         int needed = rule.cleanEvaluationsToResolve();
         Instant lastAt = null;       // the latest receiver time among visible beats
         boolean lastStopping = false;
+        Instant lastRunningAt = null; // the latest visible beat that did not say stopping
         boolean fired = false;
         int clean = 0;
         int next = 0;
@@ -98,13 +101,20 @@ public final class AzureAlertModel {
                     lastAt = b.at();
                     lastStopping = b.stopping();
                 }
+                if (!b.stopping() && (lastRunningAt == null || b.at().isAfter(lastRunningAt))) {
+                    lastRunningAt = b.at();
+                }
             }
             Instant windowStart = t.minus(rule.lookback());
             boolean inWindow = lastAt != null && lastAt.isAfter(windowStart);
             boolean met;
             Instant seen = inWindow ? lastAt : null;
-            if (inWindow) {
-                met = !lastStopping && !t.isBefore(rule.declaredDownAt(lastAt));
+            Instant running = lastRunningAt != null && lastRunningAt.isAfter(windowStart) ? lastRunningAt : null;
+            if (inWindow && lastStopping && !rule.stopCounts(new DeviceFacts(device, lastAt, true, running))) {
+                // A stop from a device already down is set aside: judged by its last running beat.
+                met = running == null ? expected : !t.isBefore(rule.declaredDownAt(running));
+            } else if (inWindow) {
+                met = !t.isBefore(lastStopping ? lastAt.plus(rule.maxStop()) : rule.declaredDownAt(lastAt));
             } else {
                 met = expected; // a row with no beat only exists for an expected device
             }

@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * The per-device silence rule: a device silent for at least {@code threshold} is down, a device
- * heard again is up, a device whose last beat said {@code stopping} is paused.
+ * heard again is up, a device whose last beat said {@code stopping} is paused for at most
+ * {@code maxStop}, and only if it was up when it stopped (see {@link #stopCounts}).
  *
  * <p>Three instants, defined here once (see {@code docs/alerting.md}):
  * <ul>
@@ -31,12 +32,22 @@ import java.util.Set;
  * @param heartbeatInterval   the agent's beat period, for {@link #outageStart}
  * @param expectedDevices     devices that are DOWN when silent even before their first beat or
  *                            beyond the lookback (the KQL joins them in)
+ * @param maxStop             how long a clean stop pauses a device: silent that long after it,
+ *                            the device is DOWN (from the threshold to the lookback, so Azure's
+ *                            query still sees the stop)
  */
 public record SilenceRule(Duration threshold, Duration evaluationFrequency, Duration lookback,
-                          Duration heartbeatInterval, Set<String> expectedDevices) {
+                          Duration heartbeatInterval, Set<String> expectedDevices, Duration maxStop) {
 
     /** Azure's maximum time range for a log search alert query (two days). */
     public static final Duration MAX_LOOKBACK = Duration.ofDays(2);
+
+    /**
+     * How long a clean stop pauses a device by default (or the lookback, if shorter): a day
+     * covers a restart, an upgrade or a night's maintenance; a device stopped for longer is
+     * gone, and saying so is the point of a dead-man's switch (mute or retire it on purpose).
+     */
+    public static final Duration DEFAULT_MAX_STOP = Duration.ofDays(1);
 
     public SilenceRule {
         requirePositive(threshold, "threshold");
@@ -50,6 +61,30 @@ public record SilenceRule(Duration threshold, Duration evaluationFrequency, Dura
             throw new IllegalArgumentException("lookback " + lookback + " must exceed threshold " + threshold);
         }
         expectedDevices = Set.copyOf(Objects.requireNonNull(expectedDevices, "expectedDevices"));
+        requirePositive(maxStop, "maxStop");
+        if (maxStop.compareTo(threshold) < 0 || maxStop.compareTo(lookback) > 0) {
+            throw new IllegalArgumentException("maxStop " + maxStop + " must be from the threshold " + threshold
+                    + " to the lookback " + lookback + " (Azure's query sees a stop only inside the lookback)");
+        }
+    }
+
+    /**
+     * The rule with the default {@link #maxStop}: {@link #DEFAULT_MAX_STOP}, or half the lookback
+     * if that is shorter (but at least the threshold), so that the alert after a long stop comes
+     * while the stop is still inside the lookback.
+     */
+    public SilenceRule(Duration threshold, Duration evaluationFrequency, Duration lookback,
+                       Duration heartbeatInterval, Set<String> expectedDevices) {
+        this(threshold, evaluationFrequency, lookback, heartbeatInterval, expectedDevices, defaultMaxStop(threshold, lookback));
+    }
+
+    private static Duration defaultMaxStop(Duration threshold, Duration lookback) {
+        if (threshold == null || lookback == null) {
+            return DEFAULT_MAX_STOP; // the canonical constructor names what is missing
+        }
+        Duration half = lookback.dividedBy(2);
+        Duration bounded = half.compareTo(threshold) < 0 ? threshold : half;
+        return bounded.compareTo(DEFAULT_MAX_STOP) < 0 ? bounded : DEFAULT_MAX_STOP;
     }
 
     /**
@@ -62,15 +97,20 @@ public record SilenceRule(Duration threshold, Duration evaluationFrequency, Dura
     }
 
     public SilenceRule withExpectedDevices(Set<String> devices) {
-        return new SilenceRule(threshold, evaluationFrequency, lookback, heartbeatInterval, devices);
+        return new SilenceRule(threshold, evaluationFrequency, lookback, heartbeatInterval, devices, maxStop);
     }
 
     public SilenceRule withThreshold(Duration newThreshold) {
-        return new SilenceRule(newThreshold, evaluationFrequency, lookback, heartbeatInterval, expectedDevices);
+        return new SilenceRule(newThreshold, evaluationFrequency, lookback, heartbeatInterval, expectedDevices,
+                maxStop.compareTo(newThreshold) < 0 ? newThreshold : maxStop);
     }
 
     public SilenceRule withEvaluationFrequency(Duration frequency) {
-        return new SilenceRule(threshold, frequency, lookback, heartbeatInterval, expectedDevices);
+        return new SilenceRule(threshold, frequency, lookback, heartbeatInterval, expectedDevices, maxStop);
+    }
+
+    public SilenceRule withMaxStop(Duration newMaxStop) {
+        return new SilenceRule(threshold, evaluationFrequency, lookback, heartbeatInterval, expectedDevices, newMaxStop);
     }
 
     public boolean isExpected(String device) {
@@ -114,20 +154,33 @@ public record SilenceRule(Duration threshold, Duration evaluationFrequency, Dura
     }
 
     /**
+     * Whether the device's last beat is a stop that counts: it said {@code stopping} and came
+     * while the device was up (a running beat less than the threshold before it). A stop from a
+     * device already silent that long is no proof of life: anyone holding a key can send one
+     * (issue 14 D6), so the device is judged by its last running beat instead.
+     */
+    public boolean stopCounts(DeviceFacts facts) {
+        return facts.lastStopping() && facts.lastRunning() != null
+                && facts.lastSeen().isBefore(facts.lastRunning().plus(threshold));
+    }
+
+    /**
      * The status of one device at {@code now}, from stored facts only (no clock is read).
-     * Order of the checks: never heard (DOWN if expected, else UNKNOWN); last beat
-     * {@code stopping} (STOPPED, until it beats again, however long ago); silent for at least
-     * the lookback and not expected (UNKNOWN: Azure's query no longer returns it and Azure
-     * resolves it by itself; list the device as expected to keep it DOWN); silent for at least
-     * the threshold (DOWN); else UP.
+     * Order of the checks: a stop that does not {@linkplain #stopCounts count} is set aside
+     * (the device is judged by its last running beat, or as never heard); never heard (DOWN if
+     * expected, else UNKNOWN); a stop less than {@link #maxStop} ago (STOPPED); silent for at
+     * least the lookback and not expected (UNKNOWN: Azure's query no longer returns it and
+     * Azure resolves it by itself; list the device as expected to keep it DOWN); silent for at
+     * least the threshold, or stopped for {@code maxStop} (DOWN); else UP.
      */
     public DeviceStatus status(DeviceFacts facts, Instant now) {
         Objects.requireNonNull(now, "now");
+        facts = judged(facts);
         Instant lastSeen = facts.lastSeen();
         if (lastSeen == null) {
             return isExpected(facts.device()) ? DeviceStatus.DOWN : DeviceStatus.UNKNOWN;
         }
-        if (facts.lastStopping()) {
+        if (facts.lastStopping() && now.isBefore(lastSeen.plus(maxStop))) {
             return DeviceStatus.STOPPED;
         }
         if (!isExpected(facts.device()) && !now.isBefore(lastSeen.plus(lookback))) {
@@ -136,10 +189,20 @@ public record SilenceRule(Duration threshold, Duration evaluationFrequency, Dura
         return now.isBefore(declaredDownAt(lastSeen)) ? DeviceStatus.UP : DeviceStatus.DOWN;
     }
 
+    /** The facts the rule judges: a stop that does not count set aside. */
+    private DeviceFacts judged(DeviceFacts facts) {
+        if (!facts.lastStopping() || stopCounts(facts)) {
+            return facts;
+        }
+        return facts.lastRunning() == null ? DeviceFacts.neverSeen(facts.device())
+                : new DeviceFacts(facts.device(), facts.lastRunning(), false, facts.lastRunning());
+    }
+
     /**
      * The flip to record if the device's status at {@code now} differs from {@code previous}
      * (what the store holds). Its {@link Flip#at()} is when the change really happened:
-     * DOWN: {@code declaredDownAt} (for an expected device never heard: {@code now});
+     * DOWN: {@code declaredDownAt} (for an expected device never heard: {@code now}; after a
+     * clean stop: the stop plus {@code maxStop});
      * UP and STOPPED: the last beat; UNKNOWN: {@code lastSeen + lookback} (or {@code now}).
      */
     public Optional<Flip> flip(DeviceFacts facts, DeviceStatus previous, Instant now) {
@@ -148,15 +211,25 @@ public record SilenceRule(Duration threshold, Duration evaluationFrequency, Dura
         if (current == previous) {
             return Optional.empty();
         }
+        boolean stopCounted = stopCounts(facts);
+        boolean forgedStop = facts.lastStopping() && !stopCounted;
+        String setAside = forgedStop ? " (the stopping beat at " + facts.lastSeen()
+                + " came from a device already silent for the threshold: no proof of life)" : "";
+        facts = judged(facts);
         Instant lastSeen = facts.lastSeen();
         Instant at;
         String reason;
         switch (current) {
             case DOWN:
+                if (stopCounted) { // DOWN after a stop that counts: it lasted maxStop
+                    at = lastSeen.plus(maxStop);
+                    reason = "stopped cleanly at " + lastSeen + " and silent for the " + maxStop + " a stop may last";
+                    break;
+                }
                 at = lastSeen == null ? now : declaredDownAt(lastSeen);
-                reason = lastSeen == null
+                reason = (lastSeen == null
                         ? "expected device has never sent a heartbeat"
-                        : "no heartbeat for " + threshold + " since " + lastSeen;
+                        : "no heartbeat for " + threshold + " since " + lastSeen) + setAside;
                 break;
             case UP:
                 at = lastSeen;

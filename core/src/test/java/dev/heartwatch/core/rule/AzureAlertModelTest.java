@@ -112,6 +112,30 @@ class AzureAlertModelTest {
     }
 
     @Test
+    void aStopFiresOnceItHasLastedMaxStopAsTheQueryDoes() {
+        List<Beat> beats = concat(everyMinute("pi", "10:00", "10:09"), List.of(Beat.stopping("pi", t("10:10"))));
+        Instant dayLater = t("10:10").plus(rule.maxStop());
+        assertEquals(List.of(), AzureAlertModel.evaluate(rule, beats, t("10:00"), dayLater.minus(Duration.ofMinutes(5))));
+        List<AlertEvent> events = AzureAlertModel.evaluate(rule, beats, t("10:00"), dayLater);
+        assertEquals(List.of(new AlertEvent("pi", FIRED, dayLater, t("10:10"))), events);
+    }
+
+    @Test
+    void aForgedStopToADownDeviceDoesNotResolveIt() {
+        // pi is silent from 10:09, fired at 10:15; a forged stop arrives at 10:30.
+        List<Beat> beats = concat(everyMinute("pi", "10:00", "10:09"), List.of(Beat.stopping("pi", t("10:30"))));
+        assertEquals(List.of(new AlertEvent("pi", FIRED, t("10:15"), t("10:09"))),
+                AzureAlertModel.evaluate(rule, beats, t("10:00"), t("12:00")));
+    }
+
+    @Test
+    void aDeviceWhoseOnlyBeatIsAStopNeverFires() {
+        // The deploy check's self-test device: one stopping beat, never a running one.
+        List<Beat> beats = List.of(Beat.stopping("heartwatch-self-test", t("10:00")));
+        assertEquals(List.of(), AzureAlertModel.evaluate(rule, beats, t("10:00"), t("10:00").plus(Duration.ofDays(3))));
+    }
+
+    @Test
     void expectedDeviceSilentForMoreThanTwoDaysStaysDown() {
         SilenceRule expecting = rule.withExpectedDevices(Set.of("pi"));
         List<Beat> beats = everyMinute("pi", "10:00", "10:10");

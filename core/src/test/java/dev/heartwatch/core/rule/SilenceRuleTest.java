@@ -33,10 +33,79 @@ class SilenceRuleTest {
         assertEquals(t("10:01"), rule.outageStart(t("10:00")));
     }
 
+    /** pi beat at 09:59 and stopped cleanly at 10:00. */
+    private final DeviceFacts stoppedAt1000 = new DeviceFacts("pi", t("10:00"), true, t("09:59"));
+
     @Test
-    void stoppedDeviceStaysStoppedHoweverLongItIsSilent() {
-        DeviceFacts stopped = new DeviceFacts("pi", t("10:00"), true);
-        assertEquals(DeviceStatus.STOPPED, rule.status(stopped, t("10:00").plus(Duration.ofDays(30))));
+    void aCleanStopPausesTheDeviceForLessThanMaxStop() {
+        assertEquals(Duration.ofDays(1), rule.maxStop());
+        assertEquals(DeviceStatus.STOPPED, rule.status(stoppedAt1000, t("10:00").plus(Duration.ofDays(1)).minusMillis(1)));
+    }
+
+    @Test
+    void aDeviceStoppedAndSilentForMaxStopIsDown() {
+        Instant dayLater = t("10:00").plus(Duration.ofDays(1));
+        assertEquals(DeviceStatus.DOWN, rule.status(stoppedAt1000, dayLater));
+        Flip flip = rule.flip(stoppedAt1000, DeviceStatus.STOPPED, dayLater.plusSeconds(90)).orElseThrow();
+        assertEquals(new Flip("pi", DeviceStatus.STOPPED, DeviceStatus.DOWN, dayLater,
+                "stopped cleanly at " + t("10:00") + " and silent for the PT24H a stop may last"), flip);
+    }
+
+    @Test
+    void anUnexpectedDeviceStoppedBeyondTheLookbackIsUnknownAsInAzure() {
+        assertEquals(DeviceStatus.UNKNOWN, rule.status(stoppedAt1000, t("10:00").plus(Duration.ofDays(2))));
+        assertEquals(DeviceStatus.DOWN, rule.withExpectedDevices(Set.of("pi"))
+                .status(stoppedAt1000, t("10:00").plus(Duration.ofDays(30))));
+    }
+
+    @Test
+    void aStopFromADeviceAlreadySilentForTheThresholdIsNoProofOfLife() {
+        // D6: pi was last heard running at 10:00, DOWN from 10:05; a forged stop arrives at 10:20.
+        DeviceFacts forged = new DeviceFacts("pi", t("10:20"), true, t("10:00"));
+        assertEquals(false, rule.stopCounts(forged));
+        assertEquals(DeviceStatus.DOWN, rule.status(forged, t("10:21")));
+        assertEquals(Optional.empty(), rule.flip(forged, DeviceStatus.DOWN, t("10:21")), "no \"back\", no STOPPED");
+        Flip fromUp = rule.flip(forged, DeviceStatus.UP, t("10:21")).orElseThrow();
+        assertEquals(t("10:05"), fromUp.at(), "down since the last running beat + threshold");
+        assertTrue(fromUp.reason().contains("no proof of life"), fromUp.reason());
+    }
+
+    @Test
+    void stopsSentAgainAndAgainCannotRenewThePause() {
+        // The agent died after its beat at 10:00; someone sends a stop every minute from 10:01.
+        assertTrue(rule.stopCounts(new DeviceFacts("pi", t("10:04"), true, t("10:00"))));
+        DeviceFacts fifth = new DeviceFacts("pi", t("10:05"), true, t("10:00"));
+        assertEquals(DeviceStatus.DOWN, rule.status(fifth, t("10:05")), "the stop at 10:05 is no proof of life");
+        assertEquals(t("10:05"), rule.flip(fifth, DeviceStatus.STOPPED, t("10:05")).orElseThrow().at());
+    }
+
+    @Test
+    void aStopJustInsideTheThresholdOfTheLastRunningBeatCounts() {
+        assertTrue(rule.stopCounts(new DeviceFacts("pi", t("10:05").minusMillis(1), true, t("10:00"))));
+        assertEquals(false, rule.stopCounts(new DeviceFacts("pi", t("10:05"), true, t("10:00"))));
+    }
+
+    @Test
+    void aStopFromADeviceNeverHeardRunningCountsAsNeverHeard() {
+        DeviceFacts onlyStop = new DeviceFacts("selftest", t("10:00"), true, null);
+        assertEquals(DeviceStatus.UNKNOWN, rule.status(onlyStop, t("10:00").plus(Duration.ofDays(30))),
+                "the deploy self-test's only beat is a stop: it never alerts");
+        assertEquals(DeviceStatus.DOWN, rule.withExpectedDevices(Set.of("selftest")).status(onlyStop, t("10:01")));
+    }
+
+    @Test
+    void maxStopLiesBetweenTheThresholdAndTheLookback() {
+        assertThrows(IllegalArgumentException.class, () -> rule.withMaxStop(Duration.ofMinutes(4)));
+        assertThrows(IllegalArgumentException.class, () -> rule.withMaxStop(Duration.ofDays(3)));
+        SilenceRule shortLookback = new SilenceRule(Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofHours(1),
+                Duration.ofSeconds(1), Set.of());
+        assertEquals(Duration.ofMinutes(30), shortLookback.maxStop(), "the default is at most half the lookback");
+    }
+
+    @Test
+    void factsRefuseALastRunningBeatThatContradictsTheLastBeat() {
+        assertThrows(IllegalArgumentException.class, () -> new DeviceFacts("pi", t("10:00"), false, t("09:00")));
+        assertThrows(IllegalArgumentException.class, () -> new DeviceFacts("pi", t("10:00"), true, t("10:01")));
     }
 
     @Test

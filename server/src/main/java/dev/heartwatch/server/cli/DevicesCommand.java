@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code java -jar heartwatch-server.jar devices list | mute ID DURATION | retire ID [--db FILE]}:
+ * {@code java -jar heartwatch-server.jar devices list | mute ID DURATION | unmute ID | retire ID |
+ * unretire ID [--db FILE]}:
  * the same operations as the HTTP API, on the same database file (safe while the server runs:
  * SQLite serialises the writers).
  */
@@ -77,23 +78,32 @@ public final class DevicesCommand {
                         return usage("not an ISO-8601 duration: " + args.get(2));
                     }
                     try {
-                        Instant until = new DeviceAdministration(store, Set.of()).mute(args.get(1), d, now);
-                        out.println(args.get(1) + " muted until " + until);
+                        out.println(args.get(1) + " muted until " + administration(store).mute(args.get(1), d, now).mutedUntil());
                     } catch (IllegalArgumentException e) {
                         return usage(e.getMessage());
                     }
                     return 0;
                 }
-                case "retire": {
+                case "unmute", "retire", "unretire": {
                     if (args.size() != 2) {
-                        return usage("retire needs a device id");
+                        return usage(verb + " needs a device id");
                     }
+                    String device = args.get(1);
+                    DeviceAdministration administration = administration(store);
                     try {
-                        new DeviceAdministration(store, Set.of()).retire(args.get(1), now);
+                        switch (verb) {
+                            case "unmute" -> administration.unmute(device, now);
+                            case "retire" -> administration.retire(device, now);
+                            default -> administration.unretire(device, now);
+                        }
                     } catch (IllegalArgumentException e) {
                         return usage(e.getMessage());
                     }
-                    out.println(args.get(1) + " retired: it will never alert again");
+                    out.println(device + switch (verb) {
+                        case "unmute" -> " unmuted: it notifies again";
+                        case "retire" -> " retired: it will never alert again (undo: devices unretire " + device + ")";
+                        default -> " restored: it is evaluated again";
+                    });
                     return 0;
                 }
                 default:
@@ -109,7 +119,11 @@ public final class DevicesCommand {
         if (problem != null) {
             err.println(problem);
         }
-        err.println("usage: devices [--db FILE] list | mute DEVICE DURATION | retire DEVICE");
+        err.println("usage: devices [--db FILE] list | mute DEVICE DURATION | unmute DEVICE | retire DEVICE | unretire DEVICE");
         return 2;
+    }
+
+    private static DeviceAdministration administration(HeartwatchStore store) {
+        return new DeviceAdministration(store, Set.of());
     }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartwatch.server.http.Answers;
 import dev.heartwatch.server.http.Query;
+import dev.heartwatch.server.store.AdminState;
+import dev.heartwatch.server.store.DeviceAdministration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,7 +39,10 @@ import org.eclipse.jetty.util.Callback;
  * GET  /api/devices?q=&status=&limit=&after=  summary counts and one page of devices
  * GET  /api/devices/{id}/outages?days=30  one device's outages (1..400 days)
  * POST /api/devices/{id}/mute?for=PT1H    silence a device (ISO-8601, up to P366D)
+ * POST /api/devices/{id}/unmute           end its mute
  * POST /api/devices/{id}/retire           stop expecting a device
+ * POST /api/devices/{id}/unretire         expect it again
+ * (the four answer the device's AdminState, as the admin API does)
  * </pre>
  *
  * Every response is {@code no-store}; the page runs under a strict Content-Security-Policy
@@ -45,7 +50,6 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class DashboardHandler extends Handler.Abstract {
     static final int MAX_DAYS = 400;
-    static final Duration MAX_MUTE = Duration.ofDays(366);
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -147,9 +151,9 @@ public final class DashboardHandler extends Handler.Abstract {
                             }
                             return;
                         }
-                        case "retire" -> {
+                        case "unmute", "retire", "unretire" -> {
                             if (requireMethod(ex, "POST")) {
-                                retire(ex, device);
+                                decide(ex, device, action);
                             }
                             return;
                         }
@@ -258,6 +262,12 @@ public final class DashboardHandler extends Handler.Abstract {
             n.put("cause", o.cause());
             n.put("detail", o.detail());
             n.put("source", o.source());
+            n.put("clip", o.clip());
+            if (o.reportedMs() == null) {
+                n.putNull("reportedMs");
+            } else {
+                n.put("reportedMs", o.reportedMs());
+            }
         }
         json(ex, 200, body);
     }
@@ -269,30 +279,29 @@ public final class DashboardHandler extends Handler.Abstract {
         } catch (DateTimeParseException e) {
             duration = null;
         }
-        if (duration == null || duration.isNegative() || duration.isZero() || duration.compareTo(MAX_MUTE) > 0) {
+        if (duration == null || duration.isNegative() || duration.isZero() || duration.compareTo(DeviceAdministration.MAX_MUTE) > 0) {
             error(ex, 400, "for must be an ISO-8601 duration from PT1S to P366D, e.g. PT1H");
             return;
         }
-        Instant now = clock.instant();
-        if (!source.mute(device, duration, now)) {
-            error(ex, 404, "no such device");
-            return;
-        }
-        ObjectNode body = JSON.createObjectNode();
-        body.put("device", device);
-        body.put("mutedUntil", now.plus(duration).toEpochMilli());
-        json(ex, 200, body);
+        answer(ex, source.mute(device, duration, clock.instant()));
     }
 
-    private void retire(Exchange ex, String device) {
-        if (!source.retire(device)) {
+    /** Unmute, retire or unretire. */
+    private void decide(Exchange ex, String device, String action) {
+        Instant now = clock.instant();
+        answer(ex, switch (action) {
+            case "unmute" -> source.unmute(device, now);
+            case "retire" -> source.retire(device, now);
+            default -> source.unretire(device, now);
+        });
+    }
+
+    private static void answer(Exchange ex, Optional<AdminState> state) {
+        if (state.isEmpty()) {
             error(ex, 404, "no such device");
             return;
         }
-        ObjectNode body = JSON.createObjectNode();
-        body.put("device", device);
-        body.put("retired", true);
-        json(ex, 200, body);
+        Answers.json(ex.response(), ex.callback(), 200, state.get().json());
     }
 
     private boolean knows(String device, Instant now) {

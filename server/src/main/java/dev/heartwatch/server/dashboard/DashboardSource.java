@@ -1,10 +1,12 @@
 package dev.heartwatch.server.dashboard;
 
+import dev.heartwatch.server.store.AdminState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the dashboard needs from the server. The server implements it over its store and
@@ -56,9 +58,18 @@ public interface DashboardSource {
      */
     List<OutageView> outages(String device, Instant from, Instant to, Instant now);
 
-    /** Silences {@code device}'s alerts for {@code duration} from {@code now}; false when no such device. */
-    boolean mute(String device, Duration duration, Instant now);
+    /**
+     * Silences {@code device}'s alerts for {@code duration} from {@code now} (checked by
+     * {@code DeviceAdministration}); empty when no such device.
+     */
+    Optional<AdminState> mute(String device, Duration duration, Instant now);
 
-    /** Stops expecting {@code device} (it no longer alerts); false when no such device. */
-    boolean retire(String device);
+    /** Ends {@code device}'s mute; empty when no such device. */
+    Optional<AdminState> unmute(String device, Instant now);
+
+    /** Stops expecting {@code device} (it no longer alerts) from {@code now}; empty when no such device. */
+    Optional<AdminState> retire(String device, Instant now);
+
+    /** Restores a retired {@code device}; empty when no such device. */
+    Optional<AdminState> unretire(String device, Instant now);
 }

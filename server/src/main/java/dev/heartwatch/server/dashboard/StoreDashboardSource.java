@@ -2,20 +2,23 @@ package dev.heartwatch.server.dashboard;
 
 import dev.heartwatch.core.outage.Coverage;
 import dev.heartwatch.core.outage.Outage;
+import dev.heartwatch.core.outage.ReportClip;
+import dev.heartwatch.core.outage.Source;
 import dev.heartwatch.core.outage.Uptime;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.server.ingest.ProbesWithoutHeartbeats;
+import dev.heartwatch.server.store.AdminState;
 import dev.heartwatch.server.store.DeviceAdministration;
 import dev.heartwatch.server.store.DeviceHistory;
 import dev.heartwatch.server.store.DeviceRecord;
 import dev.heartwatch.server.store.HeartwatchStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 
@@ -39,12 +42,10 @@ public final class StoreDashboardSource implements DashboardSource {
     private final DeviceHistory history;
     private final DeviceAdministration administration;
     private final Set<String> expectedDevices;
-    private final Clock clock;
     private final ProbesWithoutHeartbeats probes;
 
     public StoreDashboardSource(HeartwatchStore store, DeviceHistory history, DeviceAdministration administration,
-                                Set<String> expectedDevices, Clock clock) {
-        this.clock = clock;
+                                Set<String> expectedDevices) {
         this.store = store;
         this.history = history;
         this.administration = administration;
@@ -178,8 +179,11 @@ public final class StoreDashboardSource implements DashboardSource {
         for (Outage o : history.outages(device, from, to, now)) {
             Instant end = o.end();
             long duration = Duration.between(o.start(), end == null ? now : end).toMillis();
+            ReportClip clip = o.source() == Source.CLOUD ? null
+                    : store.facts().reportClip(device, o.id()).filter(ReportClip::clipped).orElse(null);
             out.add(new OutageView(device, o.start(), end, Math.max(0, duration), o.cause(), o.detail(),
-                    o.source().name().toLowerCase(Locale.ROOT)));
+                    o.source().name().toLowerCase(Locale.ROOT), clip == null ? null : clip.reason().code(),
+                    clip == null ? null : clip.reportedDuration().toMillis()));
         }
         return out;
     }
@@ -190,21 +194,22 @@ public final class StoreDashboardSource implements DashboardSource {
     }
 
     @Override
-    public boolean mute(String device, Duration duration, Instant now) {
-        if (!administration.knows(device)) {
-            return false;
-        }
-        administration.mute(device, duration, now);
-        return true;
+    public Optional<AdminState> mute(String device, Duration duration, Instant now) {
+        return administration.knows(device) ? Optional.of(administration.mute(device, duration, now)) : Optional.empty();
     }
 
     @Override
-    public boolean retire(String device) {
-        if (!administration.knows(device)) {
-            return false;
-        }
-        // The interface gives no instant: the retirement is stamped by the server's clock.
-        administration.retire(device, clock.instant());
-        return true;
+    public Optional<AdminState> unmute(String device, Instant now) {
+        return administration.knows(device) ? Optional.of(administration.unmute(device, now)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<AdminState> retire(String device, Instant now) {
+        return administration.knows(device) ? Optional.of(administration.retire(device, now)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<AdminState> unretire(String device, Instant now) {
+        return administration.knows(device) ? Optional.of(administration.unretire(device, now)) : Optional.empty();
     }
 }

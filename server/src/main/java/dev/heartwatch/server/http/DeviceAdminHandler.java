@@ -1,7 +1,7 @@
 package dev.heartwatch.server.http;
 
+import dev.heartwatch.server.store.AdminState;
 import dev.heartwatch.server.store.DeviceAdministration;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,17 +18,18 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * {@code POST /api/devices/{id}/mute?for=PT1H} and {@code POST /api/devices/{id}/retire}, behind
- * the admin key (same header/query as the ping key), which {@link AccessFilter} checks. Every other request under
+ * {@code POST /api/devices/{id}/mute?for=PT1H}, {@code .../unmute}, {@code .../retire} and
+ * {@code .../unretire}, behind the admin key (same header/query as the ping key, checked by {@link AccessFilter}), each answered
+ * with the device's {@link AdminState} (docs/dashboard.md, "API"). Every other request under
  * {@code /api/devices} goes to the dashboard handler when one is mounted, else 404.
  *
- * <p>A mute or retire that presents no admin key goes to the dashboard too when
+ * <p>A mute, retire or their undo that presents no admin key goes to the dashboard too when
  * {@code dashboardActions} is on (its Mute and Retire buttons, under the dashboard's own access
  * rule); both paths end in the same {@link DeviceAdministration}.
  */
 public final class DeviceAdminHandler extends Handler.Abstract {
     private static final Logger LOG = Logger.getLogger(DeviceAdminHandler.class.getName());
-    private static final Pattern ACTION = Pattern.compile("^/api/devices/([^/]+)/(mute|retire)$");
+    private static final Pattern ACTION = Pattern.compile("^/api/devices/([^/]+)/(mute|unmute|retire|unretire)$");
     private final DeviceAdministration administration;
     private final Clock clock;
     private final Supplier<Handler> dashboard;
@@ -76,27 +77,26 @@ public final class DeviceAdminHandler extends Handler.Abstract {
         String device = m.group(1);
         Instant now = clock.instant();
         try {
-            if ("retire".equals(m.group(2))) {
-                Instant at = administration.retire(device, now);
-                json(response, callback, "{\"device\":\"" + device + "\",\"retired\":\"" + at + "\"}");
-                return;
+            AdminState state;
+            switch (m.group(2)) {
+                case "retire" -> state = administration.retire(device, now);
+                case "unretire" -> state = administration.unretire(device, now);
+                case "unmute" -> state = administration.unmute(device, now);
+                default -> {
+                    Duration d;
+                    try {
+                        d = Duration.parse(query.getOrDefault("for", ""));
+                    } catch (DateTimeParseException e) {
+                        Answers.text(response, callback, 400, "for= must be an ISO-8601 duration such as PT1H", true);
+                        return;
+                    }
+                    state = administration.mute(device, d, now);
+                }
             }
-            Duration d;
-            try {
-                d = Duration.parse(query.getOrDefault("for", ""));
-            } catch (DateTimeParseException e) {
-                Answers.text(response, callback, 400, "for= must be an ISO-8601 duration such as PT1H", true);
-                return;
-            }
-            Instant until = administration.mute(device, d, now);
-            json(response, callback, "{\"device\":\"" + device + "\",\"mutedUntil\":\"" + until + "\"}");
+            Answers.json(response, callback, 200, state.json());
         } catch (IllegalArgumentException e) {
             // The message names the rule broken, never the input.
             Answers.text(response, callback, 400, e.getMessage(), true);
         }
-    }
-
-    private static void json(Response response, Callback callback, String json) {
-        Answers.json(response, callback, 200, json.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -24,10 +24,11 @@ import org.eclipse.jetty.util.Callback;
 /**
  * {@code GET /api/history/lines?since=ISO&until=ISO[&device=ID]} (docs/history.md, "Server
  * contract"): the stored {@code [heartbeat]} and {@code [outage]} lines with
- * {@code since <= ts < until}, exactly as written, one per line in {@code ts} order, streamed
- * from SQLite row by row. Who may read them ({@link AccessFilter}): the dashboard's read key, in
- * the {@code x-heartwatch-key} header only (never in a URL); with no read key configured,
- * loopback clients only, as the dashboard. A few streams at a time; more get {@code 429} with {@code Retry-After}. A stream
+ * {@code since <= ts < until}, as stored (each report as the server counts it:
+ * {@code LineRepository#streamLines}), one per line in {@code ts} order, streamed from SQLite row
+ * by row. Who may read them ({@link AccessFilter}): the dashboard's read key, in the {@code x-heartwatch-key}
+ * header only (never in a URL); with no read key configured, loopback clients only, as the
+ * dashboard. A few streams at a time; more get {@code 429} with {@code Retry-After}. A stream
  * that runs past {@code HEARTWATCH_RESPONSE_TIMEOUT} is cut (a client on a slow uplink keeps a
  * read connection busy); one whose client stops taking bytes, after Jetty's idle timeout.
  */

@@ -8,7 +8,9 @@ import dev.heartwatch.core.notify.RaisedAlert;
 import dev.heartwatch.core.notify.AlertCondition;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.OutageMerge;
+import dev.heartwatch.core.outage.ReportClip;
 import dev.heartwatch.core.outage.ReportedOutage;
+import dev.heartwatch.core.outage.Source;
 import dev.heartwatch.core.rule.Beat;
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.server.store.HeartwatchStore;
@@ -179,7 +181,12 @@ public final class AlertMessageFactory {
             if (!outage.detail().isEmpty()) {
                 t.append("Detail:       ").append(outage.detail()).append('\n');
             }
-            t.append("Source:       ").append(outage.source()).append(" (").append(sourceText(outage)).append(")\n");
+            ReportClip clip = outage.source() == Source.CLOUD ? null
+                    : store.facts().reportClip(n.device(), outage.id()).filter(ReportClip::clipped).orElse(null);
+            t.append("Source:       ").append(sourceText(outage, clip)).append('\n');
+            if (clip != null) {
+                t.append("Clipped:      ").append(clippedText(clip)).append('\n');
+            }
         } else {
             subject = "[Heartwatch] RESOLVED: " + n.device();
             t.append("Device ").append(n.device()).append(" is ").append(n.suppressedBefore() > 0 ? "not down" : "back").append(".\n\n");
@@ -205,15 +212,41 @@ public final class AlertMessageFactory {
         }
     }
 
-    private static String sourceText(Outage o) {
+    /**
+     * The source line. BOTH is said only when the agent's report, as sent, agrees with the gap: a
+     * report the server had to clip did not agree, whatever is left of it.
+     */
+    private static String sourceText(Outage o, ReportClip clip) {
+        if (clip != null) {
+            return o.source() == Source.BOTH
+                    ? "CLOUD, with the agent's report clipped (the heartbeat gap; the report agreed with it only once clipped)"
+                    : "AGENT, clipped (the agent's cause, its times clipped to what the server heard)";
+        }
         switch (o.source()) {
             case AGENT:
-                return "times and cause as the agent reported them";
+                return "AGENT (times and cause as the agent reported them)";
             case BOTH:
-                return "agent's report and the heartbeat gap agree; the agent's exact times and cause are used";
+                return "BOTH (agent's report and the heartbeat gap agree; the agent's exact times and cause are used)";
             default:
-                return "the server's view: last heartbeat + interval to the first heartbeat back; the agent reported nothing";
+                return "CLOUD (the server's view: last heartbeat + interval to the first heartbeat back; the agent reported nothing)";
         }
+    }
+
+    /**
+     * What the server would not believe of the agent's report (docs/alerting.md, "Reports
+     * checked against the record"), e.g. "the agent reported 400 d 0 h; clipped to 14 s: the
+     * server first heard this device 14 s before it ended".
+     */
+    static String clippedText(ReportClip clip) {
+        String head = "the agent reported " + human(clip.reportedDuration()) + "; clipped to " + human(clip.duration()) + ": ";
+        return head + switch (clip.reason()) {
+            case FIRST_BEAT -> "the server first heard this device at " + clip.heardAt() + ", "
+                    + human(Duration.between(clip.heardAt(), clip.end())) + " before it ended";
+            case HEARD_DURING -> "the server received a heartbeat from this device at " + clip.heardAt()
+                    + ", during the reported outage";
+            case AFTER_ARRIVAL -> "it cannot have ended after the report arrived at " + clip.end();
+            default -> clip.reason().code();
+        };
     }
 
     /** The merged outage that covers the alert's down time and ends by {@code back}. */

@@ -7,9 +7,10 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Mute and retire: the one implementation behind the admin API ({@code DeviceAdminHandler}), the
+ * Mute and retire and their undo: the one implementation behind the admin API ({@code DeviceAdminHandler}), the
  * dashboard's buttons ({@code StoreDashboardSource}) and the {@code devices} CLI, so the three
- * accept the same device ids and durations and write the same rows.
+ * accept the same device ids and durations, write the same rows and answer the same
+ * {@link AdminState}.
  */
 public final class DeviceAdministration {
     /** A mute longer than this is a retirement in disguise; refused. */
@@ -30,18 +31,29 @@ public final class DeviceAdministration {
 
     /**
      * Mutes {@code device}'s notifications for {@code duration} from {@code now} (flips are still
-     * recorded) and returns when the mute ends. A device not heard from yet may be muted ahead.
+     * recorded). A device not heard from yet may be muted ahead.
      *
      * @throws IllegalArgumentException for a malformed device id or a duration outside PT1S..P366D
      */
-    public Instant mute(String device, Duration duration, Instant now) {
+    public AdminState mute(String device, Duration duration, Instant now) {
         requireDeviceId(device);
         if (duration == null || duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(MAX_MUTE) > 0) {
             throw new IllegalArgumentException("the mute duration must be from PT1S to " + MAX_MUTE + " (retire a device instead)");
         }
-        Instant until = now.plus(duration);
-        store.devices().mute(device, until);
-        return until;
+        store.devices().mute(device, now.plus(duration));
+        return state(device, now);
+    }
+
+    /**
+     * Ends {@code device}'s mute now: the next flip notifies again (one already recorded while
+     * muted is not sent after the fact).
+     *
+     * @throws IllegalArgumentException for a malformed device id
+     */
+    public AdminState unmute(String device, Instant now) {
+        requireDeviceId(device);
+        store.devices().unmute(device);
+        return state(device, now);
     }
 
     /**
@@ -49,10 +61,27 @@ public final class DeviceAdministration {
      *
      * @throws IllegalArgumentException for a malformed device id
      */
-    public Instant retire(String device, Instant now) {
+    public AdminState retire(String device, Instant now) {
         requireDeviceId(device);
         store.devices().retire(device, now);
-        return now;
+        return state(device, now);
+    }
+
+    /**
+     * Restores a retired {@code device}: evaluated again from its stored facts at the next
+     * evaluation, which records the flip from the status it had when retired, if any.
+     *
+     * @throws IllegalArgumentException for a malformed device id
+     */
+    public AdminState unretire(String device, Instant now) {
+        requireDeviceId(device);
+        store.devices().unretire(device);
+        return state(device, now);
+    }
+
+    /** What the store holds of {@code device}'s mute and retirement at {@code now}. */
+    public AdminState state(String device, Instant now) {
+        return AdminState.of(device, store.devices().device(device).orElse(null), now);
     }
 
     private static void requireDeviceId(String device) {

@@ -13,18 +13,20 @@ import java.time.Instant;
  * @param alertOpen    a "fired" notification was raised and no "resolved" yet
  * @param lastNotified when the last notification that was not suppressed was raised
  * @param lastIp       the client address of the last heartbeat, when it had one
+ * @param lastRunning  its last heartbeat that did not say {@code stopping}, when there is one
  */
 public record DeviceRecord(String device, Instant firstSeen, Instant lastSeen, boolean lastStopping,
                            DeviceStatus status, Instant since, boolean alertOpen, Instant mutedUntil,
-                           Instant retiredAt, Instant lastNotified, String lastIp) {
+                           Instant retiredAt, Instant lastNotified, String lastIp, Instant lastRunning) {
 
     /** A device expected (or muted, retired ahead) but never heard from nor evaluated. */
     public static DeviceRecord neverSeen(String device) {
-        return new DeviceRecord(device, null, null, false, DeviceStatus.UNKNOWN, null, false, null, null, null, null);
+        return new DeviceRecord(device, null, null, false, DeviceStatus.UNKNOWN, null, false, null, null, null, null, null);
     }
 
     public DeviceFacts facts() {
-        return lastSeen == null ? DeviceFacts.neverSeen(device) : new DeviceFacts(device, lastSeen, lastStopping);
+        return lastSeen == null ? DeviceFacts.neverSeen(device) : new DeviceFacts(device, lastSeen, lastStopping,
+                lastStopping ? lastRunning : lastSeen);
     }
 
     public boolean retired() {

@@ -22,14 +22,15 @@ import java.util.Set;
  */
 public final class DeviceRepository {
     /** The writer's upsert of a device's last beat; a late batch never moves it back. */
-    static final String UPSERT_LAST_BEAT = "INSERT INTO devices(device, first_seen, last_seen, last_stopping, last_ip) "
-            + "VALUES (?,?,?,?,?) ON CONFLICT(device) DO UPDATE SET last_seen = excluded.last_seen, "
-            + "last_stopping = excluded.last_stopping, last_ip = excluded.last_ip "
+    static final String UPSERT_LAST_BEAT = "INSERT INTO devices(device, first_seen, last_seen, last_stopping, last_ip, last_running) "
+            + "VALUES (?,?,?,?,?,?) ON CONFLICT(device) DO UPDATE SET last_seen = excluded.last_seen, "
+            + "last_stopping = excluded.last_stopping, last_ip = excluded.last_ip, "
+            + "last_running = coalesce(max(excluded.last_running, devices.last_running), excluded.last_running, devices.last_running) "
             + "WHERE excluded.last_seen >= devices.last_seen";
 
     private static final String SELECT_DEVICE = "SELECT k.device, d.first_seen, d.last_seen, d.last_stopping, s.status, s.since, "
             + "s.alert_open, s.muted_until, s.retired_at, (SELECT max(created_at) FROM notifications n "
-            + "WHERE n.device = k.device AND n.suppressed = 0), d.last_ip FROM ";
+            + "WHERE n.device = k.device AND n.suppressed = 0), d.last_ip, d.last_running FROM ";
 
     private final Database db;
 
@@ -37,12 +38,14 @@ public final class DeviceRepository {
         this.db = db;
     }
 
-    static void bindLastBeat(PreparedStatement ps, HeartbeatLine last, long firstSeen) throws SQLException {
+    /** @param lastRunning the batch's latest beat of the device that did not stop, null if none */
+    static void bindLastBeat(PreparedStatement ps, HeartbeatLine last, long firstSeen, Long lastRunning) throws SQLException {
         ps.setString(1, last.device());
         ps.setLong(2, firstSeen);
         ps.setLong(3, last.ts());
         ps.setInt(4, last.stopping() ? 1 : 0);
         ps.setString(5, last.ip());
+        LineInserts.setLong(ps, 6, lastRunning);
     }
 
     /** Every device the store knows (heard from, evaluated, muted or retired), plus {@code expected}. */
@@ -153,7 +156,7 @@ public final class DeviceRepository {
         String status = rs.getString(5);
         return new DeviceRecord(rs.getString(1), instant(rs, 2), instant(rs, 3), rs.getInt(4) == 1,
                 status == null ? DeviceStatus.UNKNOWN : DeviceStatus.valueOf(status), instant(rs, 6), rs.getInt(7) == 1,
-                instant(rs, 8), instant(rs, 9), instant(rs, 10), rs.getString(11));
+                instant(rs, 8), instant(rs, 9), instant(rs, 10), rs.getString(11), instant(rs, 12));
     }
 
     /**
@@ -231,6 +234,26 @@ public final class DeviceRepository {
     /** Retires a device: it is never evaluated, and never alerts, again. */
     public void retire(String device, Instant at) {
         upsertState(device, "retired_at", at.toEpochMilli());
+    }
+
+    /** Ends a device's mute. */
+    public void unmute(String device) {
+        clearState(device, "muted_until");
+    }
+
+    /** Restores a retired device: the evaluator takes it up again. */
+    public void unretire(String device) {
+        clearState(device, "retired_at");
+    }
+
+    private void clearState(String device, String column) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE device_state SET " + column + " = NULL WHERE device = ?")) {
+                ps.setString(1, device);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     private void upsertState(String device, String column, long value) {

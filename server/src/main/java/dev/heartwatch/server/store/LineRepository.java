@@ -5,6 +5,7 @@ import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.LineCodec;
 import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.core.contract.ProbeLine;
+import dev.heartwatch.core.outage.ReportClip;
 import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.rule.Beat;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The stored facts (heartbeats, outage reports, probes; written by {@link LineWriter}) read
@@ -29,6 +31,8 @@ import java.util.Map;
 public final class LineRepository {
     private static final String HEARTBEAT_COLUMNS = "ts, device, stopping, ip, seq, sent_at, skew_ms, agent_version, outages, note";
     private static final String OUTAGE_COLUMNS = "ts, device, outage_id, agent_start, agent_end, cause, skew_ms, detail";
+    /** The report's verdict ({@link ReportChecks}): columns 9 to 11 after {@link #OUTAGE_COLUMNS}. */
+    private static final String VERDICT_COLUMNS = "clipped_start, clipped_end, clip";
     private static final int PRUNE_CHUNK = 5_000;
 
     private final Database db;
@@ -83,7 +87,11 @@ public final class LineRepository {
         });
     }
 
-    /** A device's outage reports received in [from, to], duplicates included (the merge drops them). */
+    /**
+     * A device's outage reports received in [from, to], duplicates included (the merge drops them).
+     * Like every read of reports for history, each as the record allows it: the clipped interval
+     * on the receiver's clock where it was clipped, rejected ones left out (they stay stored).
+     */
     public List<ReportedOutage> reportsReceived(String device, Instant from, Instant to) {
         return reports("WHERE device = ? AND ts BETWEEN ? AND ? ORDER BY id", device, from.toEpochMilli(), to.toEpochMilli());
     }
@@ -91,7 +99,8 @@ public final class LineRepository {
     /**
      * The outage reports (of {@code device} only, when not null) whose receiver-clock interval
      * overlaps [from, to], however late they arrived: a report received today of an outage 300
-     * days ago is found in that period's history.
+     * days ago is found in that period's history. Clipped as {@link #reportsReceived}; the
+     * reported interval holds the clipped one, so its index finds both.
      */
     public List<ReportedOutage> reportsOverlapping(String device, Instant from, Instant to) {
         return reportsOverlapping(device == null ? null : List.of(device), from, to);
@@ -115,7 +124,8 @@ public final class LineRepository {
     private List<ReportedOutage> reports(String where, Object... params) {
         return db.inTransaction(c -> {
             List<ReportedOutage> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + OUTAGE_COLUMNS + " FROM outages " + where)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + OUTAGE_COLUMNS + ", " + VERDICT_COLUMNS
+                    + " FROM outages " + where)) {
                 for (int i = 0; i < params.length; i++) {
                     if (params[i] instanceof Long l) {
                         ps.setLong(i + 1, l);
@@ -125,8 +135,8 @@ public final class LineRepository {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        OutageLine o = outage(rs);
-                        if (o.end() >= o.start()) { // a report that ends before it starts says nothing
+                        OutageLine o = counted(rs);
+                        if (o != null) {
                             out.add(new ReportedOutage(o.device(), o.id(), Instant.ofEpochMilli(o.start()), Instant.ofEpochMilli(o.end()),
                                     o.cause(), o.detail(), o.skewMs() == null ? null : Duration.ofMillis(o.skewMs())));
                         }
@@ -137,10 +147,63 @@ public final class LineRepository {
         });
     }
 
+    /**
+     * The verdict on the first report of {@code device} with agent id {@code outageId} (the one
+     * the merge keeps), when it was checked: what the mail says was clipped.
+     */
+    public Optional<ReportClip> reportClip(String device, String outageId) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT receiver_start, receiver_end, " + VERDICT_COLUMNS
+                    + " FROM outages INDEXED BY outages_device_ts WHERE device = ? AND outage_id = ? ORDER BY id LIMIT 1")) {
+                ps.setString(1, device);
+                ps.setString(2, outageId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getString(5) == null) {
+                        return Optional.<ReportClip>empty();
+                    }
+                    return Optional.of(ReportClip.stored(Instant.ofEpochMilli(rs.getLong(1)), Instant.ofEpochMilli(rs.getLong(2)),
+                            instantOrNull(rs, 3), instantOrNull(rs, 4), ReportClip.Reason.ofCode(rs.getString(5))));
+                }
+            }
+        });
+    }
+
+    private static Instant instantOrNull(ResultSet rs, int column) throws SQLException {
+        Long v = nullableLong(rs, column);
+        return v == null ? null : Instant.ofEpochMilli(v);
+    }
+
     private static HeartbeatLine heartbeat(ResultSet rs) throws SQLException {
         return new HeartbeatLine(rs.getLong(1), rs.getString(2), rs.getInt(3) == 1 ? HeartbeatLine.STOPPING : HeartbeatLine.RUNNING,
                 rs.getString(4), nullableLong(rs, 5), nullableLong(rs, 6), nullableLong(rs, 7), rs.getString(8), rs.getInt(9),
                 rs.getString(10));
+    }
+
+    /**
+     * The report of a row read with {@link #VERDICT_COLUMNS} as the server counts it: its
+     * clipped interval moved back to the agent's clock (so the line's own skew rule gives the
+     * clipped receiver times), or null when it says nothing (ends before it starts) or was
+     * rejected. Reports never checked (stored before migration 3) count as reported.
+     */
+    private static OutageLine counted(ResultSet rs) throws SQLException {
+        OutageLine o = outage(rs);
+        String clip = rs.getString(11);
+        if (o.end() < o.start()) {
+            return null;
+        }
+        if (clip == null) {
+            return o;
+        }
+        ReportClip.Reason reason = ReportClip.Reason.ofCode(clip);
+        if (reason.rejects()) {
+            return null;
+        }
+        if (reason == ReportClip.Reason.NONE) {
+            return o;
+        }
+        long skew = o.skewMs() == null ? 0 : o.skewMs();
+        return new OutageLine(o.ts(), o.device(), o.id(), rs.getLong(9) - skew, rs.getLong(10) - skew, o.cause(), o.skewMs(),
+                o.detail());
     }
 
     private static OutageLine outage(ResultSet rs) throws SQLException {
@@ -162,7 +225,8 @@ public final class LineRepository {
     /**
      * Streams the {@code [heartbeat]} and {@code [outage]} lines with {@code from <= ts < to} (of
      * {@code device} only, when not null) in {@code ts} order to {@code sink}, as canonical text,
-     * one row at a time: memory stays bounded however long the period. Two cursors, each in its
+     * each report as the server counts it ({@link #counted}: clipped, rejected ones left out, so
+     * {@code history --server} gives the dashboard's history), one row at a time: memory stays bounded however long the period. Two cursors, each in its
      * table's time index, merged here (a heartbeat before the outage lines its request carried);
      * on a read connection of its own, so a slow client never holds the store's lock.
      */
@@ -170,7 +234,8 @@ public final class LineRepository {
         String filter = "WHERE ts >= ? AND ts < ? " + (device == null ? "" : "AND device = ? ") + "ORDER BY ts, id";
         try (Connection reader = db.openReader();
              PreparedStatement beats = reader.prepareStatement("SELECT " + HEARTBEAT_COLUMNS + " FROM heartbeats " + filter);
-             PreparedStatement outages = reader.prepareStatement("SELECT " + OUTAGE_COLUMNS + " FROM outages " + filter)) {
+             PreparedStatement outages = reader.prepareStatement("SELECT " + OUTAGE_COLUMNS + ", " + VERDICT_COLUMNS
+                     + " FROM outages " + filter)) {
             for (PreparedStatement ps : List.of(beats, outages)) {
                 ps.setFetchSize(512);
                 ps.setLong(1, from.toEpochMilli());
@@ -181,20 +246,31 @@ public final class LineRepository {
             }
             try (ResultSet b = beats.executeQuery(); ResultSet o = outages.executeQuery()) {
                 ContractLine nextBeat = b.next() ? heartbeat(b) : null;
-                ContractLine nextOutage = o.next() ? outage(o) : null;
+                ContractLine nextOutage = nextCounted(o);
                 while (nextBeat != null || nextOutage != null) {
                     if (nextOutage == null || nextBeat != null && nextBeat.ts() <= nextOutage.ts()) {
                         sink.accept(LineCodec.encode(nextBeat));
                         nextBeat = b.next() ? heartbeat(b) : null;
                     } else {
                         sink.accept(LineCodec.encode(nextOutage));
-                        nextOutage = o.next() ? outage(o) : null;
+                        nextOutage = nextCounted(o);
                     }
                 }
             }
         } catch (SQLException e) {
             throw Database.failure(e);
         }
+    }
+
+    /** The next report the server counts, skipping those it does not. */
+    private static OutageLine nextCounted(ResultSet rs) throws SQLException {
+        while (rs.next()) {
+            OutageLine o = counted(rs);
+            if (o != null) {
+                return o;
+            }
+        }
+        return null;
     }
 
     /**

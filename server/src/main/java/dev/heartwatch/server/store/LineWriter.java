@@ -2,6 +2,7 @@ package dev.heartwatch.server.store;
 
 import dev.heartwatch.core.contract.ContractLine;
 import dev.heartwatch.core.contract.HeartbeatLine;
+import dev.heartwatch.core.contract.OutageLine;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -94,6 +95,7 @@ public final class LineWriter implements AutoCloseable {
     private void run() {
         List<Pending> batch = new ArrayList<>();
         try (LineInserts inserts = new LineInserts(connection);
+             ReportChecks reportChecks = new ReportChecks(connection);
              PreparedStatement upsertDevice = connection.prepareStatement(DeviceRepository.UPSERT_LAST_BEAT)) {
             while (true) {
                 batch.clear();
@@ -104,7 +106,7 @@ public final class LineWriter implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH_REQUESTS - 1);
                 boolean stop = batch.removeIf(p -> p == STOP);
-                write(batch, inserts, upsertDevice);
+                write(batch, inserts, reportChecks, upsertDevice);
                 if (stop) {
                     return;
                 }
@@ -124,15 +126,18 @@ public final class LineWriter implements AutoCloseable {
     }
 
     /**
-     * One transaction: the lines into their tables, each device's runs and last beat. Every
-     * request in it completes at its commit, or fails with it.
+     * One transaction: the lines into their tables, each device's runs and last beat, then each
+     * outage report checked against them. Every request in it completes at its commit, or fails
+     * with it.
      */
-    private void write(List<Pending> batch, LineInserts inserts, PreparedStatement upsertDevice) {
+    private void write(List<Pending> batch, LineInserts inserts, ReportChecks reportChecks, PreparedStatement upsertDevice) {
         try {
             Database.inTransaction(connection, c -> {
                 Map<String, HeartbeatLine> lastBeat = new HashMap<>();
                 // A new device's first_seen is its earliest beat in the batch, not its latest.
                 Map<String, Long> firstBeat = new HashMap<>();
+                Map<String, Long> lastRunning = new HashMap<>();
+                List<OutageLine> reports = new ArrayList<>();
                 for (Pending p : batch) {
                     for (ContractLine l : p.lines()) {
                         inserts.add(l);
@@ -150,15 +155,23 @@ public final class LineWriter implements AutoCloseable {
                             runs.add(c, h.device(), h.ts(), h.stopping());
                             lastBeat.merge(h.device(), h, (a, b) -> b.ts() >= a.ts() ? b : a);
                             firstBeat.merge(h.device(), h.ts(), Math::min);
+                            if (!h.stopping()) {
+                                lastRunning.merge(h.device(), h.ts(), Math::max);
+                            }
+                        } else if (l instanceof OutageLine o) {
+                            reports.add(o);
                         }
                     }
                 }
                 runs.flush(c);
                 for (HeartbeatLine h : lastBeat.values()) {
-                    DeviceRepository.bindLastBeat(upsertDevice, h, firstBeat.get(h.device()));
+                    DeviceRepository.bindLastBeat(upsertDevice, h, firstBeat.get(h.device()), lastRunning.get(h.device()));
                     upsertDevice.addBatch();
                 }
                 upsertDevice.executeBatch();
+                for (OutageLine o : reports) {
+                    reportChecks.check(o);
+                }
                 return null;
             });
             if (walSync == null) {

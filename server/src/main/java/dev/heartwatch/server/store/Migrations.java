@@ -33,7 +33,8 @@ final class Migrations {
 
     /** In order; migration i (0-based) brings the file to version i + 1. */
     static final List<Migration> ALL = List.of(Migrations::v1LinesAsText, Migrations::v2TypedFacts,
-            Migrations::v3DeliveryPlan, Migrations::v4ChannelThreads);
+            Migrations::v3DeliveryPlan, Migrations::v4ChannelThreads,
+            Migrations::v5CheckedReports, Migrations::v6LastRunningBeat);
 
     private Migrations() {
     }
@@ -206,6 +207,34 @@ final class Migrations {
                 write.addBatch();
             }
             write.executeBatch();
+        }
+    }
+
+    /**
+     * Version 5: each outage report's verdict against the record ({@code ReportChecks}): the
+     * interval counted ({@code clipped_*}, receiver clock; null when rejected) and the reason's
+     * code. Reports stored before it have no verdict ({@code clip} null) and count as reported.
+     */
+    static void v5CheckedReports(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE outages ADD COLUMN clipped_start INTEGER");
+            s.execute("ALTER TABLE outages ADD COLUMN clipped_end INTEGER");
+            s.execute("ALTER TABLE outages ADD COLUMN clip TEXT");
+        }
+    }
+
+    /**
+     * Version 6: each device's last beat that did not say {@code stopping}, so the rule can tell
+     * a stop from a device that was up from one sent to a device already down (issue 14 D6).
+     * Filled from the stored beats in one pass.
+     */
+    static void v6LastRunningBeat(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE devices ADD COLUMN last_running INTEGER");
+            s.execute("UPDATE devices SET last_running = r.ts FROM (SELECT device, max(ts) AS ts FROM heartbeats "
+                    + "WHERE stopping = 0 GROUP BY device) r WHERE r.device = devices.device");
+            // Beats already pruned: a device whose last beat did not stop was running then.
+            s.execute("UPDATE devices SET last_running = last_seen WHERE last_stopping = 0");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.heartwatch.server.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heartwatch.server.store.HeartwatchStore;
@@ -39,6 +40,24 @@ class DevicesCommandTest {
         }
         assertEquals(0, run("list"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("garage\tUNKNOWN"), out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void unmuteAndUnretireUndoThemInTheSameDatabase() {
+        assertEquals(0, run("mute", "home-pi", "PT1H"));
+        assertEquals(0, run("retire", "garage"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("undo: devices unretire garage"), out.toString(StandardCharsets.UTF_8));
+        assertEquals(0, run("unmute", "home-pi"));
+        assertEquals(0, run("unretire", "garage"));
+        try (HeartwatchStore store = HeartwatchStore.openForAdmin(dir.resolve("h.db"))) {
+            assertNull(store.devices().device("home-pi").orElseThrow().mutedUntil());
+            assertNull(store.devices().device("garage").orElseThrow().retiredAt());
+        }
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("garage restored: it is evaluated again"),
+                out.toString(StandardCharsets.UTF_8));
+        assertEquals(2, run("unmute"));
+        assertEquals(2, run("unretire", "Home Pi"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unmute needs a device id"), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test

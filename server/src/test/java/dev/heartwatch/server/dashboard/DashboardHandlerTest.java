@@ -185,6 +185,11 @@ class DashboardHandlerTest {
                 "x-heartwatch-key", KEY, "Origin", "http://attacker.example");
         assertEquals(403, r.statusCode());
         assertFalse(source.calls.stream().anyMatch(c -> c.startsWith("retire")));
+        for (String undo : List.of("unmute", "unretire")) {
+            assertEquals(403, post(base + "/api/devices/cabin-pi/" + undo, "x-heartwatch-key", KEY,
+                    "Origin", "http://attacker.example").statusCode(), "an undo is a decision too: " + undo);
+        }
+        assertFalse(source.calls.stream().anyMatch(c -> c.startsWith("un")));
         assertEquals(200, post(base + "/api/devices/cabin-pi/retire", "x-heartwatch-key", KEY,
                 "Origin", base).statusCode());
     }
@@ -304,7 +309,8 @@ class DashboardHandlerTest {
         assertEquals("POST", r.headers().firstValue("Allow").orElseThrow());
         assertEquals(405, get(base + "/api/devices/cabin-pi/retire", "x-heartwatch-key", KEY).statusCode());
         assertEquals(405, post(base + "/", "x-heartwatch-key", KEY).statusCode());
-        assertFalse(source.calls.stream().anyMatch(c -> c.startsWith("mute") || c.startsWith("retire")));
+        assertFalse(source.calls.stream().anyMatch(c -> c.startsWith("mute") || c.startsWith("retire")
+                || c.startsWith("unmute") || c.startsWith("unretire")));
     }
 
     @Test
@@ -312,7 +318,7 @@ class DashboardHandlerTest {
         String base = startWithKey();
         HttpResponse<String> r = post(base + "/api/devices/garage-nas/mute?for=PT2H30M", "x-heartwatch-key", KEY);
         assertEquals(200, r.statusCode());
-        assertEquals(NOW.plus(Duration.ofMinutes(150)).toEpochMilli(), JSON.readTree(r.body()).get("mutedUntil").asLong());
+        assertEquals(NOW.plus(Duration.ofMinutes(150)).toString(), JSON.readTree(r.body()).get("mutedUntil").asText());
         assertTrue(source.calls.contains("mute garage-nas PT2H30M " + NOW));
         assertEquals(200, post(base + "/api/devices/garage-nas/mute", "x-heartwatch-key", KEY).statusCode());
         assertTrue(source.calls.contains("mute garage-nas PT1H " + NOW), "default one hour");
@@ -326,8 +332,23 @@ class DashboardHandlerTest {
         String base = startWithKey();
         HttpResponse<String> r = post(base + "/api/devices/old-laptop/retire", "x-heartwatch-key", KEY);
         assertEquals(200, r.statusCode());
-        assertTrue(JSON.readTree(r.body()).get("retired").asBoolean());
-        assertTrue(source.calls.contains("retire old-laptop"));
+        assertEquals(NOW.toString(), JSON.readTree(r.body()).get("retiredAt").asText());
+        assertTrue(source.calls.contains("retire old-laptop " + NOW));
+    }
+
+    @Test
+    void unmuteAndUnretireAreRoutesOfThePageToo() throws Exception {
+        String base = startWithKey();
+        HttpResponse<String> r = post(base + "/api/devices/garage-nas/unmute", "x-heartwatch-key", KEY);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("{\"device\":\"garage-nas\",\"mutedUntil\":null,\"retiredAt\":null}", r.body());
+        assertTrue(source.calls.contains("unmute garage-nas " + NOW));
+        assertEquals(200, post(base + "/api/devices/old-laptop/unretire", "x-heartwatch-key", KEY).statusCode());
+        assertTrue(source.calls.contains("unretire old-laptop " + NOW));
+        assertEquals(404, post(base + "/api/devices/nobody/unmute", "x-heartwatch-key", KEY).statusCode());
+        assertEquals(404, post(base + "/api/devices/nobody/unretire", "x-heartwatch-key", KEY).statusCode());
+        assertEquals(405, get(base + "/api/devices/garage-nas/unmute", "x-heartwatch-key", KEY).statusCode());
+        assertEquals(401, post(base + "/api/devices/garage-nas/unretire").statusCode(), "the page's access rule holds");
     }
 
     @Test

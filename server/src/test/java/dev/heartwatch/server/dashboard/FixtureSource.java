@@ -1,11 +1,13 @@
 package dev.heartwatch.server.dashboard;
 
+import dev.heartwatch.server.store.AdminState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A dashboard source with set data that a test can change while the page watches. */
@@ -59,15 +61,31 @@ final class FixtureSource implements DashboardSource {
     }
 
     @Override
-    public synchronized boolean mute(String device, Duration duration, Instant now) {
+    public synchronized Optional<AdminState> mute(String device, Duration duration, Instant now) {
         calls.add("mute " + device + " " + duration + " " + now);
-        return devices.containsKey(device);
+        return decided(device, now.plus(duration), null);
     }
 
     @Override
-    public synchronized boolean retire(String device) {
-        calls.add("retire " + device);
-        return devices.containsKey(device);
+    public synchronized Optional<AdminState> unmute(String device, Instant now) {
+        calls.add("unmute " + device + " " + now);
+        return decided(device, null, null);
+    }
+
+    @Override
+    public synchronized Optional<AdminState> retire(String device, Instant now) {
+        calls.add("retire " + device + " " + now);
+        return decided(device, null, now);
+    }
+
+    @Override
+    public synchronized Optional<AdminState> unretire(String device, Instant now) {
+        calls.add("unretire " + device + " " + now);
+        return decided(device, null, null);
+    }
+
+    private Optional<AdminState> decided(String device, Instant mutedUntil, Instant retiredAt) {
+        return devices.containsKey(device) ? Optional.of(new AdminState(device, mutedUntil, retiredAt)) : Optional.empty();
     }
 
     /** A small household: one device down with a DNS outage, one muted, one stopped, one hostile name. */

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The page served by the REAL heartwatch-server (the dashboard it installs at start, over its
  * SQLite store) in headless Chromium: heartbeats posted to {@code /api/ping} show up as devices,
- * and the page's Mute button reaches the store through the same code as the admin API.
+ * and the page's Mute, Unmute, Retire and Restore buttons reach the store through the same code
+ * as the admin API.
  */
 @Tag("full")
 class ServerDashboardBrowserTest {
@@ -40,6 +41,13 @@ class ServerDashboardBrowserTest {
                         .POST(HttpRequest.BodyPublishers.ofString("{\"device\":\"" + device + "\",\"note\":\"browser test\"}")));
                 assertEquals(200, r.statusCode(), r.body());
             }
+            // garage-nas then claims 400 days down: the server clips it to the second it has known the device.
+            Thread.sleep(1_200); // under the test config's PT2S idle timeout, so the kept-alive connection still serves
+            long now = Instant.now().toEpochMilli();
+            HttpResponse<String> claim = s.send(HttpRequest.newBuilder(s.uri("/api/ping")).header("x-functions-key", TestConfig.KEY)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"device\":\"garage-nas\",\"outages\":[{\"id\":\"o-400d\",\"start\":"
+                            + (now - Duration.ofDays(400).toMillis()) + ",\"end\":" + now + ",\"cause\":\"isp\"}]}")));
+            assertEquals(200, claim.statusCode(), claim.body());
             chromium.prefersColorScheme("light");
             chromium.viewport(1280, 800, false);
             chromium.navigate(s.server.baseUri() + "/?key=" + TestConfig.READ_KEY + "&refresh=1");
@@ -54,11 +62,28 @@ class ServerDashboardBrowserTest {
             assertEquals("2", page.get("up").asText(), page.toString());
             assertTrue(!page.get("url").asText().contains("key="), "the key left the address bar: " + page);
             chromium.screenshot(Path.of("target/screenshots/dashboard-real-server.png"));
+            String nas = "[...document.querySelectorAll('.card')].find(c => c.dataset.device === 'garage-nas')";
+            chromium.waitFor("[..." + nas + ".querySelectorAll('.detail')].some(d =>"
+                    + " d.textContent.includes('agent reported 400 d 0 h, clipped (first-beat)'))",
+                    Duration.ofSeconds(20), "(" + nas + ").querySelector('.outages').textContent");
 
             chromium.eval(card + ".querySelector('.mute').click()");
             chromium.waitFor(card + ".dataset.status === 'muted'", Duration.ofSeconds(10), SHOW);
             Instant until = s.server.store().devices().device("kitchen-pi").orElseThrow().mutedUntil();
             assertTrue(until != null && until.isAfter(Instant.now().plus(Duration.ofMinutes(59))), "muted for an hour: " + until);
+
+            // Each decision has its undo on the page: Unmute, then Retire and Restore.
+            chromium.waitFor(card + ".querySelector('.mute').textContent === 'Unmute'", Duration.ofSeconds(10), SHOW);
+            chromium.eval(card + ".querySelector('.mute').click()");
+            chromium.waitFor(card + ".dataset.status === 'up'", Duration.ofSeconds(10), SHOW);
+            assertEquals(null, s.server.store().devices().device("kitchen-pi").orElseThrow().mutedUntil());
+            chromium.eval("window.confirm = () => true");
+            chromium.eval(card + ".querySelector('.retire').click()");
+            chromium.waitFor(card + ".dataset.status === 'retired'", Duration.ofSeconds(10), SHOW);
+            chromium.waitFor(card + ".querySelector('.retire').textContent === 'Restore'", Duration.ofSeconds(10), SHOW);
+            chromium.eval(card + ".querySelector('.retire').click()");
+            chromium.waitFor(card + ".dataset.status === 'up'", Duration.ofSeconds(10), SHOW);
+            assertEquals(null, s.server.store().devices().device("kitchen-pi").orElseThrow().retiredAt());
             assertEquals("[]", chromium.problems.toString());
         }
     }

@@ -9,11 +9,11 @@ import dev.heartwatch.core.contract.ContractLine;
 import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.core.rule.SilenceRule;
+import dev.heartwatch.server.store.AdminState;
 import dev.heartwatch.server.store.DeviceAdministration;
 import dev.heartwatch.server.store.DeviceHistory;
 import dev.heartwatch.server.store.HeartwatchStore;
 import dev.heartwatch.server.support.Lines;
-import dev.heartwatch.server.support.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,8 +47,7 @@ class StoreDashboardSourceTest {
     void open() {
         store = HeartwatchStore.open(dir.resolve("heartwatch.db"), "NORMAL");
         history = new DeviceHistory(store, RULE);
-        source = new StoreDashboardSource(store, history, new DeviceAdministration(store, Set.of("nas")), Set.of("nas"),
-                new MutableClock(NOW));
+        source = new StoreDashboardSource(store, history, new DeviceAdministration(store, Set.of("nas")), Set.of("nas"));
     }
 
     @AfterEach
@@ -90,7 +90,8 @@ class StoreDashboardSourceTest {
         lines.add(beat(at(1, 0), "old", "running", null));
         lines.add(beat(at(2, 0), "cam", "running", null));
         lines.add(beat(at(23, 58), "cam", "running", null));
-        lines.add(beat(at(23, 0), "laptop", "stopping", null));
+        lines.add(beat(at(22, 59), "laptop", "running", null));
+        lines.add(beat(at(23, 0), "laptop", "stopping", null)); // a clean stop: it was up
         lines.add(beat(at(23, 30), "router", "running", null));
         lines.sort(Comparator.comparingLong(ContractLine::ts));
         // One commit for the whole day: the device's first_seen is still its earliest beat.
@@ -198,15 +199,29 @@ class StoreDashboardSourceTest {
     @Test
     void muteAndRetireGoThroughTheSharedAdministrationAndOnlyForKnownDevices() {
         storeTheDay();
-        assertTrue(source.mute("pi", Duration.ofHours(2), NOW));
+        assertEquals(Optional.of(new AdminState("pi", NOW.plus(Duration.ofHours(2)), null)), source.mute("pi", Duration.ofHours(2), NOW));
         assertEquals(NOW.plus(Duration.ofHours(2)), store.devices().device("pi").orElseThrow().mutedUntil());
         assertEquals("muted", views().get("pi").status());
-        assertTrue(source.mute("nas", Duration.ofMinutes(5), NOW), "an expected device may be muted before its first beat");
-        assertFalse(source.mute("ghost", Duration.ofHours(1), NOW));
-        assertFalse(source.retire("ghost"));
+        assertTrue(source.mute("nas", Duration.ofMinutes(5), NOW).isPresent(), "an expected device may be muted before its first beat");
+        assertTrue(source.mute("ghost", Duration.ofHours(1), NOW).isEmpty());
+        assertTrue(source.retire("ghost", NOW).isEmpty());
+        assertTrue(source.unmute("ghost", NOW).isEmpty());
+        assertTrue(source.unretire("ghost", NOW).isEmpty());
         assertFalse(store.devices().device("ghost").isPresent(), "nothing written for an unknown device");
-        assertTrue(source.retire("router"));
-        assertEquals(NOW, store.devices().device("router").orElseThrow().retiredAt(), "stamped by the server's clock");
+        assertEquals(Optional.of(new AdminState("router", null, NOW)), source.retire("router", NOW));
+        assertEquals(NOW, store.devices().device("router").orElseThrow().retiredAt());
         assertEquals("retired", views().get("router").status());
+    }
+
+    @Test
+    void unmuteAndUnretireUndoThemAndTheRuleSpeaksAgain() {
+        storeTheDay();
+        source.mute("pi", Duration.ofHours(2), NOW);
+        source.retire("router", NOW);
+        assertEquals(Optional.of(new AdminState("pi", null, null)), source.unmute("pi", NOW));
+        assertEquals("up", views().get("pi").status());
+        assertEquals(Optional.of(new AdminState("router", null, null)), source.unretire("router", NOW));
+        assertEquals("down", views().get("router").status(), "restored: judged by the rule again");
+        assertEquals(null, store.devices().device("router").orElseThrow().retiredAt());
     }
 }

@@ -36,8 +36,7 @@ class AgentEndToEndTest {
     Path dir;
 
     static Map<String, String> smtp() {
-        return Map.of("HEARTWATCH_SMTP_HOST", "127.0.0.1", "HEARTWATCH_SMTP_PORT", String.valueOf(greenMail.getSmtp().getPort()),
-                "HEARTWATCH_SMTP_SECURITY", "NONE", "HEARTWATCH_MAIL_TO", "me@example.test");
+        return Mailbox.smtp(greenMail);
     }
 
     private ChildProcess agent(RunningServer s, String name) throws Exception {

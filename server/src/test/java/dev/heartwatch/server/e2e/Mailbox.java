@@ -6,6 +6,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** What GreenMail received, as subject + body strings the assertions can print. */
 final class Mailbox {
@@ -17,6 +18,12 @@ final class Mailbox {
         public String toString() {
             return subject;
         }
+    }
+
+    /** Server settings that send every notification by SMTP to this GreenMail, no TLS (loopback). */
+    static Map<String, String> smtp(GreenMailExtension greenMail) {
+        return Map.of("HEARTWATCH_SMTP_HOST", "127.0.0.1", "HEARTWATCH_SMTP_PORT", String.valueOf(greenMail.getSmtp().getPort()),
+                "HEARTWATCH_SMTP_SECURITY", "NONE", "HEARTWATCH_MAIL_TO", "me@example.test");
     }
 
     static List<Mail> all(GreenMailExtension greenMail) {

@@ -89,7 +89,7 @@ public final class DashboardBenchLoader {
                     for (int d = 0; d < devices; d++) {
                         HeartbeatLine last = new HeartbeatLine(lastBeat[d], device(d), "running",
                                 "198.51.100." + (d % 250), null, null, null, null, 0, null);
-                        DeviceRepository.bindLastBeat(ps, last, start);
+                        DeviceRepository.bindLastBeat(ps, last, start, last.stopping() ? null : last.ts());
                         ps.addBatch();
                     }
                     ps.executeBatch();

@@ -120,6 +120,7 @@ class DatabaseTest {
             assertEquals(T0.plusSeconds(7200), pi.mutedUntil());
             assertEquals(T0, pi.firstSeen());
             assertTrue(pi.lastStopping());
+            assertEquals(T0.plusSeconds(60), pi.lastRunning(), "migration 4: the last beat that did not stop");
             assertEquals("203.0.113.8", pi.lastIp(), "the last beat with an address");
             assertEquals(1, store.outbox().of("pi").size());
             assertEquals("delivered", store.outbox().deliveryState(1, "email").orElseThrow());

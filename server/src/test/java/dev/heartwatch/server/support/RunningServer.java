@@ -1,5 +1,6 @@
 package dev.heartwatch.server.support;
 
+import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.server.HeartwatchServer;
 import dev.heartwatch.server.config.ServerConfig;
 import java.io.ByteArrayOutputStream;
@@ -33,6 +34,21 @@ public final class RunningServer implements AutoCloseable {
 
     public HttpResponse<String> post(String pathAndQuery, String body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(pathAndQuery)).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** A heartbeat request with the ping key; fails the test unless it is accepted. */
+    public HttpResponse<String> ping(String body) throws IOException, InterruptedException {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/ping")).header("x-functions-key", TestConfig.KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        if (r.statusCode() != 200) {
+            throw new AssertionError("ping refused: " + r.statusCode() + " " + r.body());
+        }
+        return r;
+    }
+
+    /** The status the evaluator last recorded for {@code device} (UNKNOWN before the first). */
+    public DeviceStatus status(String device) {
+        return server.store().devices().device(device).map(d -> d.status()).orElse(DeviceStatus.UNKNOWN);
     }
 
     public String consoleText() {
