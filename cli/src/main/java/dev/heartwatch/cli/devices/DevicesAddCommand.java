@@ -4,6 +4,8 @@ import dev.heartwatch.core.contract.DeviceId;
 import dev.heartwatch.cli.CliFailure;
 import dev.heartwatch.cli.ExitCodes;
 import dev.heartwatch.cli.verify.SelfTestDevice;
+import dev.heartwatch.core.schedule.DeviceRegistry;
+import dev.heartwatch.core.schedule.RegisteredDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,12 +35,12 @@ public final class DevicesAddCommand implements Callable<Integer> {
           + " (it always says stopping and must never be expected): choose another name");
     }
     DevicesFile file = option.devicesFile();
-    List<String> ids = file.exists() ? new ArrayList<>(file.read()) : new ArrayList<>();
-    if (ids.contains(id)) {
+    List<RegisteredDevice> devices = file.exists() ? new ArrayList<>(file.read().devices()) : new ArrayList<>();
+    if (devices.stream().anyMatch(d -> d.id().equals(id))) {
       throw new CliFailure(ExitCodes.CONFLICT, "device '" + id + "' is already expected in " + file.path());
     }
-    ids.add(id);
-    file.write(ids);
+    devices.add(RegisteredDevice.expected(id));
+    file.write(new DeviceRegistry(devices));
     var err = spec.commandLine().getErr();
     if (!id.equals(rawId)) {
       err.println("'" + rawId + "' is sanitised to '" + id + "' (the id Ping records)");

@@ -35,7 +35,7 @@ class DevicesCommandTest {
     CliRun run = devices("add", "Home Office/Pi");
 
     assertEquals(ExitCodes.OK, run.exitCode(), run.toString());
-    assertEquals("[\n  \"home-office-pi\"\n]\n", Files.readString(file(), StandardCharsets.UTF_8));
+    assertEquals("[ \"home-office-pi\" ]\n", Files.readString(file(), StandardCharsets.UTF_8));
     assertTrue(run.err().contains("sanitised to 'home-office-pi'"), run.toString());
     assertTrue(run.err().contains("scripts/deploy.sh"), run.toString());
   }
@@ -73,7 +73,7 @@ class DevicesCommandTest {
     devices("add", "nas");
     CliRun run = devices("retire", "Router");
     assertEquals(ExitCodes.OK, run.exitCode(), run.toString());
-    assertEquals("[\n  \"nas\"\n]\n", Files.readString(file()));
+    assertEquals("[ \"nas\" ]\n", Files.readString(file()));
     assertTrue(run.err().contains("run scripts/deploy.sh"), run.toString());
   }
 
@@ -83,7 +83,7 @@ class DevicesCommandTest {
     CliRun run = devices("retire", "toaster");
     assertEquals(ExitCodes.CONFLICT, run.exitCode(), run.toString());
     assertTrue(run.err().contains("not expected"), run.toString());
-    assertEquals("[\n  \"router\"\n]\n", Files.readString(file()));
+    assertEquals("[ \"router\" ]\n", Files.readString(file()));
   }
 
   @Test
@@ -114,6 +114,33 @@ class DevicesCommandTest {
     try (var files = Files.list(file().getParent())) {
       assertEquals(List.of(file()), files.toList());
     }
-    assertEquals("[]\n", Files.readString(file()));
+    assertEquals("[ ]\n", Files.readString(file()));
+  }
+
+  @Test
+  void addAndRetireKeepEveryOtherEntrysScheduleAndChannels() throws Exception {
+    Files.createDirectories(file().getParent());
+    Files.writeString(file(), "[{\"id\": \"backup\", \"cron\": \"30 2 * * *\", \"timeZone\": \"Europe/Berlin\","
+        + " \"grace\": \"PT1H\", \"channels\": [\"email\"]}, {\"id\": \"laptop\", \"expected\": false, \"period\": \"PT30M\", \"grace\": \"PT2H\"}]");
+    assertEquals(ExitCodes.OK, devices("add", "router").exitCode());
+    assertEquals(ExitCodes.OK, devices("retire", "laptop").exitCode());
+    var registry = dev.heartwatch.core.schedule.DeviceRegistry.parse(Files.readString(file()));
+    assertEquals(List.of("backup", "router"), registry.devices().stream().map(d -> d.id()).toList());
+    assertEquals(new dev.heartwatch.core.schedule.Schedule.Cron("30 2 * * *", java.time.ZoneId.of("Europe/Berlin"),
+        java.time.Duration.ofHours(1)), registry.scheduleOf("backup"));
+    assertEquals(List.of("email"), registry.find("backup").orElseThrow().channels());
+  }
+
+  @Test
+  void aRegistryWithABadCronIsRefusedWithEveryProblemAndLeftAsItWas() throws Exception {
+    Files.createDirectories(file().getParent());
+    String text = "[{\"id\": \"backup\", \"cron\": \"61 * * * *\", \"timeZone\": \"Europe/Berlin\", \"grace\": \"PT1H\"},"
+        + " {\"id\": \"nas\", \"period\": \"PT10M\", \"grace\": \"-PT5M\"}]";
+    Files.writeString(file(), text);
+    CliRun run = devices("add", "router");
+    assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("entry 1 (\"backup\")"), run.toString());
+    assertTrue(run.err().contains("entry 2 (\"nas\")"), run.toString());
+    assertEquals(text, Files.readString(file()));
   }
 }
