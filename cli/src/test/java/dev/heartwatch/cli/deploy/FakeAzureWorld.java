@@ -116,6 +116,7 @@ final class FakeAzureWorld {
       Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
     env.put("PATH", bin + ":" + System.getenv("PATH"));
+    env.put("TMPDIR", Files.createDirectories(dir.resolve("tmp")).toString());
     env.put("FAKE_LOG", log.toString());
     env.put("FAKE_STATE", state.toString());
     env.put("FAKE_PLAN", plan);
@@ -221,6 +222,11 @@ final class FakeAzureWorld {
 
   void groupExists() throws IOException {
     Files.writeString(state.resolve("group"), "");
+  }
+
+  /** The scripts' TMPDIR (deploy.sh's temporary files go there). */
+  Path tmp() {
+    return Path.of(env.get("TMPDIR"));
   }
 
   Run deploy(String... args) throws Exception {
