@@ -74,7 +74,7 @@ final class FakeAzureWorld {
   /** Beats the fake has seen besides the self-test ones: device -> {lastSeen, state}. */
   final Map<String, String[]> otherBeats = new TreeMap<>();
   boolean lineNeverArrives;
-  final String deployedQuery;
+  volatile String deployedQuery;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern MARKER = Pattern.compile("tostring\\(beat\\.note\\) == \"([^\"]*)\"");
@@ -218,6 +218,17 @@ final class FakeAzureWorld {
       out.put(nameType[i], nameType[i + 1]);
     }
     return out;
+  }
+
+  /** The rule as deployed for a registry with schedules: its deviceLimits rows, as queries.bicep writes them. */
+  void deployedWithLimits(String rows) throws IOException {
+    String empty = "let deviceLimits = datatable(device: string, limit: timespan) [];";
+    String tuned = tunedAlertQuery();
+    if (!tuned.contains(empty)) {
+      throw new AssertionError("silent-devices.kql no longer has the deviceLimits line these tests (and verify) read");
+    }
+    deployedQuery = tuned.replace(empty, empty.replace("[]", "[" + rows + "]"));
+    Files.writeString(state.resolve("rule.json"), ruleJson(deployedQuery));
   }
 
   void groupExists() throws IOException {
