@@ -54,7 +54,7 @@ Usage: scripts/deploy.sh -g RESOURCE_GROUP --alert-email ADDRESS [options]
       --alert-email ADDRESS  alert recipient; repeat, or comma-separate (DEPLOY_ALERT_EMAILS)
       --plan PLAN            FlexConsumption (default) or LinuxConsumption (DEPLOY_HOSTING_PLAN)
       --name-prefix PREFIX   prefix of resource names                   (DEPLOY_NAME_PREFIX)
-      --devices FILE         expected devices (default infra/devices.json) (DEPLOY_DEVICES_FILE)
+      --devices FILE         device registry (default infra/devices.json) (DEPLOY_DEVICES_FILE)
       --create-group         create the resource group if it does not exist
       --location LOCATION    its region (with --create-group)          (DEPLOY_LOCATION)
       --deployer-principal-id ID  object id granted upload rights on the package container
@@ -80,6 +80,8 @@ on_error() {
   exit "$status"
 }
 trap on_error ERR
+REGISTRY_PARAMETERS_FILE=""
+trap '[[ -z "$REGISTRY_PARAMETERS_FILE" ]] || rm -f "$REGISTRY_PARAMETERS_FILE"' EXIT
 
 # deploy.env holds KEY=VALUE lines; only DEPLOY_* keys are read, and nothing is executed.
 load_env_file() {
@@ -148,15 +150,14 @@ check_prerequisites() {
   az account show --query name --output tsv >/dev/null \
     || fail "Azure CLI is not logged in: run 'az login' (and 'az account set --subscription ...')"
   command -v curl >/dev/null || fail "curl not found: install curl"
-  if [[ "$WHAT_IF" == false ]]; then
-    [[ "$VERIFY_ONLY" == true ]] || command -v mvn >/dev/null || fail "Maven 'mvn' not found: install Maven 3.9+"
-    command -v java >/dev/null || fail "java not found: install a JDK 17 or newer"
-    local version major
-    version=$(java -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n 1)
-    major=${version%%.*}
-    [[ "$major" == 1 ]] && major=$(cut -d. -f2 <<<"$version")
-    [[ "$major" =~ ^[0-9]+$ && "$major" -ge 17 ]] || fail "a JDK 17 or newer is needed (found: ${version:-unknown})"
-  fi
+  # what-if builds and runs the CLI too: it turns the device registry into the deployment's parameters.
+  [[ "$VERIFY_ONLY" == true ]] || command -v mvn >/dev/null || fail "Maven 'mvn' not found: install Maven 3.9+"
+  command -v java >/dev/null || fail "java not found: install a JDK 17 or newer"
+  local version major
+  version=$(java -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n 1)
+  major=${version%%.*}
+  [[ "$major" == 1 ]] && major=$(cut -d. -f2 <<<"$version")
+  [[ "$major" =~ ^[0-9]+$ && "$major" -ge 17 ]] || fail "a JDK 17 or newer is needed (found: ${version:-unknown})"
 }
 
 previous_deployment() {
@@ -432,6 +433,19 @@ verify_deployment() {
   log "Verified: the endpoint, ingestion, the alert query and the receivers work in $RESOURCE_GROUP."
 }
 
+# REGISTRY_PARAMETERS_FILE: the registry as an ARM parameters file (expectedDevices,
+# deviceLimits), a temporary file removed on exit. The alert's evaluationFrequency, if
+# overridden with --parameter, bounds the limits.
+write_registry_parameters() {
+  local evaluation=PT5M extra
+  for extra in ${EXTRA_PARAMETERS[@]+"${EXTRA_PARAMETERS[@]}"}; do
+    if [[ "$extra" == evaluationFrequency=* ]]; then evaluation=${extra#evaluationFrequency=}; fi
+  done
+  REGISTRY_PARAMETERS_FILE=$(mktemp "${TMPDIR:-/tmp}/heartwatch-registry.XXXXXX")
+  heartwatch devices azure-parameters --file "$DEVICES_FILE" --evaluation "$evaluation" >"$REGISTRY_PARAMETERS_FILE" \
+    || fail "the device registry $DEVICES_FILE cannot be deployed to Azure: the lines above say which devices and why"
+}
+
 heartwatch() {
   if [[ -n "${HEARTWATCH_CLI:-}" ]]; then
     "$HEARTWATCH_CLI" "$@"
@@ -475,6 +489,23 @@ main() {
     log "    exists"
   fi
 
+  # Built first: the CLI reads the registry for step 4, and a broken build changes nothing in Azure.
+  local zip="" sha=""
+  if [[ "$WHAT_IF" == true ]]; then
+    step 3 "Building the CLI (it reads the device registry)"
+    mvn -B -q -f "$ROOT/pom.xml" -pl cli -am package -DskipTests
+  else
+    step 3 "Building the function package and the CLI"
+    mvn -B -q -f "$ROOT/pom.xml" -pl function-app,cli -am package -DskipTests
+    local staging_root="$ROOT/function-app/target/azure-functions" staging
+    local -a staged=()
+    for staging in "$staging_root"/*/; do [[ -d "$staging" ]] && staged+=("${staging%/}"); done
+    ((${#staged[@]} == 1)) || fail "expected one packaged app under $staging_root, found ${#staged[@]}"
+    zip="$ROOT/function-app/target/heartwatch-function.zip"
+    sha=$(heartwatch package "${staged[0]}" --output "$zip")
+    log "    $zip sha256 $sha"
+  fi
+
   local previous="" previous_app="" current_package="" known_emails=""
   previous=$(previous_deployment)
   [[ -n "$previous" ]] && refuse_plan_switch "$(deployment_output AZURE_HOSTING_PLAN)"
@@ -483,9 +514,12 @@ main() {
     [[ -n "$previous" ]] && previous_app=$(deployment_output AZURE_FUNCTION_APP_NAME)
     [[ -n "$previous_app" ]] && current_package=$(run_from_package_setting "$previous_app")
   fi
+  # Bicep cannot evaluate a cron: the CLI turns the registry into expectedDevices and
+  # deviceLimits (an ARM parameters file), refusing a schedule the alert cannot watch.
+  write_registry_parameters
   local -a parameters=(
     "alertEmails=$EMAILS_JSON"
-    "expectedDevices=@$DEVICES_FILE"
+    "@$REGISTRY_PARAMETERS_FILE"
     "hostingPlan=$HOSTING_PLAN"
   )
   [[ -n "$NAME_PREFIX" ]] && parameters+=("namePrefix=$NAME_PREFIX")
@@ -500,7 +534,7 @@ main() {
   parameters+=(${EXTRA_PARAMETERS[@]+"${EXTRA_PARAMETERS[@]}"})
 
   if [[ "$WHAT_IF" == true ]]; then
-    step 3 "What-if: infrastructure changes (nothing is deployed)"
+    step 4 "What-if: infrastructure changes (nothing is deployed)"
     az deployment group what-if --resource-group "$RESOURCE_GROUP" --name "$DEPLOYMENT_NAME" \
       --template-file "$ROOT/infra/main.bicep" --parameters "${parameters[@]}"
     announce_new_emails "$known_emails" "would be added"
@@ -508,7 +542,7 @@ main() {
     return 0
   fi
 
-  step 3 "Deploying infrastructure (infra/main.bicep, $HOSTING_PLAN)"
+  step 4 "Deploying infrastructure (infra/main.bicep, $HOSTING_PLAN)"
   az deployment group create --resource-group "$RESOURCE_GROUP" --name "$DEPLOYMENT_NAME" \
     --template-file "$ROOT/infra/main.bicep" --parameters "${parameters[@]}" --output none
   local app function_url storage container plan
@@ -521,16 +555,6 @@ main() {
   [[ -n "$app" && -n "$function_url" ]] || fail "the deployment gave no AZURE_FUNCTION_APP_NAME / AZURE_FUNCTION_URL output"
   log "    function app $app ($plan)"
   announce_new_emails "$known_emails" "added"
-
-  step 4 "Building the function package"
-  mvn -B -q -f "$ROOT/pom.xml" -pl function-app,cli -am package -DskipTests
-  local staging_root="$ROOT/function-app/target/azure-functions" staging zip sha
-  local -a staged=()
-  for staging in "$staging_root"/*/; do [[ -d "$staging" ]] && staged+=("${staging%/}"); done
-  ((${#staged[@]} == 1)) || fail "expected one packaged app under $staging_root, found ${#staged[@]}"
-  zip="$ROOT/function-app/target/heartwatch-function.zip"
-  sha=$(heartwatch package "${staged[0]}" --output "$zip")
-  log "    $zip sha256 $sha"
 
   step 5 "Deploying code"
   if [[ "$plan" == FlexConsumption ]]; then

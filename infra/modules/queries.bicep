@@ -14,12 +14,20 @@ param silenceThreshold string
 @description('Optional. Device ids that must exist even when absent from the lookback (sanitised ids, docs/contract.md §3).')
 param expectedDevices array = []
 
+@description('Optional. Per-device limits of the alert query, each {device, limitSeconds}: the schedule\'s period, or its cron\'s longest gap, plus grace. `heartwatch devices azure-parameters` computes them from infra/devices.json; a device without a row keeps silenceThreshold.')
+param deviceLimits array = []
+
 // PT5M -> 5m, PT1H -> 1h, PT90S -> 90s: KQL timespan literals.
 var thresholdKql = toLower(substring(silenceThreshold, 2))
 
 // The alert looks for each device's last beat this many days back; 2 is the
 // longest query time range a log search alert accepts.
 var lookbackDays = 2
+
+// The rows of the alert query's deviceLimits datatable: 'nas',900s,'backup',93600s.
+// Single quotes: device ids are sanitised (a-z 0-9 . _ -), and a single quote
+// needs no escaping in the rule's JSON, so the 64 KB rule size holds more rows.
+var deviceLimitRows = join(map(deviceLimits, d => '\'${d.device}\',${d.limitSeconds}s'), ',')
 
 var silentDevicesTunables = [
   {
@@ -29,6 +37,10 @@ var silentDevicesTunables = [
   {
     line: '    | where timestamp > ago(2d)'
     value: '    | where timestamp > ago(${lookbackDays}d)'
+  }
+  {
+    line: 'let deviceLimits = datatable(device: string, limit: timespan) [];'
+    value: 'let deviceLimits = datatable(device: string, limit: timespan) [${deviceLimitRows}];'
   }
   {
     line: 'let expectedDevices = dynamic([]);'

@@ -22,8 +22,27 @@ function timespanMs(literal) {
   return m ? Number(m[1]) * UNIT_MS[m[2]] : NaN;
 }
 
-function alertQueryProblems(query, dimension = 'device') {
+// The alert decides only at its evaluations and sees only the lookback, so a
+// device's limit must end one evaluation before its last beat leaves the
+// lookback (core's AzureFit; docs/alerting.md, "Schedules in Azure").
+const DEFAULT_EVALUATION_MS = 5 * 60 * 1000;
+
+/** The (device, limit) rows of the query's deviceLimits datatable, limits in ms. */
+function deviceLimitRows(query) {
+  const table = /^let deviceLimits = datatable\(device: string, limit: timespan\) \[(.*)\];$/m.exec(query);
+  if (!table) return null;
+  const rows = [];
+  for (const m of table[1].matchAll(/'([^']*)',([0-9.]+[a-z]+)/g)) rows.push({ device: m[1], limitMs: timespanMs(m[2]) });
+  return rows;
+}
+
+function alertQueryProblems(query, dimension = 'device', evaluationMs = DEFAULT_EVALUATION_MS) {
   const problems = [];
+  for (const row of deviceLimitRows(query) || []) {
+    if (!(row.limitMs <= MAX_LOOKBACK_MS - evaluationMs)) {
+      problems.push({ code: 'limit-over-lookback', message: `device ${row.device}'s limit reaches past the two-day lookback minus one evaluation: the alert could not see its last beat when it falls due` });
+    }
+  }
   for (const d of diagnose(query)) problems.push({ code: 'kusto', message: d });
   for (const call of agoCalls(query)) {
     if (!call.literal) {
@@ -51,4 +70,4 @@ function isoDurationMs(iso) {
   return (Number(m[1] || 0) * 24 * 60 + Number(m[2] || 0) * 60 + Number(m[3] || 0)) * 60000;
 }
 
-module.exports = { MAX_LOOKBACK_MS, timespanMs, isoDurationMs, alertQueryProblems };
+module.exports = { MAX_LOOKBACK_MS, DEFAULT_EVALUATION_MS, timespanMs, isoDurationMs, alertQueryProblems, deviceLimitRows };

@@ -56,7 +56,7 @@ test('the duration readers reject what they cannot read (it can fail)', () => {
 const fixtures = fs.readdirSync(NEGATIVE_DIR).filter((f) => f.endsWith('.kql')).sort();
 
 test('the negative KQL fixtures are there', () => {
-  for (const f of ['alert-ago-let-variable.kql', 'alert-datetime-column.kql', 'alert-lookback-3d.kql']) {
+  for (const f of ['alert-ago-let-variable.kql', 'alert-datetime-column.kql', 'alert-lookback-3d.kql', 'alert-limit-beyond-lookback.kql']) {
     assert.ok(fixtures.includes(f), `tests/infra/fixtures/negative/${f} is missing`);
   }
 });

@@ -4,16 +4,31 @@
 // from the Bicep: every `{ line, value }` pair is read from the Bicep, and
 // every `${...}` in a value must be one this file knows how to evaluate
 // (an unknown one fails the test instead of being guessed).
+const fs = require('node:fs');
+const path = require('node:path');
 const { readRepoFile } = require('./tools');
 
 const QUERIES_BICEP = 'infra/modules/queries.bicep';
 
-// Parameter sets the Bicep may receive: the defaults and realistic others.
+// Parameter sets the Bicep may receive: the defaults, realistic others, and
+// what `heartwatch devices azure-parameters` made of the registry fixtures in
+// fixtures/registry (cli's AzureParametersCommandTest keeps them its output).
+const REGISTRY_DIR = path.join(__dirname, 'fixtures', 'registry');
+
+/** The Bicep parameters an ARM parameters file holds ({name: {value}} -> {name: value}). */
+function registryParameters(name) {
+  const file = JSON.parse(fs.readFileSync(path.join(REGISTRY_DIR, `${name}.parameters.json`), 'utf8'));
+  return Object.fromEntries(Object.entries(file.parameters).map(([k, v]) => [k, v.value]));
+}
+
 const PARAMETER_SETS = [
-  { silenceThreshold: 'PT5M', expectedDevices: [] },
-  { silenceThreshold: 'PT15M', expectedDevices: ['home-pi'] },
-  { silenceThreshold: 'PT1H', expectedDevices: ['home-pi', 'office.nas', 'cabin_router-2'] },
-  { silenceThreshold: 'PT90S', expectedDevices: [] },
+  { silenceThreshold: 'PT5M', expectedDevices: [], deviceLimits: [] },
+  { silenceThreshold: 'PT15M', expectedDevices: ['home-pi'], deviceLimits: [] },
+  { silenceThreshold: 'PT1H', expectedDevices: ['home-pi', 'office.nas', 'cabin_router-2'], deviceLimits: [] },
+  { silenceThreshold: 'PT90S', expectedDevices: [], deviceLimits: [] },
+  { silenceThreshold: 'PT5M', ...registryParameters('schedules') },
+  { silenceThreshold: 'PT5M', ...registryParameters('plain') },
+  { silenceThreshold: 'PT5M', ...registryParameters('none') },
 ];
 
 function bicepString(literal) {
@@ -31,12 +46,17 @@ const KNOWN_VARS = {
     bicep: '2',
     evaluate: () => '2',
   },
+  deviceLimitRows: {
+    bicep: "join(map(deviceLimits, d => '\\'${d.device}\\',${d.limitSeconds}s'), ',')",
+    evaluate: (p) => p.deviceLimits.map((d) => `'${d.device}',${d.limitSeconds}s`).join(','),
+  },
 };
 
 /** Expressions allowed inside ${...}, evaluated as ARM would. */
 const KNOWN_EXPRESSIONS = {
   thresholdKql: (p) => KNOWN_VARS.thresholdKql.evaluate(p),
   lookbackDays: (p) => KNOWN_VARS.lookbackDays.evaluate(p),
+  deviceLimitRows: (p) => KNOWN_VARS.deviceLimitRows.evaluate(p),
   // ARM string() of an array is its compact JSON.
   'string(expectedDevices)': (p) => JSON.stringify(p.expectedDevices),
 };
@@ -76,4 +96,4 @@ function applyTunables(kql, tunables, params) {
   return tunables.reduce((text, t) => text.split(t.line).join(evaluateValue(t.value, params)), kql);
 }
 
-module.exports = { QUERIES_BICEP, KNOWN_VARS, PARAMETER_SETS, parseQueriesBicep, applyTunables, evaluateValue };
+module.exports = { QUERIES_BICEP, KNOWN_VARS, PARAMETER_SETS, REGISTRY_DIR, registryParameters, parseQueriesBicep, applyTunables, evaluateValue };

@@ -5,20 +5,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code heartwatch devices list|add|retire}: the devices Azure expects to hear from. */
+/** {@code heartwatch devices list|add|retire|azure-parameters}: the device registry. */
 @Command(
     name = "devices",
     mixinStandardHelpOptions = true,
     description = {
-      "Edit the expected-devices file. A device listed there alerts when it falls silent, even"
-          + " after its last heartbeat has left the alert's lookback. Redeploy (scripts/deploy.sh) to apply."
+      "Edit the device registry (infra/devices.json). An expected device alerts when it falls silent, even"
+          + " after its last heartbeat has left the alert's lookback; a device with a schedule alerts at its own limit."
+          + " Redeploy (scripts/deploy.sh) to apply."
     },
-    subcommands = {DevicesListCommand.class, DevicesAddCommand.class, DevicesRetireCommand.class})
+    subcommands = {DevicesListCommand.class, DevicesAddCommand.class, DevicesRetireCommand.class,
+      DevicesAzureParametersCommand.class})
 public final class DevicesCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, add or retire");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, add, retire or azure-parameters");
   }
 }

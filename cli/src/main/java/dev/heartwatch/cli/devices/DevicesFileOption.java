@@ -9,7 +9,7 @@ public final class DevicesFileOption {
       names = "--file",
       paramLabel = "FILE",
       defaultValue = "infra/devices.json",
-      description = "The expected-devices file (default: ${DEFAULT-VALUE}).")
+      description = "The device registry file (default: ${DEFAULT-VALUE}).")
   Path file;
 
   DevicesFile devicesFile() {

@@ -7,8 +7,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code heartwatch devices list}: one id a line on stdout. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "Print the expected device ids, one a line.")
+/** {@code heartwatch devices list}: one id a line on stdout, in file order. */
+@Command(name = "list", mixinStandardHelpOptions = true, description = "Print the registry's device ids, one a line.")
 public final class DevicesListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DevicesFileOption option;
@@ -21,7 +21,7 @@ public final class DevicesListCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     var out = spec.commandLine().getOut();
-    file.read().forEach(out::println);
+    file.read().devices().forEach(d -> out.println(d.id()));
     out.flush();
     return ExitCodes.OK;
   }

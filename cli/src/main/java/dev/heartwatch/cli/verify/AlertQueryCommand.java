@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -64,6 +65,18 @@ final class AlertQueryCommand implements Callable<Integer> {
   @Option(names = "--self-test-device", defaultValue = SelfTestDevice.ID, description = "Default ${DEFAULT-VALUE}.")
   String selfTest;
 
+  private static SilenceRule ruleFor(Duration limit, DeployedAlertRule deployed, Map<Duration, SilenceRule> rules) {
+    return rules.computeIfAbsent(limit, l -> {
+      try {
+        // Evaluation frequency and beat interval do not change a status; the rule's range is its lookback.
+        return new SilenceRule(l, Duration.ofMinutes(5), deployed.timeRange(), Duration.ofMinutes(1), deployed.expectedDevices());
+      } catch (IllegalArgumentException e) {
+        throw new CliFailure(ExitCodes.FAILURE, "the deployed alert rule's range and limit " + l
+            + " are not a valid silence rule: " + e.getMessage());
+      }
+    });
+  }
+
   @Override
   public Integer call() throws IOException {
     AzureHistorySource.checkedResourceId(resource);
@@ -95,18 +108,12 @@ final class AlertQueryCommand implements Callable<Integer> {
         facts.add(DeviceFacts.neverSeen(device));
       }
     }
-    SilenceRule silence;
-    try {
-      // Evaluation frequency and beat interval do not change a status; the rule's range is its lookback.
-      silence = new SilenceRule(deployed.threshold(), Duration.ofMinutes(5), deployed.timeRange(), Duration.ofMinutes(1),
-          deployed.expectedDevices());
-    } catch (IllegalArgumentException e) {
-      throw new CliFailure(ExitCodes.FAILURE, "the deployed alert rule's range and threshold are not a valid silence rule: "
-          + e.getMessage());
-    }
+    // Each device is judged by its own limit (the query's deviceLimits row), else the threshold.
+    Map<Duration, SilenceRule> rules = new HashMap<>();
+    ruleFor(deployed.threshold(), deployed, rules);
     Map<String, String> down = new TreeMap<>();
     for (DeviceFacts f : facts) {
-      if (silence.status(f, now) == DeviceStatus.DOWN) {
+      if (ruleFor(deployed.limitOf(f.device()), deployed, rules).status(f, now) == DeviceStatus.DOWN) {
         down.put(f.device(), f.lastSeen() == null ? "never heard"
             : "silent " + minutes(Duration.between(f.lastSeen(), now)));
       }
@@ -128,7 +135,7 @@ final class AlertQueryCommand implements Callable<Integer> {
     extra.removeAll(down.keySet());
     extra.remove(selfTest);
     for (String device : missing) {
-      problems.add("no row for " + device + " (" + down.get(device) + ", past its " + silence.threshold() + " limit)");
+      problems.add("no row for " + device + " (" + down.get(device) + ", past its " + deployed.limitOf(device) + " limit)");
     }
     for (String device : extra) {
       problems.add("a row for " + device + ", which is not silent past its limit");
@@ -140,9 +147,9 @@ final class AlertQueryCommand implements Callable<Integer> {
     }
     StringBuilder out = new StringBuilder("no row for " + selfTest + "; ");
     if (down.isEmpty()) {
-      out.append("no device silent past its ").append(silence.threshold()).append(" limit");
+      out.append("no device silent past its limit");
     } else {
-      out.append(down.size()).append(" silent past the ").append(silence.threshold()).append(" limit: ");
+      out.append(down.size()).append(" silent past their limits: ");
       List<String> parts = new ArrayList<>();
       down.forEach((device, why) -> parts.add(device + " (" + why + ")"));
       out.append(String.join(", ", parts));

@@ -7,7 +7,9 @@ import dev.heartwatch.cli.ExitCodes;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,11 +23,23 @@ import java.util.regex.Pattern;
  * @param timeRange       {@code overrideQueryTimeRange} (the lookback each evaluation reads)
  * @param threshold       the query's {@code let threshold = ...;}
  * @param expectedDevices the query's {@code let expectedDevices = dynamic([...]);}
+ * @param deviceLimits    the query's {@code let deviceLimits = datatable(...) ['nas',900s, ...];}: a
+ *                        device's own limit, which replaces the threshold for it
  */
-record DeployedAlertRule(String query, Duration timeRange, Duration threshold, Set<String> expectedDevices) {
+record DeployedAlertRule(String query, Duration timeRange, Duration threshold, Set<String> expectedDevices,
+    Map<String, Duration> deviceLimits) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern THRESHOLD = Pattern.compile("(?m)^let threshold = (\\d+)([smhd]);\\s*$");
   private static final Pattern EXPECTED = Pattern.compile("(?m)^let expectedDevices = dynamic\\((\\[.*])\\);\\s*$");
+  private static final Pattern LIMITS =
+      Pattern.compile("(?m)^let deviceLimits = datatable\\(device: string, limit: timespan\\) \\[(.*)];\\s*$");
+  /** One row as queries.bicep writes it: a sanitised id in single quotes, whole seconds. */
+  private static final Pattern LIMIT_ROW = Pattern.compile("'([a-z0-9._-]{1,64})',(\\d{1,9})s");
+
+  /** The silence that means down for {@code device}: its own limit, else the threshold. */
+  Duration limitOf(String device) {
+    return deviceLimits.getOrDefault(device, threshold);
+  }
 
   static DeployedAlertRule parse(String ruleJson) {
     JsonNode rule;
@@ -73,6 +87,19 @@ record DeployedAlertRule(String query, Duration timeRange, Duration threshold, S
         throw new CliFailure(ExitCodes.FAILURE, "the deployed alert query's expectedDevices is not a JSON list: " + e.group(1));
       }
     }
-    return new DeployedAlertRule(query, range, threshold, Set.copyOf(expected));
+    Map<String, Duration> limits = new LinkedHashMap<>();
+    Matcher l = LIMITS.matcher(query);
+    if (l.find() && !l.group(1).isBlank()) {
+      String[] cells = l.group(1).split(",(?=')");
+      for (String cell : cells) {
+        Matcher row = LIMIT_ROW.matcher(cell);
+        if (!row.matches()) {
+          throw new CliFailure(ExitCodes.FAILURE, "the deployed alert query's deviceLimits has a row that is not 'id',<n>s: "
+              + cell + "; redeploy with scripts/deploy.sh");
+        }
+        limits.put(row.group(1), Duration.ofSeconds(Long.parseLong(row.group(2))));
+      }
+    }
+    return new DeployedAlertRule(query, range, threshold, Set.copyOf(expected), Map.copyOf(limits));
   }
 }

@@ -61,9 +61,10 @@ class DeployScriptTest {
         "az account show",
         "az group exists",
         "az group create --name rg-test --location westeurope",
-        "az deployment group create",
         "mvn ",
         "heartwatch package",
+        "heartwatch devices azure-parameters",
+        "az deployment group create",
         "az functionapp deployment source config-zip",
         "az tag update",
         "az functionapp keys list",
@@ -71,7 +72,10 @@ class DeployScriptTest {
     String create = run.calls().get(run.indexOf("az deployment group create"));
     assertTrue(create.contains("--template-file " + world.repo.resolve("infra/main.bicep")), create);
     assertTrue(create.contains("alertEmails=[\"me@example.com\"]"), create);
-    assertTrue(create.contains("expectedDevices=@" + world.repo.resolve("infra/devices.json")), create);
+    String registry = run.calls().get(run.indexOf("heartwatch devices azure-parameters"));
+    assertTrue(registry.endsWith("--file " + world.repo.resolve("infra/devices.json") + " --evaluation PT5M"), registry);
+    assertTrue(create.matches("(?s).* @\\S*heartwatch-registry\\.\\w+ .*"), "the registry's parameters file: " + create);
+    assertFalse(create.contains("expectedDevices=@"), "the registry is not a plain id list any more: " + create);
     assertTrue(create.contains("hostingPlan=FlexConsumption"), create);
     assertFalse(create.contains("packageUrl="), "Flex runs from its deployment container: " + create);
     assertFalse(run.called("heartwatch publish"), "Flex does not use a package URL:\n" + run);
@@ -126,9 +130,9 @@ class DeployScriptTest {
         run,
         "az account show",
         "az group create",
-        "az deployment group create",
         "mvn ",
         "heartwatch package",
+        "az deployment group create",
         "heartwatch publish",
         "az functionapp config appsettings list",
         "az functionapp config appsettings set",
@@ -218,8 +222,11 @@ class DeployScriptTest {
     for (String mutating : MUTATING) {
       assertFalse(run.called(mutating), mutating + " in what-if:\n" + run);
     }
-    assertFalse(run.called("mvn"), run.toString());
-    assertFalse(run.called("heartwatch"), run.toString());
+    // It builds the CLI (target/ only) to read the registry; it packages and publishes nothing.
+    assertTrue(run.calls().get(run.indexOf("mvn ")).contains("-pl cli -am package"), run.toString());
+    assertTrue(run.called("heartwatch devices azure-parameters"), run.toString());
+    assertFalse(run.called("heartwatch package"), run.toString());
+    assertFalse(run.called("heartwatch publish"), run.toString());
     assertFalse(run.called("az functionapp keys list"), run.toString());
     assertTrue(run.out().contains("what-if only"), run.toString());
   }
@@ -245,7 +252,7 @@ class DeployScriptTest {
     assertNotEquals(0, run.exitCode(), run.toString());
     assertTrue(run.err().contains("AuthorizationFailed"), "az's own message:\n" + run);
     assertTrue(run.err().contains("Deploying infrastructure"), "which step failed:\n" + run);
-    assertFalse(run.called("mvn"), run.toString());
+    assertFalse(run.called("az functionapp deployment source config-zip"), run.toString());
     assertFalse(run.called("az functionapp keys list"), run.toString());
   }
 
@@ -302,12 +309,50 @@ class DeployScriptTest {
     FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
     world.groupExists();
     Path devices = Files.writeString(dir.resolve("cabin.json"), "[\"cabin-router\"]\n");
-    Run run = world.deploy(concat(ARGS, "--what-if", "--devices", devices.toString(), "--parameter", "silenceThreshold=PT10M"));
+    Run run = world.deploy(concat(ARGS, "--what-if", "--devices", devices.toString(), "--parameter", "silenceThreshold=PT10M",
+        "--parameter", "evaluationFrequency=PT15M"));
 
     assertEquals(0, run.exitCode(), run.toString());
+    String registry = run.calls().get(run.indexOf("heartwatch devices azure-parameters"));
+    assertTrue(registry.endsWith("--file " + devices + " --evaluation PT15M"), "the rule's own evaluation bounds the limits: " + registry);
     String whatIf = run.calls().get(run.indexOf("az deployment group what-if"));
-    assertTrue(whatIf.contains("expectedDevices=@" + devices), whatIf);
-    assertTrue(whatIf.endsWith("silenceThreshold=PT10M"), whatIf);
+    assertTrue(whatIf.contains(" @"), whatIf);
+    assertTrue(whatIf.endsWith("silenceThreshold=PT10M evaluationFrequency=PT15M"), whatIf);
+  }
+
+  @Test
+  void aRegistryTheAlertCannotWatchStopsBeforeAnythingIsDeployedSayingWhy() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    world.groupExists();
+    Files.writeString(world.repo.resolve("infra/devices.json"),
+        "[\"router\", {\"id\": \"payroll\", \"cron\": \"0 9 * * 1-5\", \"timeZone\": \"Europe/Berlin\", \"grace\": \"PT1H\"}]\n");
+    Run run = world.deploy(ARGS);
+
+    assertNotEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("device \"payroll\": cron \"0 9 * * 1-5\""), run.toString());
+    assertTrue(run.err().contains("watch this device with the server"), run.toString());
+    assertTrue(run.err().contains("cannot be deployed to Azure"), run.toString());
+    for (String mutating : MUTATING) {
+      assertFalse(run.called(mutating), mutating + " after a refused registry:\n" + run);
+    }
+    try (var left = Files.list(world.tmp())) {
+      assertFalse(left.anyMatch(f -> f.getFileName().toString().startsWith("heartwatch-registry.")), "the temporary parameters file is removed");
+    }
+  }
+
+  @Test
+  void theRegistrysSchedulesReachTheDeploymentAsDeviceLimits() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    world.groupExists();
+    Files.writeString(world.repo.resolve("infra/devices.json"),
+        "[\"router\", {\"id\": \"nas\", \"period\": \"PT10M\", \"grace\": \"PT5M\"}]\n");
+    world.env.put("FAKE_KEEP_PARAMETERS", world.state.resolve("parameters.json").toString());
+    Run run = world.deploy(concat(ARGS, "--what-if"));
+
+    assertEquals(0, run.exitCode(), run.toString());
+    String parameters = Files.readString(world.state.resolve("parameters.json"));
+    assertTrue(parameters.contains("\"value\" : [ \"router\", \"nas\" ]"), parameters);
+    assertTrue(parameters.matches("(?s).*\"device\" : \"nas\",\\s*\"limitSeconds\" : 900.*"), parameters);
   }
 
   @Test
@@ -476,6 +521,25 @@ class DeployScriptTest {
     assertEquals(1, run.exitCode(), run.toString());
     assertTrue(verifyRow(run, 4).contains("FAIL"), run.toString());
     assertTrue(run.err().contains("lists the self-test device heartwatch-self-test"), run.toString());
+  }
+
+  @Test
+  void verifyJudgesADeviceWithItsOwnLimitByThatLimit() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    assertEquals(0, world.deploy(ARGS).exitCode());
+    // Silent 20 minutes: past the PT5M threshold, within its own PT1H limit, so not a row.
+    world.otherBeats.put("cabin-router", new String[] {
+        dev.heartwatch.cli.history.FakeLogAnalytics.kusto(java.time.Instant.now().minusSeconds(1200)), "running"});
+    world.deployedWithLimits("'cabin-router',3600s");
+
+    Run run = world.deploy("--verify", "-g", "rg-test");
+    assertEquals(0, run.exitCode(), run.toString());
+
+    // With a PT15M limit it is down, and the query not listing it is wrong.
+    world.deployedWithLimits("'cabin-router',900s");
+    Run wrong = world.deploy("--verify", "-g", "rg-test");
+    assertEquals(1, wrong.exitCode(), wrong.toString());
+    assertTrue(wrong.err().contains("no row for cabin-router (silent 20.") && wrong.err().contains("min, past its PT15M limit)"), wrong.toString());
   }
 
   @Test

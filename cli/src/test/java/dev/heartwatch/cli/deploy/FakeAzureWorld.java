@@ -74,7 +74,7 @@ final class FakeAzureWorld {
   /** Beats the fake has seen besides the self-test ones: device -> {lastSeen, state}. */
   final Map<String, String[]> otherBeats = new TreeMap<>();
   boolean lineNeverArrives;
-  final String deployedQuery;
+  volatile String deployedQuery;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern MARKER = Pattern.compile("tostring\\(beat\\.note\\) == \"([^\"]*)\"");
@@ -116,6 +116,7 @@ final class FakeAzureWorld {
       Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
     env.put("PATH", bin + ":" + System.getenv("PATH"));
+    env.put("TMPDIR", Files.createDirectories(dir.resolve("tmp")).toString());
     env.put("FAKE_LOG", log.toString());
     env.put("FAKE_STATE", state.toString());
     env.put("FAKE_PLAN", plan);
@@ -225,8 +226,24 @@ final class FakeAzureWorld {
     return out;
   }
 
+  /** The rule as deployed for a registry with schedules: its deviceLimits rows, as queries.bicep writes them. */
+  void deployedWithLimits(String rows) throws IOException {
+    String empty = "let deviceLimits = datatable(device: string, limit: timespan) [];";
+    String tuned = tunedAlertQuery();
+    if (!tuned.contains(empty)) {
+      throw new AssertionError("silent-devices.kql no longer has the deviceLimits line these tests (and verify) read");
+    }
+    deployedQuery = tuned.replace(empty, empty.replace("[]", "[" + rows + "]"));
+    Files.writeString(state.resolve("rule.json"), ruleJson(deployedQuery));
+  }
+
   void groupExists() throws IOException {
     Files.writeString(state.resolve("group"), "");
+  }
+
+  /** The scripts' TMPDIR (deploy.sh's temporary files go there). */
+  Path tmp() {
+    return Path.of(env.get("TMPDIR"));
   }
 
   Run deploy(String... args) throws Exception {

@@ -68,5 +68,24 @@ class VerifyCommandInputTest {
     DeployedAlertRule arm = DeployedAlertRule.parse("{\"properties\":{\"criteria\":{\"allOf\":[{\"query\":"
         + com.fasterxml.jackson.databind.node.TextNode.valueOf(query) + "}]}}}");
     assertEquals(java.time.Duration.ofDays(2), arm.timeRange(), "no override: the two-day default");
+    assertEquals(java.time.Duration.ofMinutes(10), flat.limitOf("a"), "no deviceLimits: the threshold");
+  }
+
+  @Test
+  void eachDevicesLimitIsReadFromTheDeviceLimitsDatatable() {
+    String query = "let threshold = 5m;\nlet deviceLimits = datatable(device: string, limit: timespan) ['nas',900s,'backup',93600s];\ntraces";
+    DeployedAlertRule rule = DeployedAlertRule.parse("{\"criteria\":{\"allOf\":[{\"query\":"
+        + com.fasterxml.jackson.databind.node.TextNode.valueOf(query) + "}]}}");
+    assertEquals(java.time.Duration.ofMinutes(15), rule.limitOf("nas"));
+    assertEquals(java.time.Duration.ofHours(26), rule.limitOf("backup"));
+    assertEquals(java.time.Duration.ofMinutes(5), rule.limitOf("router"));
+    String empty = "let threshold = 5m;\nlet deviceLimits = datatable(device: string, limit: timespan) [];\ntraces";
+    assertEquals(java.util.Map.of(), DeployedAlertRule.parse("{\"criteria\":{\"allOf\":[{\"query\":"
+        + com.fasterxml.jackson.databind.node.TextNode.valueOf(empty) + "}]}}").deviceLimits());
+    String hostile = "let threshold = 5m;\nlet deviceLimits = datatable(device: string, limit: timespan) ['nas',15m];\ntraces";
+    var failure = org.junit.jupiter.api.Assertions.assertThrows(dev.heartwatch.cli.CliFailure.class,
+        () -> DeployedAlertRule.parse("{\"criteria\":{\"allOf\":[{\"query\":"
+            + com.fasterxml.jackson.databind.node.TextNode.valueOf(hostile) + "}]}}"));
+    assertTrue(failure.getMessage().contains("not 'id',<n>s"), failure.getMessage());
   }
 }

@@ -180,9 +180,13 @@ class WorkflowsTest {
     int infra = order.indexOf("Deploy infrastructure");
     int code = order.indexOf("Deploy code (Flex Consumption)");
     int smoke = order.indexOf("Smoke test");
+    int registry = order.indexOf("Read the device registry");
     assertTrue(login_ >= 0 && login_ < infra && infra < code && code < smoke, order.toString());
+    assertTrue(registry >= 0 && registry < login_, "a registry Azure cannot watch fails before sign-in: " + order);
     String runs = String.join("\n", runs(deploy));
-    assertTrue(runs.contains("expectedDevices=@infra/devices.json"), runs);
+    assertTrue(runs.contains("devices azure-parameters --file infra/devices.json"), runs);
+    assertTrue(runs.contains("\"@$RUNNER_TEMP/registry.parameters.json\""), runs);
+    assertFalse(runs.contains("expectedDevices=@infra/devices.json"), "the registry is not a plain id list any more: " + runs);
     assertTrue(runs.contains("x-functions-key"), runs);
     assertTrue(runs.contains("::add-mask::"), "the key is masked in the log");
   }
