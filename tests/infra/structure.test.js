@@ -69,7 +69,7 @@ test('the alert query emits the device dimension from [heartbeat] lines of trace
   assert.match(body, /message startswith "\[heartbeat\] "/);
   assert.doesNotMatch(body, /\[probe\]/);
   assert.match(body, /summarize arg_max\(timestamp, state\), lastRunning = maxif\(timestamp, state != "stopping"\) by device/);
-  assert.match(body, /stopCounts = stopped and isnotnull\(lastRunning\) and lastSeen - lastRunning < threshold/);
+  assert.match(body, /stopCounts = stopped and isnotnull\(lastRunning\) and lastSeen - lastRunning < limit/);
   assert.match(body, /not\(stopCounts\) or silentFor >= maxStop/);
   const lastProject = body.slice(body.lastIndexOf('| project'));
   assert.match(lastProject, /^\| project\s+device,/, 'the final projection does not start with the device column');
