@@ -7,6 +7,7 @@
 #      saw acknowledged must be in the database afterwards.
 # Needs JDK 17+, Maven, wrk and sqlite3 (apt-get install -y wrk sqlite3).
 # Usage: scripts/bench-server.sh [SECONDS per run, default 10] [CONNECTIONS, default 64]
+# (WARMUP_SECONDS, default 15: the unmeasured warm-up before each run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,8 +60,10 @@ start_server() { # dbdir port -> pid in SERVER_PID
 }
 
 run_wrk() { # port label
-  # Both servers get the same JIT warm-up, not counted: the figures are steady state.
-  wrk -t2 -c"$CONNECTIONS" -d3s -s scripts/bench/ping-post.lua "http://127.0.0.1:$1" >/dev/null
+  # Every server gets the same JIT warm-up, not counted: the figures are steady state. 15 s, not
+  # 3: on two cores C2 was still compiling heartwatch-server's request path 10 s in (its
+  # compiler thread took 0.8 CPU s of the next 8), which a server that runs for months never pays.
+  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS:-15}s" -s scripts/bench/ping-post.lua "http://127.0.0.1:$1" >/dev/null
   wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s scripts/bench/ping-post.lua "http://127.0.0.1:$1" \
     | grep '^RESULT' | sed "s/^RESULT/$2/"
 }
