@@ -17,34 +17,24 @@ import java.time.Duration;
  * <p>Embeds would allow 4,096 characters of description but render links in their text; plain
  * content with Markdown escaped ({@link Markup#markdown}) keeps a device name inert.
  */
-public final class DiscordChannel implements NotificationChannel {
+public final class DiscordChannel extends JsonWebhookChannel {
     static final int CONTENT_LIMIT = 2_000;
     /** The bold first line, so the text keeps most of the 2,000. */
     static final int SUBJECT_LIMIT = 300;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final URI webhook;
-    private final ChannelHttp http;
-
     public DiscordChannel(URI webhook, ChannelHttp http) {
-        this.webhook = webhook;
-        this.http = http;
+        super("discord", webhook, http);
     }
 
     @Override
-    public String name() {
-        return "discord";
-    }
-
-    /** The service keeps no idempotency key: a repeat after a crash would be a second message to a person. */
-    @Override
-    public boolean repeatAfterCrash() {
-        return false;
+    ObjectNode body(AlertMessage m) {
+        return payload(m);
     }
 
     @Override
-    public DeliveryResult deliver(AlertMessage m) {
-        return http.exchange(http.postJson(webhook, payload(m)).build(), DiscordChannel::read);
+    DeliveryResult read(ChannelHttp.Answer a) {
+        return answer(a);
     }
 
     static ObjectNode payload(AlertMessage m) {
@@ -55,7 +45,7 @@ public final class DiscordChannel implements NotificationChannel {
         return root;
     }
 
-    private static DeliveryResult read(ChannelHttp.Answer a) {
+    private static DeliveryResult answer(ChannelHttp.Answer a) {
         if (a.status() == 429 && a.retryAfter().isEmpty()) {
             try {
                 JsonNode body = JSON.readTree(a.body());

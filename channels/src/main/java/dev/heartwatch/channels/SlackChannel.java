@@ -16,33 +16,18 @@ import java.net.URI;
  * (docs.slack.dev/reference/block-kit/composition-objects/text-object). The top-level
  * {@code text} is the notification's fallback and is mrkdwn, so it is escaped ({@link Markup#slack}).
  */
-public final class SlackChannel implements NotificationChannel {
+public final class SlackChannel extends JsonWebhookChannel {
     static final int HEADER_LIMIT = 150;
     static final int SECTION_LIMIT = 3_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final URI webhook;
-    private final ChannelHttp http;
-
     public SlackChannel(URI webhook, ChannelHttp http) {
-        this.webhook = webhook;
-        this.http = http;
+        super("slack", webhook, http);
     }
 
     @Override
-    public String name() {
-        return "slack";
-    }
-
-    /** The service keeps no idempotency key: a repeat after a crash would be a second message to a person. */
-    @Override
-    public boolean repeatAfterCrash() {
-        return false;
-    }
-
-    @Override
-    public DeliveryResult deliver(AlertMessage m) {
-        return http.exchange(http.postJson(webhook, payload(m)).build(), ChannelHttp::byStatus);
+    ObjectNode body(AlertMessage m) {
+        return payload(m);
     }
 
     static ObjectNode payload(AlertMessage m) {

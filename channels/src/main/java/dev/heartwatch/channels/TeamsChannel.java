@@ -18,33 +18,18 @@ import java.net.URI;
  * stays below it even at three bytes a character. TextBlock renders a Markdown subset, so the
  * text is escaped ({@link Markup#markdown}).
  */
-public final class TeamsChannel implements NotificationChannel {
+public final class TeamsChannel extends JsonWebhookChannel {
     static final int TITLE_LIMIT = 300;
     static final int TEXT_LIMIT = 8_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final URI webhook;
-    private final ChannelHttp http;
-
     public TeamsChannel(URI webhook, ChannelHttp http) {
-        this.webhook = webhook;
-        this.http = http;
+        super("teams", webhook, http);
     }
 
     @Override
-    public String name() {
-        return "teams";
-    }
-
-    /** The service keeps no idempotency key: a repeat after a crash would be a second message to a person. */
-    @Override
-    public boolean repeatAfterCrash() {
-        return false;
-    }
-
-    @Override
-    public DeliveryResult deliver(AlertMessage m) {
-        return http.exchange(http.postJson(webhook, payload(m)).build(), ChannelHttp::byStatus);
+    ObjectNode body(AlertMessage m) {
+        return payload(m);
     }
 
     static ObjectNode payload(AlertMessage m) {
