@@ -32,6 +32,9 @@ public final class AccessFilter extends Handler.Wrapper {
     /** {@code /api/devices/{id}/{action}}: every device action, present and future, except the outages read. */
     private static final Pattern DEVICE_ACTION = Pattern.compile("^/api/devices/[^/]+/(?!outages$)[^/]+$");
 
+    /** The request attribute naming the ping key that was presented ({@link KeyRing#match}). */
+    public static final String PING_KEY_ID = "heartwatch.pingKeyId";
+
     private final KeyRing pingKeys;
     private final KeyRing adminKeys;
     private final DashboardAccess readAccess;
@@ -92,7 +95,10 @@ public final class AccessFilter extends Handler.Wrapper {
     }
 
     private boolean ping(Request request, Response response, Callback callback, Query query) {
-        if (pingKeys.matches(Answers.presentedKey(request, query))) {
+        Optional<String> keyId = pingKeys.match(Answers.presentedKey(request, query));
+        if (keyId.isPresent()) {
+            // Which key it was (never the key): the ping's per-key limits read it, without hashing again.
+            request.setAttribute(PING_KEY_ID, keyId.get());
             return true;
         }
         // Like Azure's host: refused before the function runs; the body is never read.
