@@ -36,6 +36,9 @@ final class BeatRuns {
     private final boolean fresh;
     private final Map<String, MutableRun> latest = new HashMap<>();
     private final Map<MutableRun, Boolean> dirty = new LinkedHashMap<>();
+    /** The run update, prepared once per connection: every group commit runs it (a prepare was an eighth of the writer's time). */
+    private Connection updateConnection;
+    private PreparedStatement update;
 
     BeatRuns(Duration threshold) {
         this(threshold.toMillis(), false);
@@ -162,6 +165,14 @@ final class BeatRuns {
         }
     }
 
+    private PreparedStatement update(Connection c) throws SQLException {
+        if (update == null || updateConnection != c || update.isClosed()) {
+            update = c.prepareStatement("UPDATE beat_runs SET last_beat = ?, beats = beats + ?, last_stopping = ? WHERE id = ?");
+            updateConnection = c;
+        }
+        return update;
+    }
+
     /** Writes every run changed since the last flush (inside the caller's transaction). */
     void flush(Connection c) throws SQLException {
         if (dirty.isEmpty()) {
@@ -169,22 +180,20 @@ final class BeatRuns {
         }
         // The cached run only ever grows at its end; its start is left to whoever moved it
         // (retention), so a concurrent prune and this flush both hold.
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE beat_runs SET last_beat = ?, beats = beats + ?, last_stopping = ? WHERE id = ?")) {
-            for (MutableRun r : dirty.keySet()) {
-                if (r.id == 0) {
-                    insert(c, r);
-                } else {
-                    ps.setLong(1, r.last);
-                    ps.setLong(2, r.added);
-                    ps.setInt(3, r.lastStopping ? 1 : 0);
-                    ps.setLong(4, r.id);
-                    ps.addBatch();
-                }
-                r.added = 0;
+        PreparedStatement ps = update(c);
+        for (MutableRun r : dirty.keySet()) {
+            if (r.id == 0) {
+                insert(c, r);
+            } else {
+                ps.setLong(1, r.last);
+                ps.setLong(2, r.added);
+                ps.setInt(3, r.lastStopping ? 1 : 0);
+                ps.setLong(4, r.id);
+                ps.addBatch();
             }
-            ps.executeBatch();
+            r.added = 0;
         }
+        ps.executeBatch();
         dirty.clear();
     }
 
