@@ -77,7 +77,7 @@ class DevicesCommandTest {
     assertTrue(run.err().contains("run scripts/deploy.sh"), run.toString());
     assertTrue(run.err().contains("(undo: heartwatch devices add router)"), run.toString());
     assertEquals(ExitCodes.OK, devices("add", "router").exitCode(), "the undo it names works");
-    assertEquals("[\n  \"nas\",\n  \"router\"\n]\n", Files.readString(file()));
+    assertEquals("[ \"nas\", \"router\" ]\n", Files.readString(file()));
   }
 
   @Test
