@@ -34,7 +34,7 @@ final class Migrations {
     /** In order; migration i (0-based) brings the file to version i + 1. */
     static final List<Migration> ALL = List.of(Migrations::v1LinesAsText, Migrations::v2TypedFacts,
             Migrations::v3DeliveryPlan, Migrations::v4ChannelThreads,
-            Migrations::v5CheckedReports, Migrations::v6LastRunningBeat);
+            Migrations::v5CheckedReports, Migrations::v6LastRunningBeat, Migrations::v7DeviceRegistry);
 
     private Migrations() {
     }
@@ -254,6 +254,17 @@ final class Migrations {
     static void v4ChannelThreads(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE channel_threads(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+        }
+    }
+
+    /**
+     * Version 7: the device registry (issue 16 §2), one row per described device, its entry in
+     * {@code infra/devices.json}'s layout ({@link RegistryRepository}). Devices nobody described
+     * have no row and take the default schedule.
+     */
+    static void v7DeviceRegistry(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE device_registry(device TEXT PRIMARY KEY, entry TEXT NOT NULL, updated INTEGER NOT NULL)");
         }
     }
 }

@@ -1,0 +1,99 @@
+package dev.heartwatch.server.store;
+
+import dev.heartwatch.core.schedule.DeviceRegistry;
+import dev.heartwatch.core.schedule.RegisteredDevice;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The server's device registry ({@code device_registry}, migration 7): the same entries as
+ * {@code infra/devices.json}, one row per device, each stored as that file's one-entry array
+ * and read back through {@link DeviceRegistry#parse}, the one reader of the layout. A device
+ * without a row is on the default schedule with every configured channel.
+ */
+public final class RegistryRepository {
+    private final Database db;
+
+    RegistryRepository(Database db) {
+        this.db = db;
+    }
+
+    /** Every entry, in device order. */
+    public DeviceRegistry registry() {
+        return db.inTransaction(RegistryRepository::read);
+    }
+
+    public Optional<RegisteredDevice> find(String device) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT entry FROM device_registry WHERE device = ?")) {
+                ps.setString(1, device);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(decode(rs.getString(1))) : Optional.<RegisteredDevice>empty();
+                }
+            }
+        });
+    }
+
+    /** Adds or replaces one device's entry. */
+    public void put(RegisteredDevice device, Instant now) {
+        db.inTransaction(c -> {
+            write(c, device, now);
+            return null;
+        });
+    }
+
+    /** Removes one device's entry; false when it had none. */
+    public boolean remove(String device) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM device_registry WHERE device = ?")) {
+                ps.setString(1, device);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /** Replaces the whole registry with {@code registry} in one transaction (an import of a file). */
+    public void replaceAll(DeviceRegistry registry, Instant now) {
+        db.inTransaction(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("DELETE FROM device_registry");
+            }
+            for (RegisteredDevice d : registry.devices()) {
+                write(c, d, now);
+            }
+            return null;
+        });
+    }
+
+    private static void write(Connection c, RegisteredDevice device, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO device_registry(device, entry, updated) VALUES (?,?,?) "
+                + "ON CONFLICT(device) DO UPDATE SET entry = excluded.entry, updated = excluded.updated")) {
+            ps.setString(1, device.id());
+            ps.setString(2, new DeviceRegistry(List.of(device)).toJson());
+            ps.setLong(3, now.toEpochMilli());
+            ps.executeUpdate();
+        }
+    }
+
+    private static DeviceRegistry read(Connection c) throws SQLException {
+        List<RegisteredDevice> out = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT entry FROM device_registry ORDER BY device")) {
+            while (rs.next()) {
+                out.add(decode(rs.getString(1)));
+            }
+        }
+        return new DeviceRegistry(out);
+    }
+
+    private static RegisteredDevice decode(String entry) {
+        return DeviceRegistry.parse(entry).devices().get(0);
+    }
+}
