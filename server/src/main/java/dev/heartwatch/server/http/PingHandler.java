@@ -16,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.jetty.server.Handler;
@@ -44,6 +43,7 @@ public final class PingHandler extends Handler.Abstract {
     private final LineWriter writer;
     private final Clock clock;
     private final Duration commitTimeout;
+    private final CommitDeadlines deadlines = CommitDeadlines.shared();
     private final LineExport export;
     private final Admission admission;
 
@@ -141,8 +141,7 @@ public final class PingHandler extends Handler.Abstract {
         // Answered when the lines are durable, from the thread that made them so: no request
         // thread waits on the commit (a blocked thread per request cost a park and a wake-up
         // each, the largest share of the ingest path after HTTP parsing; docs/server.md).
-        writer.submit(lines)
-                .orTimeout(commitTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        deadlines.watch(writer.submit(lines), commitTimeout.toNanos())
                 .whenComplete((committed, failure) -> answerStored(lines, ping.answer(), failure, response, callback));
     }
 
