@@ -24,6 +24,7 @@ import dev.heartwatch.server.http.DeviceAdminHandler;
 import dev.heartwatch.server.http.DeviceKeys;
 import dev.heartwatch.server.http.KeyRing;
 import dev.heartwatch.server.http.PingHandler;
+import dev.heartwatch.server.http.RegistryHandler;
 import dev.heartwatch.server.http.Routes;
 import dev.heartwatch.server.http.WebServer;
 import dev.heartwatch.core.notify.AggregationPolicy;
@@ -36,6 +37,7 @@ import dev.heartwatch.server.notify.EmailChannel;
 import dev.heartwatch.server.notify.OutboxDelivery;
 import dev.heartwatch.server.store.DatabaseLock;
 import dev.heartwatch.server.store.DeviceAdministration;
+import dev.heartwatch.server.store.RegistryAdministration;
 import dev.heartwatch.server.store.DeviceHistory;
 import dev.heartwatch.server.store.HeartwatchStore;
 import dev.heartwatch.server.store.StoreUnavailableException;
@@ -140,6 +142,7 @@ public final class HeartwatchServer implements AutoCloseable {
                                     config.expectedDevices())),
                     new HistoryLinesHandler(store, HISTORY_STREAMS, config.responseTimeout()),
                     new DeviceAdminHandler(administration, clock, dashboard, config.dashboardActions()),
+                    new RegistryHandler(new RegistryAdministration(store), clock),
                     dashboard);
             // Every route behind one access decision; HEAD is GET without a body everywhere but the ping.
             // Bodies are read ahead without a thread, once access allows it.
