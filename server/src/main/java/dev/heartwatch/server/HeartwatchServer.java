@@ -295,7 +295,9 @@ public final class HeartwatchServer implements AutoCloseable {
                 return new DevicesCommand(out, err, Clock.systemUTC()).run(List.of(args).subList(1, args.length), env);
             }
             if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-                out.println("usage: java -jar heartwatch-server.jar [devices list|mute ID DURATION|retire ID]");
+                out.println("usage: java -jar heartwatch-server.jar [devices list|mute ID DURATION|unmute ID|retire ID|unretire ID [--db FILE]]");
+                out.println("the device registry (schedules, channels) and the same commands: heartwatch devices ... --db FILE | --server URL"
+                        + " (docs/deploy.md)");
                 out.println("configuration: HEARTWATCH_CONFIG=file (KEY=VALUE lines) and HEARTWATCH_* environment; see docs/server.md");
                 return 0;
             }
