@@ -96,7 +96,7 @@ public final class DevicesAddCommand implements Callable<Integer> {
           + " (it always says stopping and must never be expected): choose another name");
     }
     RegisteredDevice device = entry(id);
-    Instant now = Instant.now();
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     var err = spec.commandLine().getErr();
     try (RegistryTarget target = option.open(err)) {
       if (target.feedsAzure()) {
@@ -114,7 +114,7 @@ public final class DevicesAddCommand implements Callable<Integer> {
         err.println("'" + rawId + "' is sanitised to '" + id + "' (the id Ping records)");
       }
       err.println("added '" + id + "' to " + target.where()
-          + (target.feedsAzure() ? "; run scripts/deploy.sh to apply it to the alert" : "; the server judges it by it from now"));
+          + (target.feedsAzure() ? "; run scripts/deploy.sh to apply it to the alert" : ""));
       String next = DevicesText.nextDueLine(device, due);
       if (!next.isEmpty()) {
         err.println(next);

@@ -27,7 +27,7 @@ public final class DevicesListCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("no devices file at " + target.where() + " (no device is expected yet)");
         return ExitCodes.OK;
       }
-      Instant now = Instant.now();
+      Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
       var out = spec.commandLine().getOut();
       target.read().devices().forEach(d -> out.println(DevicesText.listLine(d, now)));
       out.flush();

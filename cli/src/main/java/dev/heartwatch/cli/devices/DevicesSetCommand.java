@@ -93,7 +93,7 @@ public final class DevicesSetCommand implements Callable<Integer> {
       throw new CliFailure(ExitCodes.USAGE, "--default-schedule takes no --period, --cron, --time-zone or --grace");
     }
     var err = spec.commandLine().getErr();
-    Instant now = Instant.now();
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     try (RegistryTarget target = option.open(err)) {
       if (!target.exists()) {
         throw new CliFailure(ExitCodes.CONFLICT, "no devices file at " + target.where() + "; add a device first (heartwatch devices add " + id + ")");

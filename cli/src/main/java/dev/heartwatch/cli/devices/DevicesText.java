@@ -24,7 +24,10 @@ final class DevicesText {
     try {
       return DeviceRegistry.parse("[" + o + "]").devices().get(0);
     } catch (DeviceRegistryException e) {
-      throw new CliFailure(ExitCodes.BAD_INPUT, String.join("; ", e.problems()).replaceFirst("^entry 1 ", "device "));
+      String id = o.path("id").asText();
+      throw new CliFailure(ExitCodes.BAD_INPUT, e.problems().stream()
+          .map(p -> p.replaceFirst("^entry 1( \\([^)]*\\))?: ", "device '" + id + "': "))
+          .collect(Collectors.joining("; ")));
     }
   }
 

@@ -205,6 +205,7 @@ class DevicesOnServerTest {
     CliRun add = onDb("add", "nas", "--period", "PT10M", "--grace", "PT5M");
     assertEquals(ExitCodes.OK, add.exitCode(), add.toString());
     assertTrue(add.err().contains("next due (if it beats now): "), add.toString());
+    assertFalse(add.err().matches("(?s).*\\.\\d+Z.*"), "due times in whole seconds: " + add);
     assertEquals(new Schedule.Period(Duration.ofMinutes(10), Duration.ofMinutes(5)), stored().scheduleOf("nas"));
     assertEquals(ExitCodes.OK, onDb("set", "nas", "--not-expected").exitCode());
     assertFalse(stored().find("nas").orElseThrow().expected());

@@ -105,6 +105,7 @@ class DevicesSetCommandTest {
     CliRun zone = devices("set", "nas", "--cron", "30 2 * * *", "--time-zone", "Europe/Berln", "--grace", "PT1H");
     assertEquals(ExitCodes.BAD_INPUT, zone.exitCode(), zone.toString());
     assertTrue(zone.err().contains("use e.g. Europe/Berlin"), zone.toString());
+    assertTrue(zone.err().contains("heartwatch: device 'nas': timeZone \"Europe/Berln\""), zone.toString());
     CliRun cron = devices("set", "nas", "--cron", "30 25 * * *", "--time-zone", "Etc/UTC");
     assertEquals(ExitCodes.BAD_INPUT, cron.exitCode(), cron.toString());
     assertTrue(cron.err().contains("five-field"), cron.toString());

@@ -123,7 +123,7 @@ public final class RegistryHandler extends Handler.Abstract {
                     Answers.text(response, callback, 400, e.text(), true);
                     return;
                 }
-                Instant now = clock.instant();
+                Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
                 Outcome outcome = registry.put(entry, precondition, now);
                 switch (outcome) {
                     case ALREADY_THERE -> Answers.text(response, callback, 412, "device \"" + device + "\" already has an entry", false);

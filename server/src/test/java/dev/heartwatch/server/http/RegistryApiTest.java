@@ -12,7 +12,10 @@ import dev.heartwatch.core.schedule.Schedule;
 import dev.heartwatch.server.support.MutableClock;
 import dev.heartwatch.server.support.RunningServer;
 import dev.heartwatch.server.support.TestConfig;
+import dev.heartwatch.server.support.RawHttp;
 import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -235,8 +238,24 @@ class RegistryApiTest {
                 () -> new ByteArrayInputStream(text.replace("device-1\"", "device-x\"").getBytes(StandardCharsets.UTF_8)))));
         assertEquals(200, chunked.statusCode(), chunked.body());
         assertTrue(stored().find("device-x").isPresent());
-        String huge = "[" + "\"a\",".repeat(300_000) + "\"a\"]";
-        assertEquals(413, put("/api/registry", huge).statusCode());
+        // Over 1 MiB: declared, refused before a byte of it is read; chunked, refused at the byte after 1 MiB.
+        int port = s.server.baseUri().getPort();
+        try (Socket socket = RawHttp.connect("127.0.0.1", port)) {
+            socket.getOutputStream().write(("PUT /api/registry HTTP/1.1\r\nHost: 127.0.0.1\r\nx-functions-key: " + TestConfig.ADMIN_KEY
+                    + "\r\nContent-Length: 2000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = RawHttp.readAll(socket.getInputStream());
+            assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+        }
+        try (Socket socket = RawHttp.connect("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT /api/registry HTTP/1.1\r\nHost: 127.0.0.1\r\nx-functions-key: " + TestConfig.ADMIN_KEY
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(1024 * 1024 + 1) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("[" + " ".repeat(1024 * 1024)).getBytes(StandardCharsets.US_ASCII));
+            out.write("\r\n100000\r\n".getBytes(StandardCharsets.US_ASCII)); // promises a megabyte more, never sends it
+            out.flush();
+            String answer = RawHttp.readAll(socket.getInputStream());
+            assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+        }
         assertEquals(2000, stored().devices().size());
     }
 
