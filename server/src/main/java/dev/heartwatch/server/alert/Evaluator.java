@@ -159,9 +159,10 @@ public final class Evaluator {
     /**
      * A check that fell silent with its parent is not declared DOWN before the parent is: its
      * silence is the parent's (the agent or its link), and its DOWN belongs folded into the
-     * parent's, in the same evaluation (issue 17 section 4). It waits only while the parent is UP and can
-     * still be declared DOWN by its own rule; a parent held back (its warm-up) or gone
-     * (stopped, unknown) does not hold the check.
+     * parent's, in the same evaluation (issue 17 section 4). It waits only while the parent is UP, late
+     * (no beat for more than one heartbeat interval) and can still be declared DOWN by its own
+     * rule; a parent that beats on time, is held back (its warm-up) or is gone (stopped,
+     * unknown) does not hold the check.
      */
     private boolean waitsForParent(DeviceRecord check, DeviceRecord parent, Map<String, DeviceStatus> statusNow,
                                    Instant now) {
@@ -171,22 +172,27 @@ public final class Evaluator {
         if (statusNow.getOrDefault(parent.device(), parent.status()) != DeviceStatus.UP) {
             return false;
         }
-        boolean silentWithParent = !foldLastSeen(check).isBefore(parent.lastSeen().minus(rule.heartbeatInterval()));
-        return silentWithParent && now.isBefore(ruleOf(parent).declaredDownAt(parent.lastSeen()));
+        Duration interval = rule.heartbeatInterval();
+        boolean parentLate = now.isAfter(parent.lastSeen().plus(interval));
+        boolean silentWithParent = !heardUntil(check).isBefore(parent.lastSeen().minus(interval));
+        return parentLate && silentWithParent && now.isBefore(ruleOf(parent).declaredDownAt(parent.lastSeen()));
     }
 
     /**
-     * The last beat the aggregation policy compares with the parent's, to tell a check that went
-     * silent with its parent from one that failed before: a check beats once a {@code period},
-     * so one whose period is longer than the heartbeat interval (the policy's tolerance) counts
-     * as heard until its next beat was due, less that interval.
+     * What the aggregation policy compares with the parent's last beat (its {@code lastSeen},
+     * less one heartbeat interval), to tell a check that went silent with its parent from one
+     * that failed before: the instant the check's next beat was due (its last beat plus its
+     * period, or the interval when it sent none). A check beats once a period, and its beat
+     * travels in the agent's batch, once an interval and on a thread of its own, so its last
+     * beat may be up to a period and an interval older than the agent's and still be "with" it.
      */
-    private Instant foldLastSeen(DeviceRecord check) {
-        Duration period = check.beatPeriod();
-        if (check.lastSeen() == null || period == null || period.compareTo(rule.heartbeatInterval()) <= 0) {
-            return check.lastSeen();
+    private Instant heardUntil(DeviceRecord check) {
+        if (check.lastSeen() == null) {
+            return null;
         }
-        return check.lastSeen().plus(period.minus(rule.heartbeatInterval()));
+        Duration period = check.beatPeriod();
+        Duration interval = rule.heartbeatInterval();
+        return check.lastSeen().plus(period == null || period.compareTo(interval) < 0 ? interval : period);
     }
 
     /** Runs the aggregation policy over every notification not yet planned, and records its plan. */
@@ -212,7 +218,7 @@ public final class Evaluator {
             Instant downAt = n.fired() ? n.flipAt() : n.firedAt();
             if (parent != null) {
                 DeviceRecord check = all.get(n.device());
-                lastSeen = check == null ? null : foldLastSeen(check);
+                lastSeen = check == null ? null : heardUntil(check);
                 parentChecked.computeIfAbsent(parent, p -> {
                     store.devices().device(p).filter(d -> d.status() == DeviceStatus.DOWN)
                             .ifPresent(d -> downParents.put(p, d.lastSeen() == null ? Instant.MIN : d.lastSeen()));
