@@ -115,7 +115,7 @@ public final class HeartwatchServer implements AutoCloseable {
             PrivateFiles.createDirectories(config.outbox());
             AggregationPolicy policy = new AggregationPolicy(config.digestAfter(), AggregationPolicy.DEFAULT_LIST_CAP,
                     config.heartbeatInterval());
-            // Parents (a check to its agent) come with issue 17's checks; none until then.
+            // Parents (a check to its agent) come from the devices' own beats, read by each evaluation.
             this.evaluator = new Evaluator(store, rule, config.cooldown(), clock.instant(), policy, Map.of(),
                     new NewDeviceWarmUp(config.newDevices().warmUp(), config.newDevices().warmUpBeats()));
             this.history = new DeviceHistory(store, rule);

@@ -34,7 +34,8 @@ final class Migrations {
     /** In order; migration i (0-based) brings the file to version i + 1. */
     static final List<Migration> ALL = List.of(Migrations::v1LinesAsText, Migrations::v2TypedFacts,
             Migrations::v3DeliveryPlan, Migrations::v4ChannelThreads,
-            Migrations::v5CheckedReports, Migrations::v6LastRunningBeat, Migrations::v7DeviceRegistry);
+            Migrations::v5CheckedReports, Migrations::v6LastRunningBeat, Migrations::v7DeviceRegistry,
+            Migrations::v8BeatSchedule);
 
     private Migrations() {
     }
@@ -235,6 +236,20 @@ final class Migrations {
                     + "WHERE stopping = 0 GROUP BY device) r WHERE r.device = devices.device");
             // Beats already pruned: a device whose last beat did not stop was running then.
             s.execute("UPDATE devices SET last_running = last_seen WHERE last_stopping = 0");
+        }
+    }
+
+    /**
+     * Version 8: each device's latest {@code parent}, {@code periodMs} and {@code graceMs} as its
+     * last beat carried them (an agent's check, contract section 1a), so the evaluator folds a check behind
+     * its agent and judges an unregistered check on its own schedule (issue 17). Null for every
+     * device until its next beat: the beats stored before held no such field the server kept.
+     */
+    static void v8BeatSchedule(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE devices ADD COLUMN parent TEXT");
+            s.execute("ALTER TABLE devices ADD COLUMN period_ms INTEGER");
+            s.execute("ALTER TABLE devices ADD COLUMN grace_ms INTEGER");
         }
     }
 
