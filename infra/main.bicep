@@ -81,6 +81,13 @@ param acsEmail bool = true
 @description('Optional. Where Communication Services keeps email data at rest (a geography, e.g. Europe, United States).')
 param emailDataLocation string = 'United States'
 
+@description('Optional. The app\'s email role: custom (the three documented send actions; deploying it needs roleDefinitions/write) or builtin (Communication and Email Service Owner).')
+@allowed([
+  'custom'
+  'builtin'
+])
+param emailSenderRole string = 'custom'
+
 @description('Optional. Addresses Notify emails through Communication Services (default: alertEmails).')
 param notifyEmails array = []
 
@@ -168,6 +175,7 @@ module roleAssignments 'modules/role-assignments.bicep' = {
     keyVaultName: keyVault.outputs.name
     readsChannelSecrets: !empty(channelSecretNames)
     communicationServiceName: acsEmail ? email.outputs.name : ''
+    emailSenderRole: emailSenderRole
     deployerPrincipalId: deployerPrincipalId
     deployerPublishesPackages: !isFlex
   }

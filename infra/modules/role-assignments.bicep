@@ -38,7 +38,11 @@
 //   .../CommunicationServices/Write and Microsoft.Communication/EmailServices/write
 //   ("Create a custom email role for the Microsoft Entra application",
 //   communication-services/quickstarts/email/send-email-smtp/smtp-authentication).
-//   Assignable in this resource group only.
+//   Assignable in this resource group only. Writing a role definition needs
+//   Microsoft.Authorization/roleDefinitions/write (Owner, User Access
+//   Administrator); a deployer with only a conditional Role Based Access Control
+//   Administrator sets emailSenderRole to 'builtin', which assigns Communication
+//   and Email Service Owner instead (broader: all of the resource's operations).
 // - Monitoring Metrics Publisher on Application Insights: Microsoft Entra
 //   authenticated ingestion (APPLICATIONINSIGHTS_AUTHENTICATION_STRING) when
 //   local authentication is disabled (azure-webjobs-sdk #2986).
@@ -78,6 +82,13 @@ param readsChannelSecrets bool = false
 @description('Optional. Name of the Communication Services resource the identity sends email through; empty grants nothing.')
 param communicationServiceName string = ''
 
+@description('Optional. The identity\'s email role on Communication Services: custom (the three documented send actions, needs roleDefinitions/write to deploy) or builtin (Communication and Email Service Owner).')
+@allowed([
+  'custom'
+  'builtin'
+])
+param emailSenderRole string = 'custom'
+
 @description('Optional. Principal (object) ID of whoever deploys: Key Vault Secrets Officer on the vault, and upload rights on the package container when deployerPublishesPackages. Empty grants nothing.')
 param deployerPrincipalId string = ''
 
@@ -93,10 +104,13 @@ var roles = {
   logAnalyticsReader: '73c42c96-874c-492b-b04d-ab87d138a893'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
+  communicationAndEmailServiceOwner: '09976791-48a7-449e-bb21-39d1a415f350'
   // The custom role below: its id is this GUID, stable per resource group.
   emailSender: guid(resourceGroup().id, 'heartwatch-email-sender')
 }
 var sendsEmail = !empty(communicationServiceName)
+var customEmailRole = sendsEmail && emailSenderRole == 'custom'
+var builtinEmailRole = sendsEmail && emailSenderRole == 'builtin'
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -130,7 +144,7 @@ resource communication 'Microsoft.Communication/communicationServices@2023-04-01
 // guid(resource group, purpose) so a redeploy updates the same role. The role name must be
 // unique in the tenant, hence the resource group's id in it.
 // https://learn.microsoft.com/azure/templates/microsoft.authorization/roledefinitions
-resource emailSenderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (sendsEmail) {
+resource emailSenderRoleDefinition 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (customEmailRole) {
   name: roles.emailSender
   properties: {
     roleName: 'Heartwatch email sender (${guid(resourceGroup().id)})'
@@ -215,13 +229,23 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (
   }
 }
 
-resource emailSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (sendsEmail) {
+resource emailSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (customEmailRole) {
   name: guid(communication.id, principalId, roles.emailSender)
   scope: communication
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: emailSenderRole.id
+    roleDefinitionId: emailSenderRoleDefinition.id
+  }
+}
+
+resource emailServiceOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (builtinEmailRole) {
+  name: guid(communication.id, principalId, roles.communicationAndEmailServiceOwner)
+  scope: communication
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.communicationAndEmailServiceOwner)
   }
 }
 
@@ -253,7 +277,8 @@ output name array = concat(
     logsReader.name
   ],
   readsChannelSecrets ? [secretsUser.name] : [],
-  sendsEmail ? [emailSender.name] : [],
+  customEmailRole ? [emailSender.name] : [],
+  builtinEmailRole ? [emailServiceOwner.name] : [],
   empty(deployerPrincipalId) ? [] : [deployerSecretsOfficer.name],
   !empty(deployerPrincipalId) && deployerPublishesPackages ? [deployerBlobContributor.name] : []
 )
@@ -268,7 +293,8 @@ output resourceId array = concat(
     logsReader.id
   ],
   readsChannelSecrets ? [secretsUser.id] : [],
-  sendsEmail ? [emailSender.id] : [],
+  customEmailRole ? [emailSender.id] : [],
+  builtinEmailRole ? [emailServiceOwner.id] : [],
   empty(deployerPrincipalId) ? [] : [deployerSecretsOfficer.id],
   !empty(deployerPrincipalId) && deployerPublishesPackages ? [deployerBlobContributor.id] : []
 )
