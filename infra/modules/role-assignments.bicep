@@ -7,13 +7,15 @@
 //   Owner role covers the basic needs of Functions host storage" (Azure
 //   Functions docs, "Connecting to host storage with an identity"; includes/
 //   functions-azurewebjobsstorage-permissions.md).
-// - Storage Queue Data Contributor on the account: Notify puts alerts on
-//   `heartwatch-alerts` and NotifyDeliver's queue trigger reads, deletes and
-//   (after maxDequeueCount failures) moves them to the poison queue the host
-//   creates; the queue trigger's documented role ("Azure Queue storage trigger",
-//   identity-based connections: Storage Queue Data Reader and Storage Queue Data
-//   Message Processor are not enough to create the poison queue). Account scope:
-//   the poison queue does not exist before the host makes it.
+// - Storage Queue Data Contributor on the account: Notify's output binding
+//   puts alerts on `heartwatch-alerts`, NotifyDeliver's queue trigger reads
+//   and deletes them, and after maxDequeueCount failures the host creates
+//   `heartwatch-alerts-poison` and moves the message there. The queue
+//   bindings' documented roles are Storage Queue Data Reader + Message
+//   Processor (trigger) and Message Sender or Contributor (output)
+//   ("Azure Queue storage trigger/output", identity-based connections); only
+//   Contributor also lets the host create the poison queue, and account scope
+//   because that queue does not exist before the host makes it.
 // - Storage Table Data Contributor on the account: lets the host persist its
 //   diagnostic events, which is how a keyless-storage start-up failure
 //   becomes visible in the portal (same docs page), and Notify keeps its
