@@ -31,7 +31,10 @@ import java.util.Optional;
  *       (GitHub) is tried again, a chat or push channel is not (it would reach a person twice),
  *       and the row says {@code maybe-missing}.</li>
  * </ul>
- * When any channel asks to be retried, {@link Retry} is thrown once all channels had their
+ * The queue does not keep order: a Fired dequeued after its alert's Resolved (it waited for a
+ * retry) is not sent at all ({@code superseded}), so nobody reads DOWN after RESOLVED.
+ *
+ * <p>When any channel asks to be retried, {@link Retry} is thrown once all channels had their
  * turn: the queue makes the message visible again after its visibility timeout, and moves it to
  * the poison queue after {@code maxDequeueCount} (host.json). The queue is the retry policy.
  */
@@ -66,15 +69,26 @@ public final class NotifyDelivery {
 
     public Outcome deliver(AlertNotice n) {
         String firedKey = StateTable.key(n.alertId(), "Fired");
+        String resolvedKey = StateTable.key(n.alertId(), "Resolved");
+        Map<String, String> seen = Map.of("AlertId", n.alertId(), "Device", n.device(), "At", clock.instant().toString());
+        Map<String, String> out = new LinkedHashMap<>();
         boolean firedSeen;
         if (n.fired()) {
-            table.insert(ALERTS, firedKey, Map.of("AlertId", n.alertId(), "Device", n.device(), "At", clock.instant().toString()));
+            table.insert(ALERTS, firedKey, seen);
+            if (table.get(ALERTS, resolvedKey).isPresent()) {
+                // The queue does not keep order: this outage's RESOLVED went out first (the Fired
+                // waited for a retry). A DOWN now would say the device is down when it is back.
+                for (NotificationChannel channel : channels) {
+                    out.put(channel.name(), "superseded");
+                }
+                return new Outcome(out);
+            }
             firedSeen = true;
         } else {
+            table.insert(ALERTS, resolvedKey, seen);
             firedSeen = table.get(ALERTS, firedKey).isPresent();
         }
         AlertMessage message = null;
-        Map<String, String> out = new LinkedHashMap<>();
         List<String> retry = new ArrayList<>();
         for (NotificationChannel channel : channels) {
             String row = StateTable.key(n.alertId(), n.state(), channel.name());

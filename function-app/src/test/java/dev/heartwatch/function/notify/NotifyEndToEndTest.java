@@ -315,6 +315,25 @@ class NotifyEndToEndTest {
         }
     }
 
+    @Test
+    void aFiredDequeuedAfterItsResolvedIsNotSent() throws Exception {
+        try (FakeService slack = new FakeService(ca, r -> Answer.of(200, Map.of(), "ok"));
+             FakeService gh = new FakeService(ca, github::answer)) {
+            NotifyDeliver deliver = deliverer("notifyOrder", slack, gh, workspaceService);
+            Notify notify = new Notify();
+            String fired = NotifyCall.post(notify, payload("log-search-v2-fired.json", "1b2c3d4e-0000-4000-8000-0000000000e7")).queued();
+            String resolved = NotifyCall.post(notify, payload("log-search-v2-resolved.json", "1b2c3d4e-0000-4000-8000-0000000000e7")).queued();
+            clock.set(Instant.parse("2026-12-01T10:52:10Z"));
+            assertNull(NotifyCall.deliver(deliver, resolved, lines));
+            assertNull(NotifyCall.deliver(deliver, fired, lines));
+            assertEquals(1, slack.requests().size(), "only the RESOLVED");
+            assertTrue(slackText(slack.requests().get(0)).contains("RESOLVED"));
+            assertEquals(1, github.issues().size());
+            assertEquals("closed", github.issues().get(0).path("state").asText());
+            assertTrue(lines.stream().anyMatch(l -> l.contains("superseded")), lines.toString());
+        }
+    }
+
     /** A clock the test moves. */
     static final class MutableClock extends Clock {
         private volatile Instant now;
