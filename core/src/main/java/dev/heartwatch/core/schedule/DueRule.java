@@ -90,12 +90,20 @@ public record DueRule(Duration earlyTolerance) {
 
     /** Whether a beat at {@code beat}, before {@code run}, came early enough to count for it. */
     private boolean countsFor(Schedule.Cron cron, Instant beat, Instant run) {
+        return !beat.isBefore(countsFrom(cron.lastRunAtOrBefore(run.minusNanos(1)).orElse(null), run));
+    }
+
+    /**
+     * The earliest instant a beat counts for {@code run}: {@code run} minus the early tolerance,
+     * but never more than half the time since {@code previousRun} ({@code null}: none), so one
+     * beat never answers two runs. History's runs on time use the same bound.
+     */
+    public Instant countsFrom(Instant previousRun, Instant run) {
         Duration tolerance = earlyTolerance;
-        Optional<Instant> previous = cron.lastRunAtOrBefore(run.minusNanos(1));
-        if (previous.isPresent()) {
-            Duration half = Duration.between(previous.get(), run).dividedBy(2);
+        if (previousRun != null) {
+            Duration half = Duration.between(previousRun, run).dividedBy(2);
             tolerance = tolerance.compareTo(half) < 0 ? tolerance : half;
         }
-        return !beat.isBefore(run.minus(tolerance));
+        return run.minus(tolerance);
     }
 }
