@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -180,7 +181,8 @@ public final class HistoryCommand implements Callable<Integer> {
     String described = source.describe() + retentionWarning(err, period.since(), readFrom, now);
     Progress progress = Progress.forConsole(err);
     java.util.Optional<DeviceRegistry> registry = registry(source, progress);
-    Function<String, Schedule> schedules = registry.map(HistoryModel::schedulesOf).orElse(d -> null);
+    // No registry read: every device is one nobody described, on the default schedule (as the server's).
+    Function<String, Schedule> schedules = HistoryModel.schedulesOf(registry.orElse(new DeviceRegistry(List.of())));
     Set<String> cron = new TreeSet<>();
     registry.ifPresent(r -> r.devices().stream().filter(d -> HistoryModel.keepsBeats(d.schedule()))
         .forEach(d -> cron.add(d.id())));
@@ -233,7 +235,7 @@ public final class HistoryCommand implements Callable<Integer> {
 
   /**
    * The registry the schedules come from: {@code --devices FILE}; else a server's own; else
-   * {@code infra/devices.json} when it exists; else none (every uptime is time).
+   * {@code infra/devices.json} when it exists; else none (every device on the default schedule).
    */
   private java.util.Optional<DeviceRegistry> registry(HistorySource source, Progress progress) {
     if (devices != null) {
