@@ -180,6 +180,9 @@ public final class DeviceHistory {
         private final HistoryPeriod period;
         private final dev.heartwatch.core.history.DeviceHistory periodHistory;
         private final Function<String, Schedule> schedules;
+        /** Sub-periods already computed, by {@code [from, to, now]}; a span serves one request. */
+        private final Map<List<Instant>, Optional<dev.heartwatch.core.history.DeviceHistory>> computed =
+                new java.util.concurrent.ConcurrentHashMap<>();
 
         Span(dev.heartwatch.core.history.DeviceHistory d, HistoryFacts facts, HistoryModel model, HistoryPeriod period,
              Function<String, Schedule> schedules) {
@@ -246,8 +249,9 @@ public final class DeviceHistory {
             if (periodHistory != null && period.since().equals(from) && period.until().equals(to) && !now.isBefore(to)) {
                 return Optional.of(periodHistory);
             }
-            History h = model.compute(facts, new HistoryPeriod(from, to, ZoneOffset.UTC), now, schedules);
-            return h.device(device);
+            // A cron device asks each sub-period twice (its time uptime and its runs): computed once.
+            return computed.computeIfAbsent(List.of(from, to, now), k ->
+                    model.compute(facts, new HistoryPeriod(from, to, ZoneOffset.UTC), now, schedules).device(device));
         }
     }
 
