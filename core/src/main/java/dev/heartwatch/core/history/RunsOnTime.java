@@ -9,10 +9,8 @@ import dev.heartwatch.core.schedule.Schedule;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -55,9 +53,12 @@ final class RunsOnTime {
         }
         Instant watchedFrom = coverage.firstSeen();
         Instant previous = cron.lastRunAtOrBefore(period.since().minusNanos(1)).orElse(null);
-        Optional<Instant> next = cron.nextRunAfter(period.since().minusNanos(1));
-        while (next.isPresent() && next.get().isBefore(period.until()) && next.get().isBefore(horizon)) {
-            Instant run = next.get();
+        Instant end = period.until().isBefore(horizon) ? period.until() : horizon;
+        // Runs come in time order: count each calendar day of the zone in place, flush it when the next begins.
+        LocalDate day = null;
+        Instant nextDay = null;
+        int[] dayCount = new int[3];
+        for (Instant run : cron.runsBetween(period.since(), end)) {
             Instant deadline = run.plus(cron.grace());
             if (deadline.isAfter(watchedFrom)) {
                 int k = firstAtOrAfter(answers, rule.countsFrom(previous, run));
@@ -65,16 +66,35 @@ final class RunsOnTime {
                 if (answered || (!deadline.isAfter(horizon) && !inStop(coverage, run))) {
                     boolean onTime = answered && signals.get(k) == Signal.SUCCESS;
                     boolean failed = answered && signals.get(k) == Signal.FAIL;
-                    ZonedDateTime local = run.atZone(period.zone());
+                    if (day == null || !run.isBefore(nextDay)) {
+                        flush(day, dayCount, days, months);
+                        day = LocalDate.ofInstant(run, period.zone());
+                        nextDay = day.plusDays(1).atStartOfDay(period.zone()).toInstant();
+                    }
+                    dayCount[0]++;
+                    dayCount[1] += onTime ? 1 : 0;
+                    dayCount[2] += failed ? 1 : 0;
                     total = total.plus(onTime, failed);
-                    days.merge(local.toLocalDate(), RunCount.NONE.plus(onTime, failed), RunsOnTime::add);
-                    months.merge(YearMonth.from(local), RunCount.NONE.plus(onTime, failed), RunsOnTime::add);
                 }
             }
             previous = run;
-            next = cron.nextRunAfter(run);
         }
+        flush(day, dayCount, days, months);
         return new CronRunHistory(total, days, months);
+    }
+
+    /** Adds the day's counts to its day and month, and clears them. */
+    private static void flush(LocalDate day, int[] count, SortedMap<LocalDate, RunCount> days,
+                              SortedMap<YearMonth, RunCount> months) {
+        if (day == null || count[0] == 0) {
+            return;
+        }
+        RunCount c = new RunCount(count[0], count[1], count[2]);
+        days.merge(day, c, RunsOnTime::add);
+        months.merge(YearMonth.from(day), c, RunsOnTime::add);
+        count[0] = 0;
+        count[1] = 0;
+        count[2] = 0;
     }
 
     private static RunCount add(RunCount a, RunCount b) {
