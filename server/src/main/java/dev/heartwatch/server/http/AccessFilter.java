@@ -85,7 +85,7 @@ public final class AccessFilter extends Handler.Wrapper {
         if (path.startsWith(PingHandler.PATH)) {
             return Rule.OPEN;
         }
-        if (path.startsWith(HistoryLinesHandler.PATH)) {
+        if (HistoryLinesHandler.serves(path)) {
             return Rule.HISTORY;
         }
         if (RegistryHandler.owns(path)) {

@@ -34,7 +34,7 @@ public final class Routes extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = request.getHttpURI().getPath();
         Handler target = path.startsWith(PingHandler.PATH) ? ping
-                : path.startsWith(HistoryLinesHandler.PATH) ? history
+                : HistoryLinesHandler.serves(path) ? history
                 : path.startsWith("/api/devices") ? devices
                 : RegistryHandler.owns(path) ? registry
                 : dashboard;
