@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("full")
 class DeployNotifyKeyTest {
-    /** A misspelt channel setting, split so the repository's name check does not take it for a real one. */
-    private static final String MISSPELT = "HEARTWATCH_" + "SLAK_WEBHOOK_URL";
+  /** A misspelt channel setting, split so the repository's name check does not take it for a real one. */
+  private static final String MISSPELT = "HEARTWATCH_" + "SLAK_WEBHOOK_URL";
   static final String[] ARGS = DeployScriptTest.ARGS;
   static final String NOTIFY_URL = "https://hw-func-abc123.azurewebsites.net/api/notify";
   static final String SLACK_URL = "https://hooks.slack.com/services/T0001/B0001/sl4ckS3cretValueThatIsLong";
