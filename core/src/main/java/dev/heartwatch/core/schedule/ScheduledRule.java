@@ -69,6 +69,34 @@ public record ScheduledRule(SilenceRule silence, DueRule due) {
         return judged.lastSeen() != null && signals.failOpen() && !beyondLookback(judged, expected, now);
     }
 
+    /**
+     * What a DOWN flip's reason says caused it, for the message built from it: the reasons
+     * {@link #flip} writes begin with these words.
+     */
+    public enum Cause {
+        /** "failed …": the last run signalled {@code fail}. */
+        FAIL,
+        /** "started at …": a run opened with {@code start} and no success within grace. */
+        START,
+        /** "was due at …": a registered schedule's due time passed its grace. */
+        DUE,
+        /** Anything else: today's silence threshold (or a stop that lasted too long). */
+        SILENCE;
+
+        public static Cause of(String reason) {
+            if (reason == null) {
+                return SILENCE;
+            }
+            if (reason.startsWith("failed")) {
+                return FAIL;
+            }
+            if (reason.startsWith("started at")) {
+                return START;
+            }
+            return reason.startsWith("was due at") ? DUE : SILENCE;
+        }
+    }
+
     private record Decision(DeviceStatus status, Instant at, String reason) {
     }
 

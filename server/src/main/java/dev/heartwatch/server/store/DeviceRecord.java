@@ -2,6 +2,7 @@ package dev.heartwatch.server.store;
 
 import dev.heartwatch.core.rule.DeviceFacts;
 import dev.heartwatch.core.rule.DeviceStatus;
+import dev.heartwatch.core.rule.RunSignals;
 import java.time.Instant;
 
 /**
@@ -14,10 +15,24 @@ import java.time.Instant;
  * @param lastNotified when the last notification that was not suppressed was raised
  * @param lastIp       the client address of the last heartbeat, when it had one
  * @param lastRunning  its last heartbeat that did not say {@code stopping}, when there is one
+ * @param signals      its last success, start and fail (contract v2), for the rule
  */
 public record DeviceRecord(String device, Instant firstSeen, Instant lastSeen, boolean lastStopping,
                            DeviceStatus status, Instant since, boolean alertOpen, Instant mutedUntil,
-                           Instant retiredAt, Instant lastNotified, String lastIp, Instant lastRunning) {
+                           Instant retiredAt, Instant lastNotified, String lastIp, Instant lastRunning,
+                           RunSignals signals) {
+
+    public DeviceRecord {
+        signals = signals == null ? RunSignals.none() : signals;
+    }
+
+    /** A record without start or fail signals (a v1 sender's). */
+    public DeviceRecord(String device, Instant firstSeen, Instant lastSeen, boolean lastStopping,
+                        DeviceStatus status, Instant since, boolean alertOpen, Instant mutedUntil,
+                        Instant retiredAt, Instant lastNotified, String lastIp, Instant lastRunning) {
+        this(device, firstSeen, lastSeen, lastStopping, status, since, alertOpen, mutedUntil, retiredAt, lastNotified,
+                lastIp, lastRunning, RunSignals.none());
+    }
 
     /** A device expected (or muted, retired ahead) but never heard from nor evaluated. */
     public static DeviceRecord neverSeen(String device) {

@@ -3,6 +3,7 @@ package dev.heartwatch.server.store;
 import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.core.rule.Flip;
+import dev.heartwatch.core.rule.RunSignals;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,15 +23,28 @@ import java.util.Set;
  */
 public final class DeviceRepository {
     /** The writer's upsert of a device's last beat; a late batch never moves it back. */
-    static final String UPSERT_LAST_BEAT = "INSERT INTO devices(device, first_seen, last_seen, last_stopping, last_ip, last_running) "
-            + "VALUES (?,?,?,?,?,?) ON CONFLICT(device) DO UPDATE SET last_seen = excluded.last_seen, "
+    static final String UPSERT_LAST_BEAT = "INSERT INTO devices(device, first_seen, last_seen, last_stopping, last_ip, last_running, "
+            + "last_success, last_start, last_fail, last_fail_exit) "
+            + "VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(device) DO UPDATE SET last_seen = excluded.last_seen, "
             + "last_stopping = excluded.last_stopping, last_ip = excluded.last_ip, "
-            + "last_running = coalesce(max(excluded.last_running, devices.last_running), excluded.last_running, devices.last_running) "
+            + "last_running = " + latest("last_running") + ", "
+            + "last_success = " + latest("last_success") + ", "
+            + "last_start = " + latest("last_start") + ", "
+            // The exit status goes with its fail: the batch's when its fail is the later one.
+            + "last_fail_exit = CASE WHEN excluded.last_fail IS NOT NULL AND (devices.last_fail IS NULL "
+            + "OR excluded.last_fail >= devices.last_fail) THEN excluded.last_fail_exit ELSE devices.last_fail_exit END, "
+            + "last_fail = " + latest("last_fail") + " "
             + "WHERE excluded.last_seen >= devices.last_seen";
+
+    /** The later of the batch's instant and the stored one, either may be null (SQLite's max of NULL is NULL). */
+    private static String latest(String column) {
+        return "coalesce(max(excluded." + column + ", devices." + column + "), excluded." + column + ", devices." + column + ")";
+    }
 
     private static final String SELECT_DEVICE = "SELECT k.device, d.first_seen, d.last_seen, d.last_stopping, s.status, s.since, "
             + "s.alert_open, s.muted_until, s.retired_at, (SELECT max(created_at) FROM notifications n "
-            + "WHERE n.device = k.device AND n.suppressed = 0), d.last_ip, d.last_running FROM ";
+            + "WHERE n.device = k.device AND n.suppressed = 0), d.last_ip, d.last_running, "
+            + "d.last_success, d.last_start, d.last_fail, d.last_fail_exit FROM ";
 
     private final Database db;
 
@@ -40,12 +54,29 @@ public final class DeviceRepository {
 
     /** @param lastRunning the batch's latest beat of the device that did not stop, null if none */
     static void bindLastBeat(PreparedStatement ps, HeartbeatLine last, long firstSeen, Long lastRunning) throws SQLException {
+        bindLastBeat(ps, last, firstSeen, lastRunning, RunSignals.none());
+    }
+
+    /**
+     * @param lastRunning the batch's latest beat of the device that did not stop, null if none
+     * @param signals     the batch's latest success, start and fail of the device (contract v2)
+     */
+    static void bindLastBeat(PreparedStatement ps, HeartbeatLine last, long firstSeen, Long lastRunning,
+                             RunSignals signals) throws SQLException {
         ps.setString(1, last.device());
         ps.setLong(2, firstSeen);
         ps.setLong(3, last.ts());
         ps.setInt(4, last.stopping() ? 1 : 0);
         ps.setString(5, last.ip());
         LineInserts.setLong(ps, 6, lastRunning);
+        LineInserts.setLong(ps, 7, millis(signals.lastSuccess()));
+        LineInserts.setLong(ps, 8, millis(signals.lastStart()));
+        LineInserts.setLong(ps, 9, millis(signals.lastFail()));
+        LineInserts.setLong(ps, 10, signals.failExitStatus() == null ? null : signals.failExitStatus().longValue());
+    }
+
+    private static Long millis(Instant t) {
+        return t == null ? null : t.toEpochMilli();
     }
 
     /** Every device the store knows (heard from, evaluated, muted or retired), plus {@code expected}. */
@@ -156,7 +187,17 @@ public final class DeviceRepository {
         String status = rs.getString(5);
         return new DeviceRecord(rs.getString(1), instant(rs, 2), instant(rs, 3), rs.getInt(4) == 1,
                 status == null ? DeviceStatus.UNKNOWN : DeviceStatus.valueOf(status), instant(rs, 6), rs.getInt(7) == 1,
-                instant(rs, 8), instant(rs, 9), instant(rs, 10), rs.getString(11), instant(rs, 12));
+                instant(rs, 8), instant(rs, 9), instant(rs, 10), rs.getString(11), instant(rs, 12), signals(rs));
+    }
+
+    private static RunSignals signals(ResultSet rs) throws SQLException {
+        Instant success = instant(rs, 13);
+        Instant start = instant(rs, 14);
+        Instant fail = instant(rs, 15);
+        long exit = rs.getLong(16);
+        Integer exitStatus = rs.wasNull() || fail == null ? null : (int) exit;
+        return success == null && start == null && fail == null ? RunSignals.none()
+                : new RunSignals(success, start, fail, exitStatus);
     }
 
     /**
