@@ -139,8 +139,8 @@ public final class LineWriter implements AutoCloseable {
                 // A new device's first_seen is its earliest beat in the batch, not its latest.
                 Map<String, Long> firstBeat = new HashMap<>();
                 Map<String, Long> lastRunning = new HashMap<>();
-                Map<String, Long> lastSuccess = new HashMap<>();
-                // Starts and fails (contract v2) are rare: a map of their own, empty for a v1 batch.
+                // Starts and fails (contract v2) are rare: a map of their own, empty for a v1 batch,
+                // whose last success per device is its last running beat (no work more per beat).
                 Map<String, RunSignals> signals = new HashMap<>();
                 List<OutageLine> reports = new ArrayList<>();
                 for (Pending p : batch) {
@@ -163,9 +163,7 @@ public final class LineWriter implements AutoCloseable {
                             if (!h.stopping()) {
                                 lastRunning.merge(h.device(), h.ts(), Math::max);
                             }
-                            if (h.success()) {
-                                lastSuccess.merge(h.device(), h.ts(), Math::max);
-                            } else if (h.start() || h.fail()) {
+                            if (h.start() || h.fail()) {
                                 signals.merge(h.device(), signal(h), LineWriter::later);
                             }
                         } else if (l instanceof OutageLine o) {
@@ -174,9 +172,12 @@ public final class LineWriter implements AutoCloseable {
                     }
                 }
                 runs.flush(c);
+                if (!signals.isEmpty()) {
+                    lastSuccesses(batch, signals);
+                }
                 for (HeartbeatLine h : lastBeat.values()) {
                     DeviceRepository.bindLastBeat(upsertDevice, h, firstBeat.get(h.device()), lastRunning.get(h.device()),
-                            withSuccess(signals.getOrDefault(h.device(), RunSignals.none()), lastSuccess.get(h.device())));
+                            signals.getOrDefault(h.device(), successOnly(lastRunning.get(h.device()))));
                     upsertDevice.addBatch();
                 }
                 upsertDevice.executeBatch();
@@ -204,11 +205,25 @@ public final class LineWriter implements AutoCloseable {
         return h.fail() ? new RunSignals(null, null, at, h.exitStatus()) : new RunSignals(null, at, null, null);
     }
 
-    private static RunSignals withSuccess(RunSignals s, Long success) {
-        if (success == null) {
-            return s;
+    /** A device without a start or fail in the batch: its last running beat is its last success. */
+    private static RunSignals successOnly(Long lastRunning) {
+        return lastRunning == null ? RunSignals.none() : new RunSignals(Instant.ofEpochMilli(lastRunning), null, null, null);
+    }
+
+    /** The devices with a start or fail in the batch (rare) get their last success from a second pass. */
+    private static void lastSuccesses(List<Pending> batch, Map<String, RunSignals> signals) {
+        Map<String, Long> success = new HashMap<>();
+        for (Pending p : batch) {
+            for (ContractLine l : p.lines()) {
+                if (l instanceof HeartbeatLine h && h.success() && signals.containsKey(h.device())) {
+                    success.merge(h.device(), h.ts(), Math::max);
+                }
+            }
         }
-        return new RunSignals(Instant.ofEpochMilli(success), s.lastStart(), s.lastFail(), s.failExitStatus());
+        for (Map.Entry<String, Long> e : success.entrySet()) {
+            RunSignals s = signals.get(e.getKey());
+            signals.put(e.getKey(), new RunSignals(Instant.ofEpochMilli(e.getValue()), s.lastStart(), s.lastFail(), s.failExitStatus()));
+        }
     }
 
     /** Each of a device's signals in a batch, the latest one (a fail's exit status with its fail). */
