@@ -7,6 +7,7 @@ import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.core.schedule.RegisteredDevice;
 import dev.heartwatch.core.schedule.Schedule;
+import dev.heartwatch.server.store.DeviceHistory;
 import dev.heartwatch.server.store.HeartwatchStore;
 import dev.heartwatch.server.store.NotificationRecord;
 import dev.heartwatch.server.support.Lines;
@@ -136,6 +137,15 @@ class ScheduledEvaluatorTest {
         assertEquals(NotificationRecord.RESOLVED, up.condition());
         assertEquals("success at " + T0.plus(Duration.ofMinutes(2)) + " after it failed (exit status 3) at " + T0.plusSeconds(30),
                 up.reason());
+    }
+
+    @Test
+    void theDashboardsLiveStatusSeesAFailToo() {
+        DeviceHistory history = new DeviceHistory(store, RULE);
+        Lines.write(store, line("job", T0, "fail", ",\"exitStatus\":1"));
+        assertEquals(DeviceStatus.DOWN, history.status(store.devices().device("job").orElseThrow(), T0));
+        Lines.write(store, line("job", T0.plusSeconds(1), "running", ""));
+        assertEquals(DeviceStatus.UP, history.status(store.devices().device("job").orElseThrow(), T0.plusSeconds(1)));
     }
 
     @Test
