@@ -55,7 +55,8 @@ public final class ServerHistorySource implements HistorySource {
     this.err = err;
   }
 
-  static URI checkedBase(String url) {
+  /** A server address as {@code --server} takes it (https, or http on this machine only: a key must not cross the network in clear). */
+  public static URI checkedBase(String url) {
     try {
       URI u = URI.create(url.strip().replaceAll("/+$", ""));
       if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null

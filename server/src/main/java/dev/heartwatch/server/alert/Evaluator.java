@@ -2,6 +2,7 @@ package dev.heartwatch.server.alert;
 
 import dev.heartwatch.core.notify.AggregationPolicy;
 import dev.heartwatch.core.notify.AlertCondition;
+import dev.heartwatch.core.notify.AlertPlan;
 import dev.heartwatch.core.notify.EvaluationAlerts;
 import dev.heartwatch.core.notify.RaisedAlert;
 import dev.heartwatch.core.rule.DeviceStatus;
@@ -17,6 +18,7 @@ import dev.heartwatch.server.store.NotificationRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,10 +26,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The live per-device rule: each run reads every device's stored facts and the registry
- * ({@code store.registry()}), asks {@link ScheduledRule} for a flip on the device's own
+ * ({@code store.registry()}, one query), asks {@link ScheduledRule} for a flip on the device's
  * {@linkplain #scheduleFor schedule} and its last start or fail signal (issue 16 §3, §5; a
  * device nobody described is judged by the global threshold exactly as before), and records it as a compare-and-set together with the notification it raises
  * (one transaction), so a state change is recorded once and notified at most once, across
@@ -50,6 +53,15 @@ import java.util.Set;
  * members. Delivery is not done here:
  * the channels' workers are woken after the evaluation returns.
  *
+ * <p>Checks (issue 17): each device's last beat may name its parent (an agent's check, its agent)
+ * and its own {@code period} and {@code grace}, kept by the store. Each run reads the parents
+ * from the devices it reads anyway (plus any given at construction), judges a device that sent a
+ * schedule on {@code period + grace} ({@link BeatSchedules}) instead of the threshold, and never
+ * declares a check DOWN before its parent when it fell silent with it: parents are judged first,
+ * so the check's DOWN is folded into the parent's in the same run. A check's RESOLVED whose DOWN
+ * went behind its parent goes with the parent's RESOLVED, or is absorbed when that was already
+ * planned: it never makes a message of its own.
+ *
  * <p>For the first {@code threshold} after the server starts, a device last heard before the
  * start is not declared DOWN: its silence may be the server's own downtime, and its agent gets
  * one threshold to reach the server again. A new device in its {@linkplain NewDeviceWarmUp
@@ -63,7 +75,10 @@ public final class Evaluator {
     private final AggregationPolicy policy;
     private final Map<String, String> parents;
     private final NewDeviceWarmUp newDevices;
-    private final ScheduledRule scheduled;
+    /** The rules of the thresholds devices' own schedules asked for, made once each. */
+    private final Map<Duration, SilenceRule> byThreshold = new ConcurrentHashMap<>();
+    /** {@link ScheduledRule} around each of those rules (the global one included), made once each. */
+    private final Map<SilenceRule, ScheduledRule> scheduled = new ConcurrentHashMap<>();
 
     /** An evaluator without a new-device warm-up (every device alerts from its first beat). */
     public Evaluator(HeartwatchStore store, SilenceRule rule, Duration cooldown, Instant startedAt) {
@@ -95,7 +110,6 @@ public final class Evaluator {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.parents = Map.copyOf(parents);
         this.newDevices = Objects.requireNonNull(newDevices, "newDevices");
-        this.scheduled = ScheduledRule.of(rule);
     }
 
     public SilenceRule rule() {
@@ -105,78 +119,66 @@ public final class Evaluator {
     /** One evaluation at {@code now}; returns the flips this run recorded. */
     public List<Flip> evaluate(Instant now) {
         List<Flip> recorded = new ArrayList<>();
-        // One read of the registry per evaluation (a few rows: one per described device).
+        // One read of the registry per evaluation (a row per described device).
         Map<String, RegisteredDevice> registry = new HashMap<>();
         for (RegisteredDevice d : store.registry().registry().devices()) {
             registry.put(d.id(), d);
         }
         Set<String> expected = new HashSet<>(rule.expectedDevices());
         registry.values().stream().filter(RegisteredDevice::expected).forEach(d -> expected.add(d.id()));
-        for (DeviceRecord r : store.devices().all(expected).values()) {
+        Map<String, DeviceRecord> all = store.devices().all(expected);
+        Map<String, String> parentOf = parentsOf(all.values());
+        // Devices that run behind nothing first, so a check sees the status its parent ends this run with.
+        List<DeviceRecord> ordered = new ArrayList<>(all.size());
+        all.values().stream().filter(r -> !parentOf.containsKey(r.device())).forEach(ordered::add);
+        all.values().stream().filter(r -> parentOf.containsKey(r.device())).forEach(ordered::add);
+        Map<String, DeviceStatus> statusNow = new HashMap<>();
+        for (DeviceRecord r : ordered) {
             if (r.retired()) {
                 continue;
             }
+            // Issue 16: a registered schedule; issue 17: else a check's own period and grace
+            // (BeatSchedules, as its threshold); else the global threshold.
+            ScheduledRule judge = scheduledOf(ruleOf(r));
             boolean isExpected = expected.contains(r.device());
-            Schedule schedule = scheduleFor(r, registry.get(r.device()));
-            Optional<Flip> maybe = scheduled.flip(r.facts(), schedule, r.signals(), isExpected, r.status(), now);
+            Schedule schedule = scheduleFor(registry.get(r.device()), judge);
+            Optional<Flip> maybe = judge.flip(r.facts(), schedule, r.signals(), isExpected, r.status(), now);
             if (maybe.isPresent()) {
                 Flip flip = maybe.get();
-                // A fail is a signal, not silence: neither warm-up holds it back.
-                if (flip.to() == DeviceStatus.DOWN && !scheduled.downByFail(r.facts(), r.signals(), isExpected, now)
-                        && inWarmUp(r, flip, now, expected)) {
+                // A fail is a signal, not silence: neither warm-up nor a late parent holds it back.
+                boolean byFail = flip.to() == DeviceStatus.DOWN && judge.downByFail(r.facts(), r.signals(), isExpected, now);
+                if (flip.to() == DeviceStatus.DOWN && !byFail && (inWarmUp(r, flip, now, expected)
+                        || waitsForParent(r, all.get(parentOf.get(r.device())), statusNow, now))) {
                     continue;
                 }
                 flip = resolvingAFail(r, flip);
                 if (record(r, flip, now)) {
                     recorded.add(flip);
+                    statusNow.put(r.device(), flip.to());
                 }
             }
             summariseIfCooledDown(r, now);
         }
-        planRaised(now);
+        planRaised(now, parentOf, all);
         return recorded;
     }
 
-    /** Runs the aggregation policy over every notification not yet planned, and records its plan. */
-    private void planRaised(Instant now) {
-        List<NotificationRecord> unplanned = store.outbox().unplanned();
-        Map<AlertCondition, Instant> gathering = store.outbox().gatheringDigests();
-        if (unplanned.isEmpty() && gathering.isEmpty()) {
-            return;
-        }
-        Map<String, Instant> downParents = new HashMap<>();
-        Map<String, Boolean> parentChecked = new HashMap<>();
-        List<RaisedAlert> raised = new ArrayList<>(unplanned.size());
-        for (NotificationRecord n : unplanned) {
-            String parent = parents.get(n.device());
-            Instant lastSeen = null;
-            if (parent != null) {
-                lastSeen = store.devices().device(n.device()).map(DeviceRecord::lastSeen).orElse(null);
-                parentChecked.computeIfAbsent(parent, p -> {
-                    store.devices().device(p).filter(d -> d.status() == DeviceStatus.DOWN)
-                            .ifPresent(d -> downParents.put(p, d.lastSeen() == null ? Instant.MIN : d.lastSeen()));
-                    return true;
-                });
-            }
-            raised.add(new RaisedAlert(n.idemKey(), n.device(), n.fired() ? AlertCondition.FIRED : AlertCondition.RESOLVED,
-                    n.flipAt(), n.fired() ? n.flipAt() : n.firedAt(), lastSeen));
-        }
-        store.outbox().applyPlan(policy.plan(new EvaluationAlerts(now, raised, parents, downParents, gathering)), now);
+    private ScheduledRule scheduledOf(SilenceRule silence) {
+        return scheduled.computeIfAbsent(silence, ScheduledRule::of);
     }
 
     /**
-     * The schedule {@code r} is judged on: its registry entry's, when the entry names one; else
-     * the default schedule of the global threshold ({@link ScheduledRule#defaultSchedule}), so a
-     * device nobody described is judged exactly as before. An entry without a schedule reads as
-     * {@link Schedule#DEFAULT}, which here means "none named". The beat's own {@code period} and
-     * {@code grace} (contract §1a) come between the two once the store keeps them per device:
-     * this is the one method to extend.
+     * The schedule a device is judged on: its registry entry's, when the entry names one (a
+     * registered schedule wins over the beat's own); else {@code judge}'s default, the
+     * threshold's: the global one, or the one a check's own {@code period} and {@code grace}
+     * ask for ({@link #ruleOf}), so such a device decides exactly as before. An entry without
+     * a schedule reads as {@link Schedule#DEFAULT}, which here means "none named".
      */
-    Schedule scheduleFor(DeviceRecord r, RegisteredDevice entry) {
+    static Schedule scheduleFor(RegisteredDevice entry, ScheduledRule judge) {
         if (entry != null && !entry.schedule().equals(Schedule.DEFAULT)) {
             return entry.schedule();
         }
-        return scheduled.defaultSchedule();
+        return judge.defaultSchedule();
     }
 
     /**
@@ -192,6 +194,116 @@ public final class Evaluator {
         }
         return new Flip(flip.device(), flip.from(), flip.to(), flip.at(), "success at " + flip.at() + " after it "
                 + r.signals().failText() + " at " + failed);
+    }
+
+    /** The rule {@code r} is judged by: the global one, or the one its own beats' schedule asks for. */
+    private SilenceRule ruleOf(DeviceRecord r) {
+        return BeatSchedules.threshold(rule, r).map(t -> byThreshold.computeIfAbsent(t, rule::withThreshold)).orElse(rule);
+    }
+
+    /** The parents given at construction, and those the devices' last beats name (a check to its agent). */
+    private Map<String, String> parentsOf(Collection<DeviceRecord> records) {
+        Map<String, String> out = new HashMap<>(parents);
+        for (DeviceRecord r : records) {
+            if (r.parent() != null && !r.parent().equals(r.device())) {
+                out.putIfAbsent(r.device(), r.parent());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A check that fell silent with its parent is not declared DOWN before the parent is: its
+     * silence is the parent's (the agent or its link), and its DOWN belongs folded into the
+     * parent's, in the same evaluation (issue 17 section 4). It waits only while the parent is UP, late
+     * (no beat for more than one heartbeat interval) and can still be declared DOWN by its own
+     * rule; a parent that beats on time, is held back (its warm-up) or is gone (stopped,
+     * unknown) does not hold the check.
+     */
+    private boolean waitsForParent(DeviceRecord check, DeviceRecord parent, Map<String, DeviceStatus> statusNow,
+                                   Instant now) {
+        if (parent == null || parent.lastSeen() == null || check.lastSeen() == null || parent.retired()) {
+            return false;
+        }
+        if (statusNow.getOrDefault(parent.device(), parent.status()) != DeviceStatus.UP) {
+            return false;
+        }
+        Duration interval = rule.heartbeatInterval();
+        boolean parentLate = now.isAfter(parent.lastSeen().plus(interval));
+        boolean silentWithParent = !heardUntil(check).isBefore(parent.lastSeen().minus(interval));
+        return parentLate && silentWithParent && now.isBefore(ruleOf(parent).declaredDownAt(parent.lastSeen()));
+    }
+
+    /**
+     * What the aggregation policy compares with the parent's last beat (its {@code lastSeen},
+     * less one heartbeat interval), to tell a check that went silent with its parent from one
+     * that failed before: the instant the check's next beat was due (its last beat plus its
+     * period, or the interval when it sent none). A check beats once a period, and its beat
+     * travels in the agent's batch, once an interval and on a thread of its own, so its last
+     * beat may be up to a period and an interval older than the agent's and still be "with" it.
+     */
+    private Instant heardUntil(DeviceRecord check) {
+        if (check.lastSeen() == null) {
+            return null;
+        }
+        Duration period = check.beatPeriod();
+        Duration interval = rule.heartbeatInterval();
+        return check.lastSeen().plus(period == null || period.compareTo(interval) < 0 ? interval : period);
+    }
+
+    /** Runs the aggregation policy over every notification not yet planned, and records its plan. */
+    private void planRaised(Instant now, Map<String, String> parentOf, Map<String, DeviceRecord> all) {
+        List<NotificationRecord> unplanned = store.outbox().unplanned();
+        Map<AlertCondition, Instant> gathering = store.outbox().gatheringDigests();
+        if (unplanned.isEmpty() && gathering.isEmpty()) {
+            return;
+        }
+        Map<String, Instant> downParents = new HashMap<>();
+        Map<String, Boolean> parentChecked = new HashMap<>();
+        Map<String, NotificationRecord> parentResolved = new HashMap<>();
+        for (NotificationRecord n : unplanned) {
+            if (!n.fired()) {
+                parentResolved.putIfAbsent(n.device(), n);
+            }
+        }
+        List<RaisedAlert> raised = new ArrayList<>(unplanned.size());
+        List<AlertPlan.Absorbed> resolvedBehind = new ArrayList<>();
+        for (NotificationRecord n : unplanned) {
+            String parent = parentOf.get(n.device());
+            Instant lastSeen = null;
+            Instant downAt = n.fired() ? n.flipAt() : n.firedAt();
+            if (parent != null) {
+                DeviceRecord check = all.get(n.device());
+                lastSeen = check == null ? null : heardUntil(check);
+                parentChecked.computeIfAbsent(parent, p -> {
+                    store.devices().device(p).filter(d -> d.status() == DeviceStatus.DOWN)
+                            .ifPresent(d -> downParents.put(p, d.lastSeen() == null ? Instant.MIN : d.lastSeen()));
+                    return true;
+                });
+                if (!n.fired() && n.firedAt() != null && !downParents.containsKey(parent)
+                        && store.outbox().firedBehind(n.device(), n.firedAt()).isPresent()) {
+                    // Its DOWN went into the parent's outage: its RESOLVED goes with the parent's, never alone.
+                    NotificationRecord back = parentResolved.get(parent);
+                    if (back == null) {
+                        resolvedBehind.add(new AlertPlan.Absorbed(new RaisedAlert(n.idemKey(), n.device(),
+                                AlertCondition.RESOLVED, n.flipAt(), downAt, lastSeen), parent));
+                        continue;
+                    }
+                    if (back.firedAt() != null && back.firedAt().isAfter(downAt)) {
+                        downAt = back.firedAt(); // the parent's outage, which the policy folds it into
+                    }
+                }
+            }
+            raised.add(new RaisedAlert(n.idemKey(), n.device(), n.fired() ? AlertCondition.FIRED : AlertCondition.RESOLVED,
+                    n.flipAt(), downAt, lastSeen));
+        }
+        AlertPlan plan = policy.plan(new EvaluationAlerts(now, raised, parentOf, downParents, gathering));
+        if (!resolvedBehind.isEmpty()) {
+            List<AlertPlan.Absorbed> absorbed = new ArrayList<>(plan.absorbed());
+            absorbed.addAll(resolvedBehind);
+            plan = new AlertPlan(plan.messages(), absorbed, plan.held(), plan.released());
+        }
+        store.outbox().applyPlan(plan, now);
     }
 
     /** The server's own warm-up after its start, or the device's as a new one. */

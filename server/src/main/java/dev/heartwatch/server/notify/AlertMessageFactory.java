@@ -14,6 +14,7 @@ import dev.heartwatch.core.outage.Source;
 import dev.heartwatch.core.rule.Beat;
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.core.schedule.ScheduledRule;
+import dev.heartwatch.server.alert.BeatSchedules;
 import dev.heartwatch.server.store.HeartwatchStore;
 import dev.heartwatch.server.store.NotificationRecord;
 import java.time.Duration;
@@ -140,12 +141,19 @@ public final class AlertMessageFactory {
         }
         // A silence DOWN happened at lastSeen + threshold: the last beat is at most that old. A
         // fail, an open run or a schedule's due time: the last beat is at or before the DOWN.
+        SilenceRule rule = ruleOf(n.device());
         Instant upTo = ScheduledRule.Cause.of(n.reason()) == ScheduledRule.Cause.SILENCE ? downAt.minus(rule.threshold()) : downAt;
         List<Beat> beats = store.facts().beats(n.device(), downAt.minus(rule.lookback()), upTo);
         return beats.isEmpty() ? null : beats.get(beats.size() - 1).at();
     }
 
+    /** The rule the device was judged by: its own beats' schedule, when they sent one (issue 17). */
+    private SilenceRule ruleOf(String device) {
+        return store.devices().device(device).map(r -> BeatSchedules.ruleFor(rule, r)).orElse(rule);
+    }
+
     private AlertMessage fired(NotificationRecord n, Instant lastSeen) {
+        SilenceRule rule = ruleOf(n.device());
         AlertMessage.Names behind = behind(n);
         String subject = "[Heartwatch] DOWN: " + n.device()
                 + (behind.total() > 0 ? " (" + DeviceList.checks(behind.total()) + " behind it unknown)" : "");
@@ -265,6 +273,7 @@ public final class AlertMessageFactory {
         if (back == null) {
             return null;
         }
+        SilenceRule rule = ruleOf(device);
         Instant from = back.minus(rule.lookback());
         List<Beat> beats = store.facts().beats(device, from, back);
         // The report of this outage arrives with the beat after the first one back.

@@ -22,12 +22,20 @@ import java.util.Set;
  * and retirement.
  */
 public final class DeviceRepository {
-    /** The writer's upsert of a device's last beat; a late batch never moves it back. */
+    /**
+     * The writer's upsert of a device's last beat; a late batch never moves it back. The beat's
+     * {@code parent}, {@code period} and {@code grace} ride in the same statement: the row is
+     * rewritten for {@code last_seen} anyway, so keeping them costs no extra statement, page or
+     * index entry per beat (they are in no index), and a value that did not change writes the
+     * same bytes. So do the batch's last success, start and fail (contract v2), each the later of
+     * the batch's and the stored one.
+     */
     static final String UPSERT_LAST_BEAT = "INSERT INTO devices(device, first_seen, last_seen, last_stopping, last_ip, last_running, "
-            + "last_success, last_start, last_fail, last_fail_exit) "
-            + "VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(device) DO UPDATE SET last_seen = excluded.last_seen, "
+            + "parent, period_ms, grace_ms, last_success, last_start, last_fail, last_fail_exit) "
+            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(device) DO UPDATE SET last_seen = excluded.last_seen, "
             + "last_stopping = excluded.last_stopping, last_ip = excluded.last_ip, "
             + "last_running = " + latest("last_running") + ", "
+            + "parent = excluded.parent, period_ms = excluded.period_ms, grace_ms = excluded.grace_ms, "
             + "last_success = " + latest("last_success") + ", "
             + "last_start = " + latest("last_start") + ", "
             // The exit status goes with its fail: the batch's when its fail is the later one.
@@ -43,7 +51,7 @@ public final class DeviceRepository {
 
     private static final String SELECT_DEVICE = "SELECT k.device, d.first_seen, d.last_seen, d.last_stopping, s.status, s.since, "
             + "s.alert_open, s.muted_until, s.retired_at, (SELECT max(created_at) FROM notifications n "
-            + "WHERE n.device = k.device AND n.suppressed = 0), d.last_ip, d.last_running, "
+            + "WHERE n.device = k.device AND n.suppressed = 0), d.last_ip, d.last_running, d.parent, d.period_ms, d.grace_ms, "
             + "d.last_success, d.last_start, d.last_fail, d.last_fail_exit FROM ";
 
     private final Database db;
@@ -69,10 +77,13 @@ public final class DeviceRepository {
         ps.setInt(4, last.stopping() ? 1 : 0);
         ps.setString(5, last.ip());
         LineInserts.setLong(ps, 6, lastRunning);
-        LineInserts.setLong(ps, 7, millis(signals.lastSuccess()));
-        LineInserts.setLong(ps, 8, millis(signals.lastStart()));
-        LineInserts.setLong(ps, 9, millis(signals.lastFail()));
-        LineInserts.setLong(ps, 10, signals.failExitStatus() == null ? null : signals.failExitStatus().longValue());
+        ps.setString(7, last.parent());
+        LineInserts.setLong(ps, 8, last.periodMs());
+        LineInserts.setLong(ps, 9, last.graceMs());
+        LineInserts.setLong(ps, 10, millis(signals.lastSuccess()));
+        LineInserts.setLong(ps, 11, millis(signals.lastStart()));
+        LineInserts.setLong(ps, 12, millis(signals.lastFail()));
+        LineInserts.setLong(ps, 13, signals.failExitStatus() == null ? null : signals.failExitStatus().longValue());
     }
 
     private static Long millis(Instant t) {
@@ -187,14 +198,20 @@ public final class DeviceRepository {
         String status = rs.getString(5);
         return new DeviceRecord(rs.getString(1), instant(rs, 2), instant(rs, 3), rs.getInt(4) == 1,
                 status == null ? DeviceStatus.UNKNOWN : DeviceStatus.valueOf(status), instant(rs, 6), rs.getInt(7) == 1,
-                instant(rs, 8), instant(rs, 9), instant(rs, 10), rs.getString(11), instant(rs, 12), signals(rs));
+                instant(rs, 8), instant(rs, 9), instant(rs, 10), rs.getString(11), instant(rs, 12), rs.getString(13),
+                millis(rs, 14), millis(rs, 15), signals(rs));
+    }
+
+    private static java.time.Duration millis(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : java.time.Duration.ofMillis(v);
     }
 
     private static RunSignals signals(ResultSet rs) throws SQLException {
-        Instant success = instant(rs, 13);
-        Instant start = instant(rs, 14);
-        Instant fail = instant(rs, 15);
-        long exit = rs.getLong(16);
+        Instant success = instant(rs, 16);
+        Instant start = instant(rs, 17);
+        Instant fail = instant(rs, 18);
+        long exit = rs.getLong(19);
         Integer exitStatus = rs.wasNull() || fail == null ? null : (int) exit;
         return success == null && start == null && fail == null ? RunSignals.none()
                 : new RunSignals(success, start, fail, exitStatus);

@@ -18,7 +18,7 @@ final class LineInserts implements AutoCloseable {
     private final PreparedStatement heartbeat;
     private final PreparedStatement outage;
     private final PreparedStatement probe;
-    /** Whether the heartbeats table has migration 8's columns (state, duration_ms, exit_status). */
+    /** Whether the heartbeats table has migration 9's columns (state, duration_ms, exit_status). */
     private final boolean signals;
 
     LineInserts(Connection c) throws SQLException {
@@ -26,7 +26,7 @@ final class LineInserts implements AutoCloseable {
     }
 
     /**
-     * @param signals false for the schema before migration 8 (migration 2 fills the typed tables
+     * @param signals false for the schema before migration 9 (migration 2 fills the typed tables
      *                of version 2 with v1 lines, which carry none of its columns)
      */
     LineInserts(Connection c, boolean signals) throws SQLException {

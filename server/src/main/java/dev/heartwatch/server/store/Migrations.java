@@ -35,7 +35,7 @@ final class Migrations {
     static final List<Migration> ALL = List.of(Migrations::v1LinesAsText, Migrations::v2TypedFacts,
             Migrations::v3DeliveryPlan, Migrations::v4ChannelThreads,
             Migrations::v5CheckedReports, Migrations::v6LastRunningBeat, Migrations::v7DeviceRegistry,
-            Migrations::v8StartAndFailSignals);
+            Migrations::v8BeatSchedule, Migrations::v9StartAndFailSignals);
 
     private Migrations() {
     }
@@ -239,6 +239,20 @@ final class Migrations {
         }
     }
 
+    /**
+     * Version 8: each device's latest {@code parent}, {@code periodMs} and {@code graceMs} as its
+     * last beat carried them (an agent's check, contract section 1a), so the evaluator folds a check behind
+     * its agent and judges an unregistered check on its own schedule (issue 17). Null for every
+     * device until its next beat: the beats stored before held no such field the server kept.
+     */
+    static void v8BeatSchedule(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE devices ADD COLUMN parent TEXT");
+            s.execute("ALTER TABLE devices ADD COLUMN period_ms INTEGER");
+            s.execute("ALTER TABLE devices ADD COLUMN grace_ms INTEGER");
+        }
+    }
+
     private static ContractLine decodeLegacy(String text) {
         try {
             ContractLine line = LineCodec.decode(text);
@@ -270,7 +284,7 @@ final class Migrations {
     }
 
     /**
-     * Version 8: contract v2's start and fail signals (issue 16 §5). A heartbeat keeps its
+     * Version 9: contract v2's start and fail signals (issue 16 §5). A heartbeat keeps its
      * {@code state} when it is {@code start} or {@code fail} (null for {@code running} and
      * {@code stopping}, which {@code stopping} already tells: no byte more per ordinary beat),
      * its {@code duration_ms} and {@code exit_status}. A device keeps its last success, start and
@@ -278,7 +292,7 @@ final class Migrations {
      * so the evaluator reads them with the device and ingest costs no query more. Every beat
      * stored before was a v1 beat: its last one that did not stop was its last success.
      */
-    static void v8StartAndFailSignals(Connection c) throws SQLException {
+    static void v9StartAndFailSignals(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("ALTER TABLE heartbeats ADD COLUMN state TEXT");
             s.execute("ALTER TABLE heartbeats ADD COLUMN duration_ms INTEGER");

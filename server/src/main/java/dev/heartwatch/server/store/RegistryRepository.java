@@ -43,9 +43,34 @@ public final class RegistryRepository {
 
     /** Adds or replaces one device's entry. */
     public void put(RegisteredDevice device, Instant now) {
-        db.inTransaction(c -> {
+        put(device, now, Precondition.ANY);
+    }
+
+    /** What must hold of a device's entry for a {@link #put} to write it (an add, a set, or either). */
+    public enum Precondition { ANY, ABSENT, PRESENT }
+
+    /**
+     * Adds or replaces one device's entry if {@code precondition} holds, checked and written in
+     * one transaction (two concurrent adds of one id cannot both succeed).
+     *
+     * @return false, with nothing written, when it does not hold
+     */
+    public boolean put(RegisteredDevice device, Instant now, Precondition precondition) {
+        return db.inTransaction(c -> {
+            if (precondition != Precondition.ANY) {
+                boolean present;
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM device_registry WHERE device = ?")) {
+                    ps.setString(1, device.id());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        present = rs.next();
+                    }
+                }
+                if (present != (precondition == Precondition.PRESENT)) {
+                    return false;
+                }
+            }
             write(c, device, now);
-            return null;
+            return true;
         });
     }
 

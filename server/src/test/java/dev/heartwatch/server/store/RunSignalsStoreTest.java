@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Migration 8 (contract v2): a heartbeat's start or fail state, duration and exit status are
+ * Migration 9 (contract v2): a heartbeat's start or fail state, duration and exit status are
  * stored and read back as the same line; each device's last success, start and fail (with the
  * fail's exit status) are kept by the writer's upsert, never moved back by a late batch; a file
- * at version 7 takes its last running beat as its last success.
+ * at the version before takes its last running beat as its last success.
  */
 class RunSignalsStoreTest {
     static final Instant T0 = Instant.parse("2026-12-02T03:00:00Z");
@@ -60,15 +60,16 @@ class RunSignalsStoreTest {
     }
 
     @Test
-    void aVersion7FileTakesItsLastRunningBeatAsItsLastSuccess() throws Exception {
-        Path file = dir.resolve("v7.db");
+    void aFileFromBeforeTakesItsLastRunningBeatAsItsLastSuccess() throws Exception {
+        Path file = dir.resolve("before.db");
+        int before = Migrations.latest() - 1; // the version before this migration
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
             c.setAutoCommit(false);
-            for (int i = 0; i < 7; i++) {
+            for (int i = 0; i < before; i++) {
                 Migrations.ALL.get(i).apply(c);
             }
             try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA user_version = 7");
+                s.execute("PRAGMA user_version = " + before);
                 s.execute("INSERT INTO devices(device, first_seen, last_seen, last_stopping, last_running) VALUES ('pi', 1, "
                         + T0.plusSeconds(60).toEpochMilli() + ", 1, " + T0.toEpochMilli() + ")");
                 s.execute("INSERT INTO heartbeats(ts, device, stopping) VALUES (" + T0.toEpochMilli() + ", 'pi', 0)");
