@@ -140,6 +140,26 @@ class ScheduledEvaluatorTest {
     }
 
     @Test
+    void aRegisteredScheduleWinsOverTheBeatsOwnWhichWinsOverTheThreshold() {
+        // Each beat asks for period PT1M + grace PT1M (an agent's check): down 2 min after it.
+        for (String d : List.of("check", "registered")) {
+            for (int i = 0; i < 3; i++) {
+                Lines.write(store, line(d, T0.plusSeconds(i), "running", ",\"periodMs\":60000,\"graceMs\":60000"));
+            }
+        }
+        store.registry().put(new RegisteredDevice("registered", false,
+                new Schedule.Period(Duration.ofHours(1), Duration.ofMinutes(10)), List.of()), T0);
+        Instant last = T0.plusSeconds(2);
+        e.evaluate(last.plus(Duration.ofMinutes(2)).minusSeconds(1));
+        assertEquals(DeviceStatus.UP, status("check"));
+        e.evaluate(last.plus(Duration.ofMinutes(2)));
+        assertEquals(DeviceStatus.DOWN, status("check"), "its own period + grace, not the PT5M threshold");
+        assertEquals(DeviceStatus.UP, status("registered"), "the registry's PT1H wins over the beat's own");
+        e.evaluate(last.plus(Duration.ofMinutes(70)));
+        assertEquals(DeviceStatus.DOWN, status("registered"));
+    }
+
+    @Test
     void theDashboardsLiveStatusSeesAFailToo() {
         DeviceHistory history = new DeviceHistory(store, RULE);
         Lines.write(store, line("job", T0, "fail", ",\"exitStatus\":1"));
