@@ -182,14 +182,14 @@ public final class Evaluator {
     }
 
     /**
-     * The flip back from a DOWN its fail caused (its {@code since} is the fail: a fail's DOWN
-     * happens at the fail) says so, for the RESOLVED message: "success at … after it failed
+     * The flip back from a DOWN that a fail caused or that a fail came during (the fail at or
+     * after the DOWN's {@code since}: a fail's DOWN happens at the fail) says so, for the RESOLVED message: "success at … after it failed
      * (exit status N) at …".
      */
     private static Flip resolvingAFail(DeviceRecord r, Flip flip) {
         Instant failed = r.signals().lastFail();
-        if (r.status() != DeviceStatus.DOWN || flip.to() == DeviceStatus.DOWN || failed == null || !failed.equals(r.since())
-                || r.signals().failOpen()) {
+        if (r.status() != DeviceStatus.DOWN || flip.to() == DeviceStatus.DOWN || failed == null || r.since() == null
+                || failed.isBefore(r.since()) || r.signals().failOpen()) {
             return flip;
         }
         return new Flip(flip.device(), flip.from(), flip.to(), flip.at(), "success at " + flip.at() + " after it "

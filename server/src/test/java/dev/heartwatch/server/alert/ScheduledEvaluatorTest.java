@@ -128,15 +128,16 @@ class ScheduledEvaluatorTest {
         assertEquals(NotificationRecord.FIRED, down.condition());
         assertEquals(T0.plusSeconds(30), down.flipAt());
         assertTrue(down.reason().startsWith("failed (exit status 3) at " + T0.plusSeconds(30)), down.reason());
+        Lines.write(store, line("job", T0.plus(Duration.ofMinutes(1)), "fail", ",\"exitStatus\":4"));
         e.evaluate(T0.plus(Duration.ofMinutes(1)));
-        assertEquals(1, notes("job").size(), "stays down, raised once");
+        assertEquals(1, notes("job").size(), "a second fail: stays down, raised once");
         Lines.write(store, line("job", T0.plus(Duration.ofMinutes(2)), "running", ""));
         e.evaluate(T0.plus(Duration.ofMinutes(2)));
         assertEquals(DeviceStatus.UP, status("job"));
         NotificationRecord up = notes("job").get(1);
         assertEquals(NotificationRecord.RESOLVED, up.condition());
-        assertEquals("success at " + T0.plus(Duration.ofMinutes(2)) + " after it failed (exit status 3) at " + T0.plusSeconds(30),
-                up.reason());
+        assertEquals("success at " + T0.plus(Duration.ofMinutes(2)) + " after it failed (exit status 4) at "
+                + T0.plus(Duration.ofMinutes(1)), up.reason(), "the last fail before the success");
     }
 
     @Test
