@@ -81,7 +81,7 @@ class PingPropertyTest {
             assertFalse(Character.isISOControl(cp) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
                     || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE, "unsafe char " + cp);
         });
-        assertTrue(line.matches("\\[(heartbeat|outage|probe)] \\{\"v\":1,\"ts\":[0-9]+.*}"), line);
+        assertTrue(line.matches("\\[(heartbeat|outage|probe)] \\{\"v\":2,\"ts\":[0-9]+.*}"), line);
         try {
             ContractLine decoded = LineCodec.decode(line);
             assertEquals(line, LineCodec.encode(decoded), "not canonical");

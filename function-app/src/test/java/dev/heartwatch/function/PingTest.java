@@ -37,7 +37,7 @@ class PingTest {
         assertEquals(200, r.status());
         assertEquals("ok", r.body());
         assertTrue(r.contentType().startsWith("text/plain"));
-        assertEquals(List.of("[heartbeat] {\"v\":1,\"ts\":" + NOW.toEpochMilli()
+        assertEquals(List.of("[heartbeat] {\"v\":2,\"ts\":" + NOW.toEpochMilli()
                 + ",\"device\":\"darylhome\",\"state\":\"running\",\"ip\":\"203.0.113.7\",\"note\":\"scheduled heartbeat\"}"),
                 r.lines());
     }

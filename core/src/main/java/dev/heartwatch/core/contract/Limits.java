@@ -10,6 +10,10 @@ public final class Limits {
     public static final int MAX_BATCH_ITEMS = 100;
     /** Longest {@code period} or {@code grace} a beat may carry. */
     public static final long MAX_SCHEDULE_MILLIS = 400L * 24 * 3600 * 1000;
+    /** Longest {@code durationMs} a beat may carry (contract v2): 400 days, as a schedule. */
+    public static final long MAX_RUN_DURATION_MILLIS = MAX_SCHEDULE_MILLIS;
+    /** Largest {@code exitStatus} (contract v2): a POSIX exit status is 0 to 255. */
+    public static final int MAX_EXIT_STATUS = 255;
     /** Shortest {@code period} a beat may carry. */
     public static final long MIN_PERIOD_MILLIS = 1000;
     public static final int MAX_DEVICE_CHARS = dev.heartwatch.common.DeviceIdRule.MAX_CHARS;

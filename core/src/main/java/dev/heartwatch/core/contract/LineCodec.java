@@ -39,6 +39,10 @@ public final class LineCodec {
                 optional(g, "parent", h.parent());
                 optional(g, "periodMs", h.periodMs());
                 optional(g, "graceMs", h.graceMs());
+                optional(g, "durationMs", h.durationMs());
+                if (h.exitStatus() != null) {
+                    g.writeNumberField("exitStatus", h.exitStatus());
+                }
                 if (h.outages() > 0) {
                     g.writeNumberField("outages", h.outages());
                 }
@@ -109,7 +113,9 @@ public final class LineCodec {
         } catch (IOException e) {
             throw new MalformedLineException(kind + " line: invalid JSON");
         }
-        if (f.v == null || f.v != ContractLine.VERSION || f.ts == null) {
+        // Every reader takes v1 and v2 lines: a v1 line is a v2 line without start, fail,
+        // durationMs and exitStatus.
+        if (f.v == null || f.v < ContractLine.OLDEST_READ_VERSION || f.v > ContractLine.VERSION || f.ts == null) {
             throw new MalformedLineException(kind + " line: missing or unsupported v/ts");
         }
         return switch (kind) {
@@ -118,7 +124,9 @@ public final class LineCodec {
                     throw new MalformedLineException("heartbeat line: no device");
                 }
                 yield new HeartbeatLine(f.ts, f.device, f.state, f.ip, f.seq, f.sentAt, f.skewMs,
-                        f.agentVersion, f.parent, f.periodMs, f.graceMs, f.outages == null ? 0 : f.outages.intValue(), f.note);
+                        f.agentVersion, f.parent, f.periodMs, f.graceMs, f.durationMs,
+                        f.exitStatus == null || f.exitStatus < 0 || f.exitStatus > Limits.MAX_EXIT_STATUS ? null : f.exitStatus.intValue(),
+                        f.outages == null ? 0 : f.outages.intValue(), f.note);
             }
             case "outage" -> {
                 if (f.device == null || f.id == null || f.start == null || f.end == null) {
@@ -156,6 +164,8 @@ public final class LineCodec {
         String parent;
         Long periodMs;
         Long graceMs;
+        Long durationMs;
+        Long exitStatus;
         Long outages;
         String note;
         String id;
@@ -177,7 +187,8 @@ public final class LineCodec {
                 case "parent" -> parent = text(name, t, p);
                 case "start" -> start = number(name, t, p);
                 case "end" -> end = number(name, t, p);
-                case "durationMs" -> number(name, t, p);
+                case "durationMs" -> durationMs = number(name, t, p);
+                case "exitStatus" -> exitStatus = number(name, t, p);
                 case "device" -> device = text(name, t, p);
                 case "state" -> state = text(name, t, p);
                 case "ip" -> ip = text(name, t, p);

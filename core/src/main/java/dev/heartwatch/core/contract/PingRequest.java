@@ -119,13 +119,18 @@ public record PingRequest(RequestForm form, List<BeatItem> beats, String note, S
         Long seq = nonNegativeLong(json.get("seq"));
         Long sentAt = instantMillis(json.get("sentAt"));
         String agentVersion = agentVersion(json.get("agentVersion"), redactor);
-        boolean stopping = HeartbeatLine.STOPPING.equals(text(json.get("state")));
+        String state = HeartbeatLine.state(text(json.get("state")));
         String parent = deviceId(text(json.get("parent")), redactor);
         Long period = durationMillis(json.get("period"), Limits.MIN_PERIOD_MILLIS);
         Long grace = durationMillis(json.get("grace"), 0);
+        // Contract v2: an exit status or a duration that is not an integer in range is dropped,
+        // never an error (HeartbeatLine drops both with a state they do not go with).
+        Long exit = boundedLong(json.get("exitStatus"), Limits.MAX_EXIT_STATUS);
+        Long durationMs = boundedLong(json.get("durationMs"), Limits.MAX_RUN_DURATION_MILLIS);
         return Optional.of(new BeatItem(device, note, seq, sentAt != null ? sentAt : defaultSentAt,
-                agentVersion != null ? agentVersion : defaultVersion, stopping,
-                parent.equals(device) ? null : parent, period, grace, outages(json.get("outages"), redactor)));
+                agentVersion != null ? agentVersion : defaultVersion, state,
+                parent.equals(device) ? null : parent, period, grace, durationMs, exit == null ? null : exit.intValue(),
+                outages(json.get("outages"), redactor)));
     }
 
     public boolean isProbe() {
@@ -145,9 +150,9 @@ public record PingRequest(RequestForm form, List<BeatItem> beats, String note, S
         List<ContractLine> lines = new ArrayList<>();
         for (BeatItem b : beats) {
             Long skew = b.sentAt() == null ? null : nowMillis - b.sentAt();
-            lines.add(new HeartbeatLine(nowMillis, b.device(), b.stopping() ? HeartbeatLine.STOPPING : HeartbeatLine.RUNNING,
+            lines.add(new HeartbeatLine(nowMillis, b.device(), b.state(),
                     ip, b.seq(), b.sentAt(), skew, b.agentVersion(), b.parent(), b.periodMs(), b.graceMs(),
-                    b.outages().size(), b.note()));
+                    b.durationMs(), b.exitStatus(), b.outages().size(), b.note()));
             for (OutageReport o : b.outages()) {
                 lines.add(new OutageLine(nowMillis, b.device(), o.id(), o.start(), o.end(), o.cause(), skew, o.detail()));
             }
@@ -252,6 +257,15 @@ public record PingRequest(RequestForm form, List<BeatItem> beats, String note, S
     private static Long nonNegativeLong(JsonNode node) {
         if (node != null && node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0) {
             return node.longValue();
+        }
+        return null;
+    }
+
+    /** A JSON integer (not a float, not a string) from 0 to {@code max}; else null. */
+    private static Long boundedLong(JsonNode node, long max) {
+        if (node != null && node.isIntegralNumber() && node.canConvertToLong()) {
+            long v = node.longValue();
+            return v >= 0 && v <= max ? v : null;
         }
         return null;
     }

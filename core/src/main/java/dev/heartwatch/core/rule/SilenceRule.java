@@ -190,7 +190,7 @@ public record SilenceRule(Duration threshold, Duration evaluationFrequency, Dura
     }
 
     /** The facts the rule judges: a stop that does not count set aside. */
-    private DeviceFacts judged(DeviceFacts facts) {
+    public DeviceFacts judged(DeviceFacts facts) {
         if (!facts.lastStopping() || stopCounts(facts)) {
             return facts;
         }

@@ -1,6 +1,7 @@
 package dev.heartwatch.core.schedule;
 
 import dev.heartwatch.core.rule.DeviceFacts;
+import dev.heartwatch.core.rule.RunSignals;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -21,11 +22,18 @@ import java.util.Optional;
  *       a beat came since that run, minus the tolerance.</li>
  * </ul>
  *
- * <p>Written beside {@code SilenceRule}, not into it, for the lead to wire: with
- * {@link Schedule#DEFAULT} it decides DOWN exactly when {@code SilenceRule.recommended()} does
- * ({@code DueRuleTest} checks it). Issue 16 §5 (start and fail signals) extends
- * the due time a beat answers up to, and {@link #decide}: a {@code fail} after the last success is DOWN at
- * once, a {@code start} after it moves {@code lateAt} to start + grace.
+ * <p>With {@link Schedule#DEFAULT} it decides DOWN exactly when {@code SilenceRule.recommended()}
+ * does ({@code DueRuleTest} checks it); {@link ScheduledRule} wires it into the server's rule.
+ *
+ * <p>Start and fail signals (contract v2, issue 16 §5; {@link RunSignals}), checked before the
+ * schedule:
+ * <ul>
+ *   <li>a {@code fail} after the last success is DOWN at once ({@code dueAt = lateAt = downAt}
+ *       the fail), until the next success; a stop does not end it;</li>
+ *   <li>a {@code start} with no success or fail after it is an open run: UP until start +
+ *       grace, DOWN from then ({@code lateAt = downAt = start + grace}, inclusive), whatever
+ *       the period or cron would say (healthchecks.io's rule); {@code dueAt} is the start.</li>
+ * </ul>
  *
  * @param earlyTolerance how early a beat may come and still count for the coming cron run
  */
@@ -45,17 +53,38 @@ public record DueRule(Duration earlyTolerance) {
         return new DueRule(DEFAULT_EARLY_TOLERANCE);
     }
 
-    /** The device's standing at {@code now}. */
+    /** The device's standing at {@code now}, for a device that never signalled start or fail. */
     public Due decide(Schedule schedule, DeviceFacts facts, Instant now) {
+        return decide(schedule, facts, RunSignals.none(), now);
+    }
+
+    /** The device's standing at {@code now}, its start and fail signals included. */
+    public Due decide(Schedule schedule, DeviceFacts facts, RunSignals signals, Instant now) {
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(facts, "facts");
+        Objects.requireNonNull(signals, "signals");
         Objects.requireNonNull(now, "now");
         Instant lastSeen = facts.lastSeen();
         if (lastSeen == null) {
             return new Due(DueStatus.NEVER_HEARD, null, null, null, "never heard");
         }
+        if (signals.failOpen()) {
+            Instant failed = signals.lastFail();
+            return new Due(DueStatus.DOWN, failed, failed, failed, signals.failText() + " at " + failed
+                    + "; down until its next success");
+        }
         if (facts.lastStopping()) {
             return new Due(DueStatus.STOPPED, null, null, null, "clean stop at " + lastSeen);
+        }
+        if (signals.runOpen()) {
+            Instant started = signals.lastStart();
+            Instant downAt = started.plus(schedule.grace());
+            if (now.isBefore(downAt)) {
+                return new Due(DueStatus.UP, started, downAt, downAt, "started at " + started
+                        + ", a run is open; down at " + downAt + " without a success");
+            }
+            return new Due(DueStatus.DOWN, started, downAt, downAt, "started at " + started
+                    + ", no success within grace " + schedule.grace() + " (down at " + downAt + ")");
         }
         Optional<Instant> due = answeredUntil(schedule, lastSeen);
         if (due.isEmpty()) {

@@ -1,6 +1,8 @@
 package dev.heartwatch.core.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import net.jqwik.api.Arbitraries;
@@ -15,7 +17,7 @@ class LineCodecTest {
     @Test
     void aHeartbeatIsEncodedInTheDocumentedFieldOrder() {
         HeartbeatLine line = new HeartbeatLine(1000, "pi", "running", "192.0.2.1", 7L, 990L, 10L, "0.1.0", 2, "hi");
-        assertEquals("[heartbeat] {\"v\":1,\"ts\":1000,\"device\":\"pi\",\"state\":\"running\",\"ip\":\"192.0.2.1\","
+        assertEquals("[heartbeat] {\"v\":2,\"ts\":1000,\"device\":\"pi\",\"state\":\"running\",\"ip\":\"192.0.2.1\","
                 + "\"seq\":7,\"sentAt\":990,\"skewMs\":10,\"agentVersion\":\"0.1.0\",\"outages\":2,\"note\":\"hi\"}",
                 LineCodec.encode(line));
     }
@@ -23,13 +25,13 @@ class LineCodecTest {
     @Test
     void anOutageCarriesItsDuration() {
         OutageLine line = new OutageLine(5000, "pi", "o-1", 1000, 4000, "dns", null, null);
-        assertEquals("[outage] {\"v\":1,\"ts\":5000,\"device\":\"pi\",\"id\":\"o-1\",\"start\":1000,\"end\":4000,"
+        assertEquals("[outage] {\"v\":2,\"ts\":5000,\"device\":\"pi\",\"id\":\"o-1\",\"start\":1000,\"end\":4000,"
                 + "\"durationMs\":3000,\"cause\":\"dns\"}", LineCodec.encode(line));
     }
 
     @Test
     void aProbeHasNoDevice() {
-        assertEquals("[probe] {\"v\":1,\"ts\":1}", LineCodec.encode(new ProbeLine(1, null, "")));
+        assertEquals("[probe] {\"v\":2,\"ts\":1}", LineCodec.encode(new ProbeLine(1, null, "")));
     }
 
     @Test
@@ -39,7 +41,7 @@ class LineCodecTest {
 
     @Test
     void anotherVersionIsRejected() {
-        assertThrows(MalformedLineException.class, () -> LineCodec.decode("[probe] {\"v\":2,\"ts\":1}"));
+        assertThrows(MalformedLineException.class, () -> LineCodec.decode("[probe] {\"v\":3,\"ts\":1}"));
     }
 
     @Test
@@ -73,9 +75,11 @@ class LineCodecTest {
         Arbitrary<String> text = Arbitraries.strings().all().ofMaxLength(30).injectNull(0.3);
         Arbitrary<Long> n = Arbitraries.longs().injectNull(0.3);
         return Combinators.combine(Arbitraries.longs(), Arbitraries.strings().all().ofMinLength(1).ofMaxLength(20),
-                        Arbitraries.of("running", "stopping"), text, n, n, n, Arbitraries.integers().between(0, 32))
-                .as((ts, device, state, s, seq, sent, skew, outages) ->
-                        new HeartbeatLine(ts, device, state, s, seq, sent, skew, s, outages, s));
+                        Arbitraries.of("running", "stopping", "start", "fail"), text, n, n, Arbitraries.integers().between(0, 32),
+                        Arbitraries.longs().between(0, Limits.MAX_RUN_DURATION_MILLIS).injectNull(0.3))
+                .as((ts, device, state, s, seq, sent, outages, duration) ->
+                        new HeartbeatLine(ts, device, state, s, seq, sent, sent, s, null, null, null, duration,
+                                duration == null ? null : (int) (duration % 256), outages, s));
     }
 
     @Provide
@@ -85,5 +89,45 @@ class LineCodecTest {
                         Arbitraries.longs().between(0, 1L << 40), text, Arbitraries.longs().injectNull(0.5), text.injectNull(0.5))
                 .as((ts, device, id, start, len, cause, skew, detail) ->
                         new OutageLine(ts, device, id, start, start + len, cause, skew, detail));
+    }
+
+    // ---- contract v2 ----
+
+    @Test
+    void aV2HeartbeatWritesDurationAndExitStatusAfterGraceAndBeforeOutages() {
+        HeartbeatLine line = new HeartbeatLine(1000, "job", "fail", null, null, null, null, null, null, 60_000L, 5_000L,
+                42L, 7, 1, null);
+        assertEquals("[heartbeat] {\"v\":2,\"ts\":1000,\"device\":\"job\",\"state\":\"fail\",\"periodMs\":60000,"
+                + "\"graceMs\":5000,\"durationMs\":42,\"exitStatus\":7,\"outages\":1}", LineCodec.encode(line));
+    }
+
+    @Test
+    void v1LinesStillDecode() throws Exception {
+        HeartbeatLine h = (HeartbeatLine) LineCodec.decode("[heartbeat] {\"v\":1,\"ts\":5,\"device\":\"pi\",\"state\":\"stopping\",\"seq\":3}");
+        assertEquals(new HeartbeatLine(5, "pi", "stopping", null, 3L, null, null, null, 0, null), h);
+        assertInstanceOf(OutageLine.class, LineCodec.decode("[outage] {\"v\":1,\"ts\":5,\"device\":\"pi\",\"id\":\"o\","
+                + "\"start\":1,\"end\":2,\"durationMs\":1,\"cause\":\"x\"}"));
+        assertInstanceOf(ProbeLine.class, LineCodec.decode("[probe] {\"v\":1,\"ts\":5}"));
+    }
+
+    @Test
+    void v2LinesDecodeWithTheirStates() throws Exception {
+        HeartbeatLine h = (HeartbeatLine) LineCodec.decode("[heartbeat] {\"v\":2,\"ts\":5,\"device\":\"job\",\"state\":\"fail\","
+                + "\"durationMs\":9,\"exitStatus\":255}");
+        assertEquals("fail", h.state());
+        assertEquals(9L, h.durationMs());
+        assertEquals(255, h.exitStatus());
+        HeartbeatLine s = (HeartbeatLine) LineCodec.decode("[heartbeat] {\"v\":2,\"ts\":5,\"device\":\"job\",\"state\":\"start\"}");
+        assertEquals("start", s.state());
+    }
+
+    @Test
+    void anUnknownVersionIsRefusedAndAnOutOfRangeExitStatusIsDropped() throws Exception {
+        assertThrows(MalformedLineException.class, () -> LineCodec.decode("[probe] {\"v\":3,\"ts\":1}"));
+        assertThrows(MalformedLineException.class, () -> LineCodec.decode("[probe] {\"v\":0,\"ts\":1}"));
+        HeartbeatLine h = (HeartbeatLine) LineCodec.decode("[heartbeat] {\"v\":2,\"ts\":5,\"device\":\"job\",\"state\":\"fail\","
+                + "\"exitStatus\":300,\"durationMs\":-4}");
+        assertNull(h.exitStatus());
+        assertNull(h.durationMs());
     }
 }

@@ -96,7 +96,7 @@ public abstract class PingContract {
         Answer a = ping(Call.post("{\"device\": \"darylhome\", \"note\": \"scheduled heartbeat\"}")
                 .header("Content-Type", "application/json").keyed());
         assertEquals(200, a.status());
-        assertEquals(List.of("[heartbeat] {\"v\":1,\"ts\":" + TS + ",\"device\":\"darylhome\",\"state\":\"running\",\"ip\":\""
+        assertEquals(List.of("[heartbeat] {\"v\":2,\"ts\":" + TS + ",\"device\":\"darylhome\",\"state\":\"running\",\"ip\":\""
                 + CLIENT_IP + "\",\"note\":\"scheduled heartbeat\"}"), a.lines());
     }
 
@@ -130,13 +130,13 @@ public abstract class PingContract {
     void aBareGetIsAProbeThatNamesNoDevice() throws Exception {
         Answer a = ping(Call.get().keyed());
         assertEquals(200, a.status());
-        assertEquals(List.of("[probe] {\"v\":1,\"ts\":" + TS + ",\"ip\":\"" + CLIENT_IP + "\"}"), a.lines());
+        assertEquals(List.of("[probe] {\"v\":2,\"ts\":" + TS + ",\"ip\":\"" + CLIENT_IP + "\"}"), a.lines());
     }
 
     @Test
     void aProbeKeepsItsNote() throws Exception {
         Answer a = ping(Call.post("{\"note\":\"smoke test\"}").keyed());
-        assertEquals(List.of("[probe] {\"v\":1,\"ts\":" + TS + ",\"ip\":\"" + CLIENT_IP + "\",\"note\":\"smoke test\"}"), a.lines());
+        assertEquals(List.of("[probe] {\"v\":2,\"ts\":" + TS + ",\"ip\":\"" + CLIENT_IP + "\",\"note\":\"smoke test\"}"), a.lines());
     }
 
     @Test
@@ -148,11 +148,11 @@ public abstract class PingContract {
         Answer a = ping(Call.post(body).keyed());
         assertEquals(200, a.status());
         assertEquals(List.of(
-                "[heartbeat] {\"v\":1,\"ts\":" + TS + ",\"device\":\"pi\",\"state\":\"running\",\"ip\":\"" + CLIENT_IP
+                "[heartbeat] {\"v\":2,\"ts\":" + TS + ",\"device\":\"pi\",\"state\":\"running\",\"ip\":\"" + CLIENT_IP
                         + "\",\"seq\":42,\"sentAt\":" + sentAt + ",\"skewMs\":1500,\"agentVersion\":\"0.1.0\",\"outages\":2}",
-                "[outage] {\"v\":1,\"ts\":" + TS + ",\"device\":\"pi\",\"id\":\"o-1\",\"start\":1763700000000,\"end\":1763700420000,"
+                "[outage] {\"v\":2,\"ts\":" + TS + ",\"device\":\"pi\",\"id\":\"o-1\",\"start\":1763700000000,\"end\":1763700420000,"
                         + "\"durationMs\":420000,\"cause\":\"dns\",\"skewMs\":1500,\"detail\":\"resolver timed out\"}",
-                "[outage] {\"v\":1,\"ts\":" + TS + ",\"device\":\"pi\",\"id\":\"o-2\",\"start\":" + NINE + ",\"end\":" + (NINE + 210_000) + ","
+                "[outage] {\"v\":2,\"ts\":" + TS + ",\"device\":\"pi\",\"id\":\"o-2\",\"start\":" + NINE + ",\"end\":" + (NINE + 210_000) + ","
                         + "\"durationMs\":210000,\"cause\":\"upstream\",\"skewMs\":1500}"),
                 a.lines());
     }
@@ -167,8 +167,83 @@ public abstract class PingContract {
     @Test
     void stoppingIsRecorded() throws Exception {
         Answer a = ping(Call.post("{\"device\":\"pi\",\"state\":\"stopping\"}").keyed());
-        assertEquals(List.of("[heartbeat] {\"v\":1,\"ts\":" + TS + ",\"device\":\"pi\",\"state\":\"stopping\",\"ip\":\""
+        assertEquals(List.of("[heartbeat] {\"v\":2,\"ts\":" + TS + ",\"device\":\"pi\",\"state\":\"stopping\",\"ip\":\""
                 + CLIENT_IP + "\"}"), a.lines());
+    }
+
+    // ---- contract v2: start and fail signals (issue 16 §5) ----
+
+    @Test
+    void aStartIsRecordedWithoutDurationOrExitStatus() throws Exception {
+        Answer a = ping(Call.post("{\"device\":\"backup\",\"state\":\"start\",\"exitStatus\":0,\"durationMs\":5}").keyed());
+        assertEquals(List.of("[heartbeat] {\"v\":2,\"ts\":" + TS + ",\"device\":\"backup\",\"state\":\"start\",\"ip\":\""
+                + CLIENT_IP + "\"}"), a.lines());
+    }
+
+    @Test
+    void aFailKeepsItsDurationAndExitStatusInTheDocumentedOrder() throws Exception {
+        Answer a = ping(Call.post("{\"device\":\"backup\",\"state\":\"fail\",\"exitStatus\":3,\"durationMs\":61000,"
+                + "\"period\":\"PT1H\",\"grace\":\"PT5M\",\"note\":\"disk full\"}").keyed());
+        assertEquals(List.of("[heartbeat] {\"v\":2,\"ts\":" + TS + ",\"device\":\"backup\",\"state\":\"fail\",\"ip\":\""
+                + CLIENT_IP + "\",\"periodMs\":3600000,\"graceMs\":300000,\"durationMs\":61000,\"exitStatus\":3,"
+                + "\"note\":\"disk full\"}"), a.lines());
+    }
+
+    @Test
+    void aSuccessMayCarryADurationAndAnExitStatus() throws Exception {
+        Answer a = ping(Call.post("{\"device\":\"backup\",\"durationMs\":0,\"exitStatus\":255}").keyed());
+        assertEquals(List.of("[heartbeat] {\"v\":2,\"ts\":" + TS + ",\"device\":\"backup\",\"state\":\"running\",\"ip\":\""
+                + CLIENT_IP + "\",\"durationMs\":0,\"exitStatus\":255}"), a.lines());
+    }
+
+    @Test
+    void anExitStatusOrDurationOutOfRangeOrNotAnIntegerIsDroppedNeverAnError() throws Exception {
+        String plainFail = "[heartbeat] {\"v\":2,\"ts\":" + TS + ",\"device\":\"backup\",\"state\":\"fail\",\"ip\":\""
+                + CLIENT_IP + "\"}";
+        for (String bad : List.of("\"exitStatus\":256", "\"exitStatus\":-1", "\"exitStatus\":\"3\"", "\"exitStatus\":3.5",
+                "\"exitStatus\":1e2", "\"exitStatus\":99999999999999999999999", "\"exitStatus\":null", "\"exitStatus\":[1]",
+                "\"durationMs\":-1", "\"durationMs\":" + (400L * 86_400_000 + 1), "\"durationMs\":\"PT1M\"",
+                "\"durationMs\":1.0", "\"durationMs\":{}")) {
+            Answer a = ping(Call.post("{\"device\":\"backup\",\"state\":\"fail\"," + bad + "}").keyed());
+            assertEquals(new Answer(200, List.of(plainFail)), a, bad);
+        }
+        Answer edge = ping(Call.post("{\"device\":\"backup\",\"state\":\"fail\",\"durationMs\":" + 400L * 86_400_000
+                + ",\"exitStatus\":0}").keyed());
+        assertEquals(List.of("[heartbeat] {\"v\":2,\"ts\":" + TS + ",\"device\":\"backup\",\"state\":\"fail\",\"ip\":\""
+                + CLIENT_IP + "\",\"durationMs\":" + 400L * 86_400_000 + ",\"exitStatus\":0}"), edge.lines());
+    }
+
+    @Test
+    void theStatesAreCaseSensitiveAndAnythingElseIsASuccess() throws Exception {
+        for (String other : List.of("FAIL", "Start", "failed", "started", "", "running ")) {
+            Answer a = ping(Call.post("{\"device\":\"job\",\"state\":\"" + other + "\",\"exitStatus\":1}").keyed());
+            assertEquals(List.of("[heartbeat] {\"v\":2,\"ts\":" + TS + ",\"device\":\"job\",\"state\":\"running\",\"ip\":\""
+                    + CLIENT_IP + "\",\"exitStatus\":1}"), a.lines(), other);
+        }
+        Answer number = ping(Call.post("{\"device\":\"job\",\"state\":1}").keyed());
+        assertEquals(List.of(beat("job")), number.lines());
+    }
+
+    @Test
+    void aStoppingBeatDropsDurationAndExitStatus() throws Exception {
+        Answer a = ping(Call.post("{\"device\":\"pi\",\"state\":\"stopping\",\"exitStatus\":0,\"durationMs\":9}").keyed());
+        assertEquals(List.of("[heartbeat] {\"v\":2,\"ts\":" + TS + ",\"device\":\"pi\",\"state\":\"stopping\",\"ip\":\""
+                + CLIENT_IP + "\"}"), a.lines());
+    }
+
+    @Test
+    void batchItemsCarryTheirOwnStates() throws Exception {
+        Answer a = ping(batch("{\"items\":[{\"device\":\"job.a\",\"state\":\"start\"},"
+                + "{\"device\":\"job.b\",\"state\":\"fail\",\"exitStatus\":2,\"durationMs\":1500}]}"));
+        assertEquals(List.of("[heartbeat] {\"v\":2,\"ts\":" + TS + ",\"device\":\"job.a\",\"state\":\"start\",\"ip\":\""
+                        + CLIENT_IP + "\"}",
+                "[heartbeat] {\"v\":2,\"ts\":" + TS + ",\"device\":\"job.b\",\"state\":\"fail\",\"ip\":\""
+                        + CLIENT_IP + "\",\"durationMs\":1500,\"exitStatus\":2}"), a.lines());
+    }
+
+    @Test
+    void aFailNeedsTheKeyLikeAnyBeat() throws Exception {
+        assertEquals(new Answer(401, List.of()), ping(Call.post("{\"device\":\"backup\",\"state\":\"fail\"}")));
     }
 
     // ---- the key ----
@@ -326,13 +401,13 @@ public abstract class PingContract {
         Answer a = ping(batch(body));
         assertEquals(200, a.status());
         assertEquals(RequestForm.BATCH_ANSWER, a.text());
-        String head = "[heartbeat] {\"v\":1,\"ts\":" + TS + ",\"device\":";
+        String head = "[heartbeat] {\"v\":2,\"ts\":" + TS + ",\"device\":";
         String tail = ",\"state\":\"running\",\"ip\":\"" + CLIENT_IP + "\",\"sentAt\":" + sentAt + ",\"skewMs\":2000,"
                 + "\"agentVersion\":\"0.2.0\",\"parent\":\"home\",";
         assertEquals(List.of(
                 head + "\"home.db\"" + tail + "\"periodMs\":60000,\"graceMs\":120000,\"note\":\"3 ms tcp open\"}",
                 head + "\"home.web\"" + tail + "\"periodMs\":300000,\"graceMs\":0,\"outages\":1,\"note\":\"41 ms HTTP 200\"}",
-                "[outage] {\"v\":1,\"ts\":" + TS + ",\"device\":\"home.web\",\"id\":\"c-1\",\"start\":1763700000000,"
+                "[outage] {\"v\":2,\"ts\":" + TS + ",\"device\":\"home.web\",\"id\":\"c-1\",\"start\":1763700000000,"
                         + "\"end\":1763700420000,\"durationMs\":420000,\"cause\":\"http_status\",\"skewMs\":2000,\"detail\":\"HTTP 503\"}"),
                 a.lines());
     }
@@ -375,7 +450,7 @@ public abstract class PingContract {
     void aBatchWithoutAValidItemIsAProbe() throws Exception {
         Answer a = ping(batch("{\"note\":\"no checks yet\",\"items\":[{\"device\":\"---\"}]}"));
         assertEquals(200, a.status());
-        assertEquals(List.of("[probe] {\"v\":1,\"ts\":" + TS + ",\"ip\":\"" + CLIENT_IP + "\",\"note\":\"no checks yet\"}"), a.lines());
+        assertEquals(List.of("[probe] {\"v\":2,\"ts\":" + TS + ",\"ip\":\"" + CLIENT_IP + "\",\"note\":\"no checks yet\"}"), a.lines());
     }
 
     @Test
@@ -434,6 +509,6 @@ public abstract class PingContract {
     }
 
     private static String beat(String device) {
-        return "[heartbeat] {\"v\":1,\"ts\":" + TS + ",\"device\":\"" + device + "\",\"state\":\"running\",\"ip\":\"" + CLIENT_IP + "\"}";
+        return "[heartbeat] {\"v\":2,\"ts\":" + TS + ",\"device\":\"" + device + "\",\"state\":\"running\",\"ip\":\"" + CLIENT_IP + "\"}";
     }
 }

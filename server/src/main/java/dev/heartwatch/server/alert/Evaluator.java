@@ -8,6 +8,9 @@ import dev.heartwatch.core.notify.RaisedAlert;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.core.rule.Flip;
 import dev.heartwatch.core.rule.SilenceRule;
+import dev.heartwatch.core.schedule.RegisteredDevice;
+import dev.heartwatch.core.schedule.Schedule;
+import dev.heartwatch.core.schedule.ScheduledRule;
 import dev.heartwatch.server.store.DeviceRecord;
 import dev.heartwatch.server.store.HeartwatchStore;
 import dev.heartwatch.server.store.NewNotification;
@@ -17,15 +20,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The live silence rule: each run reads every device's stored facts, asks {@link SilenceRule}
- * for a flip, and records it as a compare-and-set together with the notification it raises
+ * The live per-device rule: each run reads every device's stored facts and the registry
+ * ({@code store.registry()}, one query), asks {@link ScheduledRule} for a flip on the device's
+ * {@linkplain #scheduleFor schedule} and its last start or fail signal (issue 16 §3, §5; a
+ * device nobody described is judged by the global threshold exactly as before), and records it as a compare-and-set together with the notification it raises
  * (one transaction), so a state change is recorded once and notified at most once, across
  * evaluators and restarts. Nothing here reads a clock: {@code now} is a parameter.
  *
@@ -70,6 +77,8 @@ public final class Evaluator {
     private final NewDeviceWarmUp newDevices;
     /** The rules of the thresholds devices' own schedules asked for, made once each. */
     private final Map<Duration, SilenceRule> byThreshold = new ConcurrentHashMap<>();
+    /** {@link ScheduledRule} around each of those rules (the global one included), made once each. */
+    private final Map<SilenceRule, ScheduledRule> scheduled = new ConcurrentHashMap<>();
 
     /** An evaluator without a new-device warm-up (every device alerts from its first beat). */
     public Evaluator(HeartwatchStore store, SilenceRule rule, Duration cooldown, Instant startedAt) {
@@ -110,7 +119,14 @@ public final class Evaluator {
     /** One evaluation at {@code now}; returns the flips this run recorded. */
     public List<Flip> evaluate(Instant now) {
         List<Flip> recorded = new ArrayList<>();
-        Map<String, DeviceRecord> all = store.devices().all(rule.expectedDevices());
+        // One read of the registry per evaluation (a row per described device).
+        Map<String, RegisteredDevice> registry = new HashMap<>();
+        for (RegisteredDevice d : store.registry().registry().devices()) {
+            registry.put(d.id(), d);
+        }
+        Set<String> expected = new HashSet<>(rule.expectedDevices());
+        registry.values().stream().filter(RegisteredDevice::expected).forEach(d -> expected.add(d.id()));
+        Map<String, DeviceRecord> all = store.devices().all(expected);
         Map<String, String> parentOf = parentsOf(all.values());
         // Devices that run behind nothing first, so a check sees the status its parent ends this run with.
         List<DeviceRecord> ordered = new ArrayList<>(all.size());
@@ -121,14 +137,21 @@ public final class Evaluator {
             if (r.retired()) {
                 continue;
             }
-            // Issue 17: a check that sent its own period and grace is judged on them (BeatSchedules).
-            Optional<Flip> maybe = ruleOf(r).flip(r.facts(), r.status(), now);
+            // Issue 16: a registered schedule; issue 17: else a check's own period and grace
+            // (BeatSchedules, as its threshold); else the global threshold.
+            ScheduledRule judge = scheduledOf(ruleOf(r));
+            boolean isExpected = expected.contains(r.device());
+            Schedule schedule = scheduleFor(registry.get(r.device()), judge);
+            Optional<Flip> maybe = judge.flip(r.facts(), schedule, r.signals(), isExpected, r.status(), now);
             if (maybe.isPresent()) {
                 Flip flip = maybe.get();
-                if (flip.to() == DeviceStatus.DOWN && (inWarmUp(r, flip, now)
+                // A fail is a signal, not silence: neither warm-up nor a late parent holds it back.
+                boolean byFail = flip.to() == DeviceStatus.DOWN && judge.downByFail(r.facts(), r.signals(), isExpected, now);
+                if (flip.to() == DeviceStatus.DOWN && !byFail && (inWarmUp(r, flip, now, expected)
                         || waitsForParent(r, all.get(parentOf.get(r.device())), statusNow, now))) {
                     continue;
                 }
+                flip = resolvingAFail(r, flip);
                 if (record(r, flip, now)) {
                     recorded.add(flip);
                     statusNow.put(r.device(), flip.to());
@@ -138,6 +161,39 @@ public final class Evaluator {
         }
         planRaised(now, parentOf, all);
         return recorded;
+    }
+
+    private ScheduledRule scheduledOf(SilenceRule silence) {
+        return scheduled.computeIfAbsent(silence, ScheduledRule::of);
+    }
+
+    /**
+     * The schedule a device is judged on: its registry entry's, when the entry names one (a
+     * registered schedule wins over the beat's own); else {@code judge}'s default, the
+     * threshold's: the global one, or the one a check's own {@code period} and {@code grace}
+     * ask for ({@link #ruleOf}), so such a device decides exactly as before. An entry without
+     * a schedule reads as {@link Schedule#DEFAULT}, which here means "none named".
+     */
+    static Schedule scheduleFor(RegisteredDevice entry, ScheduledRule judge) {
+        if (entry != null && !entry.schedule().equals(Schedule.DEFAULT)) {
+            return entry.schedule();
+        }
+        return judge.defaultSchedule();
+    }
+
+    /**
+     * The flip back from a DOWN that a fail caused or that a fail came during (the fail at or
+     * after the DOWN's {@code since}: a fail's DOWN happens at the fail) says so, for the RESOLVED message: "success at … after it failed
+     * (exit status N) at …".
+     */
+    private static Flip resolvingAFail(DeviceRecord r, Flip flip) {
+        Instant failed = r.signals().lastFail();
+        if (r.status() != DeviceStatus.DOWN || flip.to() == DeviceStatus.DOWN || failed == null || r.since() == null
+                || failed.isBefore(r.since()) || r.signals().failOpen()) {
+            return flip;
+        }
+        return new Flip(flip.device(), flip.from(), flip.to(), flip.at(), "success at " + flip.at() + " after it "
+                + r.signals().failText() + " at " + failed);
     }
 
     /** The rule {@code r} is judged by: the global one, or the one its own beats' schedule asks for. */
@@ -251,10 +307,10 @@ public final class Evaluator {
     }
 
     /** The server's own warm-up after its start, or the device's as a new one. */
-    private boolean inWarmUp(DeviceRecord r, Flip flip, Instant now) {
+    private boolean inWarmUp(DeviceRecord r, Flip flip, Instant now, Set<String> expected) {
         boolean silentSinceBeforeStart = r.lastSeen() == null || r.lastSeen().isBefore(startedAt);
         return silentSinceBeforeStart && now.isBefore(startedAt.plus(rule.threshold()))
-                || newDevices.holdsBack(r, flip, rule.expectedDevices(), store.devices()::beats);
+                || newDevices.holdsBack(r, flip, expected, store.devices()::beats);
     }
 
     private boolean coolingDown(DeviceRecord r, Instant now) {

@@ -14,6 +14,7 @@ import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.outage.Source;
 import dev.heartwatch.core.rule.Beat;
 import dev.heartwatch.core.rule.SilenceRule;
+import dev.heartwatch.core.schedule.ScheduledRule;
 import dev.heartwatch.server.alert.BeatSchedules;
 import dev.heartwatch.server.store.HeartwatchStore;
 import dev.heartwatch.server.store.NotificationRecord;
@@ -139,9 +140,11 @@ public final class AlertMessageFactory {
         if (downAt == null) {
             return null;
         }
-        // The DOWN flip happened at lastSeen + threshold: the last beat is at most that old.
+        // A silence DOWN happened at lastSeen + threshold: the last beat is at most that old. A
+        // fail, an open run or a schedule's due time: the last beat is at or before the DOWN.
         SilenceRule rule = ruleOf(n.device());
-        List<Beat> beats = store.facts().beats(n.device(), downAt.minus(rule.lookback()), downAt.minus(rule.threshold()));
+        Instant upTo = ScheduledRule.Cause.of(n.reason()) == ScheduledRule.Cause.SILENCE ? downAt.minus(rule.threshold()) : downAt;
+        List<Beat> beats = store.facts().beats(n.device(), downAt.minus(rule.lookback()), upTo);
         return beats.isEmpty() ? null : beats.get(beats.size() - 1).at();
     }
 
@@ -162,8 +165,16 @@ public final class AlertMessageFactory {
                     .append(behind.text()).append("\n\n");
         }
         t.append("Last heartbeat:   ").append(lastSeen == null ? "never" : lastSeen).append('\n');
-        t.append("Declared down at: ").append(n.flipAt()).append(" (last heartbeat + threshold ").append(rule.threshold()).append(")\n");
-        if (lastSeen != null) {
+        ScheduledRule.Cause cause = ScheduledRule.Cause.of(n.reason());
+        t.append("Declared down at: ").append(n.flipAt()).append(switch (cause) {
+            case FAIL -> " (the run failed)\n";
+            case START -> " (its start + grace, with no success)\n";
+            case DUE -> " (its due time + grace, with no heartbeat)\n";
+            case SILENCE -> " (last heartbeat + threshold " + rule.threshold() + ")\n";
+        });
+        if (cause == ScheduledRule.Cause.FAIL) {
+            t.append("Outage began at:  ").append(n.flipAt()).append(" (the fail)\n");
+        } else if (lastSeen != null && cause == ScheduledRule.Cause.SILENCE) {
             t.append("Outage began at:  ").append(rule.outageStart(lastSeen))
                     .append(" (estimated: last heartbeat + interval; the agent reports the exact start when it is back)\n");
         }

@@ -19,6 +19,7 @@ import dev.heartwatch.core.outage.UptimeCalculator;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.core.schedule.Schedule;
+import dev.heartwatch.core.schedule.ScheduledRule;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -43,20 +44,28 @@ public final class DeviceHistory {
     private final HeartwatchStore store;
     private final SilenceRule rule;
     private final HistoryModel model;
+    private final ScheduledRule scheduled;
 
     public DeviceHistory(HeartwatchStore store, SilenceRule rule) {
         this.store = store;
         this.rule = rule;
         this.model = HistoryModel.of(rule);
+        this.scheduled = ScheduledRule.of(rule);
     }
 
     public SilenceRule rule() {
         return rule;
     }
 
-    /** The status the rule gives the device at {@code now} (what the next evaluation will record). */
+    /**
+     * The status the rule gives the device at {@code now} on the default schedule, its start and
+     * fail signals included (what the next evaluation records for a device without a registry
+     * schedule; the evaluator also reads the registry, which this does not, to stay free of a
+     * query per device).
+     */
     public DeviceStatus status(DeviceRecord device, Instant now) {
-        return rule.status(device.facts(), now);
+        return scheduled.status(device.facts(), scheduled.defaultSchedule(), device.signals(),
+                rule.isExpected(device.device()), now);
     }
 
     /** Merged outages of {@code device} that overlap {@code [from, to)}, oldest first; an ongoing one has no end. */

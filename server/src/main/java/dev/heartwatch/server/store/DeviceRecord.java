@@ -2,6 +2,7 @@ package dev.heartwatch.server.store;
 
 import dev.heartwatch.core.rule.DeviceFacts;
 import dev.heartwatch.core.rule.DeviceStatus;
+import dev.heartwatch.core.rule.RunSignals;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -18,18 +19,32 @@ import java.time.Instant;
  * @param parent       the device its last beat said it runs behind (an agent's check: the agent), or null
  * @param beatPeriod   the {@code period} its last beat carried, or null
  * @param beatGrace    the {@code grace} its last beat carried (may be zero), or null
+ * @param signals      its last success, start and fail (contract v2), for the rule
  */
 public record DeviceRecord(String device, Instant firstSeen, Instant lastSeen, boolean lastStopping,
                            DeviceStatus status, Instant since, boolean alertOpen, Instant mutedUntil,
                            Instant retiredAt, Instant lastNotified, String lastIp, Instant lastRunning,
-                           String parent, Duration beatPeriod, Duration beatGrace) {
+                           String parent, Duration beatPeriod, Duration beatGrace, RunSignals signals) {
 
-    /** A device whose last beat named no parent and no schedule. */
+    public DeviceRecord {
+        signals = signals == null ? RunSignals.none() : signals;
+    }
+
+    /** A record without start or fail signals (a v1 sender's). */
+    public DeviceRecord(String device, Instant firstSeen, Instant lastSeen, boolean lastStopping,
+                        DeviceStatus status, Instant since, boolean alertOpen, Instant mutedUntil,
+                        Instant retiredAt, Instant lastNotified, String lastIp, Instant lastRunning,
+                        String parent, Duration beatPeriod, Duration beatGrace) {
+        this(device, firstSeen, lastSeen, lastStopping, status, since, alertOpen, mutedUntil, retiredAt, lastNotified,
+                lastIp, lastRunning, parent, beatPeriod, beatGrace, RunSignals.none());
+    }
+
+    /** A device whose last beat named no parent and no schedule, and no start or fail. */
     public DeviceRecord(String device, Instant firstSeen, Instant lastSeen, boolean lastStopping,
                         DeviceStatus status, Instant since, boolean alertOpen, Instant mutedUntil,
                         Instant retiredAt, Instant lastNotified, String lastIp, Instant lastRunning) {
         this(device, firstSeen, lastSeen, lastStopping, status, since, alertOpen, mutedUntil, retiredAt, lastNotified,
-                lastIp, lastRunning, null, null, null);
+                lastIp, lastRunning, null, null, null, RunSignals.none());
     }
 
     /** A device expected (or muted, retired ahead) but never heard from nor evaluated. */

@@ -3,6 +3,7 @@ package dev.heartwatch.server.store;
 import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.core.rule.Flip;
+import dev.heartwatch.core.rule.RunSignals;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,19 +27,32 @@ public final class DeviceRepository {
      * {@code parent}, {@code period} and {@code grace} ride in the same statement: the row is
      * rewritten for {@code last_seen} anyway, so keeping them costs no extra statement, page or
      * index entry per beat (they are in no index), and a value that did not change writes the
-     * same bytes.
+     * same bytes. So do the batch's last success, start and fail (contract v2), each the later of
+     * the batch's and the stored one.
      */
     static final String UPSERT_LAST_BEAT = "INSERT INTO devices(device, first_seen, last_seen, last_stopping, last_ip, last_running, "
-            + "parent, period_ms, grace_ms) "
-            + "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(device) DO UPDATE SET last_seen = excluded.last_seen, "
+            + "parent, period_ms, grace_ms, last_success, last_start, last_fail, last_fail_exit) "
+            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(device) DO UPDATE SET last_seen = excluded.last_seen, "
             + "last_stopping = excluded.last_stopping, last_ip = excluded.last_ip, "
-            + "last_running = coalesce(max(excluded.last_running, devices.last_running), excluded.last_running, devices.last_running), "
-            + "parent = excluded.parent, period_ms = excluded.period_ms, grace_ms = excluded.grace_ms "
+            + "last_running = " + latest("last_running") + ", "
+            + "parent = excluded.parent, period_ms = excluded.period_ms, grace_ms = excluded.grace_ms, "
+            + "last_success = " + latest("last_success") + ", "
+            + "last_start = " + latest("last_start") + ", "
+            // The exit status goes with its fail: the batch's when its fail is the later one.
+            + "last_fail_exit = CASE WHEN excluded.last_fail IS NOT NULL AND (devices.last_fail IS NULL "
+            + "OR excluded.last_fail >= devices.last_fail) THEN excluded.last_fail_exit ELSE devices.last_fail_exit END, "
+            + "last_fail = " + latest("last_fail") + " "
             + "WHERE excluded.last_seen >= devices.last_seen";
+
+    /** The later of the batch's instant and the stored one, either may be null (SQLite's max of NULL is NULL). */
+    private static String latest(String column) {
+        return "coalesce(max(excluded." + column + ", devices." + column + "), excluded." + column + ", devices." + column + ")";
+    }
 
     private static final String SELECT_DEVICE = "SELECT k.device, d.first_seen, d.last_seen, d.last_stopping, s.status, s.since, "
             + "s.alert_open, s.muted_until, s.retired_at, (SELECT max(created_at) FROM notifications n "
-            + "WHERE n.device = k.device AND n.suppressed = 0), d.last_ip, d.last_running, d.parent, d.period_ms, d.grace_ms FROM ";
+            + "WHERE n.device = k.device AND n.suppressed = 0), d.last_ip, d.last_running, d.parent, d.period_ms, d.grace_ms, "
+            + "d.last_success, d.last_start, d.last_fail, d.last_fail_exit FROM ";
 
     private final Database db;
 
@@ -48,6 +62,15 @@ public final class DeviceRepository {
 
     /** @param lastRunning the batch's latest beat of the device that did not stop, null if none */
     static void bindLastBeat(PreparedStatement ps, HeartbeatLine last, long firstSeen, Long lastRunning) throws SQLException {
+        bindLastBeat(ps, last, firstSeen, lastRunning, RunSignals.none());
+    }
+
+    /**
+     * @param lastRunning the batch's latest beat of the device that did not stop, null if none
+     * @param signals     the batch's latest success, start and fail of the device (contract v2)
+     */
+    static void bindLastBeat(PreparedStatement ps, HeartbeatLine last, long firstSeen, Long lastRunning,
+                             RunSignals signals) throws SQLException {
         ps.setString(1, last.device());
         ps.setLong(2, firstSeen);
         ps.setLong(3, last.ts());
@@ -57,6 +80,14 @@ public final class DeviceRepository {
         ps.setString(7, last.parent());
         LineInserts.setLong(ps, 8, last.periodMs());
         LineInserts.setLong(ps, 9, last.graceMs());
+        LineInserts.setLong(ps, 10, millis(signals.lastSuccess()));
+        LineInserts.setLong(ps, 11, millis(signals.lastStart()));
+        LineInserts.setLong(ps, 12, millis(signals.lastFail()));
+        LineInserts.setLong(ps, 13, signals.failExitStatus() == null ? null : signals.failExitStatus().longValue());
+    }
+
+    private static Long millis(Instant t) {
+        return t == null ? null : t.toEpochMilli();
     }
 
     /** Every device the store knows (heard from, evaluated, muted or retired), plus {@code expected}. */
@@ -168,12 +199,22 @@ public final class DeviceRepository {
         return new DeviceRecord(rs.getString(1), instant(rs, 2), instant(rs, 3), rs.getInt(4) == 1,
                 status == null ? DeviceStatus.UNKNOWN : DeviceStatus.valueOf(status), instant(rs, 6), rs.getInt(7) == 1,
                 instant(rs, 8), instant(rs, 9), instant(rs, 10), rs.getString(11), instant(rs, 12), rs.getString(13),
-                millis(rs, 14), millis(rs, 15));
+                millis(rs, 14), millis(rs, 15), signals(rs));
     }
 
     private static java.time.Duration millis(ResultSet rs, int column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : java.time.Duration.ofMillis(v);
+    }
+
+    private static RunSignals signals(ResultSet rs) throws SQLException {
+        Instant success = instant(rs, 16);
+        Instant start = instant(rs, 17);
+        Instant fail = instant(rs, 18);
+        long exit = rs.getLong(19);
+        Integer exitStatus = rs.wasNull() || fail == null ? null : (int) exit;
+        return success == null && start == null && fail == null ? RunSignals.none()
+                : new RunSignals(success, start, fail, exitStatus);
     }
 
     /**

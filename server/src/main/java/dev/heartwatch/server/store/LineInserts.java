@@ -18,10 +18,22 @@ final class LineInserts implements AutoCloseable {
     private final PreparedStatement heartbeat;
     private final PreparedStatement outage;
     private final PreparedStatement probe;
+    /** Whether the heartbeats table has migration 9's columns (state, duration_ms, exit_status). */
+    private final boolean signals;
 
     LineInserts(Connection c) throws SQLException {
+        this(c, true);
+    }
+
+    /**
+     * @param signals false for the schema before migration 9 (migration 2 fills the typed tables
+     *                of version 2 with v1 lines, which carry none of its columns)
+     */
+    LineInserts(Connection c, boolean signals) throws SQLException {
+        this.signals = signals;
         heartbeat = c.prepareStatement("INSERT INTO heartbeats(ts, device, stopping, ip, seq, sent_at, skew_ms, "
-                + "agent_version, outages, note) VALUES (?,?,?,?,?,?,?,?,?,?)");
+                + "agent_version, outages, note" + (signals ? ", state, duration_ms, exit_status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                : ") VALUES (?,?,?,?,?,?,?,?,?,?)"));
         outage = c.prepareStatement("INSERT INTO outages(ts, device, outage_id, agent_start, agent_end, cause, skew_ms, "
                 + "detail, receiver_start, receiver_end) VALUES (?,?,?,?,?,?,?,?,?,?)");
         probe = c.prepareStatement("INSERT INTO probes(ts, ip, note) VALUES (?,?,?)");
@@ -39,6 +51,12 @@ final class LineInserts implements AutoCloseable {
             heartbeat.setString(8, h.agentVersion());
             heartbeat.setInt(9, h.outages());
             heartbeat.setString(10, h.note());
+            if (signals) {
+                // Only the v2 states need the column: running and stopping are told by `stopping`.
+                heartbeat.setString(11, h.start() || h.fail() ? h.state() : null);
+                setLong(heartbeat, 12, h.durationMs());
+                setLong(heartbeat, 13, h.exitStatus() == null ? null : h.exitStatus().longValue());
+            }
             heartbeat.addBatch();
         } else if (line instanceof OutageLine o) {
             long skew = o.skewMs() == null ? 0 : o.skewMs();

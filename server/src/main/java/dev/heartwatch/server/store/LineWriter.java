@@ -3,11 +3,13 @@ package dev.heartwatch.server.store;
 import dev.heartwatch.core.contract.ContractLine;
 import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.OutageLine;
+import dev.heartwatch.core.rule.RunSignals;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -137,6 +139,9 @@ public final class LineWriter implements AutoCloseable {
                 // A new device's first_seen is its earliest beat in the batch, not its latest.
                 Map<String, Long> firstBeat = new HashMap<>();
                 Map<String, Long> lastRunning = new HashMap<>();
+                // Starts and fails (contract v2) are rare: a map of their own, empty for a v1 batch,
+                // whose last success per device is its last running beat (no work more per beat).
+                Map<String, RunSignals> signals = new HashMap<>();
                 List<OutageLine> reports = new ArrayList<>();
                 for (Pending p : batch) {
                     for (ContractLine l : p.lines()) {
@@ -158,14 +163,21 @@ public final class LineWriter implements AutoCloseable {
                             if (!h.stopping()) {
                                 lastRunning.merge(h.device(), h.ts(), Math::max);
                             }
+                            if (h.start() || h.fail()) {
+                                signals.merge(h.device(), signal(h), LineWriter::later);
+                            }
                         } else if (l instanceof OutageLine o) {
                             reports.add(o);
                         }
                     }
                 }
                 runs.flush(c);
+                if (!signals.isEmpty()) {
+                    lastSuccesses(batch, signals);
+                }
                 for (HeartbeatLine h : lastBeat.values()) {
-                    DeviceRepository.bindLastBeat(upsertDevice, h, firstBeat.get(h.device()), lastRunning.get(h.device()));
+                    DeviceRepository.bindLastBeat(upsertDevice, h, firstBeat.get(h.device()), lastRunning.get(h.device()),
+                            signals.getOrDefault(h.device(), successOnly(lastRunning.get(h.device()))));
                     upsertDevice.addBatch();
                 }
                 upsertDevice.executeBatch();
@@ -185,6 +197,44 @@ public final class LineWriter implements AutoCloseable {
             StoreUnavailableException failed = new StoreUnavailableException("not stored");
             batch.forEach(p -> p.committed().completeExceptionally(failed));
         }
+    }
+
+    /** One beat's contract-v2 signal: a start, or a fail with its exit status. */
+    private static RunSignals signal(HeartbeatLine h) {
+        Instant at = Instant.ofEpochMilli(h.ts());
+        return h.fail() ? new RunSignals(null, null, at, h.exitStatus()) : new RunSignals(null, at, null, null);
+    }
+
+    /** A device without a start or fail in the batch: its last running beat is its last success. */
+    private static RunSignals successOnly(Long lastRunning) {
+        return lastRunning == null ? RunSignals.none() : new RunSignals(Instant.ofEpochMilli(lastRunning), null, null, null);
+    }
+
+    /** The devices with a start or fail in the batch (rare) get their last success from a second pass. */
+    private static void lastSuccesses(List<Pending> batch, Map<String, RunSignals> signals) {
+        Map<String, Long> success = new HashMap<>();
+        for (Pending p : batch) {
+            for (ContractLine l : p.lines()) {
+                if (l instanceof HeartbeatLine h && h.success() && signals.containsKey(h.device())) {
+                    success.merge(h.device(), h.ts(), Math::max);
+                }
+            }
+        }
+        for (Map.Entry<String, Long> e : success.entrySet()) {
+            RunSignals s = signals.get(e.getKey());
+            signals.put(e.getKey(), new RunSignals(Instant.ofEpochMilli(e.getValue()), s.lastStart(), s.lastFail(), s.failExitStatus()));
+        }
+    }
+
+    /** Each of a device's signals in a batch, the latest one (a fail's exit status with its fail). */
+    private static RunSignals later(RunSignals a, RunSignals b) {
+        boolean bFail = b.lastFail() != null && (a.lastFail() == null || !b.lastFail().isBefore(a.lastFail()));
+        return new RunSignals(max(a.lastSuccess(), b.lastSuccess()), max(a.lastStart(), b.lastStart()),
+                bFail ? b.lastFail() : a.lastFail(), bFail ? b.failExitStatus() : a.failExitStatus());
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
     }
 
     /**

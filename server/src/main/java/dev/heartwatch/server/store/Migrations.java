@@ -35,7 +35,7 @@ final class Migrations {
     static final List<Migration> ALL = List.of(Migrations::v1LinesAsText, Migrations::v2TypedFacts,
             Migrations::v3DeliveryPlan, Migrations::v4ChannelThreads,
             Migrations::v5CheckedReports, Migrations::v6LastRunningBeat, Migrations::v7DeviceRegistry,
-            Migrations::v8BeatSchedule);
+            Migrations::v8BeatSchedule, Migrations::v9StartAndFailSignals);
 
     private Migrations() {
     }
@@ -136,7 +136,7 @@ final class Migrations {
         Map<String, String> lastIp = new HashMap<>();
         Map<String, Long> lastIpAt = new HashMap<>();
         try (PreparedStatement read = c.prepareStatement("SELECT ts, kind, device, stopping, text FROM lines ORDER BY id");
-             LineInserts insert = new LineInserts(c)) {
+             LineInserts insert = new LineInserts(c, false)) {
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
                     String kind = rs.getString(2);
@@ -280,6 +280,28 @@ final class Migrations {
     static void v7DeviceRegistry(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE device_registry(device TEXT PRIMARY KEY, entry TEXT NOT NULL, updated INTEGER NOT NULL)");
+        }
+    }
+
+    /**
+     * Version 9: contract v2's start and fail signals (issue 16 §5). A heartbeat keeps its
+     * {@code state} when it is {@code start} or {@code fail} (null for {@code running} and
+     * {@code stopping}, which {@code stopping} already tells: no byte more per ordinary beat),
+     * its {@code duration_ms} and {@code exit_status}. A device keeps its last success, start and
+     * fail (with the fail's exit status), kept by the writer's upsert in the same group commit,
+     * so the evaluator reads them with the device and ingest costs no query more. Every beat
+     * stored before was a v1 beat: its last one that did not stop was its last success.
+     */
+    static void v9StartAndFailSignals(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE heartbeats ADD COLUMN state TEXT");
+            s.execute("ALTER TABLE heartbeats ADD COLUMN duration_ms INTEGER");
+            s.execute("ALTER TABLE heartbeats ADD COLUMN exit_status INTEGER");
+            s.execute("ALTER TABLE devices ADD COLUMN last_success INTEGER");
+            s.execute("ALTER TABLE devices ADD COLUMN last_start INTEGER");
+            s.execute("ALTER TABLE devices ADD COLUMN last_fail INTEGER");
+            s.execute("ALTER TABLE devices ADD COLUMN last_fail_exit INTEGER");
+            s.execute("UPDATE devices SET last_success = last_running");
         }
     }
 }

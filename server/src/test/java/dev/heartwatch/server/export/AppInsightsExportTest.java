@@ -50,7 +50,7 @@ class AppInsightsExportTest {
 
     @Test
     void logsEachLineAtInfoVerbatimOnTheLinesLogger() {
-        String line = "[heartbeat] {\"v\":1,\"ts\":1795300000000,\"device\":\"home\",\"state\":\"running\",\"note\":\"{0} 100%\"}";
+        String line = "[heartbeat] {\"v\":2,\"ts\":1795300000000,\"device\":\"home\",\"state\":\"running\",\"note\":\"{0} 100%\"}";
         new AppInsightsExport().export(new HeartbeatLine(1795300000000L, "home", "running", null, null, null, null, null, 0, "{0} 100%"));
         assertEquals(1, records.size());
         LogRecord r = records.get(0);

@@ -80,6 +80,17 @@ class DeviceKeysTest {
         assertEquals(0, server.server.store().facts().reportsReceived("victim", java.time.Instant.EPOCH, java.time.Instant.now().plusSeconds(60)).size());
     }
 
+    /** Contract v2: a fail (or a start) from a key that may not speak for the device is refused like any beat. */
+    @Test
+    void aFailOrStartForAnotherDeviceIsRefusedAndNothingIsStored() throws Exception {
+        assertEquals(403, beat(HOME, "{\"device\":\"victim\",\"state\":\"fail\",\"exitStatus\":1}").statusCode());
+        assertEquals(403, beat(HOME, "{\"device\":\"victim\",\"state\":\"start\"}").statusCode());
+        assertEquals(0, stored());
+        assertFalse(server.server.store().devices().knows("victim"));
+        assertEquals(200, beat(HOME, "{\"device\":\"router\",\"state\":\"fail\",\"exitStatus\":1}").statusCode(),
+                "its own device's fail is taken");
+    }
+
     @Test
     void aBoundKeySendsNoProbe() throws Exception {
         HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri("/api/ping?code=" + HOME)).GET());

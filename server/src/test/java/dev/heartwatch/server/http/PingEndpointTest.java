@@ -60,7 +60,7 @@ class PingEndpointTest {
         List<String> lines = stored();
         assertEquals(1, lines.size());
         String line = lines.get(0);
-        assertTrue(line.startsWith("[heartbeat] {\"v\":1,"), line);
+        assertTrue(line.startsWith("[heartbeat] {\"v\":2,"), line);
         JsonNode json = JSON.readTree(line.substring("[heartbeat] ".length()));
         assertEquals("home-pi", json.get("device").asText());
         assertEquals(7, json.get("seq").asInt());
