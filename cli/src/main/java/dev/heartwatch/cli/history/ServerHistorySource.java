@@ -143,8 +143,7 @@ public final class ServerHistorySource implements HistorySource {
         if (parsed instanceof HeartbeatLine h) {
           Instant at = Instant.ofEpochMilli(h.ts());
           try {
-            // The one line of glue for contract v2: its durationMs goes where null is.
-            beats.add(new Beat(h.device(), at, at, h.stopping()), Signal.ofState(h.state()), null);
+            beats.add(new Beat(h.device(), at, at, h.stopping()), Signal.ofState(h.state()), h.durationMs());
           } catch (IllegalArgumentException e) {
             throw new CliFailure(HistoryExitCodes.FAILURE, describe() + " sent heartbeats out of time order ("
                 + ConsoleText.of(e.getMessage()) + "); its /api/history/lines must stream by time");

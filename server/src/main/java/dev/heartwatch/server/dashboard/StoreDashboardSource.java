@@ -67,8 +67,9 @@ public final class StoreDashboardSource implements DashboardSource {
     @Override
     public List<DeviceSummary> summaries(Instant now) {
         List<DeviceSummary> out = new ArrayList<>();
+        Function<String, Schedule> schedules = schedules();
         for (DeviceRecord r : store.devices().all(expectedDevices).values()) {
-            out.add(new DeviceSummary(r.device(), status(r, now)));
+            out.add(new DeviceSummary(r.device(), status(r, schedules.apply(r.device()), now)));
         }
         return out;
     }
@@ -129,8 +130,8 @@ public final class StoreDashboardSource implements DashboardSource {
      */
     private DeviceView view(DeviceRecord r, Instant now, DeviceHistory.Span monthSpan, Function<String, Schedule> schedules) {
         Schedule schedule = schedules.apply(r.device());
-        Due due = DUE_RULE.decide(schedule, r.facts(), now);
-        DeviceView plain = timeView(r, now, monthSpan);
+        Due due = DUE_RULE.decide(schedule, r.facts(), r.signals(), now);
+        DeviceView plain = timeView(r, now, monthSpan, schedule);
         String text = ScheduleText.describe(schedule);
         String word = due.status().name().toLowerCase(Locale.ROOT).replace('_', '-');
         if (r.lastSeen() == null) {
@@ -153,8 +154,8 @@ public final class StoreDashboardSource implements DashboardSource {
         return p.isPresent() ? p.getAsDouble() : null;
     }
 
-    private DeviceView timeView(DeviceRecord r, Instant now, DeviceHistory.Span monthSpan) {
-        String status = status(r, now);
+    private DeviceView timeView(DeviceRecord r, Instant now, DeviceHistory.Span monthSpan, Schedule schedule) {
+        String status = status(r, schedule, now);
         if (r.lastSeen() == null) {
             // Expected (or muted ahead) but never heard: nothing to compute.
             List<String> trail = new ArrayList<>();
@@ -173,13 +174,18 @@ public final class StoreDashboardSource implements DashboardSource {
 
     /** Retired and muted win over what the rule says: they are the operator's decisions. */
     String status(DeviceRecord r, Instant now) {
+        return status(r, null, now);
+    }
+
+    /** {@link #status(DeviceRecord, Instant)} on the device's registry schedule (null: none named), as the evaluator judges it. */
+    String status(DeviceRecord r, Schedule registered, Instant now) {
         if (r.retired()) {
             return "retired";
         }
         if (r.mutedAt(now)) {
             return "muted";
         }
-        DeviceStatus live = history.status(r, now);
+        DeviceStatus live = history.status(r, registered, now);
         return switch (live) {
             case UP -> "up";
             case DOWN -> "down";

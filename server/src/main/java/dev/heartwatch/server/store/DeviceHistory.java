@@ -19,6 +19,7 @@ import dev.heartwatch.core.outage.UptimeCalculator;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.core.schedule.Schedule;
+import dev.heartwatch.server.alert.BeatSchedules;
 import dev.heartwatch.core.schedule.ScheduledRule;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -64,8 +65,19 @@ public final class DeviceHistory {
      * query per device).
      */
     public DeviceStatus status(DeviceRecord device, Instant now) {
-        return scheduled.status(device.facts(), scheduled.defaultSchedule(), device.signals(),
-                rule.isExpected(device.device()), now);
+        return status(device, null, now);
+    }
+
+    /**
+     * The status on the schedule the evaluator judges the device by: {@code registered} when it
+     * names one (its registry entry), else a check's own period and grace ({@link BeatSchedules}),
+     * else the default; so a nightly job is not "down" on the page between its runs.
+     */
+    public DeviceStatus status(DeviceRecord device, Schedule registered, Instant now) {
+        ScheduledRule judge = BeatSchedules.threshold(rule, device)
+                .map(t -> ScheduledRule.of(rule.withThreshold(t))).orElse(scheduled);
+        Schedule schedule = registered != null && !registered.equals(Schedule.DEFAULT) ? registered : judge.defaultSchedule();
+        return judge.status(device.facts(), schedule, device.signals(), rule.isExpected(device.device()), now);
     }
 
     /** Merged outages of {@code device} that overlap {@code [from, to)}, oldest first; an ongoing one has no end. */
