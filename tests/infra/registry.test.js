@@ -35,14 +35,14 @@ function ruleBytes(query) {
 function devices(count, idLength) {
   return Array.from({ length: count }, (_, k) => {
     const n = String(k).padStart(4, '0');
-    return { device: ('d' + n + '-' + 'x'.repeat(64)).slice(0, idLength), limitSeconds: MAX_LIMIT_SECONDS };
+    return { device: ('d' + n + '-' + 'x'.repeat(64)).slice(0, idLength), limitSeconds: MAX_LIMIT_SECONDS, graceSeconds: MAX_LIMIT_SECONDS };
   });
 }
 
 test('the schedules registry reaches the alert query as one datatable row per device with its own schedule', () => {
   const params = registryParameters('schedules');
   const query = alertQuery(params);
-  assert.match(query, /^let deviceLimits = datatable\(device: string, limit: timespan\) \['nas',900s,'laptop',10800s,'backup',93600s,'sync\.hourly',4200s\];$/m);
+  assert.match(query, /^let deviceLimits = datatable\(device: string, limit: timespan, grace: timespan\) \['nas',900s,300s,'laptop',10800s,9000s,'backup',93600s,3600s,'sync\.hourly',4200s,600s\];$/m);
   assert.deepEqual(deviceLimitRows(query).map((r) => r.device), ['nas', 'laptop', 'backup', 'sync.hourly']);
   assert.match(query, /^let expectedDevices = dynamic\(\["router","nas","backup","sync\.hourly","office_pi-2"\]\);$/m);
   assert.deepEqual(diagnose(query), []);
@@ -60,15 +60,15 @@ test('a registry of plain ids, or none, leaves the datatable empty: every device
 test('the query judges a device by its limit, else the threshold', () => {
   const query = readRepoFile('infra/queries/silent-devices.kql');
   assert.match(query, /^\| lookup kind=leftouter deviceLimits on device$/m);
-  assert.match(query, /^\| extend limit = coalesce\(limit, threshold\)$/m);
+  assert.match(query, /^\| extend limit = coalesce\(limit, threshold\), grace = coalesce\(grace, threshold\)$/m);
   assert.match(query, /silentFor >= limit/);
   assert.doesNotMatch(query, /silentFor >= threshold/, 'a comparison with the single threshold is left');
 });
 
 test('a limit past the lookback minus one evaluation is caught (it can fail)', () => {
-  const fits = alertQuery({ expectedDevices: [], deviceLimits: [{ device: 'a', limitSeconds: MAX_LIMIT_SECONDS }] });
+  const fits = alertQuery({ expectedDevices: [], deviceLimits: [{ device: 'a', limitSeconds: MAX_LIMIT_SECONDS, graceSeconds: 60 }] });
   assert.deepEqual(alertQueryProblems(fits), []);
-  const over = alertQuery({ expectedDevices: [], deviceLimits: [{ device: 'a', limitSeconds: MAX_LIMIT_SECONDS + 1 }] });
+  const over = alertQuery({ expectedDevices: [], deviceLimits: [{ device: 'a', limitSeconds: MAX_LIMIT_SECONDS + 1, graceSeconds: 60 }] });
   assert.deepEqual(alertQueryProblems(over).map((p) => p.code), ['limit-over-lookback']);
 });
 

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * @param timeRange       {@code overrideQueryTimeRange} (the lookback each evaluation reads)
  * @param threshold       the query's {@code let threshold = ...;}
  * @param expectedDevices the query's {@code let expectedDevices = dynamic([...]);}
- * @param deviceLimits    the query's {@code let deviceLimits = datatable(...) ['nas',900s, ...];}: a
+ * @param deviceLimits    the query's {@code let deviceLimits = datatable(...) ['nas',900s,300s, ...];}: a
  *                        device's own limit, which replaces the threshold for it
  */
 record DeployedAlertRule(String query, Duration timeRange, Duration threshold, Set<String> expectedDevices,
@@ -32,9 +32,12 @@ record DeployedAlertRule(String query, Duration timeRange, Duration threshold, S
   private static final Pattern THRESHOLD = Pattern.compile("(?m)^let threshold = (\\d+)([smhd]);\\s*$");
   private static final Pattern EXPECTED = Pattern.compile("(?m)^let expectedDevices = dynamic\\((\\[.*])\\);\\s*$");
   private static final Pattern LIMITS =
-      Pattern.compile("(?m)^let deviceLimits = datatable\\(device: string, limit: timespan\\) \\[(.*)];\\s*$");
-  /** One row as queries.bicep writes it: a sanitised id in single quotes, whole seconds. */
-  private static final Pattern LIMIT_ROW = Pattern.compile("'([a-z0-9._-]{1,64})',(\\d{1,9})s");
+      Pattern.compile("(?m)^let deviceLimits = datatable\\(device: string, limit: timespan(?:, grace: timespan)?\\) \\[(.*)];\\s*$");
+  /**
+   * One row as queries.bicep writes it: a sanitised id in single quotes, whole seconds; since contract
+   * v2 the grace follows (a rule deployed before has none). Verify reads the limit.
+   */
+  private static final Pattern LIMIT_ROW = Pattern.compile("'([a-z0-9._-]{1,64})',(\\d{1,9})s(?:,\\d{1,9}s)?");
 
   /** The silence that means down for {@code device}: its own limit, else the threshold. */
   Duration limitOf(String device) {

@@ -530,13 +530,13 @@ class DeployScriptTest {
     // Silent 20 minutes: past the PT5M threshold, within its own PT1H limit, so not a row.
     world.otherBeats.put("cabin-router", new String[] {
         dev.heartwatch.cli.history.FakeLogAnalytics.kusto(java.time.Instant.now().minusSeconds(1200)), "running"});
-    world.deployedWithLimits("'cabin-router',3600s");
+    world.deployedWithLimits("'cabin-router',3600s,600s");
 
     Run run = world.deploy("--verify", "-g", "rg-test");
     assertEquals(0, run.exitCode(), run.toString());
 
     // With a PT15M limit it is down, and the query not listing it is wrong.
-    world.deployedWithLimits("'cabin-router',900s");
+    world.deployedWithLimits("'cabin-router',900s,300s");
     Run wrong = world.deploy("--verify", "-g", "rg-test");
     assertEquals(1, wrong.exitCode(), wrong.toString());
     assertTrue(wrong.err().contains("no row for cabin-router (silent 20.") && wrong.err().contains("min, past its PT15M limit)"), wrong.toString());
