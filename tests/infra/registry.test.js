@@ -11,7 +11,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { readRepoFile } = require('./tools');
-const { diagnose } = require('./kusto');
+const { diagnose, resultColumns } = require('./kusto');
 const { parseQueriesBicep, applyTunables, registryParameters } = require('./tunables');
 const { alertQueryProblems, deviceLimitRows, MAX_LOOKBACK_MS, DEFAULT_EVALUATION_MS } = require('./alert-query-rules');
 
@@ -113,4 +113,27 @@ test('size: the alert query for 1,000 devices fits the rule\'s 64 KB; how many f
   for (const [name, n] of Object.entries(figures)) {
     assert.ok(docs.includes(`${n.toLocaleString('en-US')} devices`), `docs/queries.md does not give ${name} = ${n.toLocaleString('en-US')} devices`);
   }
+});
+
+test('the alert query generated for period, cron and fail devices analyses, and reads start and fail by the device\'s grace', () => {
+  // schedules: nas and laptop are periods, backup and sync.hourly crons; any device may send a fail or a start.
+  const query = alertQuery(registryParameters('schedules'));
+  assert.deepEqual(diagnose(query), [], 'the Kusto language service finds problems in the generated query');
+  assert.deepEqual(alertQueryProblems(query), []);
+  const rows = deviceLimitRows(query);
+  assert.deepEqual(rows.map((r) => [r.device, r.limitMs / 1000, r.graceMs / 1000]),
+    [['nas', 900, 300], ['laptop', 10800, 9000], ['backup', 93600, 3600], ['sync.hourly', 4200, 600]]);
+  const columns = resultColumns(query);
+  assert.deepEqual(columns.find((c) => c.name === 'reason'), { name: 'reason', type: 'string' });
+  assert.deepEqual(columns.filter((c) => c.type === 'datetime'), []);
+  const code = query.split('\n').filter((l) => !l.trim().startsWith('//')).join('\n');
+  assert.match(code, /^\| extend limit = coalesce\(limit, threshold\), grace = coalesce\(grace, threshold\)$/m);
+  assert.match(code, /or \(failed and not\(stopCounts\)\)/);
+  assert.match(code, /or \(started and not\(stopCounts\) and startOpenFor >= grace\)/);
+});
+
+test('a grace longer than its limit is caught (it can fail)', () => {
+  const bad = alertQuery({ expectedDevices: [], deviceLimits: [{ device: 'a', limitSeconds: 900, graceSeconds: 901 }] });
+  assert.deepEqual(alertQueryProblems(bad).map((p) => p.code), ['grace-over-limit']);
+  assert.throws(() => alertQuery({ expectedDevices: [], deviceLimits: [{ device: 'a', limitSeconds: 900 }] }), /graceSeconds/);
 });
