@@ -1,6 +1,5 @@
 package dev.heartwatch.agent.config;
 
-import dev.heartwatch.agent.log.AgentLog;
 import dev.heartwatch.common.SecretRedactor;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -127,7 +126,13 @@ public record OneShot(String state, int exitStatus, long durationMs) {
 
     /** A refused value as the error message may show it: redacted, on one line. */
     private static String shown(String value) {
-        return AgentLog.oneLine(SecretRedactor.none().redact(value));
+        String redacted = SecretRedactor.none().redact(value);
+        StringBuilder b = new StringBuilder(redacted.length());
+        for (int i = 0; i < redacted.length(); i++) {
+            char c = redacted.charAt(i);
+            b.append(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? ' ' : c);
+        }
+        return b.toString();
     }
 
     private static String pick(String variable, Map<String, String> flags, Map<String, String> env) {
