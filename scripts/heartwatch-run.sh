@@ -11,9 +11,10 @@
 #                  configuration's HEARTBEAT_DEVICE). Give each job its own: a job's fail marks
 #                  its device down until its next success.
 # Configuration: the agent's own, read as the agent reads it (HEARTBEAT_URL, HEARTBEAT_KEY...):
-#   HEARTWATCH_ENV_FILE if set (sourced for the agent only, never into CMD's environment); else a
-#   .env in the working directory (the agent reads it, as scripts/start-agent.sh runs it); else
-#   /etc/heartwatch-agent/agent.env when readable (the file scripts/install-agent.sh writes).
+#   HEARTWATCH_ENV_FILE if set; else a .env in the working directory (as scripts/start-agent.sh
+#   runs the agent); else /etc/heartwatch-agent/agent.env when readable (the file
+#   scripts/install-agent.sh writes). The agent parses it, as its .env; this shell never sources
+#   it, and none of it reaches CMD's environment. The environment wins over the file, as for the agent.
 # Env: HEARTWATCH_AGENT_JAR (default /opt/heartwatch-agent/heartwatch-agent.jar when present, else
 #      agent/target/heartwatch-agent.jar), JAVA (default java),
 #      HEARTWATCH_RUN_SEND_LIMIT (default 60: seconds a signal may take, JVM start included,
@@ -67,6 +68,15 @@ if [[ -n "$env_file" && ! -r "$env_file" ]]; then
   echo "heartwatch-run: cannot read HEARTWATCH_ENV_FILE $env_file; the command runs unwatched" >&2
   env_file=""
 fi
+# The agent reads a .env in its working directory with its own parser (python-dotenv's dialect):
+# an env file is given to it as the .env of a scratch directory, never sourced by this shell, so
+# nothing in it is run as shell code and none of it enters the job's environment.
+scratch=""
+if [[ -n "$env_file" ]]; then
+  scratch="$(mktemp -d)"
+  trap 'rm -rf "$scratch"' EXIT
+  ln -s "$(cd "$(dirname "$env_file")" && pwd)/$(basename "$env_file")" "$scratch/.env"
+fi
 # The agent's flags for a short-lived JVM (docs/agent.md); the install's class-data archive when there is one.
 java_flags=(-XX:+UseSerialGC -Xmx8m -Xmn1m -XX:TieredStopAtLevel=1 -Xss256k -XX:CICompilerCount=1 -XX:-UsePerfData
   -XX:CompileThresholdScaling=5)
@@ -81,14 +91,11 @@ if [[ -n "$device" ]]; then
   device_flag=(--device "$device")
 fi
 
-# One signal: the agent's --once in a subshell (the configuration never reaches CMD), bounded by
-# timeout(1), killed if it outlives that. Never fails the script.
+# One signal: the agent's --once in a subshell, bounded by timeout(1), killed if it outlives that.
+# Never fails the script.
 signal() (
-  if [[ -n "$env_file" ]]; then
-    set -a
-    # shellcheck source=/dev/null  # the operator's own configuration
-    . "$env_file"
-    set +a
+  if [[ -n "$scratch" ]]; then
+    cd "$scratch" || return 0
   fi
   rc=0
   timeout --kill-after=5 "$limit" "$java_bin" "${java_flags[@]}" -jar "$jar" --once "${device_flag[@]}" "$@" \

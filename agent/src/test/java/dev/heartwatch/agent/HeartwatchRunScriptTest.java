@@ -159,6 +159,22 @@ class HeartwatchRunScriptTest {
         }
     }
 
+    /** The env file is the agent's .env, parsed by the agent: no line of it runs as shell code. */
+    @Test
+    void theEnvFileIsReadByTheAgentNeverRunByTheShell() throws Exception {
+        try (RecordingEndpoint server = RecordingEndpoint.http()) {
+            Path envFile = dir.resolve("hostile.env");
+            Files.writeString(envFile, "HEARTBEAT_URL=" + server.url() + "\nHEARTBEAT_KEY=" + KEY
+                    + "\nHEARTBEAT_DEVICE=the-host\nHEARTBEAT_NOTE=cron job $(touch pwned) `touch pwned2`\n");
+            Run r = run(server, Map.of("HEARTWATCH_ENV_FILE", envFile.toString()), "true");
+            assertEquals(0, r.status(), r.err());
+            assertFalse(Files.exists(dir.resolve("pwned")) || Files.exists(dir.resolve("pwned2")),
+                    "a line of the env file ran as shell code");
+            assertEquals(2, server.received().size(), r.err());
+            assertEquals("cron job $(touch pwned) `touch pwned2`", Bodies.field(server.received().get(0).body(), "note"));
+        }
+    }
+
     @Test
     void noCommandIsAUsageError() throws Exception {
         try (RecordingEndpoint server = RecordingEndpoint.http()) {
