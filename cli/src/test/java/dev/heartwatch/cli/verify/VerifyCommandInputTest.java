@@ -99,6 +99,9 @@ class VerifyCommandInputTest {
         + com.fasterxml.jackson.databind.node.TextNode.valueOf(query) + "}]}}");
     assertEquals(java.util.Map.of("nas", java.time.Duration.ofMinutes(15), "backup", java.time.Duration.ofHours(26)),
         rule.deviceLimits());
+    assertEquals(java.time.Duration.ofMinutes(5), rule.graceOf("nas"));
+    assertEquals(java.time.Duration.ofHours(1), rule.graceOf("backup"));
+    assertEquals(java.time.Duration.ofMinutes(5), rule.graceOf("router"), "no row: the threshold");
     String hostile = "let threshold = 5m;\nlet deviceLimits = datatable(device: string, limit: timespan, grace: timespan)"
         + " ['nas',900s,5m];\ntraces";
     assertThrows(dev.heartwatch.cli.CliFailure.class, () -> DeployedAlertRule.parse("{\"criteria\":{\"allOf\":[{\"query\":"
