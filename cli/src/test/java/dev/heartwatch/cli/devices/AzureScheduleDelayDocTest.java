@@ -127,8 +127,18 @@ class AzureScheduleDelayDocTest {
    * a fail is down at once; a start is down at start + the schedule's grace, whatever the period or
    * cron says.
    */
-  static Duration serverDownAfter(AzureAlertModel.Kind kind, Schedule schedule) {
-    return kind == AzureAlertModel.Kind.FAIL ? Duration.ZERO : schedule.grace();
+  static Duration serverDownAfter(AzureAlertModel.Kind kind, Schedule schedule, Instant at) {
+    return switch (kind) {
+      case FAIL -> Duration.ZERO;
+      case START -> schedule.grace();
+      default -> Duration.between(at, DueRule.standard().decide(schedule, new DeviceFacts("d", at, false), at).downAt());
+    };
+  }
+
+  /** The signal's instant: a day after {@link #FROM}, at a run of the device's cron (a beat on time). */
+  static Instant signalAt(Schedule schedule) {
+    Instant day = FROM.plus(Duration.ofDays(1));
+    return schedule instanceof Schedule.Cron c ? c.lastRunAtOrBefore(day).orElseThrow() : day;
   }
 
   /**
@@ -136,15 +146,17 @@ class AzureScheduleDelayDocTest {
    * one signal at {@code at}: the earliest and the latest Fired, after the signal. Beats queryable
    * as they arrive: add the ingestion delay, as for every Azure figure.
    */
-  static Duration[] azureFires(String device, AzureAlertModel.Kind kind, Map<String, AzureAlertModel.Limit> limits) {
+  static Duration[] azureFires(String device, AzureAlertModel.Kind kind, Map<String, AzureAlertModel.Limit> limits,
+      Instant at) {
     SilenceRule rule = SilenceRule.recommended();
-    Instant at = FROM.plus(Duration.ofDays(1));
+    AzureAlertModel.Limit own = limits.get(device);
+    Instant last = at.plus(own == null ? rule.threshold() : own.limit()).plus(Duration.ofHours(1));
     Duration earliest = null;
     Duration latest = Duration.ZERO;
     for (long phase = 0; phase < EVALUATION.getSeconds(); phase++) {
       Instant first = at.minus(EVALUATION).plusSeconds(phase);
       List<AlertEvent> events = AzureAlertModel.evaluateSignals(rule, limits,
-          List.of(AzureAlertModel.Signal.of(device, at, kind)), first, at.plus(Duration.ofHours(3)));
+          List.of(AzureAlertModel.Signal.of(device, at, kind)), first, last);
       assertTrue(!events.isEmpty() && events.get(0).kind() == AlertEvent.Kind.FIRED, device + " " + kind + ": " + events);
       Duration after = Duration.between(at, events.get(0).at());
       earliest = earliest == null || after.compareTo(earliest) < 0 ? after : earliest;
@@ -167,13 +179,16 @@ class AzureScheduleDelayDocTest {
     t.append("| --- | --- | --- | --- | --- | --- |\n");
     for (Entry e : ENTRIES) {
       RegisteredDevice d = registry.find(e.id()).orElseThrow();
-      for (AzureAlertModel.Kind kind : List.of(AzureAlertModel.Kind.START, AzureAlertModel.Kind.FAIL)) {
-        Duration server = serverDownAfter(kind, d.schedule());
-        Duration[] azure = azureFires(e.id(), kind, limits);
+      Instant at = signalAt(d.schedule());
+      for (AzureAlertModel.Kind kind : List.of(AzureAlertModel.Kind.SUCCESS, AzureAlertModel.Kind.START,
+          AzureAlertModel.Kind.FAIL)) {
+        Duration server = serverDownAfter(kind, d.schedule(), at);
+        Duration[] azure = azureFires(e.id(), kind, limits, at);
         Duration later = azure[0].minus(server);
         assertTrue(!later.isNegative(), e.id() + " " + kind + ": Azure would say down before the server");
-        t.append("| ").append(e.shown()).append(" | `").append(kind.name().toLowerCase(java.util.Locale.ROOT))
-            .append("` | ").append(text(server)).append(" | ").append(text(azure[0])).append(" | ").append(text(later))
+        String state = kind == AzureAlertModel.Kind.SUCCESS ? "running" : kind.name().toLowerCase(java.util.Locale.ROOT);
+        t.append("| ").append(e.shown()).append(" | `").append(state)
+            .append(kind == AzureAlertModel.Kind.SUCCESS ? "` (at its run)" : "`").append(" | ").append(text(server)).append(" | ").append(text(azure[0])).append(" | ").append(text(later))
             .append(" | ").append(text(minutesUp(azure[1]))).append(" |\n");
       }
     }
