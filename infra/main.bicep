@@ -1,7 +1,10 @@
 // Heartwatch in Azure: the `Ping` function app (Flex Consumption by
 // default), keyless host storage, Application Insights on a Log Analytics
 // workspace, the per-device silence alert with its action group, an optional
-// maintenance window, and the workbook. Only `alertEmails` must be set.
+// maintenance window, the workbook, and Notify's resources: its queue and
+// state table, the key vault of its key and channel secrets, email through
+// Azure Communication Services, and the action group's webhook to it. Only
+// `alertEmails` must be set.
 // docs/infrastructure.md explains every parameter and design choice.
 targetScope = 'resourceGroup'
 
@@ -62,6 +65,32 @@ param deployerPrincipalId string = ''
 @maxValue(730)
 param tracesRetentionInDays int = 95
 
+@description('Optional. Keep the action group\'s own plain email receivers (alertEmails) as the fallback when Notify cannot deliver (default true); false leaves email to Notify.')
+param actionGroupEmail bool = true
+
+@description('Optional. Notify\'s receiver URL with its key, as deployed: scripts/deploy.sh passes it back from a mode-600 parameters file (never on a command line) and sets it after the code upload. Leave empty by hand.')
+@secure()
+param notifyWebhookUrl string = ''
+
+@description('Optional. Channel settings (e.g. HEARTWATCH_SLACK_WEBHOOK_URL) whose secret is in the key vault; scripts/deploy.sh lists those it put there. A channel not listed is not configured.')
+param channelSecretNames array = []
+
+@description('Optional. Send Notify\'s email through Azure Communication Services with an Azure-managed domain (default true).')
+param acsEmail bool = true
+
+@description('Optional. Where Communication Services keeps email data at rest (a geography, e.g. Europe, United States).')
+param emailDataLocation string = 'United States'
+
+@description('Optional. The app\'s email role: custom (the three documented send actions; deploying it needs roleDefinitions/write) or builtin (Communication and Email Service Owner).')
+@allowed([
+  'custom'
+  'builtin'
+])
+param emailSenderRole string = 'custom'
+
+@description('Optional. Addresses Notify emails through Communication Services (default: alertEmails).')
+param notifyEmails array = []
+
 @description('Optional. Tags applied to every resource.')
 param tags object = {}
 
@@ -77,6 +106,9 @@ var names = {
   actionGroup: '${namePrefix}-ag-${token}'
   alert: '${namePrefix}-silent-device-${token}'
   maintenance: '${namePrefix}-maintenance-${token}'
+  keyVault: '${namePrefix}-kv-${token}'
+  communication: '${namePrefix}-acs-${token}'
+  emailService: '${namePrefix}-email-${token}'
 }
 // Flex reads its code from this container; Linux Consumption's package URL
 // points into `function-releases` (where `heartwatch publish` uploads).
@@ -113,6 +145,25 @@ module storage 'modules/storage.bicep' = {
   }
 }
 
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+  }
+}
+
+module email 'modules/email.bicep' = if (acsEmail) {
+  name: 'email'
+  params: {
+    communicationServiceName: names.communication
+    emailServiceName: names.emailService
+    dataLocation: emailDataLocation
+    tags: tags
+  }
+}
+
 module roleAssignments 'modules/role-assignments.bicep' = {
   name: 'role-assignments'
   params: {
@@ -120,7 +171,13 @@ module roleAssignments 'modules/role-assignments.bicep' = {
     storageAccountName: storage.outputs.name
     appInsightsName: monitoring.outputs.name
     deploymentContainerName: storage.outputs.deploymentContainerName
+    workspaceName: monitoring.outputs.workspaceName
+    keyVaultName: keyVault.outputs.name
+    readsChannelSecrets: !empty(channelSecretNames)
+    communicationServiceName: acsEmail ? email.outputs.name : ''
+    emailSenderRole: emailSenderRole
     deployerPrincipalId: deployerPrincipalId
+    deployerPublishesPackages: !isFlex
   }
 }
 
@@ -139,9 +196,20 @@ module functionApp 'modules/function-app.bicep' = {
     appInsightsConnectionString: monitoring.outputs.connectionString
     enableJavaAgent: enableJavaAgent
     packageUrl: packageUrl
+    logsWorkspaceId: monitoring.outputs.workspaceCustomerId
+    stateTableEndpoint: storage.outputs.tableEndpoint
+    stateTableName: storage.outputs.stateTableName
+    workbookUrl: 'https://portal.azure.com/#@${tenant().tenantId}/resource${workbook.outputs.resourceId}/workbook'
+    alertThreshold: silenceThreshold
+    keyVaultUri: keyVault.outputs.vaultUri
+    channelSecretNames: channelSecretNames
+    acsEndpoint: acsEmail ? email.outputs.endpoint : ''
+    emailSender: acsEmail ? email.outputs.senderAddress : ''
+    emailTo: empty(notifyEmails) ? alertEmails : notifyEmails
+    actionGroupEmail: actionGroupEmail
     tags: tags
   }
-  // The identity holds its storage roles before the host first starts.
+  // The identity holds its storage (and vault, email) roles before the host first starts.
   dependsOn: [
     roleAssignments
   ]
@@ -164,6 +232,8 @@ module actionGroup 'modules/action-group.bicep' = {
     alertEmails: alertEmails
     alertSmsReceivers: alertSmsReceivers
     alertWebhookUrls: alertWebhookUrls
+    actionGroupEmail: actionGroupEmail
+    notifyWebhookUrl: notifyWebhookUrl
     tags: tags
   }
 }
@@ -231,3 +301,15 @@ output APPLICATIONINSIGHTS_TRACES_RETENTION_DAYS int = monitoring.outputs.traces
 
 @description('The hosting plan deployed: FlexConsumption or LinuxConsumption.')
 output AZURE_HOSTING_PLAN string = hostingPlan
+
+@description('Notify\'s endpoint without its key (the action group calls it with ?code=<the notify function key>).')
+output AZURE_NOTIFY_URL string = 'https://${functionApp.outputs.defaultHostName}/api/notify'
+
+@description('The key vault of Notify\'s key (secret notify-function-key) and the channel secrets.')
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+
+@description('The action group the silence alert notifies (Notify is its webhook receiver `notify`).')
+output AZURE_ACTION_GROUP_NAME string = actionGroup.outputs.name
+
+@description('The channel settings deployed as Key Vault references, comma-separated.')
+output HEARTWATCH_CHANNEL_SECRETS string = functionApp.outputs.channelSecretNames

@@ -5,7 +5,11 @@
 #   scripts/deploy.sh -g RG --alert-email you@example.com [--create-group --location westeurope]
 #   scripts/deploy.sh -g RG --what-if        # show what the infrastructure would change; change nothing
 #   scripts/deploy.sh -g RG --verify         # prove the deployed loop works (also the last step of a deploy)
+#   scripts/deploy.sh -g RG --notify-only    # only Notify's key, function key and action group receiver
 #
+# Notify's function key is made once, from /dev/urandom, and kept in the key vault (secret
+# notify-function-key); it is handed to az on stdin (az reads an argument given as @- from
+# stdin), never in an argument list, a file of the repository or the output. See docs/deploy.md.
 # Configuration: flags, else deploy.env at the repository root (see deploy.env.example), else
 # defaults. Needs: az (logged in), mvn, a JDK 17+, curl. See docs/deploy.md.
 set -Eeuo pipefail
@@ -16,7 +20,14 @@ readonly DEPLOYMENT_NAME="heartwatch"
 # The resource group remembers which Flex package is deployed. A tag on the function app would
 # not survive: each Bicep deployment PUTs the app with the template's own tags.
 readonly PACKAGE_TAG="heartwatch-package-sha256"
-readonly STEPS=8
+readonly STEPS=9
+# Notify (docs/notifications.md, "In Azure"): its key's secret, function, key name and receiver name.
+readonly NOTIFY_SECRET="notify-function-key"
+readonly NOTIFY_FUNCTION="Notify"
+readonly NOTIFY_KEY_NAME="notify"
+readonly NOTIFY_RECEIVER="notify"
+# The channel settings a --channel-secrets file may give (infra/modules/function-app.bicep).
+readonly CHANNEL_NAMES="HEARTWATCH_SLACK_WEBHOOK_URL HEARTWATCH_DISCORD_WEBHOOK_URL HEARTWATCH_TEAMS_WEBHOOK_URL HEARTWATCH_TELEGRAM_TOKEN HEARTWATCH_TELEGRAM_CHAT_ID HEARTWATCH_NTFY_URL HEARTWATCH_NTFY_TOKEN HEARTWATCH_PUSHOVER_TOKEN HEARTWATCH_PUSHOVER_USER HEARTWATCH_GITHUB_TOKEN HEARTWATCH_GITHUB_REPO HEARTWATCH_WEBHOOK_URL"
 # The device --verify beats for (cli: SelfTestDevice): its one beat says stopping, so it never alerts.
 readonly SELF_TEST_DEVICE="heartwatch-self-test"
 
@@ -29,6 +40,10 @@ DEVICES_FILE=""
 CREATE_GROUP=false
 WHAT_IF=false
 VERIFY_ONLY=false
+NOTIFY_ONLY=false
+CHANNEL_SECRETS_FILE=""
+CHANNEL_KEYS=()
+CHANNEL_VALUES=()
 TEST_NOTIFICATION=false
 # How long --verify waits for its heartbeat to be queryable, and how often it asks (ISO-8601).
 INGESTION_TIMEOUT="${DEPLOY_VERIFY_INGESTION_TIMEOUT:-PT10M}"
@@ -64,6 +79,10 @@ Usage: scripts/deploy.sh -g RESOURCE_GROUP --alert-email ADDRESS [options]
       --what-if              run 'az deployment group what-if' only; create, upload, set nothing
       --verify               only verify what is deployed (no alert email needed); a deploy ends with it
       --test-notification    verify also sends a real test notification through the action group
+      --channel-secrets FILE Notify's channel settings (KEY=VALUE, mode 600), stored in the key
+                             vault and referenced by the app        (DEPLOY_CHANNEL_SECRETS_FILE)
+      --notify-only          only Notify's key, function key and action group receiver (after a
+                             deploy by other means, e.g. the deploy workflow)
   -h, --help                 this help
 USAGE
 }
@@ -81,7 +100,12 @@ on_error() {
 }
 trap on_error ERR
 REGISTRY_PARAMETERS_FILE=""
-trap '[[ -z "$REGISTRY_PARAMETERS_FILE" ]] || rm -f "$REGISTRY_PARAMETERS_FILE"' EXIT
+NOTIFY_PARAMETERS_FILE=""
+cleanup() {
+  [[ -z "$REGISTRY_PARAMETERS_FILE" ]] || rm -f "$REGISTRY_PARAMETERS_FILE"
+  [[ -z "$NOTIFY_PARAMETERS_FILE" ]] || rm -f "$NOTIFY_PARAMETERS_FILE"
+}
+trap cleanup EXIT
 
 # deploy.env holds KEY=VALUE lines; only DEPLOY_* keys are read, and nothing is executed.
 load_env_file() {
@@ -100,6 +124,7 @@ load_env_file() {
         DEPLOY_NAME_PREFIX) [[ -n "$NAME_PREFIX" ]] || NAME_PREFIX=$value ;;
         DEPLOY_LOCATION) [[ -n "$LOCATION" ]] || LOCATION=$value ;;
         DEPLOY_DEVICES_FILE) [[ -n "$DEVICES_FILE" ]] || DEVICES_FILE=$value ;;
+        DEPLOY_CHANNEL_SECRETS_FILE) [[ -n "$CHANNEL_SECRETS_FILE" ]] || CHANNEL_SECRETS_FILE=$value ;;
         *) fail "$file: unknown setting $key (see deploy.env.example)" ;;
       esac
     else
@@ -124,6 +149,8 @@ parse_args() {
       --what-if) WHAT_IF=true; shift ;;
       --verify) VERIFY_ONLY=true; shift ;;
       --test-notification) TEST_NOTIFICATION=true; shift ;;
+      --channel-secrets) CHANNEL_SECRETS_FILE=${2:?--channel-secrets needs a file}; shift 2 ;;
+      --notify-only) NOTIFY_ONLY=true; shift ;;
       -h | --help) usage; exit 0 ;;
       *) usage >&2; fail "unknown argument: $1" ;;
     esac
@@ -247,6 +274,177 @@ urlencode() {
     esac
   done
   printf '%s' "$out"
+}
+
+# --- Notify: its key, the function key, the action group's receiver, the channel secrets -------
+# (docs/deploy.md, "Notify's key"). Every value below is compared before it is set, so a rerun
+# with nothing changed sets nothing; a secret travels to az on stdin (`@-`: az reads an argument
+# written @- from standard input), and every az that could echo one runs with --output none.
+
+# The Notify key: 32 random bytes, URL-safe base64 (43 characters), straight into az's stdin.
+new_notify_key() {
+  head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'
+}
+
+# Secret names in the vault, one a line. A fresh role assignment (the deployer's Key Vault
+# Secrets Officer) can take minutes to apply: a refusal is retried like the package upload.
+vault_secret_names() {
+  local vault=$1 attempt names
+  for ((attempt = 1; ; attempt++)); do
+    if names=$(az keyvault secret list --vault-name "$vault" --query "[].name" --output tsv); then
+      printf '%s\n' "$names"
+      return 0
+    fi
+    ((attempt < PUBLISH_ATTEMPTS)) || return 1
+    printf '    the vault refused to list secrets (role assignment not in effect yet?); retrying in %ss\n' "$PUBLISH_DELAY_SECONDS" >&2
+    sleep "$PUBLISH_DELAY_SECONDS"
+  done
+}
+
+secret_value() {
+  az keyvault secret show --vault-name "$1" --name "$2" --query value --output tsv
+}
+
+# The secret name of a channel setting: lower case, '_' as '-' (HEARTWATCH_SLACK_WEBHOOK_URL ->
+# heartwatch-slack-webhook-url), as function-app.bicep's Key Vault references name it.
+secret_name_of() {
+  local name
+  name=$(tr '[:upper:]_' '[:lower:]-' <<<"$1")
+  printf '%s' "$name"
+}
+
+# Reads --channel-secrets: KEY=VALUE lines (comments and blank lines skipped), known names only,
+# a file only its owner can read. Nothing is executed; values are kept in memory only.
+load_channel_secrets() {
+  local file=$1 line key value
+  [[ -f "$file" ]] || fail "no channel secrets file at $file"
+  [[ -z "$(find "$file" -prune \( -perm -040 -o -perm -004 -o -perm -020 -o -perm -002 \))" ]] \
+    || fail "$file can be read or written by others: chmod 600 $file"
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+    [[ "$line" =~ ^(HEARTWATCH_[A-Z_]+)=(.+)$ ]] || fail "$file: not a NAME=VALUE line of a channel setting (the value is not shown)"
+    key=${BASH_REMATCH[1]}
+    value=${BASH_REMATCH[2]}
+    [[ " $CHANNEL_NAMES " == *" $key "* ]] || fail "$file: $key is not a channel setting (known: $CHANNEL_NAMES)"
+    CHANNEL_KEYS+=("$key")
+    CHANNEL_VALUES+=("$value")
+  done <"$file"
+  ((${#CHANNEL_KEYS[@]} > 0)) || fail "$file gives no channel setting"
+}
+
+# Stores each channel secret of the file in the vault unless it holds that value already.
+store_channel_secrets() {
+  local vault=$1 present i name current
+  ((${#CHANNEL_KEYS[@]} > 0)) || return 0
+  present=$(vault_secret_names "$vault") || fail "cannot list the secrets of $vault: the deployer needs Key Vault Secrets Officer on it (the template grants it to deployerPrincipalId)"
+  for ((i = 0; i < ${#CHANNEL_KEYS[@]}; i++)); do
+    name=$(secret_name_of "${CHANNEL_KEYS[i]}")
+    current=""
+    if grep -qxF -- "$name" <<<"$present"; then current=$(secret_value "$vault" "$name"); fi
+    if [[ "$current" == "${CHANNEL_VALUES[i]}" ]]; then
+      log "    channel secret $name unchanged"
+    else
+      printf '%s' "${CHANNEL_VALUES[i]}" | az keyvault secret set --vault-name "$vault" --name "$name" --value @- --output none
+      log "    channel secret $name stored (value not shown)"
+    fi
+  done
+}
+
+# The channel settings whose secret is in the vault, as the JSON array channelSecretNames takes.
+channel_names_json() {
+  local vault=$1 present setting json=""
+  if [[ -n "$vault" ]]; then
+    present=$(vault_secret_names "$vault") || fail "cannot list the secrets of $vault (Key Vault Secrets Officer needed)"
+    for setting in $CHANNEL_NAMES; do
+      if grep -qxF -- "$(secret_name_of "$setting")" <<<"$present"; then json="${json:+$json,}\"$setting\""; fi
+    done
+  fi
+  printf '[%s]' "$json"
+}
+
+# Notify's receiver URL as the action group holds it now (it carries the key: never printed).
+notify_receiver_url() {
+  az monitor action-group show --resource-group "$RESOURCE_GROUP" --name "$1" \
+    --query "webhookReceivers[?name=='$NOTIFY_RECEIVER'].serviceUri | [0]" --output tsv
+}
+
+# NOTIFY_PARAMETERS_FILE: the receiver URL as deployed, handed back to the template (a secure
+# parameter) so the deployment keeps it; mktemp makes the file mode 600, removed on exit.
+write_notify_parameters() {
+  local url=$1
+  [[ -n "$url" ]] || return 0
+  # Only a URL this script sets is handed back: nothing in it needs JSON escaping.
+  [[ "$url" =~ ^https://[A-Za-z0-9.-]+/api/notify\?code=[A-Za-z0-9._~%-]+$ ]] || return 0
+  NOTIFY_PARAMETERS_FILE=$(mktemp "${TMPDIR:-/tmp}/heartwatch-notify.XXXXXX")
+  # shellcheck disable=SC2016 # $schema is JSON, not a shell variable
+  printf '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {"notifyWebhookUrl": {"value": "%s"}}}\n' \
+    "$url" >"$NOTIFY_PARAMETERS_FILE"
+}
+
+# After the code upload: the key (made once), the function key `notify` and the action group's
+# receiver, each set only when it differs. The function key APIs go through the running host
+# and fail until the code is there (Azure/azure-functions-host#8321), hence after step 5, with
+# a few attempts while the host loads the new functions.
+wire_notify() {
+  local app=$1 vault=$2 action_group=$3 notify_url=$4 key current attempt present
+  present=$(vault_secret_names "$vault") || fail "cannot list the secrets of $vault: the deployer needs Key Vault Secrets Officer on it (the template grants it to deployerPrincipalId)"
+  if grep -qxF -- "$NOTIFY_SECRET" <<<"$present"; then
+    log "    key: in $vault already (secret $NOTIFY_SECRET, kept)"
+  else
+    new_notify_key | az keyvault secret set --vault-name "$vault" --name "$NOTIFY_SECRET" --value @- --output none
+    log "    key: made and stored in $vault (secret $NOTIFY_SECRET; not shown)"
+  fi
+  key=$(secret_value "$vault" "$NOTIFY_SECRET")
+  [[ "$key" =~ ^[A-Za-z0-9_-]{32,}$ ]] || fail "secret $NOTIFY_SECRET in $vault is not a key this script made (32+ URL-safe characters): delete it and rerun"
+
+  for ((attempt = 1; ; attempt++)); do
+    if current=$(az functionapp function keys list --resource-group "$RESOURCE_GROUP" --name "$app" \
+      --function-name "$NOTIFY_FUNCTION" --query "$NOTIFY_KEY_NAME" --output tsv); then
+      break
+    fi
+    ((attempt < SMOKE_ATTEMPTS)) || fail "cannot read the keys of function $NOTIFY_FUNCTION on $app: is Notify in the package? (the host may still be loading it: rerun in a minute)"
+    log "    attempt $attempt: function $NOTIFY_FUNCTION not loaded yet"
+    sleep "$SMOKE_DELAY_SECONDS"
+  done
+  if [[ "$current" == "$key" ]]; then
+    log "    function key $NOTIFY_KEY_NAME of $NOTIFY_FUNCTION: unchanged"
+  else
+    printf '%s' "$key" | az functionapp function keys set --resource-group "$RESOURCE_GROUP" --name "$app" \
+      --function-name "$NOTIFY_FUNCTION" --key-name "$NOTIFY_KEY_NAME" --key-value @- --output none
+    log "    function key $NOTIFY_KEY_NAME of $NOTIFY_FUNCTION: set from the vault"
+  fi
+
+  local expected
+  expected="$notify_url?code=$(urlencode "$key")"
+  current=$(notify_receiver_url "$action_group")
+  if [[ "$current" == "$expected" ]]; then
+    log "    action group $action_group: receiver $NOTIFY_RECEIVER unchanged"
+  else
+    if [[ -n "$current" ]]; then
+      az monitor action-group update --resource-group "$RESOURCE_GROUP" --name "$action_group" \
+        --remove-action "$NOTIFY_RECEIVER" --output none
+    fi
+    printf '%s' "$expected" | az monitor action-group update --resource-group "$RESOURCE_GROUP" --name "$action_group" \
+      --add-action webhook "$NOTIFY_RECEIVER" @- usecommonalertschema --output none
+    log "    action group $action_group: receiver $NOTIFY_RECEIVER set to $notify_url (key not shown)"
+  fi
+}
+
+# --notify-only: the Notify step alone, against what is deployed.
+notify_only() {
+  command -v az >/dev/null || fail "Azure CLI 'az' not found: install it (https://aka.ms/azure-cli), then run 'az login'"
+  az account show --query name --output tsv >/dev/null || fail "Azure CLI is not logged in: run 'az login'"
+  [[ -n "$(previous_deployment)" ]] || fail "$RESOURCE_GROUP has no deployment named $DEPLOYMENT_NAME: deploy first"
+  local app vault action_group notify_url
+  app=$(deployment_output AZURE_FUNCTION_APP_NAME)
+  vault=$(deployment_output AZURE_KEY_VAULT_NAME)
+  action_group=$(deployment_output AZURE_ACTION_GROUP_NAME)
+  notify_url=$(deployment_output AZURE_NOTIFY_URL)
+  [[ -n "$app" && -n "$vault" && -n "$action_group" && -n "$notify_url" ]] \
+    || fail "the deployment has no AZURE_KEY_VAULT_NAME / AZURE_ACTION_GROUP_NAME / AZURE_NOTIFY_URL output: deploy the current infra/ first"
+  CURRENT_STEP="Notify's key and receiver"
+  log "Notify: its key, the function key and the action group's receiver"
+  wire_notify "$app" "$vault" "$action_group" "$notify_url"
 }
 
 # --- verify: the deployed loop, proven step by step (docs/deploy.md, "Verify") ---------------
@@ -415,6 +613,9 @@ verify_deployment() {
   elif [[ "$unreadable" == true ]]; then
     verify_fail 6 "email receivers Enabled" "az could not read action group ${action_group##*/} (its message is above)" \
       "a reader needs Monitoring Reader on the resource group (docs/deploy.md, \"Roles --verify needs\")"
+  elif ((${#receivers[@]} == 0)) && [[ "$(az monitor action-group show --ids "$action_group" \
+    --query "webhookReceivers[?name=='$NOTIFY_RECEIVER'].name | [0]" --output tsv)" == "$NOTIFY_RECEIVER" ]]; then
+    verify_row 6 "email receivers Enabled" PASS "plain email off (actionGroupEmail=false); Notify's receiver $NOTIFY_RECEIVER is set"
   elif ((${#receivers[@]} == 0)); then
     verify_fail 6 "email receivers Enabled" "the action group has no email receiver" "deploy with --alert-email ADDRESS"
   elif [[ -n "$pending" ]]; then
@@ -457,6 +658,11 @@ heartwatch() {
 main() {
   parse_args "$@"
   load_env_file "$ENV_FILE"
+  if [[ "$NOTIFY_ONLY" == true ]]; then
+    [[ -n "$RESOURCE_GROUP" ]] || { usage >&2; fail "no resource group: pass -g RG (or DEPLOY_RESOURCE_GROUP in deploy.env)"; }
+    notify_only
+    return
+  fi
   if [[ "$VERIFY_ONLY" == true ]]; then
     [[ -n "$RESOURCE_GROUP" ]] || { usage >&2; fail "no resource group: pass -g RG (or DEPLOY_RESOURCE_GROUP in deploy.env)"; }
     check_prerequisites
@@ -471,6 +677,7 @@ main() {
   case "$HOSTING_PLAN" in FlexConsumption | LinuxConsumption) ;; *) fail "--plan must be FlexConsumption or LinuxConsumption, not $HOSTING_PLAN" ;; esac
   [[ -f "$DEVICES_FILE" ]] || fail "no devices file at $DEVICES_FILE: add a device first (heartwatch devices add NAME --file $DEVICES_FILE), or write []"
   set_emails_json
+  [[ -z "$CHANNEL_SECRETS_FILE" ]] || load_channel_secrets "$CHANNEL_SECRETS_FILE"
 
   step 1 "Checking prerequisites"
   check_prerequisites
@@ -506,10 +713,20 @@ main() {
     log "    $zip sha256 $sha"
   fi
 
-  local previous="" previous_app="" current_package="" known_emails=""
+  local previous="" previous_app="" current_package="" known_emails="" vault="" action_group="" channels="[]"
   previous=$(previous_deployment)
   [[ -n "$previous" ]] && refuse_plan_switch "$(deployment_output AZURE_HOSTING_PLAN)"
   known_emails=$(action_group_emails)
+  # What the template must keep as it is: Notify's receiver (set by step 6, with the key) and
+  # the channel settings whose secret the vault holds. A deployment from before Notify has no
+  # vault or action group output yet.
+  if [[ -n "$previous" ]]; then
+    vault=$(deployment_output AZURE_KEY_VAULT_NAME)
+    action_group=$(deployment_output AZURE_ACTION_GROUP_NAME)
+  fi
+  if [[ -n "$action_group" ]]; then write_notify_parameters "$(notify_receiver_url "$action_group")"; fi
+  if [[ -n "$vault" && "$WHAT_IF" != true ]]; then store_channel_secrets "$vault"; fi
+  channels=$(channel_names_json "$vault")
   if [[ "$HOSTING_PLAN" == LinuxConsumption ]]; then
     [[ -n "$previous" ]] && previous_app=$(deployment_output AZURE_FUNCTION_APP_NAME)
     [[ -n "$previous_app" ]] && current_package=$(run_from_package_setting "$previous_app")
@@ -521,15 +738,19 @@ main() {
     "alertEmails=$EMAILS_JSON"
     "@$REGISTRY_PARAMETERS_FILE"
     "hostingPlan=$HOSTING_PLAN"
+    "channelSecretNames=$channels"
   )
+  [[ -z "$NOTIFY_PARAMETERS_FILE" ]] || parameters+=("@$NOTIFY_PARAMETERS_FILE")
   [[ -n "$NAME_PREFIX" ]] && parameters+=("namePrefix=$NAME_PREFIX")
   [[ -n "$LOCATION" ]] && parameters+=("location=$LOCATION")
   if [[ "$HOSTING_PLAN" == LinuxConsumption ]]; then
     # Keep the package the app runs now; step 5 moves it only if it changed.
     parameters+=("packageUrl=$current_package")
-    [[ -n "$DEPLOYER_PRINCIPAL_ID" ]] || DEPLOYER_PRINCIPAL_ID=$(signed_in_principal_id)
-    parameters+=("deployerPrincipalId=$DEPLOYER_PRINCIPAL_ID")
   fi
+  # The deployer writes and reads Notify's secrets (Key Vault Secrets Officer), and on Linux
+  # Consumption uploads the package.
+  [[ -n "$DEPLOYER_PRINCIPAL_ID" ]] || DEPLOYER_PRINCIPAL_ID=$(signed_in_principal_id)
+  parameters+=("deployerPrincipalId=$DEPLOYER_PRINCIPAL_ID")
   # (The odd expansion keeps bash 3.2, macOS's, quiet about an empty array under set -u.)
   parameters+=(${EXTRA_PARAMETERS[@]+"${EXTRA_PARAMETERS[@]}"})
 
@@ -555,6 +776,24 @@ main() {
   [[ -n "$app" && -n "$function_url" ]] || fail "the deployment gave no AZURE_FUNCTION_APP_NAME / AZURE_FUNCTION_URL output"
   log "    function app $app ($plan)"
   announce_new_emails "$known_emails" "added"
+  local notify_url deployed_channels
+  vault=$(deployment_output AZURE_KEY_VAULT_NAME)
+  action_group=$(deployment_output AZURE_ACTION_GROUP_NAME)
+  notify_url=$(deployment_output AZURE_NOTIFY_URL)
+  [[ -n "$vault" && -n "$action_group" && -n "$notify_url" ]] \
+    || fail "the deployment gave no AZURE_KEY_VAULT_NAME / AZURE_ACTION_GROUP_NAME / AZURE_NOTIFY_URL output"
+  # A first deployment made the vault just now: the channel secrets go in now, and the app is
+  # given their references by one more deployment (only when the list changed).
+  if ((${#CHANNEL_KEYS[@]} > 0)); then
+    store_channel_secrets "$vault"
+    deployed_channels=$(channel_names_json "$vault")
+    if [[ "$deployed_channels" != "$channels" ]]; then
+      log "    deploying again, so the app references the channel secrets just stored"
+      parameters=("${parameters[@]/#channelSecretNames=*/channelSecretNames=$deployed_channels}")
+      az deployment group create --resource-group "$RESOURCE_GROUP" --name "$DEPLOYMENT_NAME" \
+        --template-file "$ROOT/infra/main.bicep" --parameters "${parameters[@]}" --output none
+    fi
+  fi
 
   step 5 "Deploying code"
   if [[ "$plan" == FlexConsumption ]]; then
@@ -588,14 +827,17 @@ main() {
     fi
   fi
 
-  step 6 "Reading the function key"
+  step 6 "Notify: its key, the function key and the action group's receiver"
+  wire_notify "$app" "$vault" "$action_group" "$notify_url"
+
+  step 7 "Reading the function key"
   local key
   key=$(az functionapp keys list --resource-group "$RESOURCE_GROUP" --name "$app" \
     --query functionKeys.default --output tsv)
   [[ -n "$key" ]] || fail "the app has no default function key yet; rerun in a minute"
   log "    read (not shown)"
 
-  step 7 "Smoke test: GET $function_url with no device (writes a [probe] line, creates no device)"
+  step 8 "Smoke test: GET $function_url with no device (writes a [probe] line, creates no device)"
   local attempt response="" body status
   for ((attempt = 1; attempt <= SMOKE_ATTEMPTS; attempt++)); do
     # The key goes in a header read from stdin: never in a URL, an argument list or a log.
@@ -617,7 +859,7 @@ main() {
   log "Set this at home, once, in the agent's .env or its systemd EnvironmentFile (chmod 600; it holds the key):"
   log "  HEARTBEAT_URL=$function_url?code=$(urlencode "$key")"
 
-  step 8 "Verify"
+  step 9 "Verify"
   verify_deployment "$key"
 }
 

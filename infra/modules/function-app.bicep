@@ -44,6 +44,53 @@ param deploymentContainerName string
 @description('Required. Application Insights connection string.')
 param appInsightsConnectionString string
 
+@description('Required. Workspace ID (customerId GUID) of the Log Analytics workspace Notify queries (AppTraces).')
+param logsWorkspaceId string
+
+@description('Required. Table endpoint of the host storage account, without a trailing slash.')
+param stateTableEndpoint string
+
+@description('Required. Name of the table Notify keeps its state in.')
+param stateTableName string
+
+@description('Required. Portal address of the Heartwatch workbook, linked from Notify\'s messages.')
+param workbookUrl string
+
+@description('Required. The silence that declares a device down (ISO-8601), as the alert uses it.')
+param alertThreshold string
+
+@description('Required. Vault URI of the key vault the channel secrets are read from (https://<name>.vault.azure.net/).')
+param keyVaultUri string
+
+@description('Optional. Channel settings whose secret is in the vault; each becomes a Key Vault reference app setting. A channel not listed is not configured.')
+@allowed([
+  'HEARTWATCH_SLACK_WEBHOOK_URL'
+  'HEARTWATCH_DISCORD_WEBHOOK_URL'
+  'HEARTWATCH_TEAMS_WEBHOOK_URL'
+  'HEARTWATCH_TELEGRAM_TOKEN'
+  'HEARTWATCH_TELEGRAM_CHAT_ID'
+  'HEARTWATCH_NTFY_URL'
+  'HEARTWATCH_NTFY_TOKEN'
+  'HEARTWATCH_PUSHOVER_TOKEN'
+  'HEARTWATCH_PUSHOVER_USER'
+  'HEARTWATCH_GITHUB_TOKEN'
+  'HEARTWATCH_GITHUB_REPO'
+  'HEARTWATCH_WEBHOOK_URL'
+])
+param channelSecretNames array = []
+
+@description('Optional. Communication Services endpoint Notify sends email through; empty: no email channel.')
+param acsEndpoint string = ''
+
+@description('Optional. Sender address of the Azure-managed email domain (with acsEndpoint).')
+param emailSender string = ''
+
+@description('Optional. Addresses Notify emails (with acsEndpoint).')
+param emailTo array = []
+
+@description('Optional. Whether the action group\'s own plain email receivers are on (Notify then knows email is already sent).')
+param actionGroupEmail bool = true
+
 @description('Optional. Turn on the Application Insights Java agent (off: the Functions host forwards the log lines to traces).')
 param enableJavaAgent bool = false
 
@@ -128,7 +175,54 @@ var consumptionSettings = union(
       }
 )
 
-var appSettings = union(storageSettings, telemetrySettings, agentSettings, isFlex ? {} : consumptionSettings)
+// What Notify reads (docs/notifications.md, "In Azure"). Its queue binding and trigger use the
+// connection AzureWebJobsStorage: the identity-based AzureWebJobsStorage__accountName above is
+// enough for blobs, queues and tables alike (that syntax is unique to AzureWebJobsStorage and
+// derives each service's URI; "Connecting to host storage with an identity"), so no
+// AzureWebJobsStorage__queueServiceUri is set.
+var notifySettings = {
+  HEARTWATCH_LOGS_WORKSPACE_ID: logsWorkspaceId
+  HEARTWATCH_STATE_TABLE_ENDPOINT: stateTableEndpoint
+  HEARTWATCH_STATE_TABLE: stateTableName
+  HEARTWATCH_WORKBOOK_URL: workbookUrl
+  HEARTWATCH_ALERT_THRESHOLD: alertThreshold
+  HEARTWATCH_ACTION_GROUP_EMAIL: actionGroupEmail ? 'true' : 'false'
+}
+
+// Keyless email: the endpoint, never a connection string with an access key.
+var emailSettings = empty(acsEndpoint)
+  ? {}
+  : {
+      HEARTWATCH_ACS_ENDPOINT: acsEndpoint
+      HEARTWATCH_EMAIL_SENDER: emailSender
+      HEARTWATCH_EMAIL_TO: join(emailTo, ',')
+    }
+
+// Channel secrets as Key Vault references, resolved by the platform with
+// keyVaultReferenceIdentity (below) and never written into the template or the app's
+// configuration ("Use Key Vault references as app settings in Azure App Service and Azure
+// Functions": @Microsoft.KeyVault(SecretUri=...); a SecretUri ending in '/' follows the
+// secret's latest version). Secret name: the setting lower-cased, '_' as '-'. A channel
+// whose secret is not given gets no setting at all. The names are spelled out (not built in
+// a loop) so the checks in tests/infra can see every setting sent.
+var secretBase = '${keyVaultUri}secrets/'
+var has = channelSecretNames
+var channelSettings = union(
+  contains(has, 'HEARTWATCH_SLACK_WEBHOOK_URL') ? { HEARTWATCH_SLACK_WEBHOOK_URL: '@Microsoft.KeyVault(SecretUri=${secretBase}heartwatch-slack-webhook-url/)' } : {},
+  contains(has, 'HEARTWATCH_DISCORD_WEBHOOK_URL') ? { HEARTWATCH_DISCORD_WEBHOOK_URL: '@Microsoft.KeyVault(SecretUri=${secretBase}heartwatch-discord-webhook-url/)' } : {},
+  contains(has, 'HEARTWATCH_TEAMS_WEBHOOK_URL') ? { HEARTWATCH_TEAMS_WEBHOOK_URL: '@Microsoft.KeyVault(SecretUri=${secretBase}heartwatch-teams-webhook-url/)' } : {},
+  contains(has, 'HEARTWATCH_TELEGRAM_TOKEN') ? { HEARTWATCH_TELEGRAM_TOKEN: '@Microsoft.KeyVault(SecretUri=${secretBase}heartwatch-telegram-token/)' } : {},
+  contains(has, 'HEARTWATCH_TELEGRAM_CHAT_ID') ? { HEARTWATCH_TELEGRAM_CHAT_ID: '@Microsoft.KeyVault(SecretUri=${secretBase}heartwatch-telegram-chat-id/)' } : {},
+  contains(has, 'HEARTWATCH_NTFY_URL') ? { HEARTWATCH_NTFY_URL: '@Microsoft.KeyVault(SecretUri=${secretBase}heartwatch-ntfy-url/)' } : {},
+  contains(has, 'HEARTWATCH_NTFY_TOKEN') ? { HEARTWATCH_NTFY_TOKEN: '@Microsoft.KeyVault(SecretUri=${secretBase}heartwatch-ntfy-token/)' } : {},
+  contains(has, 'HEARTWATCH_PUSHOVER_TOKEN') ? { HEARTWATCH_PUSHOVER_TOKEN: '@Microsoft.KeyVault(SecretUri=${secretBase}heartwatch-pushover-token/)' } : {},
+  contains(has, 'HEARTWATCH_PUSHOVER_USER') ? { HEARTWATCH_PUSHOVER_USER: '@Microsoft.KeyVault(SecretUri=${secretBase}heartwatch-pushover-user/)' } : {},
+  contains(has, 'HEARTWATCH_GITHUB_TOKEN') ? { HEARTWATCH_GITHUB_TOKEN: '@Microsoft.KeyVault(SecretUri=${secretBase}heartwatch-github-token/)' } : {},
+  contains(has, 'HEARTWATCH_GITHUB_REPO') ? { HEARTWATCH_GITHUB_REPO: '@Microsoft.KeyVault(SecretUri=${secretBase}heartwatch-github-repo/)' } : {},
+  contains(has, 'HEARTWATCH_WEBHOOK_URL') ? { HEARTWATCH_WEBHOOK_URL: '@Microsoft.KeyVault(SecretUri=${secretBase}heartwatch-webhook-url/)' } : {}
+)
+
+var appSettings = union(storageSettings, telemetrySettings, agentSettings, notifySettings, emailSettings, channelSettings, isFlex ? {} : consumptionSettings)
 
 // Given with the site itself (one PUT), so the host never starts without
 // its storage settings.
@@ -218,6 +312,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       httpsOnly: true
       clientAffinityEnabled: false
       reserved: true
+      // Key Vault references are resolved with the user-assigned identity, not a system one.
+      keyVaultReferenceIdentity: identityResourceId
       siteConfig: isFlex ? baseSiteConfig : union(baseSiteConfig, consumptionSiteConfig)
     },
     isFlex ? flexConfig : {}
@@ -253,6 +349,9 @@ output name string = app.name
 
 @description('The resource ID of the function app.')
 output resourceId string = app.id
+
+@description('The channel settings given as Key Vault references, comma-separated (deploy.sh compares them with the vault).')
+output channelSecretNames string = join(channelSecretNames, ',')
 
 @description('The default host name, e.g. <name>.azurewebsites.net.')
 output defaultHostName string = app.properties.defaultHostName

@@ -85,3 +85,9 @@ output tracesRetentionInDays int = tracesTable.properties.retentionInDays
 
 @description('The resource ID of the Log Analytics workspace.')
 output workspaceResourceId string = workspace.id
+
+@description('The name of the Log Analytics workspace.')
+output workspaceName string = workspace.name
+
+@description('The workspace ID (customerId, a GUID) Monitor Query reads AppTraces from.')
+output workspaceCustomerId string = workspace.properties.customerId

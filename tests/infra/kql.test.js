@@ -19,11 +19,13 @@ const HISTORY_TUNABLES = {
   until: { line: 'let until = datetime(2026-02-01T00:00:00Z);', example: 'let until = datetime(2026-11-01T00:00:00Z);' },
   threshold: { line: 'let threshold = 5m;', example: 'let threshold = 10m;' },
   deviceFilter: { line: 'let deviceFilter = "";', example: 'let deviceFilter = "home-pi";' },
+  deviceList: { line: 'let deviceList = dynamic([]);', example: 'let deviceList = dynamic(["nightly-backup","db.dump"]);' },
 };
 const HISTORY_FILES = {
   'history-gaps.kql': ['since', 'until', 'threshold', 'deviceFilter'],
   'history-outages.kql': ['since', 'until', 'deviceFilter'],
   'history-daily.kql': ['since', 'until', 'deviceFilter'],
+  'history-runs.kql': ['since', 'until', 'deviceList'],
 };
 
 function assertClean(label, query) {

@@ -10,6 +10,18 @@
 //   and picks the rule with an AlertRuleId condition ("Alert processing rules").
 // - traces-retention: a deployment with a Log Analytics workspace keeps its
 //   AppTraces table at least MIN_TRACES_RETENTION_DAYS days.
+// - key-vault-rbac: a key vault authorises by RBAC only (no access policies),
+//   with soft delete and purge protection ("Azure Key Vault security", RBAC guide).
+// - email-domain-link: a Communication Services resource sends only from a
+//   domain it links, of an Email Communication Service in the same data
+//   location; an Azure-managed domain is named AzureManagedDomain.
+// - alert-queue: the queue NotifyDeliver is triggered by exists, and the app's
+//   identity holds Storage Queue Data Contributor on its account.
+// - custom-role: a custom role definition grants exactly the documented
+//   actions, none with a wildcard, and is assignable in the resource group only.
+// NOT_DECLARED lists what Heartwatch needs in Azure but the template must not
+// declare (made by the Functions host or by scripts/deploy.sh), each with its
+// source; the check fails if one of them is declared after all.
 const path = require('node:path');
 const FLEX = require('./service-rules/flex-site-config.json');
 const {
@@ -20,7 +32,37 @@ const {
 // period, plus a day's margin (docs/infrastructure.md, Retention).
 const MIN_TRACES_RETENTION_DAYS = 92 + 2 + 1;
 
+// The actions Azure documents for sending email with a Microsoft Entra identity.
+const EMAIL_SENDER_ACTIONS = [
+  'Microsoft.Communication/CommunicationServices/Read',
+  'Microsoft.Communication/CommunicationServices/Write',
+  'Microsoft.Communication/EmailServices/write',
+];
+const ALERT_QUEUE = 'heartwatch-alerts';
+const QUEUE_CONTRIBUTOR = '974c5e8b-45b9-4653-ba55-5f855dd0fb88';
+
+/** Needed in Azure, made outside the template on purpose: { what, type, name, madeBy, source }. */
+const NOT_DECLARED = [
+  { what: 'the poison queue of NotifyDeliver', type: 'Microsoft.Storage/storageAccounts/queueServices/queues', name: 'heartwatch-alerts-poison',
+    madeBy: 'the Functions host, the first time a message fails maxDequeueCount times',
+    source: 'https://learn.microsoft.com/azure/azure-functions/functions-bindings-storage-queue-trigger#poison-messages' },
+  { what: 'Notify\'s key in the vault', type: 'Microsoft.KeyVault/vaults/secrets', name: 'notify-function-key',
+    madeBy: 'scripts/deploy.sh, once, from /dev/urandom: a template would need the value (or newGuid(), which rotates it on every deploy)',
+    source: 'https://learn.microsoft.com/azure/key-vault/secrets/about-secrets' },
+  { what: 'the function key `notify` of function Notify', type: 'Microsoft.Web/sites/functions/keys', name: 'notify',
+    madeBy: 'scripts/deploy.sh after the code upload (az functionapp function keys set): the key APIs go through the running host and fail before the code exists (Azure/azure-functions-host#8321), so the published type Microsoft.Web/sites/functions/keys cannot be declared in the same deployment as the app',
+    source: 'https://learn.microsoft.com/azure/azure-functions/function-keys-how-to' },
+  { what: 'the channel secrets (heartwatch-slack-webhook-url, ...)', type: 'Microsoft.KeyVault/vaults/secrets', name: null,
+    madeBy: 'scripts/deploy.sh from the operator\'s --channel-secrets file: a template would carry the values in its deployment',
+    source: 'https://learn.microsoft.com/azure/app-service/app-service-key-vault-references' },
+];
+
 const SOURCES = {
+  'key-vault-rbac': 'https://learn.microsoft.com/azure/key-vault/general/rbac-guide',
+  'email-domain-link': 'https://learn.microsoft.com/azure/communication-services/quickstarts/email/connect-email-communication-resource',
+  'alert-queue': 'https://learn.microsoft.com/azure/azure-functions/functions-bindings-storage-queue-trigger#identity-based-connections',
+  'custom-role': 'https://learn.microsoft.com/azure/communication-services/quickstarts/email/send-email-smtp/smtp-authentication',
+  'not-declared': 'https://learn.microsoft.com/azure/azure-functions/functions-bindings-storage-queue-trigger#poison-messages',
   'flex-site-config': FLEX.sources.deprecations.url,
   'basic-publishing': 'https://learn.microsoft.com/azure/app-service/configure-basic-auth-disable',
   'processing-rule-scope': 'https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-processing-rules#scope-and-filters-for-alert-processing-rules',
@@ -208,6 +250,123 @@ function checkTracesRetention(contexts, problems) {
   }
 }
 
+const declared = (ctx, type) => ctx.file.resources.filter((r) => sameType(r.type, type) && !r.existing && r.body);
+const propsOf = (r, ctx) => objectsAt(r.body, ctx.file, ['properties'], receivedBindings(ctx));
+const valueOf = (obj, key, ctx) => {
+  const n = property(obj, key);
+  return n ? evaluate(n, ctx.file, receivedBindings(ctx), true) : undefined;
+};
+
+function checkKeyVaults(ctx, problems) {
+  for (const vault of declared(ctx, 'Microsoft.KeyVault/vaults')) {
+    for (const { node } of propsOf(vault, ctx)) {
+      const wrong = [];
+      if (valueOf(node, 'enableRbacAuthorization', ctx) !== true) wrong.push('enableRbacAuthorization is not true');
+      if (property(node, 'accessPolicies')) wrong.push('it has accessPolicies');
+      if (valueOf(node, 'enablePurgeProtection', ctx) !== true) wrong.push('enablePurgeProtection is not true');
+      if (valueOf(node, 'enableSoftDelete', ctx) === false) wrong.push('soft delete is off');
+      if (valueOf(node, 'enabledForTemplateDeployment', ctx) === true) wrong.push('templates may read its secrets');
+      if (wrong.length) problems.push(problem('key-vault-rbac', ctx.file.line(vault.decl), `key vault ${vault.symbol}: ${wrong.join('; ')}`));
+    }
+    if (ctx.file.resources.some((r) => sameType(r.type, 'Microsoft.KeyVault/vaults/accessPolicies') && !r.existing)) {
+      problems.push(problem('key-vault-rbac', ctx.file.line(vault.decl), `key vault ${vault.symbol} is given access policies`));
+    }
+  }
+}
+
+function checkEmailLinks(ctx, problems) {
+  const domains = declared(ctx, 'Microsoft.Communication/emailServices/domains');
+  for (const acs of declared(ctx, 'Microsoft.Communication/communicationServices')) {
+    for (const { node } of propsOf(acs, ctx)) {
+      const linked = property(node, 'linkedDomains');
+      const items = linked && linked.type === 'array' ? named(linked) : [];
+      const ids = items.map((i) => idType(i, ctx));
+      if (!items.length || ids.some((t) => !t || !sameType(t, 'Microsoft.Communication/emailServices/domains'))) {
+        problems.push(problem('email-domain-link', ctx.file.line(acs.decl), `Communication Services ${acs.symbol} links no email domain of this deployment (linkedDomains: [<domain>.id]): it could send nothing`));
+      }
+      const location = property(node, 'dataLocation');
+      for (const d of domains) {
+        const parent = d.parent ?? ctx.file.resourceBySymbol.get(property(d.body, 'parent')?.text);
+        const service = parent ? propsOf(parent, ctx)[0] : null;
+        const other = service ? property(service.node, 'dataLocation') : null;
+        if (location && other && location.text !== other.text) {
+          problems.push(problem('email-domain-link', ctx.file.line(acs.decl), `Communication Services ${acs.symbol} and email service ${parent.symbol} keep data in different locations (${location.text} / ${other.text}): a domain can only be linked in the same data location`));
+        }
+      }
+    }
+  }
+  for (const d of domains) {
+    for (const { node } of propsOf(d, ctx)) {
+      if (stringValue(property(node, 'domainManagement')) === 'AzureManaged' && stringValue(property(d.body, 'name')) !== 'AzureManagedDomain') {
+        problems.push(problem('email-domain-link', ctx.file.line(d.decl), `an Azure-managed domain must be named AzureManagedDomain, not ${property(d.body, 'name')?.text}`));
+      }
+    }
+  }
+}
+
+function checkAlertQueue(contexts, problems) {
+  // Only a deployment of the function app with its host storage needs the queue.
+  const has = (type) => contexts.some((ctx) => declared(ctx, type).length);
+  if (!has('Microsoft.Web/sites') || !has('Microsoft.Storage/storageAccounts')) return;
+  const queues = contexts.flatMap((ctx) => declared(ctx, 'Microsoft.Storage/storageAccounts/queueServices/queues')
+    .map((q) => ({ ctx, q, name: evaluate(property(q.body, 'name'), ctx.file, receivedBindings(ctx), true) })));
+  const entry = contexts[0];
+  if (!queues.some((x) => x.name === ALERT_QUEUE)) {
+    problems.push(problem('alert-queue', entry.file.line(entry.file.root), `no queue named ${ALERT_QUEUE} is declared: NotifyDeliver's trigger would have nothing to listen to`));
+  }
+  const granted = contexts.some((ctx) => declared(ctx, 'Microsoft.Authorization/roleAssignments').some((r) => {
+    const props = propsOf(r, ctx)[0];
+    const role = props ? property(props.node, 'roleDefinitionId') : null;
+    const scope = property(r.body, 'scope');
+    const target = scope && ctx.file.resourceBySymbol.get(scope.text);
+    return role && role.text.includes('storageQueueDataContributor') && target && sameType(target.type, 'Microsoft.Storage/storageAccounts')
+      && evaluate(property(ctx.file.vars.get('roles'), 'storageQueueDataContributor'), ctx.file) === QUEUE_CONTRIBUTOR
+      && property(props.node, 'principalId')?.text === 'principalId';
+  }));
+  if (!granted) {
+    problems.push(problem('alert-queue', entry.file.line(entry.file.root), `the app's identity is not granted Storage Queue Data Contributor (${QUEUE_CONTRIBUTOR}) on the storage account`));
+  }
+}
+
+function checkCustomRoles(ctx, problems) {
+  for (const role of declared(ctx, 'Microsoft.Authorization/roleDefinitions')) {
+    for (const { node } of propsOf(role, ctx)) {
+      const perms = property(node, 'permissions');
+      const actions = [];
+      for (const p of perms && perms.type === 'array' ? named(perms) : []) {
+        const a = property(p, 'actions');
+        for (const item of a && a.type === 'array' ? named(a) : []) actions.push(stringValue(item));
+        for (const key of ['dataActions']) {
+          const d = property(p, key);
+          if (d && d.type === 'array' && named(d).length) problems.push(problem('custom-role', ctx.file.line(d), `custom role ${role.symbol} grants ${key}`));
+        }
+      }
+      if (actions.some((a) => a === null || a.includes('*'))) {
+        problems.push(problem('custom-role', ctx.file.line(role.decl), `custom role ${role.symbol} has a computed or wildcard action`));
+      }
+      if (JSON.stringify([...actions].sort()) !== JSON.stringify([...EMAIL_SENDER_ACTIONS].sort())) {
+        problems.push(problem('custom-role', ctx.file.line(role.decl), `custom role ${role.symbol} grants ${actions.join(', ')}; the documented email sender actions are ${EMAIL_SENDER_ACTIONS.join(', ')}`));
+      }
+      // (The grammar splits a call followed by a member access inside an array, so the array's text is compared.)
+      const scopes = property(node, 'assignableScopes');
+      if (!scopes || scopes.text.replace(/\s/g, '') !== '[resourceGroup().id]') {
+        problems.push(problem('custom-role', ctx.file.line(role.decl), `custom role ${role.symbol} must be assignable in its resource group only (assignableScopes: [resourceGroup().id])`));
+      }
+    }
+  }
+}
+
+function checkNotDeclared(ctx, problems) {
+  for (const item of NOT_DECLARED) {
+    for (const r of declared(ctx, item.type)) {
+      const name = evaluate(property(r.body, 'name'), ctx.file, receivedBindings(ctx), true);
+      if (item.name === null || name === item.name || name === UNKNOWN) {
+        problems.push(problem('not-declared', ctx.file.line(r.decl), `${r.symbol} declares ${item.what}, which ${item.madeBy} [${item.source}]`));
+      }
+    }
+  }
+}
+
 function problem(code, at, message) {
   return { code, at, message: `${message} [${SOURCES[code]}]` };
 }
@@ -220,8 +379,13 @@ async function serviceRuleProblems(entryAbsolute, label = path.basename(entryAbs
     checkFlexSiteConfig(ctx, problems);
     checkBasicPublishing(ctx, problems);
     checkProcessingRules(ctx, problems);
+    checkKeyVaults(ctx, problems);
+    checkEmailLinks(ctx, problems);
+    checkCustomRoles(ctx, problems);
+    checkNotDeclared(ctx, problems);
   }
   checkTracesRetention(contexts, problems);
+  checkAlertQueue(contexts, problems);
   return problems;
 }
 
@@ -241,4 +405,4 @@ async function sentOnFlex(entryAbsolute, label) {
   return { siteConfig: [...out.siteConfig].sort(), appSettings: [...out.appSettings].sort() };
 }
 
-module.exports = { FLEX, MIN_TRACES_RETENTION_DAYS, SOURCES, deployment, serviceRuleProblems, sentOnFlex };
+module.exports = { FLEX, MIN_TRACES_RETENTION_DAYS, SOURCES, NOT_DECLARED, EMAIL_SENDER_ACTIONS, deployment, serviceRuleProblems, sentOnFlex };

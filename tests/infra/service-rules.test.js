@@ -64,6 +64,18 @@ const MUTATIONS = [
   ['modules/function-app.bicep', "  name: 'scm'\n  properties: {\n    allow: false", "  name: 'scm'\n  properties: {\n    allow: true", 'basic-publishing'],
   ['main.bicep', 'scopeResourceId: monitoring.outputs.resourceId', 'scopeResourceId: silenceAlert.outputs.resourceId', 'processing-rule-scope'],
   ['main.bicep', 'param tracesRetentionInDays int = 95', 'param tracesRetentionInDays int = 30', 'traces-retention'],
+  ['modules/key-vault.bicep', 'enableRbacAuthorization: true', 'enableRbacAuthorization: false', 'key-vault-rbac'],
+  ['modules/key-vault.bicep', 'enablePurgeProtection: true', "enablePurgeProtection: true\n    accessPolicies: []", 'key-vault-rbac'],
+  ['modules/key-vault.bicep', 'enabledForTemplateDeployment: false', 'enabledForTemplateDeployment: true', 'key-vault-rbac'],
+  ['modules/email.bicep', 'linkedDomains: [\n      managedDomain.id\n    ]', 'linkedDomains: []', 'email-domain-link'],
+  ['modules/email.bicep', "  name: 'AzureManagedDomain'", "  name: 'alerts'", 'email-domain-link'],
+  ['modules/storage.bicep', "param alertQueueName string = 'heartwatch-alerts'", "param alertQueueName string = 'heartwatch-alert'", 'alert-queue'],
+  ['modules/role-assignments.bicep', "  principalType: 'ServicePrincipal'\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)",
+    "  principalType: 'ServicePrincipal'\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)", 'alert-queue'],
+  ['modules/role-assignments.bicep', "          'Microsoft.Communication/EmailServices/write'", "          'Microsoft.Communication/*'", 'custom-role'],
+  ['modules/role-assignments.bicep', 'assignableScopes: [\n      resourceGroup().id\n    ]', 'assignableScopes: [\n      subscription().id\n    ]', 'custom-role'],
+  ['modules/storage.bicep', "resource tableService ", "resource poison 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {\n  parent: queueService\n  name: 'heartwatch-alerts-poison'\n}\n\nresource tableService ", 'not-declared'],
+  ['modules/key-vault.bicep', "@description('The name of the vault.')", "resource key 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {\n  parent: vault\n  name: 'notify-function-key'\n  properties: {\n    value: newGuid()\n  }\n}\n\n@description('The name of the vault.')", 'not-declared'],
 ];
 
 for (const [file, from, to, code] of MUTATIONS) {
@@ -82,3 +94,15 @@ for (const [file, from, to, code] of MUTATIONS) {
     }
   });
 }
+
+test('what Azure needs but the template must not declare is named, with who makes it and the source', () => {
+  const { NOT_DECLARED } = require('./service-rules');
+  assert.deepEqual(NOT_DECLARED.map((d) => d.name), ['heartwatch-alerts-poison', 'notify-function-key', 'notify', null]);
+  for (const d of NOT_DECLARED) {
+    assert.match(d.source, /^https:\/\/learn\.microsoft\.com\//, d.what);
+    assert.ok(d.madeBy.length > 20, d.what);
+  }
+  // The function key type is published, so the rule (not the type check) is what keeps it out.
+  const { lookup } = require('./resource-types');
+  assert.ok(lookup('Microsoft.Web/sites/functions/keys', '2024-04-01'));
+});

@@ -229,7 +229,7 @@ test('role assignments live in their own module, named guid(scope, principal, ro
     assert.ok(scope && principal, `${r.symbol} has no scope or principal`);
     assert.match(r.body, new RegExp(`name: guid\\(${scope[1]}\\.id, ${principal[1]}, roles\\.\\w+\\)`), `${r.symbol} is not named guid(scope, principal, role)`);
     if (principal[1] === 'principalId') assert.match(r.body, /principalType: 'ServicePrincipal'/);
-    else assert.match(r.body, /= if \(!empty\(deployerPrincipalId\)\)/, `${r.symbol} is not optional`);
+    else assert.match(r.body, /= if \(!empty\(deployerPrincipalId\)( && \w+)?\)/, `${r.symbol} is not optional`);
   }
   const roleIds = code(`${MODULE_DIR}/role-assignments.bicep`);
   assert.match(roleIds, /storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'/);
@@ -292,10 +292,19 @@ test('the maintenance window removes the action groups on a recurring schedule, 
   assert.match(rule.body, /conditions: \[\s*\{\s*field: 'AlertRuleId'\s*operator: 'Equals'\s*values: \[\s*alertRuleResourceId\s*\]/);
 });
 
-test('the action group uses the common alert schema for every email and webhook', () => {
+test('the action group uses the common alert schema for every email and webhook, Notify\'s included', () => {
   const ag = resourceOf(`${MODULE_DIR}/action-group.bicep`, 'Microsoft.Insights/actionGroups').body;
-  assert.match(ag, /emailReceivers: \[for \(email, i\) in alertEmails: \{(?:(?!\}\])[\s\S])*useCommonAlertSchema: true/);
-  assert.match(ag, /webhookReceivers: \[for \(url, i\) in alertWebhookUrls: \{(?:(?!\}\])[\s\S])*useCommonAlertSchema: true/);
+  const agCode = code(`${MODULE_DIR}/action-group.bicep`);
+  // The plain email receivers are the fallback; actionGroupEmail false turns them off.
+  assert.match(ag, /emailReceivers: \[for \(email, i\) in \(actionGroupEmail \? alertEmails : \[\]\): \{(?:(?!\}\])[\s\S])*useCommonAlertSchema: true/);
+  assert.match(agCode, /^param actionGroupEmail bool = true$/m);
+  assert.match(agCode, /var extraWebhooks = \[for \(url, i\) in alertWebhookUrls: \{(?:(?!\}\])[\s\S])*useCommonAlertSchema: true/);
+  assert.match(ag, /webhookReceivers: concat\(extraWebhooks, notifyReceiver\)/);
+  // Notify's receiver: named notify, only when deploy.sh gives its URL, which carries the key: a secure parameter.
+  assert.match(agCode, /var notifyReceiver = empty\(notifyWebhookUrl\)\s*\? \[\]\s*: \[\s*\{\s*name: 'notify'\s*serviceUri: notifyWebhookUrl\s*useCommonAlertSchema: true/);
+  assert.match(agCode, /@secure\(\)\nparam notifyWebhookUrl string = ''/);
+  assert.match(code('infra/main.bicep'), /@secure\(\)\nparam notifyWebhookUrl string = ''/);
+  assert.match(moduleBlock('actionGroup').body, /actionGroupEmail: actionGroupEmail\s*notifyWebhookUrl: notifyWebhookUrl/);
   assert.match(ag, /smsReceivers: \[for \(sms, i\) in alertSmsReceivers: \{(?:(?!\}\])[\s\S])*countryCode: sms\.countryCode\s*phoneNumber: sms\.phoneNumber/);
 });
 
@@ -307,4 +316,27 @@ test('azure.yaml deploys service ping (java, function) from function-app with th
   assert.equal(doc.infra.module, 'main');
   assert.deepEqual(doc.services, { ping: { project: './function-app', language: 'java', host: 'function' } });
   assert.match(code(`${MODULE_DIR}/function-app.bicep`), /'azd-service-name': 'ping'/);
+});
+
+test('Notify gets its settings: the workspace, the state table, email through Communication Services and channel secrets as Key Vault references', () => {
+  const fa = code(`${MODULE_DIR}/function-app.bicep`);
+  for (const name of ['HEARTWATCH_LOGS_WORKSPACE_ID', 'HEARTWATCH_STATE_TABLE_ENDPOINT', 'HEARTWATCH_STATE_TABLE', 'HEARTWATCH_WORKBOOK_URL',
+    'HEARTWATCH_ALERT_THRESHOLD', 'HEARTWATCH_ACTION_GROUP_EMAIL', 'HEARTWATCH_ACS_ENDPOINT', 'HEARTWATCH_EMAIL_SENDER', 'HEARTWATCH_EMAIL_TO']) {
+    assert.match(fa, new RegExp(`^\\s+${name}: `, 'm'), `${name} is not set`);
+  }
+  assert.match(fa, /keyVaultReferenceIdentity: identityResourceId/);
+  // Every channel setting: present only when its secret is given, as a reference to the secret named after it.
+  const refs = [...fa.matchAll(/contains\(has, '(HEARTWATCH_\w+)'\) \? \{ (HEARTWATCH_\w+): '@Microsoft\.KeyVault\(SecretUri=\$\{secretBase\}([a-z-]+)\/\)' \} : \{\}/g)];
+  assert.equal(refs.length, 12, 'twelve channel settings');
+  for (const [, listed, setting, secret] of refs) {
+    assert.equal(listed, setting);
+    assert.equal(secret, setting.toLowerCase().replaceAll('_', '-'));
+  }
+  const main = code('infra/main.bicep');
+  assert.match(moduleBlock('functionApp').body, /logsWorkspaceId: monitoring\.outputs\.workspaceCustomerId/);
+  assert.match(moduleBlock('functionApp').body, /emailTo: empty\(notifyEmails\) \? alertEmails : notifyEmails/);
+  assert.match(main, /^module email 'modules\/email\.bicep' = if \(acsEmail\)/m);
+  // The vault holds no secret the template wrote.
+  for (const file of bicepFiles) assert.doesNotMatch(code(file), /Microsoft\.KeyVault\/vaults\/secrets/, `${file} declares a secret`);
+  assert.doesNotMatch(main + fa, /newGuid\(\)/, 'a newGuid() key would rotate on every deploy');
 });

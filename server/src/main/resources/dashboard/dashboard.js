@@ -114,6 +114,46 @@
     if (ongoing && !card.dataset.touched) card.querySelector('.outages').open = true;
   }
 
+  function runsText(r) {
+    return r.onTime + ' of ' + r.expected + (r.expected === 1 ? ' run' : ' runs') + ' on time'
+      + (r.failed ? ', ' + r.failed + ' failed' : '') + (r.expected - r.onTime - r.failed ? ', ' + (r.expected - r.onTime - r.failed) + ' missed' : '');
+  }
+
+  // The schedule, where the device stands against it (DueRule), the last run's duration, and
+  // for a cron device its uptime as runs on time out of runs expected (docs/history.md).
+  function renderSchedule(card, d, now) {
+    card.querySelector('.schedule').textContent = d.schedule || '—';
+    const due = card.querySelector('.due');
+    const at = card.querySelector('.due-at');
+    due.dataset.due = d.due || '';
+    card.dataset.due = d.due || '';
+    at.textContent = '';
+    at.removeAttribute('datetime');
+    if (d.due === 'late') {
+      due.textContent = 'LATE';
+      at.textContent = 'due ' + absolute(d.nextDue) + ', down at ' + absolute(d.downAt);
+    } else if (d.due === 'down') {
+      due.textContent = 'overdue';
+      at.textContent = 'due ' + absolute(d.nextDue) + ', grace ended ' + absolute(d.downAt);
+    } else if (d.due === 'up' && d.nextDue !== null) {
+      due.textContent = d.nextDue > now ? 'in ' + duration(d.nextDue - now) : 'now';
+      at.textContent = '(' + absolute(d.nextDue) + ')';
+    } else {
+      due.textContent = { stopped: 'paused (clean stop)', 'never-heard': 'never heard', up: 'never again' }[d.due] || '—';
+    }
+    if (d.nextDue !== null && d.nextDue !== undefined) at.dateTime = new Date(d.nextDue).toISOString();
+    const lastRow = card.querySelector('.last-run-row');
+    lastRow.hidden = d.lastDurationMs === null || d.lastDurationMs === undefined;
+    card.querySelector('.last-run').textContent = lastRow.hidden ? '' : 'took ' + duration(d.lastDurationMs);
+    const runs = d.uptimeBasis === 'runs';
+    card.querySelector('.l24').textContent = runs ? '24 h runs' : '24 h';
+    card.querySelector('.l7').textContent = runs ? '7 d runs' : '7 d';
+    card.querySelector('.l30').textContent = runs ? '30 d runs' : '30 d';
+    const line = card.querySelector('.runs');
+    line.hidden = !runs;
+    line.textContent = runs ? 'Runs on time, 30 d: ' + runsText(d.runs30d) : '';
+  }
+
   function renderCard(card, d, now) {
     card.dataset.status = d.status;
     card.dataset.device = d.device;
@@ -134,6 +174,7 @@
       abs.title = new Date(d.lastSeen).toISOString();
     }
     card.querySelector('.ip').textContent = d.ip || '—';
+    renderSchedule(card, d, now);
     setPct(card.querySelector('.u24'), d.uptime24h);
     setPct(card.querySelector('.u7'), d.uptime7d);
     setPct(card.querySelector('.u30'), d.uptime30d);

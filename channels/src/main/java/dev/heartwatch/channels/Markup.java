@@ -27,6 +27,14 @@ public final class Markup {
     }
 
     /**
+     * HTML text and attribute values (an email's HTML body): {@code &}, {@code <}, {@code >},
+     * {@code "} and {@code '} as entities, so device text can open no tag, link or attribute.
+     */
+    public static String html(String text) {
+        return entities(text, true).replace("'", "&#39;");
+    }
+
+    /**
      * Markdown as Discord and GitHub render it: every ASCII punctuation character that can
      * start or end markup is backslash-escaped (CommonMark allows a backslash before any ASCII
      * punctuation; Discord honours it too), and {@code @} is followed by a zero-width joiner so

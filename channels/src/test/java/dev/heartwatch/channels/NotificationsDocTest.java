@@ -31,6 +31,8 @@ class NotificationsDocTest {
         p.put("discord-down", pretty(json, DiscordChannel.payload(Alerts.down("pi"))));
         p.put("teams-down", pretty(json, TeamsChannel.payload(Alerts.down("pi"))));
         p.put("telegram-resolved", pretty(json, TelegramChannel.payload(Alerts.resolved("pi"), "-1001234567890")));
+        p.put("acs-email-down", pretty(json, AcsEmailChannel.payload(Alerts.down("pi"),
+                "DoNotReply@00000000-1111-2222-3333-444444444444.azurecomm.net", java.util.List.of("you@example.com"))));
         return p;
     }
 

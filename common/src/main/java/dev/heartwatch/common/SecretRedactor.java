@@ -42,6 +42,11 @@ public final class SecretRedactor {
         for (String secret : secrets) {
             s = replaceIgnoreCase(s, secret);
         }
+        if (s.indexOf('=') < 0 && s.indexOf(':') < 0) {
+            // Every pattern below needs one of them (a pair's "=", "x-functions-key:", a URL's
+            // "://"): most texts (device names, short notes) are done here, unscanned.
+            return s;
+        }
         s = redactQueryStrings(s);
         for (String name : PAIR_NAMES) {
             s = redactPairs(s, name);

@@ -35,6 +35,51 @@ class PackagedAppPackagedTest {
     }
 
     @Test
+    void notifyIsAKeyProtectedPostThatWritesTheAlertQueueAndNotifyDeliverReadsIt() throws Exception {
+        Path notifyJson = APP.resolve("Notify").resolve("function.json");
+        assertTrue(Files.isRegularFile(notifyJson), "run `mvn package` first: missing " + notifyJson);
+        JsonNode notify = JSON.readTree(notifyJson.toFile());
+        assertEquals("dev.heartwatch.function.Notify.run", notify.get("entryPoint").asText());
+        JsonNode http = binding(notify, "httpTrigger");
+        assertEquals("notify", http.get("route").asText());
+        assertEquals("FUNCTION", http.get("authLevel").asText().toUpperCase());
+        Set<String> methods = new HashSet<>();
+        http.get("methods").forEach(m -> methods.add(m.asText().toUpperCase()));
+        assertEquals(Set.of("POST"), methods);
+        JsonNode out = binding(notify, "queue");
+        assertEquals("out", out.get("direction").asText());
+        assertEquals("heartwatch-alerts", out.get("queueName").asText());
+        assertEquals("AzureWebJobsStorage", out.get("connection").asText());
+
+        JsonNode deliver = JSON.readTree(APP.resolve("NotifyDeliver").resolve("function.json").toFile());
+        assertEquals("dev.heartwatch.function.NotifyDeliver.run", deliver.get("entryPoint").asText());
+        JsonNode trigger = binding(deliver, "queueTrigger");
+        assertEquals("heartwatch-alerts", trigger.get("queueName").asText());
+        assertEquals("AzureWebJobsStorage", trigger.get("connection").asText());
+    }
+
+    private static JsonNode binding(JsonNode fn, String type) {
+        for (JsonNode b : fn.get("bindings")) {
+            if (type.equals(b.get("type").asText())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no " + type + " binding in " + fn);
+    }
+
+    @Test
+    void thePackageShipsTheChannelsAndTheIdentityLibrary() {
+        assertTrue(Files.isRegularFile(APP.resolve("lib").resolve("heartwatch-channels-" + version() + ".jar")));
+        assertTrue(Files.isRegularFile(APP.resolve("lib").resolve("azure-identity-1.19.0.jar")));
+        try (var files = Files.list(APP.resolve("lib"))) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.contains("netty")).toList(),
+                    "netty is excluded: the SDK uses the JDK's HTTP client");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void thePackageCarriesTheRepositoryHostJson() throws Exception {
         assertEquals(JSON.readTree(Path.of("..", "host.json").toFile()), JSON.readTree(APP.resolve("host.json").toFile()));
     }

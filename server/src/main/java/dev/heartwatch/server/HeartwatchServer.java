@@ -24,6 +24,7 @@ import dev.heartwatch.server.http.DeviceAdminHandler;
 import dev.heartwatch.server.http.DeviceKeys;
 import dev.heartwatch.server.http.KeyRing;
 import dev.heartwatch.server.http.PingHandler;
+import dev.heartwatch.server.http.RegistryHandler;
 import dev.heartwatch.server.http.Routes;
 import dev.heartwatch.server.http.WebServer;
 import dev.heartwatch.core.notify.AggregationPolicy;
@@ -36,6 +37,7 @@ import dev.heartwatch.server.notify.EmailChannel;
 import dev.heartwatch.server.notify.OutboxDelivery;
 import dev.heartwatch.server.store.DatabaseLock;
 import dev.heartwatch.server.store.DeviceAdministration;
+import dev.heartwatch.server.store.RegistryAdministration;
 import dev.heartwatch.server.store.DeviceHistory;
 import dev.heartwatch.server.store.HeartwatchStore;
 import dev.heartwatch.server.store.StoreUnavailableException;
@@ -113,7 +115,7 @@ public final class HeartwatchServer implements AutoCloseable {
             PrivateFiles.createDirectories(config.outbox());
             AggregationPolicy policy = new AggregationPolicy(config.digestAfter(), AggregationPolicy.DEFAULT_LIST_CAP,
                     config.heartbeatInterval());
-            // Parents (a check to its agent) come with issue 17's checks; none until then.
+            // Parents (a check to its agent) come from the devices' own beats, read by each evaluation.
             this.evaluator = new Evaluator(store, rule, config.cooldown(), clock.instant(), policy, Map.of(),
                     new NewDeviceWarmUp(config.newDevices().warmUp(), config.newDevices().warmUpBeats()));
             this.history = new DeviceHistory(store, rule);
@@ -140,6 +142,7 @@ public final class HeartwatchServer implements AutoCloseable {
                                     config.expectedDevices())),
                     new HistoryLinesHandler(store, HISTORY_STREAMS, config.responseTimeout()),
                     new DeviceAdminHandler(administration, clock, dashboard, config.dashboardActions()),
+                    new RegistryHandler(new RegistryAdministration(store), clock),
                     dashboard);
             // Every route behind one access decision; HEAD is GET without a body everywhere but the ping.
             // Bodies are read ahead without a thread, once access allows it.
@@ -292,7 +295,9 @@ public final class HeartwatchServer implements AutoCloseable {
                 return new DevicesCommand(out, err, Clock.systemUTC()).run(List.of(args).subList(1, args.length), env);
             }
             if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-                out.println("usage: java -jar heartwatch-server.jar [devices list|mute ID DURATION|retire ID]");
+                out.println("usage: java -jar heartwatch-server.jar [devices list|mute ID DURATION|unmute ID|retire ID|unretire ID [--db FILE]]");
+                out.println("the device registry (schedules, channels) and the same commands: heartwatch devices ... --db FILE | --server URL"
+                        + " (docs/deploy.md)");
                 out.println("configuration: HEARTWATCH_CONFIG=file (KEY=VALUE lines) and HEARTWATCH_* environment; see docs/server.md");
                 return 0;
             }

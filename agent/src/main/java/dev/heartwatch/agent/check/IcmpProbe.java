@@ -29,6 +29,7 @@ final class IcmpProbe implements Probe {
     IcmpProbe(String host, List<String> command) {
         this.host = host;
         this.command = List.copyOf(command);
+        PingLaunch.apply(); // before the first ping: one execution a ping, not two
     }
 
     @Override

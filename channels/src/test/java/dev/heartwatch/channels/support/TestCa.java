@@ -22,10 +22,12 @@ public final class TestCa {
     private static final String PASS = "test-only-pass";
     private final SSLContext server;
     private final SSLContext client;
+    private final Path serverKeystore;
 
-    private TestCa(SSLContext server, SSLContext client) {
+    private TestCa(SSLContext server, SSLContext client, Path serverKeystore) {
         this.server = server;
         this.client = client;
+        this.serverKeystore = serverKeystore;
     }
 
     public static TestCa create(Path dir) throws Exception {
@@ -65,7 +67,7 @@ public final class TestCa {
         tmf.init(trust);
         SSLContext client = SSLContext.getInstance("TLS");
         client.init(null, tmf.getTrustManagers(), null);
-        return new TestCa(server, client);
+        return new TestCa(server, client, srv);
     }
 
     public SSLContext server() {
@@ -74,6 +76,19 @@ public final class TestCa {
 
     public SSLContext client() {
         return client;
+    }
+
+    /**
+     * The fake's key and certificate chain as a PKCS#12 file, for a server that is not the JDK's
+     * (Azurite's {@code --cert FILE --pwd PASSWORD}), so one trust ({@link #client()}) serves all.
+     */
+    public Path serverPkcs12() {
+        return serverKeystore;
+    }
+
+    /** The password of {@link #serverPkcs12()}; a test-only value. */
+    public String serverPkcs12Password() {
+        return PASS;
     }
 
     private static void keytool(String... args) throws Exception {

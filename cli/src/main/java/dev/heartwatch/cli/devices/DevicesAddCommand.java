@@ -4,20 +4,16 @@ import dev.heartwatch.core.contract.DeviceId;
 import dev.heartwatch.cli.CliFailure;
 import dev.heartwatch.cli.ExitCodes;
 import dev.heartwatch.cli.verify.SelfTestDevice;
-import dev.heartwatch.core.schedule.DeviceRegistry;
 import dev.heartwatch.core.schedule.RegisteredDevice;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.core.schedule.AzureFit;
-import dev.heartwatch.core.schedule.DeviceRegistryException;
-import dev.heartwatch.core.schedule.Schedule;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,9 +23,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code heartwatch devices add ID [--period P | --cron C --time-zone Z] [--grace G]}: add a
- * device (its id sanitised as Ping will), on the default schedule or its own. The entry is
- * checked by {@link DeviceRegistry#parse}, as the file is, and refused if Azure's alert could
- * not watch its schedule ({@link RegisteredDevice#fitsAzure}); it prints the next due times.
+ * device (its id sanitised as Ping will), on the default schedule or its own, to the file, a
+ * server's database ({@code --db}) or a running server ({@code --server}). The entry is checked
+ * by {@code DeviceRegistry.parse}, as the file is; for the file it is also refused if Azure's
+ * alert could not watch its schedule ({@link RegisteredDevice#fitsAzure}; the server takes any
+ * schedule). It prints the next due times.
  */
 @Command(name = "add", mixinStandardHelpOptions = true,
     description = "Add a device, on the default schedule or its own; the id is sanitised as Ping sanitises it.")
@@ -37,7 +35,7 @@ public final class DevicesAddCommand implements Callable<Integer> {
   private static final Duration EVALUATION = Duration.ofMinutes(5);
 
   @Spec CommandSpec spec;
-  @Mixin DevicesFileOption option;
+  @Mixin DevicesTargetOption option;
 
   @Parameters(index = "0", paramLabel = "ID")
   String rawId;
@@ -56,6 +54,10 @@ public final class DevicesAddCommand implements Callable<Integer> {
 
   @Option(names = "--not-expected", description = "Do not alert for it before its first beat or beyond the lookback.")
   boolean notExpected;
+
+  @Option(names = "--channels", paramLabel = "NAME", split = ",",
+      description = "Notify only these channels for it, e.g. email,slack (default: every configured channel).")
+  List<String> channels;
 
   /** The entry as the file would hold it, read by the file's own reader so it says what the file would. */
   private RegisteredDevice entry(String id) {
@@ -76,11 +78,11 @@ public final class DevicesAddCommand implements Callable<Integer> {
     if (grace != null) {
       o.put("grace", grace);
     }
-    try {
-      return DeviceRegistry.parse("[" + o + "]").devices().get(0);
-    } catch (DeviceRegistryException e) {
-      throw new CliFailure(ExitCodes.BAD_INPUT, String.join("; ", e.problems()).replaceFirst("^entry 1 ", "device "));
+    if (channels != null) {
+      ArrayNode names = o.putArray("channels");
+      channels.forEach(names::add);
     }
+    return DevicesText.entry(o);
   }
 
   @Override
@@ -94,28 +96,31 @@ public final class DevicesAddCommand implements Callable<Integer> {
           + " (it always says stopping and must never be expected): choose another name");
     }
     RegisteredDevice device = entry(id);
-    Instant now = Instant.now();
-    AzureFit fit = device.fitsAzure(SilenceRule.MAX_LOOKBACK, EVALUATION, now);
-    if (!fit.fits()) {
-      throw new CliFailure(ExitCodes.BAD_INPUT, "Azure's alert cannot watch this schedule: " + fit.reason());
-    }
-    DevicesFile file = option.devicesFile();
-    List<RegisteredDevice> devices = file.exists() ? new ArrayList<>(file.read().devices()) : new ArrayList<>();
-    if (devices.stream().anyMatch(d -> d.id().equals(id))) {
-      throw new CliFailure(ExitCodes.CONFLICT, "device '" + id + "' is already expected in " + file.path());
-    }
-    devices.add(device);
-    file.write(new DeviceRegistry(devices));
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     var err = spec.commandLine().getErr();
-    if (!id.equals(rawId)) {
-      err.println("'" + rawId + "' is sanitised to '" + id + "' (the id Ping records)");
+    try (RegistryTarget target = option.open(err)) {
+      if (target.feedsAzure()) {
+        AzureFit fit = device.fitsAzure(SilenceRule.MAX_LOOKBACK, EVALUATION, now);
+        if (!fit.fits()) {
+          throw new CliFailure(ExitCodes.BAD_INPUT, "Azure's alert cannot watch this schedule: " + fit.reason());
+        }
+      }
+      List<Instant> due = target.add(device, now);
+      if (due == null) {
+        throw new CliFailure(ExitCodes.CONFLICT, "device '" + id + "' is already expected in " + target.where()
+            + " (change it: heartwatch devices set " + id + " ...)");
+      }
+      if (!id.equals(rawId)) {
+        err.println("'" + rawId + "' is sanitised to '" + id + "' (the id Ping records)");
+      }
+      err.println("added '" + id + "' to " + target.where()
+          + (target.feedsAzure() ? "; run scripts/deploy.sh to apply it to the alert" : ""));
+      String next = DevicesText.nextDueLine(device, due);
+      if (!next.isEmpty()) {
+        err.println(next);
+      }
+      err.flush();
     }
-    err.println("added '" + id + "' to " + file.path() + "; run scripts/deploy.sh to apply it to the alert");
-    if (!device.schedule().equals(Schedule.DEFAULT)) {
-      err.println("next due" + (device.schedule() instanceof Schedule.Period ? " (if it beats now)" : "") + ": "
-          + device.nextDue(now, 3).stream().map(Instant::toString).collect(Collectors.joining(", ")));
-    }
-    err.flush();
     return ExitCodes.OK;
   }
 }

@@ -2,20 +2,19 @@ package dev.heartwatch.cli.devices;
 
 import dev.heartwatch.cli.CliFailure;
 import dev.heartwatch.cli.ExitCodes;
+import dev.heartwatch.common.AtomicFile;
 import dev.heartwatch.core.schedule.DeviceRegistry;
 import dev.heartwatch.core.schedule.DeviceRegistryException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The device registry file ({@code infra/devices.json}, read by {@link DeviceRegistry#parse}):
  * device ids and {@code {id, expected, period | cron + timeZone, grace, channels}} entries.
- * Written whole to a temporary file beside it and renamed over it, so a reader never sees half
- * a file.
+ * Written whole to a temporary file beside it and renamed over it ({@link AtomicFile}), so a
+ * reader never sees half a file.
  */
 public final class DevicesFile {
   private final Path path;
@@ -47,29 +46,16 @@ public final class DevicesFile {
     }
   }
 
+  /** Replaces the file whole ({@link AtomicFile}: a reader or a crash sees the old registry or the new). */
   public void write(DeviceRegistry registry) {
-    String text = registry.toJson();
-    Path dir = path.toAbsolutePath().getParent();
-    Path temp = null;
     try {
-      Files.createDirectories(dir);
-      temp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");
-      Files.writeString(temp, text, StandardCharsets.UTF_8);
-      try {
-        Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING);
+      Path dir = path.toAbsolutePath().getParent();
+      if (dir != null) {
+        Files.createDirectories(dir);
       }
+      AtomicFile.write(path, registry.toJson().getBytes(StandardCharsets.UTF_8), true);
     } catch (IOException e) {
       throw new CliFailure(ExitCodes.FAILURE, "cannot write devices file " + path + ": " + e.getMessage());
-    } finally {
-      if (temp != null) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-          // The rename happened or the write failed; either way the real file is intact.
-        }
-      }
     }
   }
 }

@@ -17,6 +17,8 @@ import dev.heartwatch.core.history.HistoryFacts;
 import dev.heartwatch.core.outage.DeviceSpan;
 import dev.heartwatch.core.outage.Gap;
 import dev.heartwatch.core.outage.ReportedOutage;
+import dev.heartwatch.core.outage.RunBeat;
+import dev.heartwatch.core.outage.Signal;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +27,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -82,12 +87,35 @@ public final class AzureHistorySource implements HistorySource {
 
   @Override
   public HistoryFacts read(Instant from, Instant to, String device, Duration threshold, Progress progress) {
-    progress.step("querying gaps between heartbeats (1/3)");
+    return read(from, to, device, threshold, progress, Set.of());
+  }
+
+  @Override
+  public HistoryFacts read(Instant from, Instant to, String device, Duration threshold, Progress progress,
+                           Set<String> cronDevices) {
+    // Only the cron devices asked for: a one-device report of a heartbeat device reads no beat.
+    List<String> cron = cronDevices.stream().filter(d -> device == null || device.equals(d)).sorted().toList();
+    String of = cron.isEmpty() ? "/3)" : "/4)";
+    progress.step("querying gaps between heartbeats (1" + of);
     LogsTable gapRows = query(KqlQueries.GAPS, from, to, device, threshold);
-    progress.step("querying outages the agents reported (2/3)");
+    progress.step("querying outages the agents reported (2" + of);
     LogsTable outageRows = query(KqlQueries.OUTAGES, from, to, device, threshold);
-    progress.step("querying heartbeats per day (3/3)");
+    progress.step("querying heartbeats per day (3" + of);
     LogsTable dailyRows = query(KqlQueries.DAILY, from, to, device, threshold);
+    Map<String, List<RunBeat>> runBeats = new TreeMap<>();
+    if (!cron.isEmpty()) {
+      progress.step("querying the cron devices' heartbeats (4/4)");
+      LogsTable runRows = run(KqlQueries.RUNS, KqlQueries.runs(from, to, cron), from, to);
+      for (LogsTableRow row : runRows.getRows()) {
+        Instant at = QueryCells.instant(row, "timestamp");
+        if (at == null) {
+          throw badRow(KqlQueries.RUNS, "a heartbeat without its time");
+        }
+        Long durationMs = number(row, "durationMs");
+        runBeats.computeIfAbsent(QueryCells.text(row, "device"), d -> new ArrayList<>()).add(new RunBeat(at,
+            Signal.ofState(QueryCells.text(row, "state")), durationMs == null || durationMs < 0 ? null : durationMs));
+      }
+    }
 
     List<Gap> gaps = new ArrayList<>();
     for (LogsTableRow row : gapRows.getRows()) {
@@ -125,11 +153,14 @@ public final class AzureHistorySource implements HistorySource {
       }
       spans.add(new DeviceSpan(QueryCells.text(row, "device"), firstBeat, lastBeat, beats, lastBeat.equals(lastStop)));
     }
-    return HistoryFacts.fromGaps(from, to, spans, gaps, reports);
+    return HistoryFacts.fromGaps(from, to, spans, gaps, reports, runBeats);
   }
 
   private LogsTable query(String file, Instant from, Instant to, String device, Duration threshold) {
-    String kql = KqlQueries.tuned(file, from, to, threshold, device);
+    return run(file, KqlQueries.tuned(file, from, to, threshold, device), from, to);
+  }
+
+  private LogsTable run(String file, String kql, Instant from, Instant to) {
     Response<LogsQueryResult> response;
     try {
       response = client.queryResourceWithResponse(resourceId, kql,

@@ -3,13 +3,18 @@ package dev.heartwatch.cli.history;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import dev.heartwatch.cli.CliFailure;
+import dev.heartwatch.cli.ConsoleText;
 import dev.heartwatch.cli.azure.AzureCredentials;
 import dev.heartwatch.cli.azure.AzureHttpClients;
+import dev.heartwatch.cli.devices.DevicesFile;
 import dev.heartwatch.core.contract.DeviceId;
 import dev.heartwatch.core.history.HistoryFacts;
 import dev.heartwatch.core.history.HistoryModel;
 import dev.heartwatch.core.history.HistoryPeriod;
+import dev.heartwatch.core.schedule.DeviceRegistry;
+import dev.heartwatch.core.schedule.Schedule;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -17,6 +22,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -83,6 +91,11 @@ public final class HistoryCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE (atomically) instead of stdout.")
   Path out;
+
+  @Option(names = "--devices", paramLabel = "FILE",
+      description = "The device registry for schedules (default: the server's with --server, else infra/devices.json if present)."
+          + " A cron device's uptime is its runs on time out of runs expected.")
+  Path devices;
 
   @Option(names = "--allow-partial", description = "Accept partial query results (a warning instead of exit 10).")
   boolean allowPartial;
@@ -166,9 +179,16 @@ public final class HistoryCommand implements Callable<Integer> {
     Instant readFrom = period.since().minus(LEAD);
     Instant readTo = period.until().plus(LEAD).isBefore(now) ? period.until().plus(LEAD) : now;
     String described = source.describe() + retentionWarning(err, period.since(), readFrom, now);
-    HistoryFacts facts = source.read(readFrom, readTo, device, thresholdValue, Progress.forConsole(err));
+    Progress progress = Progress.forConsole(err);
+    java.util.Optional<DeviceRegistry> registry = registry(source, progress);
+    // No registry read: every device is one nobody described, on the default schedule (as the server's).
+    Function<String, Schedule> schedules = HistoryModel.schedulesOf(registry.orElse(new DeviceRegistry(List.of())));
+    Set<String> cron = new TreeSet<>();
+    registry.ifPresent(r -> r.devices().stream().filter(d -> HistoryModel.keepsBeats(d.schedule()))
+        .forEach(d -> cron.add(d.id())));
+    HistoryFacts facts = source.read(readFrom, readTo, device, thresholdValue, progress, cron);
     HistoryReport report = new HistoryReport(
-        new HistoryModel(thresholdValue, intervalValue).compute(facts, period, now).seenInPeriod(), now, described);
+        new HistoryModel(thresholdValue, intervalValue).compute(facts, period, now, schedules).seenInPeriod(), now, described);
     Consumer<PrintWriter> render = switch (format) {
       case table -> w -> TableFormat.write(report, w);
       case csv -> w -> CsvFormat.write(report, w);
@@ -208,6 +228,27 @@ public final class HistoryCommand implements Callable<Integer> {
     err.println(dev.heartwatch.cli.ConsoleText.of("heartwatch: warning: " + warning.get()));
     err.flush();
     return " (warning: " + warning.get() + ")";
+  }
+
+  /** The default registry file of an Azure deployment (docs/history.md, "Schedules"). */
+  static final Path DEFAULT_DEVICES = Path.of("infra", "devices.json");
+
+  /**
+   * The registry the schedules come from: {@code --devices FILE}; else a server's own; else
+   * {@code infra/devices.json} when it exists; else none (every device on the default schedule).
+   */
+  private java.util.Optional<DeviceRegistry> registry(HistorySource source, Progress progress) {
+    if (devices != null) {
+      if (!Files.isRegularFile(devices)) {
+        throw new CliFailure(HistoryExitCodes.BAD_INPUT, "--devices: no such file: " + ConsoleText.of(devices.toString()));
+      }
+      return java.util.Optional.of(new DevicesFile(devices).read());
+    }
+    if (server != null) {
+      return source.registry(progress);
+    }
+    return Files.isRegularFile(DEFAULT_DEVICES)
+        ? java.util.Optional.of(new DevicesFile(DEFAULT_DEVICES).read()) : java.util.Optional.empty();
   }
 
   private HistorySourceFactory factory;

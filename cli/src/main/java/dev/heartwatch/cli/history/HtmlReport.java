@@ -1,6 +1,7 @@
 package dev.heartwatch.cli.history;
 
 import dev.heartwatch.core.history.DeviceHistory;
+import dev.heartwatch.core.history.RunCount;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.Uptime;
 import java.io.PrintWriter;
@@ -11,6 +12,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * The report a person can attach to a complaint: one self-contained HTML file (inline CSS and
@@ -48,7 +50,11 @@ final class HtmlReport {
         .append(esc(r.source())).append(". A device counts as down when no heartbeat arrived for more than ")
         .append(esc(ReportText.duration(r.threshold())))
         .append(", or when its agent reported it could not get through; uptime counts only the time the device was"
-            + " monitored (after its first heartbeat, outside deliberate stops).</p></footer>\n")
+            + " monitored (after its first heartbeat, outside deliberate stops)."
+            + (r.devices().stream().anyMatch(DeviceHistory::countsRuns)
+                ? " For a device on a cron schedule it is its runs on time out of the runs expected: a run is on time"
+                    + " when a success came within its grace." : "")
+            + "</p></footer>\n")
         .append("</main>\n</body>\n</html>\n");
     out.print(h);
     out.flush();
@@ -59,9 +65,20 @@ final class HtmlReport {
     h.append("<section class=\"device\" id=\"device-").append(esc(d.device())).append("\">\n<h2>")
         .append(esc(d.device())).append("</h2>\n");
     // The summary: what a support desk asks for, in the first lines.
+    // A cron device's uptime is its runs on time out of runs expected (docs/history.md): said so.
     h.append("<dl class=\"summary\">")
-        .append(item("Uptime", ReportText.percent(d.total()), "uptime"))
-        .append(item("Total downtime", ReportText.duration(d.downtime()), null))
+        .append(d.countsRuns() ? item("Runs on time", ReportText.uptime(d), "uptime")
+            : item("Uptime", ReportText.percent(d.total()), "uptime"));
+    if (d.countsRuns()) {
+      h.append(item("Runs", ReportText.runs(d.runs().total()), "runs"));
+    }
+    if (d.schedule() != null) {
+      h.append(item("Schedule", ReportText.schedule(d), "schedule"));
+    }
+    if (d.durations().count() > 0) {
+      h.append(item("Run durations", ReportText.durations(d.durations()), "durations"));
+    }
+    h.append(item("Total downtime", ReportText.duration(d.downtime()), null))
         .append(item("Outages", Integer.toString(d.outages().size()), null))
         .append(item("Longest", d.longest().map(o -> ReportText.duration(o.duration(d.horizon()))
             + " on " + day(o.start(), z)).orElse("none"), null))
@@ -71,8 +88,9 @@ final class HtmlReport {
         .append(" and ").append(esc(ReportText.time(r.period().until(), z))).append(", <b>")
         .append(esc(d.device())).append("</b> lost its connection <b>").append(d.outages().size())
         .append(" time").append(d.outages().size() == 1 ? "" : "s").append("</b>, for <b>")
-        .append(esc(ReportText.duration(d.downtime()))).append("</b> in total (uptime <b>")
-        .append(esc(ReportText.percent(d.total()))).append("</b>).</p>\n");
+        .append(esc(ReportText.duration(d.downtime()))).append("</b> in total (")
+        .append(d.countsRuns() ? "runs on time <b>" + esc(ReportText.runs(d.runs().total()))
+            : "uptime <b>" + esc(ReportText.percent(d.total()))).append("</b>).</p>\n");
     timeline(h, r, d);
     dailyChart(h, d);
     outageTable(h, r, d);
@@ -128,19 +146,39 @@ final class HtmlReport {
         + "<span class=\"key unmonitored\"></span>not monitored</p>\n");
   }
 
+  /** One bar of the daily chart: its percentage (empty: nothing to count that day) and its tooltip. */
+  private record Bar(OptionalDouble percent, String title) {}
+
   private static void dailyChart(StringBuilder h, DeviceHistory d) {
+    Map<LocalDate, Bar> bars = new java.util.LinkedHashMap<>();
+    for (Map.Entry<LocalDate, Uptime> e : d.days().entrySet()) {
+      Uptime u = e.getValue();
+      if (d.countsRuns()) {
+        RunCount runs = d.runs().day(e.getKey());
+        bars.put(e.getKey(), new Bar(runs.percent(), e.getKey() + ": "
+            + (runs.expected() == 0 ? "no run due" : ReportText.runs(runs))));
+      } else {
+        bars.put(e.getKey(), new Bar(u.percent(), e.getKey() + ": "
+            + (u.percent().isPresent() ? ReportText.percent(u) + " up, " + ReportText.duration(u.down()) + " down"
+                : "not monitored")));
+      }
+    }
+    chart(h, d.countsRuns() ? "Runs on time per day" : "Uptime per day", d.device(), bars);
+  }
+
+  private static void chart(StringBuilder h, String heading, String device, Map<LocalDate, Bar> bars) {
     double lowest = 100;
-    for (Uptime u : d.days().values()) {
-      if (u.percent().isPresent()) {
-        lowest = Math.min(lowest, u.percent().getAsDouble());
+    for (Bar b : bars.values()) {
+      if (b.percent().isPresent()) {
+        lowest = Math.min(lowest, b.percent().getAsDouble());
       }
     }
     // The axis starts low enough to show the worst day, high enough that 99.5 % is not 100 %.
     double floor = lowest >= 99 ? 99 : lowest >= 90 ? 90 : lowest >= 50 ? 50 : 0;
-    int n = d.days().size();
+    int n = bars.size();
     double w = 1000.0 / Math.max(n, 1);
-    h.append("<h3>Uptime per day</h3>\n<svg class=\"chart\" role=\"img\" viewBox=\"0 -18 1040 240\" aria-label=\"")
-        .append(esc("Uptime per day of " + d.device() + ", axis from " + num(floor) + " % to 100 %"))
+    h.append("<h3>").append(esc(heading)).append("</h3>\n<svg class=\"chart\" role=\"img\" viewBox=\"0 -18 1040 240\" aria-label=\"")
+        .append(esc(heading + " of " + device + ", axis from " + num(floor) + " % to 100 %"))
         .append("\">\n");
     for (double g : new double[] {floor, (floor + 100) / 2, 100}) {
       double y = 10 + 180 * (100 - g) / (100 - floor);
@@ -150,21 +188,21 @@ final class HtmlReport {
     }
     int i = 0;
     long every = Math.max(1, (n + 9) / 10);
-    for (Map.Entry<LocalDate, Uptime> e : d.days().entrySet()) {
-      Uptime u = e.getValue();
+    for (Map.Entry<LocalDate, Bar> e : bars.entrySet()) {
+      Bar b = e.getValue();
       double x = 40 + i * w;
-      if (u.percent().isPresent()) {
-        double p = u.percent().getAsDouble();
+      if (b.percent().isPresent()) {
+        double p = b.percent().getAsDouble();
         double hgt = 180 * Math.max(0, p - floor) / (100 - floor);
         String cls = p >= 99.999 ? "bar full" : p >= 99 ? "bar some" : "bar bad";
         h.append("<rect class=\"").append(cls).append("\" x=\"").append(num(x + w * 0.12)).append("\" y=\"")
             .append(num(190 - hgt)).append("\" width=\"").append(num(w * 0.76)).append("\" height=\"")
             .append(num(Math.max(hgt, 1))).append("\"><title>")
-            .append(esc(e.getKey() + ": " + ReportText.percent(u) + " up, " + ReportText.duration(u.down()) + " down"))
+            .append(esc(b.title()))
             .append("</title></rect>\n");
       } else {
         h.append("<rect class=\"bar none\" x=\"").append(num(x + w * 0.12)).append("\" y=\"186\" width=\"")
-            .append(num(w * 0.76)).append("\" height=\"4\"><title>").append(esc(e.getKey() + ": not monitored"))
+            .append(num(w * 0.76)).append("\" height=\"4\"><title>").append(esc(b.title()))
             .append("</title></rect>\n");
       }
       if (i % every == 0) {

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartwatch.core.history.DeviceHistory;
+import dev.heartwatch.core.history.RunCount;
+import dev.heartwatch.core.history.RunDurations;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.Uptime;
+import dev.heartwatch.core.schedule.ScheduleText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -34,6 +37,15 @@ final class JsonFormat {
       dev.put("firstSeen", d.firstSeen() == null ? null : d.firstSeen().toString());
       dev.put("lastSeen", d.lastSeen() == null ? null : d.lastSeen().toString());
       uptime(dev, d.total());
+      // A cron device's uptime is its runs on time (docs/history.md): say which figure it is.
+      dev.put("schedule", d.schedule() == null ? null : ScheduleText.describe(d.schedule()));
+      dev.put("uptimeBasis", d.countsRuns() ? "runs" : "time");
+      if (d.countsRuns()) {
+        runs(dev.putObject("runs"), d.runs().total());
+      } else {
+        dev.putNull("runs");
+      }
+      durations(dev, d.durations());
       ArrayNode outages = dev.putArray("outages");
       for (Outage o : d.outages()) {
         ObjectNode n = outages.addObject();
@@ -46,9 +58,21 @@ final class JsonFormat {
         n.put("id", o.id());
       }
       ArrayNode days = dev.putArray("days");
-      d.days().forEach((day, u) -> uptime(days.addObject().put("date", day.toString()), u));
+      d.days().forEach((day, u) -> {
+        ObjectNode n = days.addObject().put("date", day.toString());
+        uptime(n, u);
+        if (d.countsRuns()) {
+          runs(n.putObject("runs"), d.runs().day(day));
+        }
+      });
       ArrayNode months = dev.putArray("months");
-      d.months().forEach((m, u) -> uptime(months.addObject().put("month", m.toString()), u));
+      d.months().forEach((m, u) -> {
+        ObjectNode n = months.addObject().put("month", m.toString());
+        uptime(n, u);
+        if (d.countsRuns()) {
+          runs(n.putObject("runs"), d.runs().month(m));
+        }
+      });
     }
     try {
       out.println(JSON.writeValueAsString(root)); // not writeValue(out): it would close the stream
@@ -56,6 +80,31 @@ final class JsonFormat {
       throw new UncheckedIOException(e);
     }
     out.flush();
+  }
+
+  /** {@code expected}, {@code onTime}, {@code failed}, {@code missed}, {@code onTimePercent} (null: none expected). */
+  private static void runs(ObjectNode n, RunCount r) {
+    n.put("expected", r.expected());
+    n.put("onTime", r.onTime());
+    n.put("failed", r.failed());
+    n.put("missed", r.missed());
+    if (r.percent().isPresent()) {
+      n.put("onTimePercent", r.percent().getAsDouble());
+    } else {
+      n.putNull("onTimePercent");
+    }
+  }
+
+  private static void durations(ObjectNode dev, RunDurations r) {
+    if (r.count() == 0) {
+      dev.putNull("durations");
+      return;
+    }
+    ObjectNode n = dev.putObject("durations");
+    n.put("count", r.count());
+    n.put("medianMs", r.medianMs());
+    n.put("maxMs", r.maxMs());
+    n.put("lastMs", r.lastMs());
   }
 
   private static void uptime(ObjectNode n, Uptime u) {

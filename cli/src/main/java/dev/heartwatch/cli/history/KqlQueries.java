@@ -22,11 +22,14 @@ public final class KqlQueries {
   public static final String GAPS = "history-gaps.kql";
   public static final String OUTAGES = "history-outages.kql";
   public static final String DAILY = "history-daily.kql";
+  /** Every beat of the cron devices named (their runs on time, docs/history.md). */
+  public static final String RUNS = "history-runs.kql";
 
   private static final String DEFAULT_SINCE = "let since = datetime(2026-01-01T00:00:00Z);";
   private static final String DEFAULT_UNTIL = "let until = datetime(2026-02-01T00:00:00Z);";
   private static final String DEFAULT_THRESHOLD = "let threshold = 5m;";
   private static final String DEFAULT_DEVICE = "let deviceFilter = \"\";";
+  private static final String DEFAULT_DEVICE_LIST = "let deviceList = dynamic([]);";
 
   private KqlQueries() {}
 
@@ -41,6 +44,30 @@ public final class KqlQueries {
       lines.put(DEFAULT_THRESHOLD, "let threshold = " + timespan(threshold) + ";");
     }
     lines.put(DEFAULT_DEVICE, "let deviceFilter = \"" + (device == null ? "" : device) + "\";");
+    return replaced(file, lines);
+  }
+
+  /**
+   * {@link #RUNS} tuned to {@code [since, until)} and {@code devices}.
+   *
+   * @param devices valid device ids (contract section 3: {@code [a-z0-9._-]}, so safe inside quotes)
+   */
+  public static String runs(Instant since, Instant until, java.util.Collection<String> devices) {
+    StringBuilder list = new StringBuilder();
+    for (String d : devices) {
+      if (!dev.heartwatch.core.contract.DeviceId.isValid(d)) {
+        throw new IllegalArgumentException("not a device id: " + d);
+      }
+      list.append(list.isEmpty() ? "" : ",").append('"').append(d).append('"');
+    }
+    Map<String, String> lines = new LinkedHashMap<>();
+    lines.put(DEFAULT_SINCE, "let since = " + datetime(since) + ";");
+    lines.put(DEFAULT_UNTIL, "let until = " + datetime(until) + ";");
+    lines.put(DEFAULT_DEVICE_LIST, "let deviceList = dynamic([" + list + "]);");
+    return replaced(RUNS, lines);
+  }
+
+  private static String replaced(String file, Map<String, String> lines) {
     String text = load(file);
     for (Map.Entry<String, String> e : lines.entrySet()) {
       text = replaceLine(file, text, e.getKey(), e.getValue());

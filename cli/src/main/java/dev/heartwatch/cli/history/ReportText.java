@@ -1,8 +1,12 @@
 package dev.heartwatch.cli.history;
 
+import dev.heartwatch.core.history.DeviceHistory;
+import dev.heartwatch.core.history.RunCount;
+import dev.heartwatch.core.history.RunDurations;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.Source;
 import dev.heartwatch.core.outage.Uptime;
+import dev.heartwatch.core.schedule.ScheduleText;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -49,6 +53,48 @@ final class ReportText {
   /** {@code 99.871 %}, or {@code n/a} when nothing was monitored. */
   static String percent(Uptime u) {
     return u.percent().isPresent() ? String.format(Locale.ROOT, "%.3f %%", u.percent().getAsDouble()) : "n/a";
+  }
+
+  /**
+   * The device's uptime figure as the report prints it: time ({@code 99.871 %}), or for a cron
+   * device runs on time out of runs expected ({@code 93.333 % of runs}; docs/history.md).
+   */
+  static String uptime(DeviceHistory d) {
+    if (!d.countsRuns()) {
+      return percent(d.total());
+    }
+    return runsPercent(d.runs().total());
+  }
+
+  /** {@code 93.333 % of runs}, or {@code n/a (no run due)}. */
+  static String runsPercent(RunCount r) {
+    return r.percent().isPresent()
+        ? String.format(Locale.ROOT, "%.3f %% of runs", r.percent().getAsDouble()) : "n/a (no run due)";
+  }
+
+  /** {@code 28 of 30 runs on time, 1 failed, 1 missed}. */
+  static String runs(RunCount r) {
+    return r.onTime() + " of " + r.expected() + (r.expected() == 1 ? " run" : " runs") + " on time"
+        + (r.failed() > 0 ? ", " + r.failed() + " failed" : "") + (r.missed() > 0 ? ", " + r.missed() + " missed" : "");
+  }
+
+  /** The schedule as the dashboard writes it, or {@code -} when the report knew none. */
+  static String schedule(DeviceHistory d) {
+    return d.schedule() == null ? "-" : ScheduleText.describe(d.schedule());
+  }
+
+  /** {@code 30 runs: median 12 min, longest 20 min, last 11 min}, or empty when none carried a duration. */
+  static String durations(RunDurations r) {
+    if (r.count() == 0) {
+      return "";
+    }
+    return r.count() + (r.count() == 1 ? " duration" : " durations") + ": median " + millis(r.medianMs())
+        + ", longest " + millis(r.maxMs()) + ", last " + millis(r.lastMs());
+  }
+
+  /** A sender's duration: {@link #duration} from a second up, else milliseconds. */
+  static String millis(long ms) {
+    return ms < 1000 ? ms + " ms" : duration(Duration.ofMillis(ms));
   }
 
   /** Who saw the outage, in the report's words. */

@@ -10,7 +10,9 @@ import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.core.history.HistoryFacts;
 import dev.heartwatch.core.outage.BeatGaps;
 import dev.heartwatch.core.outage.ReportedOutage;
+import dev.heartwatch.core.outage.Signal;
 import dev.heartwatch.core.rule.Beat;
+import dev.heartwatch.core.schedule.DeviceRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +29,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The facts from a running heartwatch-server: its stored contract lines over
@@ -55,7 +59,8 @@ public final class ServerHistorySource implements HistorySource {
     this.err = err;
   }
 
-  static URI checkedBase(String url) {
+  /** A server address as {@code --server} takes it (https, or http on this machine only: a key must not cross the network in clear). */
+  public static URI checkedBase(String url) {
     try {
       URI u = URI.create(url.strip().replaceAll("/+$", ""));
       if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme())) || u.getHost() == null
@@ -81,13 +86,44 @@ public final class ServerHistorySource implements HistorySource {
 
   @Override
   public HistoryFacts read(Instant from, Instant to, String device, Duration threshold, Progress progress) {
+    return read(from, to, device, threshold, progress, Set.of());
+  }
+
+  /**
+   * The server's registry ({@code GET /api/history/registry}, the same read key); a server
+   * older than it answers 404: then no schedule is known, with a warning.
+   */
+  @Override
+  public Optional<DeviceRegistry> registry(Progress progress) {
+    progress.step("reading the server's device registry");
+    HttpResponse<InputStream> response = send(URI.create(base + "/api/history/registry"), "application/json", true);
+    if (response == null) {
+      err.println("heartwatch: warning: " + describe() + " has no /api/history/registry (an older server):"
+          + " schedules are not known, every uptime is time");
+      return Optional.empty();
+    }
+    try (InputStream in = response.body()) {
+      return Optional.of(DeviceRegistry.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      throw new CliFailure(HistoryExitCodes.UNREACHABLE,
+          "the connection to " + describe() + " broke while reading its registry: " + ConsoleText.of(e.getMessage()));
+    } catch (RuntimeException e) {
+      throw new CliFailure(HistoryExitCodes.SERVICE, describe() + " sent a registry that is not in devices.json's layout: "
+          + ConsoleText.of(String.valueOf(e.getMessage())));
+    }
+  }
+
+  @Override
+  public HistoryFacts read(Instant from, Instant to, String device, Duration threshold, Progress progress,
+                           Set<String> cronDevices) {
     String query = "since=" + enc(from.toString()) + "&until=" + enc(to.toString())
         + (device == null ? "" : "&device=" + enc(device));
     URI uri = URI.create(base + "/api/history/lines?" + query);
     progress.step("reading the server's lines");
-    HttpResponse<InputStream> response = send(uri);
-    // Reduced as it streams (the lines come in time order): the memory of the outages, not of the beats.
-    BeatGaps.Reducer beats = new BeatGaps.Reducer(threshold);
+    HttpResponse<InputStream> response = send(uri, "text/plain", false);
+    // Reduced as it streams (the lines come in time order): the memory of the outages, not of the
+    // beats; only the cron devices' beats are kept whole.
+    BeatGaps.Reducer beats = new BeatGaps.Reducer(threshold, cronDevices::contains);
     long beatCount = 0;
     Map<String, ReportedOutage> reports = new HashMap<>();
     int malformed = 0;
@@ -107,7 +143,8 @@ public final class ServerHistorySource implements HistorySource {
         if (parsed instanceof HeartbeatLine h) {
           Instant at = Instant.ofEpochMilli(h.ts());
           try {
-            beats.add(new Beat(h.device(), at, at, h.stopping()));
+            // The one line of glue for contract v2: its durationMs goes where null is.
+            beats.add(new Beat(h.device(), at, at, h.stopping()), Signal.ofState(h.state()), null);
           } catch (IllegalArgumentException e) {
             throw new CliFailure(HistoryExitCodes.FAILURE, describe() + " sent heartbeats out of time order ("
                 + ConsoleText.of(e.getMessage()) + "); its /api/history/lines must stream by time");
@@ -132,11 +169,12 @@ public final class ServerHistorySource implements HistorySource {
     return HistoryFacts.fromBeatGaps(from, to, beats.result(), new ArrayList<>(reports.values()));
   }
 
-  private HttpResponse<InputStream> send(URI uri) {
+  /** @param notFoundIsEmpty a 404 answers {@code null} instead of failing */
+  private HttpResponse<InputStream> send(URI uri, String accept, boolean notFoundIsEmpty) {
     HttpRequest request = HttpRequest.newBuilder(uri)
         .timeout(Duration.ofMinutes(5))
         .header(KEY_HEADER, key == null ? "" : key)
-        .header("Accept", "text/plain")
+        .header("Accept", accept)
         .GET()
         .build();
     for (int attempt = 0; ; attempt++) {
@@ -156,6 +194,9 @@ public final class ServerHistorySource implements HistorySource {
       }
       String retryAfter = response.headers().firstValue("Retry-After").orElse(null);
       discard(response);
+      if (status == 404 && notFoundIsEmpty) {
+        return null;
+      }
       if ((status == 429 || status == 503) && attempt < retries) {
         sleep(retryWait(retryAfter, attempt));
         continue;

@@ -15,12 +15,24 @@ final class TableFormat {
     out.println("Heartwatch history " + ReportText.time(r.period().since(), z) + " .. "
         + ReportText.time(r.period().until(), z) + " (" + z.getId() + ")");
     out.println("source: " + r.source() + ", outage threshold " + ReportText.duration(r.threshold()));
+    if (r.devices().stream().anyMatch(DeviceHistory::countsRuns)) {
+      out.println("uptime: time watched and up; for a cron device, runs on time out of runs expected (\"of runs\")");
+    }
     out.println();
-    String row = "%-24s %12s %16s %8s %16s%n";
-    out.printf(row, "DEVICE", "UPTIME", "DOWNTIME", "OUTAGES", "LONGEST");
+    String row = "%-24s %18s %16s %8s %16s  %s%n";
+    out.printf(row, "DEVICE", "UPTIME", "DOWNTIME", "OUTAGES", "LONGEST", "SCHEDULE");
     for (DeviceHistory d : r.devices()) {
-      out.printf(row, d.device(), ReportText.percent(d.total()), ReportText.duration(d.downtime()),
-          d.outages().size(), d.longest().map(o -> ReportText.duration(o.duration(d.horizon()))).orElse("-"));
+      out.printf(row, d.device(), ReportText.uptime(d), ReportText.duration(d.downtime()),
+          d.outages().size(), d.longest().map(o -> ReportText.duration(o.duration(d.horizon()))).orElse("-"),
+          ReportText.schedule(d));
+    }
+    for (DeviceHistory d : r.devices()) {
+      String durations = ReportText.durations(d.durations());
+      if (d.countsRuns() || !durations.isEmpty()) {
+        out.println();
+        out.println(d.device() + ":" + (d.countsRuns() ? " " + ReportText.runs(d.runs().total()) : "")
+            + (durations.isEmpty() ? "" : (d.countsRuns() ? "; " : " ") + "run " + durations));
+      }
     }
     for (DeviceHistory d : r.devices()) {
       List<Outage> outages = d.outages();

@@ -21,7 +21,8 @@ class DeployScriptTest {
   static final List<String> MUTATING =
       List.of(
           "az group create", "az deployment group create", "az functionapp config appsettings set",
-          "az resource invoke-action", "az functionapp deployment source config-zip", "az tag update");
+          "az resource invoke-action", "az functionapp deployment source config-zip", "az tag update",
+          "az keyvault secret set", "az functionapp function keys set", "az monitor action-group update");
 
   @TempDir Path dir;
 
@@ -84,9 +85,9 @@ class DeployScriptTest {
     assertTrue(mvn.contains("-pl function-app,cli -am package"), mvn);
     String curl = run.calls().get(run.indexOf("curl "));
     assertTrue(curl.endsWith("https://hw-func-abc123.azurewebsites.net/api/ping"), "no device, no key in the URL: " + curl);
-    assertTrue(run.out().contains("[1/8] Checking prerequisites"), run.toString());
-    assertTrue(run.out().contains("[7/8] Smoke test"), run.toString());
-    assertTrue(run.out().contains("[8/8] Verify"), run.toString());
+    assertTrue(run.out().contains("[1/9] Checking prerequisites"), run.toString());
+    assertTrue(run.out().contains("[8/9] Smoke test"), run.toString());
+    assertTrue(run.out().contains("[9/9] Verify"), run.toString());
     assertKeyShownOnlyInTheFinalInstruction(run);
   }
 
@@ -600,7 +601,7 @@ class DeployScriptTest {
     assertTrue(verifyRow(run, 5).contains("PASS"), run.toString());
   }
 
-  private static String[] concat(String[] a, String... b) {
+  static String[] concat(String[] a, String... b) {
     String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
     return all;

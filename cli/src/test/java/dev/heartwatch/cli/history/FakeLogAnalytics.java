@@ -40,6 +40,7 @@ public final class FakeLogAnalytics implements AutoCloseable {
     Reply answer(String file, Map<String, String> lets, int requestNumber);
   }
 
+  private static final Pattern DEVICE_LIST = Pattern.compile("(?m)^let deviceList = dynamic\\(\\[([^\\]]*)\\]\\);$");
   private static final Pattern LET = Pattern.compile("(?m)^let (\\w+) = (?:datetime\\()?\"?([^\";)]*)\"?\\)?;$");
 
   private final HttpsServer server;
@@ -138,6 +139,9 @@ public final class FakeLogAnalytics implements AutoCloseable {
   }
 
   static String fileOf(String query) {
+    if (query.contains("let deviceList = ")) {
+      return KqlQueries.RUNS;
+    }
     if (query.contains("prev(")) {
       return KqlQueries.GAPS;
     }
@@ -155,6 +159,11 @@ public final class FakeLogAnalytics implements AutoCloseable {
     Matcher m = LET.matcher(query);
     while (m.find()) {
       out.put(m.group(1), m.group(2));
+    }
+    // history-runs.kql's list: the ids, comma-separated, without their quotes.
+    Matcher list = DEVICE_LIST.matcher(query);
+    if (list.find()) {
+      out.put("deviceList", list.group(1).replace("\"", ""));
     }
     return out;
   }

@@ -24,7 +24,12 @@ import java.util.TreeMap;
 final class HistoryScenario {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  record Beat(String device, Instant at, boolean stopping) {}
+  /** One beat; {@code state} is the line's ({@code running}, {@code stopping}, and v2's {@code start}, {@code fail}). */
+  record Beat(String device, Instant at, boolean stopping, String state) {
+    Beat(String device, Instant at, boolean stopping) {
+      this(device, at, stopping, stopping ? "stopping" : "running");
+    }
+  }
 
   final List<Beat> beats = new ArrayList<>();
   final List<OutageLine> reports = new ArrayList<>();
@@ -41,6 +46,14 @@ final class HistoryScenario {
       if (!skip) {
         beats.add(new Beat(device, t, false));
       }
+    }
+    return this;
+  }
+
+  /** One beat at each instant (a cron job's runs). */
+  HistoryScenario beatsAt(String device, Instant... at) {
+    for (Instant t : at) {
+      beats.add(new Beat(device, t, false));
     }
     return this;
   }
@@ -147,6 +160,21 @@ final class HistoryScenario {
               kusto(lastBeat.at())));
           row.add(lastStop == null ? null : kusto(lastStop));
           rows.add(row);
+        }
+      }
+      case KqlQueries.RUNS -> {
+        // docs/queries.md: device, timestamp, state, durationMs; the devices of deviceList only.
+        columns.put("device", "string");
+        columns.put("timestamp", "datetime");
+        columns.put("state", "string");
+        columns.put("durationMs", "long");
+        List<String> named = List.of(lets.getOrDefault("deviceList", "").split(","));
+        for (Beat b : sortedBeats(from, to, null)) {
+          if (named.contains(b.device())) {
+            List<Object> row = new ArrayList<>(List.of(b.device(), kusto(b.at()), b.state()));
+            row.add(null);
+            rows.add(row);
+          }
         }
       }
       default -> throw new AssertionError("unknown query " + file);

@@ -14,6 +14,7 @@ import dev.heartwatch.core.history.HistoryPeriod;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.rule.Beat;
+import dev.heartwatch.core.schedule.DeviceRegistry;
 import dev.heartwatch.server.HeartwatchServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -128,8 +129,9 @@ class OneHistoryTest {
         Instant.ofEpochMilli(o.start()), Instant.ofEpochMilli(o.end()), o.cause(), o.detail(), null)).toList();
     Duration threshold = Duration.ofMinutes(5);
     HistoryFacts facts = HistoryFacts.fromBeats(SINCE.minus(HistoryCommand.LEAD), NOW, beats, reports, threshold);
-    return new HistoryModel(threshold, Duration.ofMinutes(1))
-        .compute(facts, new HistoryPeriod(SINCE, NOW, ZoneId.of("UTC")), NOW).seenInPeriod();
+    // No registry entry: every device on the default schedule, as the server and the CLI take it.
+    return new HistoryModel(threshold, Duration.ofMinutes(1)).compute(facts, new HistoryPeriod(SINCE, NOW, ZoneId.of("UTC")),
+        NOW, HistoryModel.schedulesOf(new DeviceRegistry(List.of()))).seenInPeriod();
   }
 
   static ObjectNode json(History h) throws Exception {

@@ -189,6 +189,12 @@ class WorkflowsTest {
     assertFalse(runs.contains("expectedDevices=@infra/devices.json"), "the registry is not a plain id list any more: " + runs);
     assertTrue(runs.contains("x-functions-key"), runs);
     assertTrue(runs.contains("::add-mask::"), "the key is masked in the log");
+    // Notify: the receiver is handed back to the template (so a deploy keeps it), then set after the code.
+    int notify = order.indexOf("Notify's key and receiver");
+    assertTrue(code < notify && notify < smoke, order.toString());
+    assertTrue(runs.contains("scripts/deploy.sh -g \"$RESOURCE_GROUP\" --notify-only"), runs);
+    assertTrue(runs.contains("parameters+=(\"@$RUNNER_TEMP/notify.parameters.json\")"), runs);
+    assertTrue(runs.contains("umask 077"), runs);
   }
 
   @Test

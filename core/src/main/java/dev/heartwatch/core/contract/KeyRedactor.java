@@ -11,14 +11,17 @@ import java.util.Locale;
  */
 public final class KeyRedactor {
     public static final String REDACTED = SecretRedactor.MARK;
+    private static final SecretRedactor NO_SECRET = SecretRedactor.none();
 
     private final String key;
+    private final String lowerKey;
     private final SecretRedactor redactor;
 
     /** @param key the request's key, or null/empty when it carried none */
     public KeyRedactor(String key) {
         this.key = key == null || key.length() < Limits.MIN_REDACTABLE_KEY_CHARS ? null : key;
-        this.redactor = this.key == null ? SecretRedactor.none() : new SecretRedactor(List.of(this.key));
+        this.lowerKey = this.key == null ? null : this.key.toLowerCase(Locale.ROOT);
+        this.redactor = this.key == null ? NO_SECRET : new SecretRedactor(List.of(this.key));
     }
 
     public static KeyRedactor none() {
@@ -34,8 +37,9 @@ public final class KeyRedactor {
 
     /** True when {@code text} still holds the key, compared case-insensitively. */
     public boolean contains(String text) {
-        return key != null && text != null
-                && text.toLowerCase(Locale.ROOT).contains(key.toLowerCase(Locale.ROOT));
+        // Lower-casing at most doubles a text's length (U+0130): shorter texts cannot hold the key.
+        return key != null && text != null && 2L * text.length() >= lowerKey.length()
+                && text.toLowerCase(Locale.ROOT).contains(lowerKey);
     }
 
     String key() {

@@ -3,6 +3,7 @@ package dev.heartwatch.core.history;
 import dev.heartwatch.core.outage.Coverage;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.Uptime;
+import dev.heartwatch.core.schedule.Schedule;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -28,12 +30,29 @@ import java.util.TreeMap;
  * @param months    per calendar month of the zone, each clipped to the period
  * @param horizon   the latest instant the facts cover: an outage without an end lasted at least
  *                  until then
+ * @param schedule  the device's schedule, {@code null} when the source did not say (no registry read)
+ * @param runs      for a cron device, its runs on time out of runs expected (docs/history.md,
+ *                  "Runs on time"): its uptime figure; {@code null} for any other device
+ * @param durations the run durations its successes carried in the period ({@link RunDurations#NONE}: none)
  */
 public record DeviceHistory(String device, Instant firstSeen, Instant lastSeen, long beats, Coverage coverage,
                             List<Outage> outages, Uptime total, SortedMap<LocalDate, Uptime> days,
-                            SortedMap<YearMonth, Uptime> months, Instant horizon) {
+                            SortedMap<YearMonth, Uptime> months, Instant horizon, Schedule schedule,
+                            CronRunHistory runs, RunDurations durations) {
+
+    /** A history without schedule, runs or durations (a source that knows no registry). */
+    public DeviceHistory(String device, Instant firstSeen, Instant lastSeen, long beats, Coverage coverage,
+                         List<Outage> outages, Uptime total, SortedMap<LocalDate, Uptime> days,
+                         SortedMap<YearMonth, Uptime> months, Instant horizon) {
+        this(device, firstSeen, lastSeen, beats, coverage, outages, total, days, months, horizon, null, null,
+                RunDurations.NONE);
+    }
 
     public DeviceHistory {
+        Objects.requireNonNull(durations, "durations");
+        if (runs != null && !(schedule instanceof Schedule.Cron)) {
+            throw new IllegalArgumentException("runs on time are counted for a cron device only: " + device);
+        }
         outages = List.copyOf(outages);
         days = Collections.unmodifiableSortedMap(new TreeMap<>(days));
         months = Collections.unmodifiableSortedMap(new TreeMap<>(months));
@@ -53,6 +72,11 @@ public record DeviceHistory(String device, Instant firstSeen, Instant lastSeen, 
     /** Downtime inside the period. */
     public Duration downtime() {
         return total.down();
+    }
+
+    /** Whether its uptime figure is runs on time out of runs expected (a cron device), not time. */
+    public boolean countsRuns() {
+        return runs != null;
     }
 
     /** Whether a beat of it was read (a device known only from agent reports was never watched). */

@@ -6,7 +6,12 @@ import dev.heartwatch.core.outage.Gap;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.OutageMerge;
 import dev.heartwatch.core.outage.UptimeCalculator;
+import dev.heartwatch.core.outage.RunBeat;
 import dev.heartwatch.core.rule.SilenceRule;
+import dev.heartwatch.core.schedule.DeviceRegistry;
+import dev.heartwatch.core.schedule.DueRule;
+import dev.heartwatch.core.schedule.RegisteredDevice;
+import dev.heartwatch.core.schedule.Schedule;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The one history model: outages and uptime of every device over a period, from the facts of
@@ -32,16 +38,30 @@ import java.util.TreeSet;
  *   <li>Uptime: {@link UptimeCalculator#over} over the period, each calendar day and each month
  *       of the zone (23 or 25 hours across a daylight-saving change), each clipped to the
  *       period.</li>
+ *   <li>Runs on time, for a cron device ({@link RunsOnTime}, docs/history.md "Runs on time"):
+ *       runs answered by a success within grace out of the runs its cron fired, in total and per
+ *       day and month, from the beats the facts kept whole ({@link HistoryFacts#runBeats}). A
+ *       device on a period keeps the time uptime above: its schedule is a heartbeat, and its
+ *       silences are what the coverage rule already judges.</li>
+ *   <li>Run durations: count, median and longest of the {@code durationMs} its successes
+ *       carried in the period.</li>
  * </ul>
  */
 public final class HistoryModel {
 
     private final OutageMerge merge;
     private final Duration threshold;
+    private final DueRule dueRule;
 
     public HistoryModel(Duration threshold, Duration heartbeatInterval) {
+        this(threshold, heartbeatInterval, DueRule.standard());
+    }
+
+    /** @param dueRule its early tolerance decides how early a beat counts for a cron run */
+    public HistoryModel(Duration threshold, Duration heartbeatInterval, DueRule dueRule) {
         this.merge = new OutageMerge(threshold, heartbeatInterval);
         this.threshold = threshold;
+        this.dueRule = Objects.requireNonNull(dueRule, "dueRule");
     }
 
     /** The model with the rule's threshold and heartbeat interval. */
@@ -57,6 +77,16 @@ public final class HistoryModel {
      * @param now the present: the facts cover nothing after {@code min(facts.readTo(), now)}
      */
     public History compute(HistoryFacts facts, HistoryPeriod period, Instant now) {
+        return compute(facts, period, now, d -> null);
+    }
+
+    /**
+     * @param schedules each device's schedule ({@code null}: not known, the device's history has
+     *                  no schedule; see {@link #schedulesOf}); a cron device's runs on time are
+     *                  counted from the facts' {@linkplain HistoryFacts#runBeats beats kept whole}
+     */
+    public History compute(HistoryFacts facts, HistoryPeriod period, Instant now, Function<String, Schedule> schedules) {
+        Objects.requireNonNull(schedules, "schedules");
         Objects.requireNonNull(facts, "facts");
         Objects.requireNonNull(period, "period");
         Objects.requireNonNull(now, "now");
@@ -83,15 +113,36 @@ public final class HistoryModel {
             Coverage coverage = span == null ? null
                     : Coverage.of(span, gapsByDevice.getOrDefault(device, List.of()), threshold, horizon);
             List<Outage> mine = inPeriod.getOrDefault(device, List.of());
+            Schedule schedule = schedules.apply(device);
+            List<RunBeat> beats = facts.runBeats(device);
+            CronRunHistory runs = schedule instanceof Schedule.Cron cron
+                    ? RunsOnTime.count(cron, dueRule, beats, coverage, period, horizon) : null;
             // Calendar days and months of the zone, each clipped to the period.
             out.add(new DeviceHistory(device, span == null ? null : span.firstBeat(), span == null ? null : span.lastBeat(),
                     span == null ? 0 : span.beats(), coverage, mine,
                     UptimeCalculator.over(device, coverage, mine, period.since(), period.until(), horizon),
                     UptimeCalculator.perDay(device, coverage, mine, period.since(), period.until(), period.zone(), horizon),
                     UptimeCalculator.perMonth(device, coverage, mine, period.since(), period.until(), period.zone(), horizon),
-                    horizon));
+                    horizon, schedule, runs, RunsOnTime.durations(beats, period, horizon)));
         }
         return new History(period, threshold, horizon, out);
+    }
+
+    /**
+     * Each device's schedule from a registry: its entry's, else {@link Schedule#DEFAULT}. One map
+     * is built, so each look-up is O(1) (the registry's own {@code scheduleOf} scans the entries).
+     */
+    public static Function<String, Schedule> schedulesOf(DeviceRegistry registry) {
+        Map<String, Schedule> byId = new HashMap<>();
+        for (RegisteredDevice d : registry.devices()) {
+            byId.put(d.id(), d.schedule());
+        }
+        return id -> byId.getOrDefault(id, Schedule.DEFAULT);
+    }
+
+    /** Whether the history of {@code device} needs its beats kept whole (a cron device). */
+    public static boolean keepsBeats(Schedule schedule) {
+        return schedule instanceof Schedule.Cron;
     }
 
 }

@@ -5,10 +5,13 @@ import dev.heartwatch.core.rule.Beat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Heartbeats reduced to what history needs of them: per device its span, and the closed gaps
@@ -16,19 +19,37 @@ import java.util.TreeMap;
  * and {@code history-gaps.kql} return. Every computation from beats (the merge, the coverage,
  * the server's history, the CLI) starts here, so beats and gaps take the very same path.
  *
- * @param spans per device, in device order
- * @param gaps  closed gaps longer than the threshold, ordered by device then {@code lastBeat}
+ * <p>The beats of the devices the caller names (cron devices: history counts their runs on
+ * time, docs/history.md "Runs on time") are also kept whole, as {@link RunBeat}s, and so is any
+ * beat that carried a run's duration. The same pass does it: there is no second reduction.
+ *
+ * @param spans    per device, in device order
+ * @param gaps     closed gaps longer than the threshold, ordered by device then {@code lastBeat}
+ * @param runBeats per device, its beats kept whole, in time order (empty: none kept)
  */
-public record BeatGaps(SortedMap<String, DeviceSpan> spans, List<Gap> gaps) {
+public record BeatGaps(SortedMap<String, DeviceSpan> spans, List<Gap> gaps, SortedMap<String, List<RunBeat>> runBeats) {
 
     public BeatGaps {
         spans = new TreeMap<>(spans);
         gaps = List.copyOf(gaps);
+        SortedMap<String, List<RunBeat>> kept = new TreeMap<>();
+        runBeats.forEach((d, list) -> kept.put(d, List.copyOf(list)));
+        runBeats = kept;
+    }
+
+    /** Spans and gaps with no beat kept whole. */
+    public BeatGaps(SortedMap<String, DeviceSpan> spans, List<Gap> gaps) {
+        this(spans, gaps, new TreeMap<>());
     }
 
     /** One sort of the beats by device and time, one pass, one object per long gap. */
     public static BeatGaps of(Collection<Beat> beats, Duration threshold) {
-        Reducer reducer = new Reducer(threshold);
+        return of(beats, threshold, d -> false);
+    }
+
+    /** {@link #of(Collection, Duration)}, keeping the beats of the devices {@code keepBeatsOf} names. */
+    public static BeatGaps of(Collection<Beat> beats, Duration threshold, Predicate<String> keepBeatsOf) {
+        Reducer reducer = new Reducer(threshold, keepBeatsOf);
         for (List<Beat> sorted : Beat.byDevice(beats, Beat.BY_AT).values()) {
             sorted.forEach(reducer::add);
         }
@@ -44,9 +65,33 @@ public record BeatGaps(SortedMap<String, DeviceSpan> spans, List<Gap> gaps) {
         private final long thresholdNanos;
         private final SortedMap<String, DeviceSpan> spans = new TreeMap<>();
         private final List<Gap> gaps = new ArrayList<>();
+        private final Predicate<String> keepBeatsOf;
+        private final Map<String, List<RunBeat>> runBeats = new HashMap<>();
 
         public Reducer(Duration threshold) {
+            this(threshold, d -> false);
+        }
+
+        /**
+         * @param keepBeatsOf the devices whose every beat is kept as a {@link RunBeat} (cron
+         *                    devices); a beat of any device that carries a duration is kept too
+         */
+        public Reducer(Duration threshold, Predicate<String> keepBeatsOf) {
             this.thresholdNanos = Objects.requireNonNull(threshold, "threshold").toNanos();
+            this.keepBeatsOf = Objects.requireNonNull(keepBeatsOf, "keepBeatsOf");
+        }
+
+        /**
+         * Adds the next beat of its device with what its line said: {@code signal} from its
+         * {@code state} ({@link Signal#ofState}), {@code durationMs} when it carried one.
+         *
+         * @throws IllegalArgumentException when it is earlier than that device's last beat added
+         */
+        public void add(Beat b, Signal signal, Long durationMs) {
+            addToSpan(b);
+            if (durationMs != null || keepBeatsOf.test(b.device())) {
+                runBeats.computeIfAbsent(b.device(), d -> new ArrayList<>()).add(new RunBeat(b.at(), signal, durationMs));
+            }
         }
 
         /**
@@ -55,6 +100,15 @@ public record BeatGaps(SortedMap<String, DeviceSpan> spans, List<Gap> gaps) {
          * @throws IllegalArgumentException when it is earlier than that device's last beat added
          */
         public void add(Beat b) {
+            if (keepBeatsOf.test(b.device())) {
+                add(b, b.stopping() ? Signal.STOPPING : Signal.SUCCESS, null);
+            } else {
+                addToSpan(b);
+            }
+        }
+
+        /** {@link #add(Beat)} without keeping it whole (what a v1 line, state only, gives). */
+        private void addToSpan(Beat b) {
             DeviceSpan span = spans.get(b.device());
             if (span == null) {
                 spans.put(b.device(), new DeviceSpan(b.device(), b.at(), b.at(), 1, b.stopping()));
@@ -73,7 +127,8 @@ public record BeatGaps(SortedMap<String, DeviceSpan> spans, List<Gap> gaps) {
         public BeatGaps result() {
             List<Gap> ordered = new ArrayList<>(gaps);
             ordered.sort(java.util.Comparator.comparing(Gap::device).thenComparing(Gap::lastBeat));
-            return new BeatGaps(spans, ordered);
+            SortedMap<String, List<RunBeat>> kept = new TreeMap<>(runBeats);
+            return new BeatGaps(spans, ordered, kept);
         }
     }
 

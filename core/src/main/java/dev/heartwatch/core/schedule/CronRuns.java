@@ -101,6 +101,51 @@ final class CronRuns {
         }
     }
 
+    /**
+     * Every run in {@code [from, to)}, in order: each day's runs at once (a month of a
+     * five-minute job is 8,640 runs, one search each would cost milliseconds per device). The
+     * same instants as {@link #nextAfter} stepped from {@code from} ({@code CronRunsBetweenTest}).
+     */
+    List<Instant> between(Instant from, Instant to) {
+        List<Instant> out = new ArrayList<>();
+        if (!from.isBefore(to)) {
+            return out;
+        }
+        // A day's runs can land on a neighbouring wall date across a change: look one day beyond each end.
+        LocalDate last = LocalDate.ofInstant(to, zone).plusDays(1);
+        List<LocalTime> times = fields.timesOfDay();
+        for (LocalDate day = LocalDate.ofInstant(from, zone).minusDays(1); !day.isAfter(last); day = day.plusDays(1)) {
+            if (!fields.matches(day)) {
+                continue;
+            }
+            ZoneOffset steady = steadyOffset(day);
+            if (steady != null) {
+                // No change near this day: its runs are its times of day at one offset.
+                long base = day.toEpochDay() * 86_400L - steady.getTotalSeconds();
+                for (LocalTime time : times) {
+                    Instant run = Instant.ofEpochSecond(base + time.toSecondOfDay());
+                    if (!run.isBefore(from) && run.isBefore(to)) {
+                        out.add(run);
+                    }
+                }
+                continue;
+            }
+            for (Instant run : runsOn(day)) {
+                if (!run.isBefore(from) && run.isBefore(to)) {
+                    out.add(run);
+                }
+            }
+        }
+        out.sort(null);
+        List<Instant> unique = new ArrayList<>(out.size());
+        for (Instant i : out) {
+            if (unique.isEmpty() || !unique.get(unique.size() - 1).equals(i)) {
+                unique.add(i);
+            }
+        }
+        return unique;
+    }
+
     /** The first run strictly after {@code t}. */
     Optional<Instant> nextAfter(Instant t) {
         // A skipped interval may span midnight, so a day's runs can fall on the next wall date.

@@ -2,6 +2,7 @@ package dev.heartwatch.core.schedule;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -57,7 +58,9 @@ public record DeviceRegistry(List<RegisteredDevice> devices) {
     public static DeviceRegistry parse(String text) {
         JsonNode root;
         try {
-            root = JSON.readTree(text);
+            // One JSON value and nothing after it: "[...] junk" (or an entry spliced into "[" + entry + "]"
+            // that closes the array early) is refused, not read up to the first value.
+            root = JSON.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
         } catch (JsonProcessingException e) {
             throw new DeviceRegistryException(List.of("not valid JSON (line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr() + "): " + ScheduleText.quote(e.getOriginalMessage())));

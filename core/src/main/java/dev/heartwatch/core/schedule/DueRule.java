@@ -90,12 +90,22 @@ public record DueRule(Duration earlyTolerance) {
 
     /** Whether a beat at {@code beat}, before {@code run}, came early enough to count for it. */
     private boolean countsFor(Schedule.Cron cron, Instant beat, Instant run) {
-        Duration tolerance = earlyTolerance;
-        Optional<Instant> previous = cron.lastRunAtOrBefore(run.minusNanos(1));
-        if (previous.isPresent()) {
-            Duration half = Duration.between(previous.get(), run).dividedBy(2);
-            tolerance = tolerance.compareTo(half) < 0 ? tolerance : half;
+        return !beat.isBefore(countsFrom(cron.lastRunAtOrBefore(run.minusNanos(1)).orElse(null), run));
+    }
+
+    /**
+     * The earliest instant a beat counts for {@code run}: {@code run} minus the early tolerance,
+     * but never more than half the time since {@code previousRun} ({@code null}: none), so one
+     * beat never answers two runs. History's runs on time use the same bound.
+     */
+    public Instant countsFrom(Instant previousRun, Instant run) {
+        // In nanoseconds: Duration.dividedBy goes through BigDecimal, and history asks this once
+        // per run (8,640 a month for a five-minute job). Two runs are never 292 years apart.
+        long tolerance = earlyTolerance.toNanos();
+        if (previousRun != null) {
+            long half = Duration.between(previousRun, run).toNanos() / 2;
+            tolerance = Math.min(tolerance, half);
         }
-        return !beat.isBefore(run.minus(tolerance));
+        return run.minusNanos(tolerance);
     }
 }

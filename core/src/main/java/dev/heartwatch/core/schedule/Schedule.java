@@ -131,6 +131,11 @@ public sealed interface Schedule permits Schedule.Period, Schedule.Cron {
             return runs.nextAfter(t);
         }
 
+        /** Every run in {@code [from, to)}, in order (history's runs on time). */
+        public List<Instant> runsBetween(Instant from, Instant to) {
+            return runs.between(from, to);
+        }
+
         /** The longest time between two consecutive runs over the year from {@code from}. */
         public RunGap longestGap(Instant from) {
             return runs.longestGap(from, from.plus(Duration.ofDays(366)));

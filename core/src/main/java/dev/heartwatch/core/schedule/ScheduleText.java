@@ -72,6 +72,47 @@ public final class ScheduleText {
         return d.toString();
     }
 
+    /**
+     * A schedule as the dashboard and the reports show it: {@code every 10m + 5m grace},
+     * {@code 30 2 * * * Asia/Kolkata + 1h}.
+     */
+    public static String describe(Schedule schedule) {
+        if (schedule instanceof Schedule.Period p) {
+            return "every " + brief(p.period()) + " + " + brief(p.grace()) + " grace";
+        }
+        Schedule.Cron c = (Schedule.Cron) schedule;
+        return c.expression() + " " + c.zone().getId() + " + " + brief(c.grace());
+    }
+
+    /** A duration in short units, largest first: {@code 10m}, {@code 1h30m}, {@code 2d}, {@code 45s}, {@code 250ms}. */
+    public static String brief(Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
+        StringBuilder out = new StringBuilder();
+        long days = d.toDays();
+        int hours = d.toHoursPart();
+        int minutes = d.toMinutesPart();
+        int seconds = d.toSecondsPart();
+        int millis = d.toMillisPart();
+        if (days > 0) {
+            out.append(days).append('d');
+        }
+        if (hours > 0) {
+            out.append(hours).append('h');
+        }
+        if (minutes > 0) {
+            out.append(minutes).append('m');
+        }
+        if (seconds > 0) {
+            out.append(seconds).append('s');
+        }
+        if (millis > 0 && out.isEmpty()) {
+            out.append(millis).append("ms");
+        }
+        return out.isEmpty() ? d.toString() : out.toString();
+    }
+
     /** {@code text} in double quotes, made safe for a log line or terminal and cut short. */
     static String quote(String text) {
         return "\"" + FreeText.clean(String.valueOf(text), QUOTED_CODE_POINTS) + "\"";

@@ -153,6 +153,9 @@ class DeviceRegistryTest {
         assertTrue(onlyProblem("[{\"id\": \"x\", \"id\": \"y\"}]").startsWith("not valid JSON"), "duplicate keys");
         assertTrue(onlyProblem("[\"a\",").startsWith("not valid JSON (line 1"));
         assertTrue(onlyProblem("[\"Home Router\"]").contains("(it would be \"home-router\")"));
+        // One value, nothing after it: an entry spliced into "[" + entry + "]" cannot close the array early.
+        assertTrue(onlyProblem("[\"a\"] [\"b\"]").startsWith("not valid JSON"));
+        assertTrue(onlyProblem("[\"a\"],[\"b\"]").startsWith("not valid JSON"));
     }
 
     @Test

@@ -20,7 +20,10 @@ import java.util.Set;
  * {@code java -jar heartwatch-server.jar devices list | mute ID DURATION | unmute ID | retire ID |
  * unretire ID [--db FILE]}:
  * the same operations as the HTTP API, on the same database file (safe while the server runs:
- * SQLite serialises the writers).
+ * SQLite serialises the writers), for a machine that has only the server jar. The one devices
+ * command is the cli's {@code heartwatch devices} (its {@code --db FILE} runs this same
+ * {@link DeviceAdministration}, and the registry's {@code RegistryAdministration}); this one
+ * stays so the server jar works standalone, and the server cannot depend on the cli.
  */
 public final class DevicesCommand {
     private final PrintStream out;
@@ -120,6 +123,7 @@ public final class DevicesCommand {
             err.println(problem);
         }
         err.println("usage: devices [--db FILE] list | mute DEVICE DURATION | unmute DEVICE | retire DEVICE | unretire DEVICE");
+        err.println("(schedules and the registry: heartwatch devices ... --db FILE | --server URL, docs/deploy.md)");
         return 2;
     }
 

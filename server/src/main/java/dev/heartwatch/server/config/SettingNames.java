@@ -59,12 +59,20 @@ final class SettingNames {
      * {@code HEARTWATCH_*} variables of the repository's scripts, workflows and tests, not of the
      * server: never refused, even if a future setting comes within a near miss of one
      * ({@code SettingNamesTest} finds every such name in the repository and holds this list to it).
+     * The last line: the function app's own app settings ({@code NotifyDeliver}'s, read by
+     * function-app's {@code NotifyConfig}), which the server never reads.
      */
     static final Set<String> SCRIPT_VARIABLES = Set.of(
             "HEARTWATCH_SESSION", "HEARTWATCH_PYTHON", "HEARTWATCH_BENCH_KEY", "HEARTWATCH_CHROMIUM",
             "HEARTWATCH_SEEDS_DIR", "HEARTWATCH_AGENT_JAR", "HEARTWATCH_AGENT_ARCHIVE", "HEARTWATCH_CLI",
             "HEARTWATCH_ALERT_EMAIL", "HEARTWATCH_ALERT_EMAILS", "HEARTWATCH_HOSTING_PLAN",
-            "HEARTWATCH_PACKAGE_URL", "HEARTWATCH_NAME_PREFIX");
+            "HEARTWATCH_PACKAGE_URL", "HEARTWATCH_NAME_PREFIX",
+            "HEARTWATCH_LOGS_WORKSPACE_ID", "HEARTWATCH_LOGS_ENDPOINT", "HEARTWATCH_LOGS_TIMEOUT", "HEARTWATCH_STATE_TABLE_ENDPOINT",
+            "HEARTWATCH_STATE_TABLE", "HEARTWATCH_WORKBOOK_URL", "HEARTWATCH_ALERT_THRESHOLD",
+            "HEARTWATCH_HEARTBEAT_INTERVAL", "HEARTWATCH_ACS_ENDPOINT", "HEARTWATCH_EMAIL_SENDER", "HEARTWATCH_EMAIL_TO",
+            "HEARTWATCH_ACTION_GROUP_EMAIL", "HEARTWATCH_CHANNEL_SECRETS",
+            // The CLI's admin key for `heartwatch devices --server` (never the server's own setting).
+            "HEARTWATCH_ADMIN_KEY");
 
     /** Edits within which an environment variable is taken for a mistyped setting. */
     static final int NEAR_MISS = 2;

@@ -3,6 +3,7 @@ package dev.heartwatch.server.dashboard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.heartwatch.core.history.RunCount;
 import dev.heartwatch.server.http.Answers;
 import dev.heartwatch.server.http.Query;
 import dev.heartwatch.server.store.AdminState;
@@ -227,6 +228,15 @@ public final class DashboardHandler extends Handler.Abstract {
             n.put("uptime30d", d.uptime30d());
             ArrayNode trail = n.putArray("trail");
             d.trail().forEach(trail::add);
+            n.put("schedule", d.schedule());
+            n.put("due", d.due());
+            putInstant(n, "nextDue", d.nextDue());
+            putInstant(n, "downAt", d.downAt());
+            n.put("lastDurationMs", d.lastDurationMs());
+            n.put("uptimeBasis", d.uptimeBasis());
+            putRuns(n, "runs24h", d.runs24h());
+            putRuns(n, "runs7d", d.runs7d());
+            putRuns(n, "runs30d", d.runs30d());
         }
         json(ex, 200, body);
     }
@@ -342,6 +352,18 @@ public final class DashboardHandler extends Handler.Abstract {
         ex.response().getHeaders().put("Allow", "GET".equals(method) ? "GET, HEAD" : method);
         error(ex, 405, "method not allowed");
         return false;
+    }
+
+    /** A cron device's runs: {@code {"expected","onTime","failed"}}; {@code null} for any other device. */
+    private static void putRuns(ObjectNode node, String name, RunCount runs) {
+        if (runs == null) {
+            node.putNull(name);
+            return;
+        }
+        ObjectNode r = node.putObject(name);
+        r.put("expected", runs.expected());
+        r.put("onTime", runs.onTime());
+        r.put("failed", runs.failed());
     }
 
     private static void putInstant(ObjectNode node, String name, Instant at) {

@@ -1,11 +1,17 @@
 package dev.heartwatch.server.dashboard;
 
+import dev.heartwatch.core.history.HistoryModel;
+import dev.heartwatch.core.history.RunCount;
 import dev.heartwatch.core.outage.Coverage;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.ReportClip;
 import dev.heartwatch.core.outage.Source;
 import dev.heartwatch.core.outage.Uptime;
 import dev.heartwatch.core.rule.DeviceStatus;
+import dev.heartwatch.core.schedule.Due;
+import dev.heartwatch.core.schedule.DueRule;
+import dev.heartwatch.core.schedule.Schedule;
+import dev.heartwatch.core.schedule.ScheduleText;
 import dev.heartwatch.server.ingest.ProbesWithoutHeartbeats;
 import dev.heartwatch.server.store.AdminState;
 import dev.heartwatch.server.store.DeviceAdministration;
@@ -21,13 +27,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The dashboard's data from the server's store: every device the store knows or expects, its
  * status (retired, muted, else the silence rule live at {@code now}), last heartbeat and address,
  * uptime over 24 h / 7 d / 30 d and a trail of hourly status dots, all computed by core's
  * history model from the beat runs and the agents' reports (one read for every device, never
- * the raw beats), so the page agrees with {@code heartwatch history}. Mute and retire go through
+ * the raw beats), so the page agrees with {@code heartwatch history}. Each device's schedule comes
+ * from the registry, read once per call: its text, its standing ({@code DueRule}) and, for a cron
+ * device, runs on time as its uptime. Mute and retire go through
  * {@link DeviceAdministration}, the same code as the admin API.
  */
 public final class StoreDashboardSource implements DashboardSource {
@@ -37,6 +46,8 @@ public final class StoreDashboardSource implements DashboardSource {
     /** The trail: one dot per hour over the last day, oldest first. */
     static final int TRAIL_DOTS = 24;
     static final Duration TRAIL_STEP = Duration.ofHours(1);
+
+    private static final DueRule DUE_RULE = DueRule.standard();
 
     private final HeartwatchStore store;
     private final DeviceHistory history;
@@ -70,13 +81,14 @@ public final class StoreDashboardSource implements DashboardSource {
     @Override
     public List<DeviceView> devices(List<String> devices, Instant now) {
         Map<String, DeviceRecord> records = store.devices().some(devices);
-        Map<String, DeviceHistory.Span> spans = history.spans(devices, now.minus(MONTH), now, now);
+        Function<String, Schedule> schedules = schedules();
+        Map<String, DeviceHistory.Span> spans = history.spans(devices, now.minus(MONTH), now, now, schedules);
         List<DeviceView> out = new ArrayList<>(devices.size());
         for (String d : devices) {
             DeviceRecord r = records.containsKey(d) ? records.get(d)
                     : expectedDevices.contains(d) ? DeviceRecord.neverSeen(d) : null;
             if (r != null) {
-                out.add(view(r, now, spans.get(d)));
+                out.add(view(r, now, spans.get(d), schedules));
             }
         }
         return out;
@@ -91,18 +103,57 @@ public final class StoreDashboardSource implements DashboardSource {
     public List<DeviceView> devices(Instant now) {
         List<DeviceView> out = new ArrayList<>();
         // Every device's month in one read of the beat runs and reports, one model computation.
-        Map<String, DeviceHistory.Span> spans = history.spans(now.minus(MONTH), now, now);
+        Function<String, Schedule> schedules = schedules();
+        Map<String, DeviceHistory.Span> spans = history.spans(null, now.minus(MONTH), now, now, schedules);
         for (DeviceRecord r : store.devices().all(expectedDevices).values()) {
-            out.add(view(r, now, spans.get(r.device())));
+            out.add(view(r, now, spans.get(r.device()), schedules));
         }
         return out;
     }
 
     DeviceView view(DeviceRecord r, Instant now) {
-        return view(r, now, history.span(r.device(), now.minus(MONTH), now, now));
+        Function<String, Schedule> schedules = schedules();
+        return view(r, now, history.spans(List.of(r.device()), now.minus(MONTH), now, now, schedules).get(r.device()),
+                schedules);
     }
 
-    private DeviceView view(DeviceRecord r, Instant now, DeviceHistory.Span monthSpan) {
+    /** Each device's schedule: the registry, read once per poll (one small table). */
+    private Function<String, Schedule> schedules() {
+        return HistoryModel.schedulesOf(store.registry().registry());
+    }
+
+    /**
+     * The view with its schedule facts: the schedule's text, where the device stands against it
+     * ({@link DueRule#decide} on the stored facts, O(1)), the last run's duration, and for a
+     * cron device its runs on time as its uptime (docs/history.md, "Runs on time").
+     */
+    private DeviceView view(DeviceRecord r, Instant now, DeviceHistory.Span monthSpan, Function<String, Schedule> schedules) {
+        Schedule schedule = schedules.apply(r.device());
+        Due due = DUE_RULE.decide(schedule, r.facts(), now);
+        DeviceView plain = timeView(r, now, monthSpan);
+        String text = ScheduleText.describe(schedule);
+        String word = due.status().name().toLowerCase(Locale.ROOT).replace('_', '-');
+        if (r.lastSeen() == null) {
+            return plain.withSchedule(text, word, due.dueAt(), due.downAt(), null, null, null, null);
+        }
+        // No span: nothing of it in the month read, so no run was watched and no duration came.
+        Long lastDuration = monthSpan == null ? null : monthSpan.durations().lastMs();
+        if (!(schedule instanceof Schedule.Cron)) {
+            return plain.withSchedule(text, word, due.dueAt(), due.downAt(), lastDuration, null, null, null);
+        }
+        RunCount day = monthSpan == null ? RunCount.NONE : monthSpan.runs(now.minus(DAY), now, now).orElse(RunCount.NONE);
+        RunCount week = monthSpan == null ? RunCount.NONE : monthSpan.runs(now.minus(WEEK), now, now).orElse(RunCount.NONE);
+        RunCount month = monthSpan == null ? RunCount.NONE : monthSpan.runs(now.minus(MONTH), now, now).orElse(RunCount.NONE);
+        return new DeviceView(r.device(), plain.status(), plain.lastSeen(), plain.ip(), percent(day), percent(week),
+                percent(month), plain.trail(), text, word, due.dueAt(), due.downAt(), lastDuration, day, week, month);
+    }
+
+    private static Double percent(RunCount runs) {
+        OptionalDouble p = runs.percent();
+        return p.isPresent() ? p.getAsDouble() : null;
+    }
+
+    private DeviceView timeView(DeviceRecord r, Instant now, DeviceHistory.Span monthSpan) {
         String status = status(r, now);
         if (r.lastSeen() == null) {
             // Expected (or muted ahead) but never heard: nothing to compute.

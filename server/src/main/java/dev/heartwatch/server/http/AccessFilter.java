@@ -15,8 +15,9 @@ import org.eclipse.jetty.util.Callback;
  * Who may do what, decided once for every route, in front of {@link Routes} (docs/server.md,
  * "Access"): the ping key for {@code /api/ping}; the read key (or, without one, loopback only)
  * for the dashboard, {@code /api/devices} and {@code /api/history/lines}; the admin key for a
- * device action that presents {@code x-functions-key} or {@code ?code=}. The handlers behind it
- * check no key and no address.
+ * device action that presents {@code x-functions-key} or {@code ?code=}, and for every request
+ * under {@code /api/registry} (the registry admin API, whatever it presents). The handlers behind
+ * it check no key and no address.
  *
  * <p>Loopback-only mode serves a request only when nothing forwarded it: its socket peer is a
  * loopback address that is not a trusted proxy, it carries no forwarding header
@@ -84,8 +85,12 @@ public final class AccessFilter extends Handler.Wrapper {
         if (path.startsWith(PingHandler.PATH)) {
             return Rule.OPEN;
         }
-        if (path.startsWith(HistoryLinesHandler.PATH)) {
+        if (HistoryLinesHandler.serves(path)) {
             return Rule.HISTORY;
+        }
+        if (RegistryHandler.owns(path)) {
+            // Edits the schedules every device is judged by: the admin key only, never the page's rule.
+            return Rule.ADMIN;
         }
         if (DEVICE_ACTION.matcher(path).matches()
                 && (Answers.presentedKey(request, query) != null || !dashboardActions)) {

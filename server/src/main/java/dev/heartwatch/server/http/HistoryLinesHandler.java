@@ -31,9 +31,15 @@ import org.eclipse.jetty.util.Callback;
  * dashboard. A few streams at a time; more get {@code 429} with {@code Retry-After}. A stream
  * that runs past {@code HEARTWATCH_RESPONSE_TIMEOUT} is cut (a client on a slow uplink keeps a
  * read connection busy); one whose client stops taking bytes, after Jetty's idle timeout.
+ *
+ * <p>{@code GET /api/history/registry} (same access): the server's device registry in
+ * {@code infra/devices.json}'s layout, so {@code heartwatch history --server} knows each device's
+ * schedule and counts a cron device's runs on time (docs/history.md, "Runs on time").
  */
 public final class HistoryLinesHandler extends Handler.Abstract {
     public static final String PATH = "/api/history/lines";
+    /** The registry the history's schedules come from. */
+    public static final String REGISTRY_PATH = "/api/history/registry";
     private static final Logger LOG = Logger.getLogger(HistoryLinesHandler.class.getName());
     /** Seconds a client is told to wait when every stream slot is taken. */
     static final String RETRY_AFTER = "5";
@@ -81,7 +87,16 @@ public final class HistoryLinesHandler extends Handler.Abstract {
         callback.failed(new IOException("history stream aborted"));
     }
 
+    /** Whether {@code path} is one this handler serves (the router and the access filter ask). */
+    public static boolean serves(String path) {
+        return path.startsWith(PATH) || path.equals(REGISTRY_PATH);
+    }
+
     private void serve(Request request, Response response, Callback callback) throws IOException {
+        if (REGISTRY_PATH.equals(request.getHttpURI().getPath())) {
+            registry(request, response, callback);
+            return;
+        }
         if (!PATH.equals(request.getHttpURI().getPath())) {
             Answers.text(response, callback, 404, "not found", false);
             return;
@@ -113,6 +128,20 @@ public final class HistoryLinesHandler extends Handler.Abstract {
         } finally {
             streams.release();
         }
+    }
+
+    private void registry(Request request, Response response, Callback callback) {
+        if (!"GET".equals(request.getMethod())) {
+            response.getHeaders().put("Allow", "GET, HEAD");
+            Answers.text(response, callback, 405, "method not allowed (use GET)", true);
+            return;
+        }
+        byte[] body = store.registry().registry().toJson().getBytes(StandardCharsets.UTF_8);
+        response.setStatus(200);
+        response.getHeaders().put("Content-Type", "application/json; charset=utf-8");
+        response.getHeaders().put("Cache-Control", "no-store");
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        response.write(true, java.nio.ByteBuffer.wrap(body), callback);
     }
 
     private void stream(Response response, Callback callback, Instant since, Instant until, String device) throws IOException {

@@ -7,6 +7,7 @@ import java.net.SocketAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Request;
 
 /** Who is on the other end of a request, from the socket; forwarded headers only from a trusted proxy. */
@@ -21,13 +22,30 @@ public final class Peer {
     }
 
     /**
+     * The socket peer in canonical text ({@link ClientAddress#parse}), parsed once per connection
+     * and kept as a connection attribute: every request on a kept-alive connection has the same
+     * peer, and each asked for it twice (the access decision, then the ping's address).
+     */
+    static Optional<String> canonicalPeer(Request request) {
+        ConnectionMetaData connection = request.getConnectionMetaData();
+        if (connection.getAttribute(PEER_ATTRIBUTE) instanceof String cached) {
+            return cached.isEmpty() ? Optional.empty() : Optional.of(cached);
+        }
+        InetAddress socket = socketAddress(request);
+        Optional<String> peer = socket == null ? Optional.empty() : ClientAddress.parse(socket.getHostAddress());
+        connection.setAttribute(PEER_ATTRIBUTE, peer.orElse(""));
+        return peer;
+    }
+
+    private static final String PEER_ATTRIBUTE = Peer.class.getName() + ".canonical";
+
+    /**
      * The client's address as the Azure front end would set {@code X-Client-IP}: the socket's
      * peer; only when the peer is a configured trusted proxy, the last hop of its
      * {@code X-Forwarded-For} (the hop that proxy appended).
      */
     public static Optional<String> clientAddress(Request request, Set<String> trustedProxies) {
-        InetAddress socket = socketAddress(request);
-        Optional<String> peer = socket == null ? Optional.empty() : ClientAddress.parse(socket.getHostAddress());
+        Optional<String> peer = canonicalPeer(request);
         if (peer.isPresent() && trustedProxies.contains(peer.get())) {
             List<String> xff = request.getHeaders().getValuesList("X-Forwarded-For");
             if (!xff.isEmpty()) {
@@ -53,8 +71,7 @@ public final class Peer {
      * none of them cannot be told from a local client (docs/server.md, "Access").
      */
     public static boolean isForwarded(Request request, Set<String> trustedProxies) {
-        InetAddress socket = socketAddress(request);
-        if (socket != null && ClientAddress.parse(socket.getHostAddress()).map(trustedProxies::contains).orElse(false)) {
+        if (canonicalPeer(request).map(trustedProxies::contains).orElse(false)) {
             return true;
         }
         for (String header : FORWARDING_HEADERS) {

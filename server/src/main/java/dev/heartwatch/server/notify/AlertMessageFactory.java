@@ -1,6 +1,7 @@
 package dev.heartwatch.server.notify;
 
 import dev.heartwatch.channels.AlertMessage;
+import dev.heartwatch.channels.OutageText;
 import dev.heartwatch.core.notify.AggregationPolicy;
 import dev.heartwatch.core.notify.DeviceList;
 import dev.heartwatch.core.notify.OutgoingAlert;
@@ -13,6 +14,7 @@ import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.outage.Source;
 import dev.heartwatch.core.rule.Beat;
 import dev.heartwatch.core.rule.SilenceRule;
+import dev.heartwatch.server.alert.BeatSchedules;
 import dev.heartwatch.server.store.HeartwatchStore;
 import dev.heartwatch.server.store.NotificationRecord;
 import java.time.Duration;
@@ -138,11 +140,18 @@ public final class AlertMessageFactory {
             return null;
         }
         // The DOWN flip happened at lastSeen + threshold: the last beat is at most that old.
+        SilenceRule rule = ruleOf(n.device());
         List<Beat> beats = store.facts().beats(n.device(), downAt.minus(rule.lookback()), downAt.minus(rule.threshold()));
         return beats.isEmpty() ? null : beats.get(beats.size() - 1).at();
     }
 
+    /** The rule the device was judged by: its own beats' schedule, when they sent one (issue 17). */
+    private SilenceRule ruleOf(String device) {
+        return store.devices().device(device).map(r -> BeatSchedules.ruleFor(rule, r)).orElse(rule);
+    }
+
     private AlertMessage fired(NotificationRecord n, Instant lastSeen) {
+        SilenceRule rule = ruleOf(n.device());
         AlertMessage.Names behind = behind(n);
         String subject = "[Heartwatch] DOWN: " + n.device()
                 + (behind.total() > 0 ? " (" + DeviceList.checks(behind.total()) + " behind it unknown)" : "");
@@ -171,22 +180,11 @@ public final class AlertMessageFactory {
         StringBuilder t = new StringBuilder();
         String subject;
         if (outage != null) {
-            Duration d = outage.duration(back);
-            subject = "[Heartwatch] RESOLVED: " + n.device() + " was down " + human(d) + " (" + outage.cause() + ")";
+            subject = OutageText.resolvedSubject(n.device(), outage, back);
             t.append("Device ").append(n.device()).append(" is back.\n\n");
-            t.append("Outage start: ").append(outage.start()).append('\n');
-            t.append("Outage end:   ").append(outage.end() == null ? back : outage.end()).append('\n');
-            t.append("Duration:     ").append(human(d)).append(" (").append(d).append(")\n");
-            t.append("Cause:        ").append(outage.cause()).append('\n');
-            if (!outage.detail().isEmpty()) {
-                t.append("Detail:       ").append(outage.detail()).append('\n');
-            }
             ReportClip clip = outage.source() == Source.CLOUD ? null
                     : store.facts().reportClip(n.device(), outage.id()).filter(ReportClip::clipped).orElse(null);
-            t.append("Source:       ").append(sourceText(outage, clip)).append('\n');
-            if (clip != null) {
-                t.append("Clipped:      ").append(clippedText(clip)).append('\n');
-            }
+            OutageText.appendFigures(t, outage, back, clip);
         } else {
             subject = "[Heartwatch] RESOLVED: " + n.device();
             t.append("Device ").append(n.device()).append(" is ").append(n.suppressedBefore() > 0 ? "not down" : "back").append(".\n\n");
@@ -212,75 +210,24 @@ public final class AlertMessageFactory {
         }
     }
 
-    /**
-     * The source line. BOTH is said only when the agent's report, as sent, agrees with the gap: a
-     * report the server had to clip did not agree, whatever is left of it.
-     */
-    private static String sourceText(Outage o, ReportClip clip) {
-        if (clip != null) {
-            return o.source() == Source.BOTH
-                    ? "CLOUD, with the agent's report clipped (the heartbeat gap; the report agreed with it only once clipped)"
-                    : "AGENT, clipped (the agent's cause, its times clipped to what the server heard)";
-        }
-        switch (o.source()) {
-            case AGENT:
-                return "AGENT (times and cause as the agent reported them)";
-            case BOTH:
-                return "BOTH (agent's report and the heartbeat gap agree; the agent's exact times and cause are used)";
-            default:
-                return "CLOUD (the server's view: last heartbeat + interval to the first heartbeat back; the agent reported nothing)";
-        }
-    }
-
-    /**
-     * What the server would not believe of the agent's report (docs/alerting.md, "Reports
-     * checked against the record"), e.g. "the agent reported 400 d 0 h; clipped to 14 s: the
-     * server first heard this device 14 s before it ended".
-     */
-    static String clippedText(ReportClip clip) {
-        String head = "the agent reported " + human(clip.reportedDuration()) + "; clipped to " + human(clip.duration()) + ": ";
-        return head + switch (clip.reason()) {
-            case FIRST_BEAT -> "the server first heard this device at " + clip.heardAt() + ", "
-                    + human(Duration.between(clip.heardAt(), clip.end())) + " before it ended";
-            case HEARD_DURING -> "the server received a heartbeat from this device at " + clip.heardAt()
-                    + ", during the reported outage";
-            case AFTER_ARRIVAL -> "it cannot have ended after the report arrived at " + clip.end();
-            default -> clip.reason().code();
-        };
-    }
-
     /** The merged outage that covers the alert's down time and ends by {@code back}. */
     Outage outageEndingAt(String device, Instant firedAt, Instant back) {
         if (back == null) {
             return null;
         }
+        SilenceRule rule = ruleOf(device);
         Instant from = back.minus(rule.lookback());
         List<Beat> beats = store.facts().beats(device, from, back);
         // The report of this outage arrives with the beat after the first one back.
         List<ReportedOutage> reports = store.facts().reportsReceived(device, from, back.plus(resolveGrace()).plus(rule.heartbeatInterval()));
-        List<Outage> merged = OutageMerge.of(rule).merge(beats, reports, null);
-        Outage best = null;
-        for (Outage o : merged) {
-            boolean coversDown = firedAt == null || !o.start().isAfter(firedAt);
-            boolean endsByBack = o.end() != null && !o.end().isAfter(back.plus(rule.heartbeatInterval()));
-            if (coversDown && endsByBack && (best == null || o.start().isAfter(best.start()))) {
-                best = o;
-            }
-        }
-        return best;
+        return OutageText.endingAt(OutageMerge.of(rule).merge(beats, reports, null), firedAt, back, rule.heartbeatInterval());
     }
 
     static String human(Duration d) {
-        long s = d.toSeconds();
-        if (s < 60) {
-            return s + " s";
-        }
-        if (s < 3600) {
-            return (s / 60) + " min " + (s % 60) + " s";
-        }
-        if (s < 86_400) {
-            return (s / 3600) + " h " + (s % 3600 / 60) + " min";
-        }
-        return (s / 86_400) + " d " + (s % 86_400 / 3600) + " h";
+        return OutageText.human(d);
+    }
+
+    static String clippedText(ReportClip clip) {
+        return OutageText.clippedText(clip);
     }
 }

@@ -1,18 +1,24 @@
 package dev.heartwatch.server.store;
 
+import dev.heartwatch.core.history.CronRunHistory;
 import dev.heartwatch.core.history.History;
 import dev.heartwatch.core.history.HistoryFacts;
 import dev.heartwatch.core.history.HistoryModel;
 import dev.heartwatch.core.history.HistoryPeriod;
+import dev.heartwatch.core.history.RunCount;
+import dev.heartwatch.core.history.RunDurations;
 import dev.heartwatch.core.outage.Coverage;
 import dev.heartwatch.core.outage.DeviceSpan;
 import dev.heartwatch.core.outage.Gap;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.ReportedOutage;
+import dev.heartwatch.core.outage.RunBeat;
+import dev.heartwatch.core.outage.Signal;
 import dev.heartwatch.core.outage.Uptime;
 import dev.heartwatch.core.outage.UptimeCalculator;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.core.rule.SilenceRule;
+import dev.heartwatch.core.schedule.Schedule;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -23,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The read side for the dashboard and reports: live status, merged outages and uptime of one
@@ -82,13 +89,23 @@ public final class DeviceHistory {
      * device's when null), in one read of their runs and one of their reports (a dashboard page).
      */
     public Map<String, Span> spans(Collection<String> devices, Instant from, Instant to, Instant now) {
+        return spans(devices, from, to, now, d -> null);
+    }
+
+    /**
+     * {@link #spans(Collection, Instant, Instant, Instant)} with each device's schedule (read once
+     * per call from the registry by the caller): a cron device's spans count its runs on time
+     * (docs/history.md, "Runs on time").
+     */
+    public Map<String, Span> spans(Collection<String> devices, Instant from, Instant to, Instant now,
+                                   Function<String, Schedule> schedules) {
         Instant readFrom = from.minus(rule.lookback());
         Instant readTo = to.isAfter(now) ? to : now;
         HistoryPeriod period = new HistoryPeriod(from, to, ZoneOffset.UTC);
         Map<String, Span> out = new HashMap<>();
-        for (HistoryFacts facts : facts(devices, readFrom, readTo).values()) {
-            for (var d : model.compute(facts, period, now).devices()) {
-                out.put(d.device(), new Span(d.device(), d.coverage(), d.outages(), facts, model, period, d.total()));
+        for (HistoryFacts facts : facts(devices, readFrom, readTo, schedules).values()) {
+            for (var d : model.compute(facts, period, now, schedules).devices()) {
+                out.put(d.device(), new Span(d, facts, model, period, schedules));
             }
         }
         return out;
@@ -99,14 +116,36 @@ public final class DeviceHistory {
      * range (one facts object per device, so each later computation touches one device only).
      */
     Map<String, HistoryFacts> facts(Collection<String> devices, Instant readFrom, Instant readTo) {
+        return facts(devices, readFrom, readTo, d -> null);
+    }
+
+    /**
+     * The facts, with a cron device's beats kept whole from its beat runs: each run's first and
+     * last beat. A cron firing further apart than the threshold (an hourly or nightly job) has
+     * one run per beat, so these are its beats exactly; a run of several beats (a cron firing
+     * more often than the threshold) gives only its ends (docs/history.md, "Runs on time").
+     * The runs do not say {@code fail} or a duration yet: every beat is a success.
+     */
+    Map<String, HistoryFacts> facts(Collection<String> devices, Instant readFrom, Instant readTo,
+                                    Function<String, Schedule> schedules) {
         List<BeatRun> runs = store.database().inTransaction(
                 c -> BeatRuns.overlapping(c, devices, readFrom.toEpochMilli(), readTo.toEpochMilli() + 1));
         Map<String, List<DeviceSpan>> spans = new HashMap<>();
         Map<String, List<Gap>> gaps = new HashMap<>();
+        Map<String, List<RunBeat>> runBeats = new HashMap<>();
+        Map<String, Boolean> keeps = new HashMap<>();
         BeatRun previous = null;
         for (BeatRun r : runs) { // ordered by device, then time
             spans.computeIfAbsent(r.device(), k -> new ArrayList<>()).add(new DeviceSpan(r.device(),
                     Instant.ofEpochMilli(r.firstBeat()), Instant.ofEpochMilli(r.lastBeat()), r.beats(), r.lastStopping()));
+            if (keeps.computeIfAbsent(r.device(), k -> HistoryModel.keepsBeats(schedules.apply(k)))) {
+                List<RunBeat> kept = runBeats.computeIfAbsent(r.device(), k -> new ArrayList<>());
+                Signal last = r.lastStopping() ? Signal.STOPPING : Signal.SUCCESS;
+                if (r.beats() > 1) {
+                    kept.add(RunBeat.success(Instant.ofEpochMilli(r.firstBeat())));
+                }
+                kept.add(new RunBeat(Instant.ofEpochMilli(r.lastBeat()), last, null));
+            }
             if (previous != null && previous.device().equals(r.device())) {
                 gaps.computeIfAbsent(r.device(), k -> new ArrayList<>()).add(new Gap(r.device(),
                         Instant.ofEpochMilli(previous.lastBeat()), Instant.ofEpochMilli(r.firstBeat()), previous.lastStopping()));
@@ -122,7 +161,7 @@ public final class DeviceHistory {
         names.addAll(reports.keySet());
         for (String d : names) {
             out.put(d, HistoryFacts.fromGaps(readFrom, readTo, spans.getOrDefault(d, List.of()), gaps.getOrDefault(d, List.of()),
-                    reports.getOrDefault(d, List.of())));
+                    reports.getOrDefault(d, List.of()), runBeats.containsKey(d) ? Map.of(d, runBeats.get(d)) : Map.of()));
         }
         return out;
     }
@@ -137,25 +176,40 @@ public final class DeviceHistory {
         private final List<Outage> outages;
         private final HistoryFacts facts;
         private final HistoryModel model;
-        /** The period the span was read for, and its uptime (asked again by the dashboard: not recomputed). */
+        /** The period the span was read for, and its history (asked again by the dashboard: not recomputed). */
         private final HistoryPeriod period;
-        private final Uptime periodUptime;
+        private final dev.heartwatch.core.history.DeviceHistory periodHistory;
+        private final Function<String, Schedule> schedules;
+        /** Sub-periods already computed, by {@code [from, to, now]}; a span serves one request. */
+        private final Map<List<Instant>, Optional<dev.heartwatch.core.history.DeviceHistory>> computed =
+                new java.util.concurrent.ConcurrentHashMap<>();
 
-        Span(String device, Coverage coverage, List<Outage> outages, HistoryFacts facts, HistoryModel model,
-             HistoryPeriod period, Uptime periodUptime) {
-            this.device = device;
+        Span(dev.heartwatch.core.history.DeviceHistory d, HistoryFacts facts, HistoryModel model, HistoryPeriod period,
+             Function<String, Schedule> schedules) {
+            this.device = d.device();
             this.period = period;
-            this.periodUptime = periodUptime;
-            this.coverage = coverage;
-            this.outages = List.copyOf(outages);
+            this.periodHistory = d;
+            this.coverage = d.coverage();
+            this.outages = List.copyOf(d.outages());
             this.facts = facts;
             this.model = model;
+            this.schedules = schedules;
+        }
+
+        private Span(String device, HistoryFacts facts, HistoryModel model) {
+            this.device = device;
+            this.period = null;
+            this.periodHistory = null;
+            this.coverage = null;
+            this.outages = List.of();
+            this.facts = facts;
+            this.model = model;
+            this.schedules = d -> null;
         }
 
         static Span empty(String device, HistoryModel model, Instant from, Instant to, Instant now) {
             Instant readTo = to.isAfter(now) ? to : now;
-            return new Span(device, null, List.of(),
-                    HistoryFacts.fromGaps(from, readTo, List.of(), List.of(), List.of()), model, null, null);
+            return new Span(device, HistoryFacts.fromGaps(from, readTo, List.of(), List.of(), List.of()), model);
         }
 
         public String device() {
@@ -172,12 +226,32 @@ public final class DeviceHistory {
 
         /** Uptime over {@code [from, to)} from the facts read, by the history model (never watched: no percent). */
         public Uptime uptime(Instant from, Instant to, Instant now) {
-            if (periodUptime != null && period.since().equals(from) && period.until().equals(to) && !now.isBefore(to)) {
-                return periodUptime;
+            Optional<dev.heartwatch.core.history.DeviceHistory> d = history(from, to, now);
+            return d.map(dev.heartwatch.core.history.DeviceHistory::total)
+                    .orElseGet(() -> UptimeCalculator.over(device, null, List.of(), from, to,
+                            facts.readTo().isBefore(now) ? facts.readTo() : now));
+        }
+
+        /**
+         * Runs on time over {@code [from, to)} for a cron device (empty: not a cron device, or
+         * nothing read), by the history model.
+         */
+        public Optional<RunCount> runs(Instant from, Instant to, Instant now) {
+            return history(from, to, now).map(dev.heartwatch.core.history.DeviceHistory::runs).map(CronRunHistory::total);
+        }
+
+        /** The run durations over the period the span was read for ({@link RunDurations#NONE}: none). */
+        public RunDurations durations() {
+            return periodHistory == null ? RunDurations.NONE : periodHistory.durations();
+        }
+
+        private Optional<dev.heartwatch.core.history.DeviceHistory> history(Instant from, Instant to, Instant now) {
+            if (periodHistory != null && period.since().equals(from) && period.until().equals(to) && !now.isBefore(to)) {
+                return Optional.of(periodHistory);
             }
-            History h = model.compute(facts, new HistoryPeriod(from, to, ZoneOffset.UTC), now);
-            return h.device(device).map(d -> d.total())
-                    .orElseGet(() -> UptimeCalculator.over(device, null, List.of(), from, to, h.horizon()));
+            // A cron device asks each sub-period twice (its time uptime and its runs): computed once.
+            return computed.computeIfAbsent(List.of(from, to, now), k ->
+                    model.compute(facts, new HistoryPeriod(from, to, ZoneOffset.UTC), now, schedules).device(device));
         }
     }
 

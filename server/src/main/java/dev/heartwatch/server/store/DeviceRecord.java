@@ -2,6 +2,7 @@ package dev.heartwatch.server.store;
 
 import dev.heartwatch.core.rule.DeviceFacts;
 import dev.heartwatch.core.rule.DeviceStatus;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -14,10 +15,22 @@ import java.time.Instant;
  * @param lastNotified when the last notification that was not suppressed was raised
  * @param lastIp       the client address of the last heartbeat, when it had one
  * @param lastRunning  its last heartbeat that did not say {@code stopping}, when there is one
+ * @param parent       the device its last beat said it runs behind (an agent's check: the agent), or null
+ * @param beatPeriod   the {@code period} its last beat carried, or null
+ * @param beatGrace    the {@code grace} its last beat carried (may be zero), or null
  */
 public record DeviceRecord(String device, Instant firstSeen, Instant lastSeen, boolean lastStopping,
                            DeviceStatus status, Instant since, boolean alertOpen, Instant mutedUntil,
-                           Instant retiredAt, Instant lastNotified, String lastIp, Instant lastRunning) {
+                           Instant retiredAt, Instant lastNotified, String lastIp, Instant lastRunning,
+                           String parent, Duration beatPeriod, Duration beatGrace) {
+
+    /** A device whose last beat named no parent and no schedule. */
+    public DeviceRecord(String device, Instant firstSeen, Instant lastSeen, boolean lastStopping,
+                        DeviceStatus status, Instant since, boolean alertOpen, Instant mutedUntil,
+                        Instant retiredAt, Instant lastNotified, String lastIp, Instant lastRunning) {
+        this(device, firstSeen, lastSeen, lastStopping, status, since, alertOpen, mutedUntil, retiredAt, lastNotified,
+                lastIp, lastRunning, null, null, null);
+    }
 
     /** A device expected (or muted, retired ahead) but never heard from nor evaluated. */
     public static DeviceRecord neverSeen(String device) {

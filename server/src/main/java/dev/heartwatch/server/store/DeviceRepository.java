@@ -21,16 +21,24 @@ import java.util.Set;
  * and retirement.
  */
 public final class DeviceRepository {
-    /** The writer's upsert of a device's last beat; a late batch never moves it back. */
-    static final String UPSERT_LAST_BEAT = "INSERT INTO devices(device, first_seen, last_seen, last_stopping, last_ip, last_running) "
-            + "VALUES (?,?,?,?,?,?) ON CONFLICT(device) DO UPDATE SET last_seen = excluded.last_seen, "
+    /**
+     * The writer's upsert of a device's last beat; a late batch never moves it back. The beat's
+     * {@code parent}, {@code period} and {@code grace} ride in the same statement: the row is
+     * rewritten for {@code last_seen} anyway, so keeping them costs no extra statement, page or
+     * index entry per beat (they are in no index), and a value that did not change writes the
+     * same bytes.
+     */
+    static final String UPSERT_LAST_BEAT = "INSERT INTO devices(device, first_seen, last_seen, last_stopping, last_ip, last_running, "
+            + "parent, period_ms, grace_ms) "
+            + "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(device) DO UPDATE SET last_seen = excluded.last_seen, "
             + "last_stopping = excluded.last_stopping, last_ip = excluded.last_ip, "
-            + "last_running = coalesce(max(excluded.last_running, devices.last_running), excluded.last_running, devices.last_running) "
+            + "last_running = coalesce(max(excluded.last_running, devices.last_running), excluded.last_running, devices.last_running), "
+            + "parent = excluded.parent, period_ms = excluded.period_ms, grace_ms = excluded.grace_ms "
             + "WHERE excluded.last_seen >= devices.last_seen";
 
     private static final String SELECT_DEVICE = "SELECT k.device, d.first_seen, d.last_seen, d.last_stopping, s.status, s.since, "
             + "s.alert_open, s.muted_until, s.retired_at, (SELECT max(created_at) FROM notifications n "
-            + "WHERE n.device = k.device AND n.suppressed = 0), d.last_ip, d.last_running FROM ";
+            + "WHERE n.device = k.device AND n.suppressed = 0), d.last_ip, d.last_running, d.parent, d.period_ms, d.grace_ms FROM ";
 
     private final Database db;
 
@@ -46,6 +54,9 @@ public final class DeviceRepository {
         ps.setInt(4, last.stopping() ? 1 : 0);
         ps.setString(5, last.ip());
         LineInserts.setLong(ps, 6, lastRunning);
+        ps.setString(7, last.parent());
+        LineInserts.setLong(ps, 8, last.periodMs());
+        LineInserts.setLong(ps, 9, last.graceMs());
     }
 
     /** Every device the store knows (heard from, evaluated, muted or retired), plus {@code expected}. */
@@ -156,7 +167,13 @@ public final class DeviceRepository {
         String status = rs.getString(5);
         return new DeviceRecord(rs.getString(1), instant(rs, 2), instant(rs, 3), rs.getInt(4) == 1,
                 status == null ? DeviceStatus.UNKNOWN : DeviceStatus.valueOf(status), instant(rs, 6), rs.getInt(7) == 1,
-                instant(rs, 8), instant(rs, 9), instant(rs, 10), rs.getString(11), instant(rs, 12));
+                instant(rs, 8), instant(rs, 9), instant(rs, 10), rs.getString(11), instant(rs, 12), rs.getString(13),
+                millis(rs, 14), millis(rs, 15));
+    }
+
+    private static java.time.Duration millis(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : java.time.Duration.ofMillis(v);
     }
 
     /**

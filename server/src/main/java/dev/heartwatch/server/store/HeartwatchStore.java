@@ -21,6 +21,7 @@ public final class HeartwatchStore implements AutoCloseable {
     private final LineRepository facts;
     private final LineWriter writer;
     private final ChannelThreads threads;
+    private final RegistryRepository registry;
 
     private HeartwatchStore(Database database, Duration runThreshold, boolean withWriter) {
         this.database = database;
@@ -28,6 +29,7 @@ public final class HeartwatchStore implements AutoCloseable {
         this.outbox = new Outbox(database);
         this.facts = new LineRepository(database);
         this.threads = new ChannelThreads(database);
+        this.registry = new RegistryRepository(database);
         this.writer = withWriter ? new LineWriter(database.writerConnection(), 65_536, runThreshold, database.walSync()) : null;
     }
 
@@ -73,6 +75,11 @@ public final class HeartwatchStore implements AutoCloseable {
     /** What channels remember of their threads (the GitHub issue of an outage). */
     public ChannelThreads channelThreads() {
         return threads;
+    }
+
+    /** The device registry: each described device's schedule and channels (issue 16). */
+    public RegistryRepository registry() {
+        return registry;
     }
 
     /** The stored heartbeats, outage reports and probes, and their beat runs. */

@@ -34,7 +34,8 @@ final class Migrations {
     /** In order; migration i (0-based) brings the file to version i + 1. */
     static final List<Migration> ALL = List.of(Migrations::v1LinesAsText, Migrations::v2TypedFacts,
             Migrations::v3DeliveryPlan, Migrations::v4ChannelThreads,
-            Migrations::v5CheckedReports, Migrations::v6LastRunningBeat);
+            Migrations::v5CheckedReports, Migrations::v6LastRunningBeat, Migrations::v7DeviceRegistry,
+            Migrations::v8BeatSchedule);
 
     private Migrations() {
     }
@@ -238,6 +239,20 @@ final class Migrations {
         }
     }
 
+    /**
+     * Version 8: each device's latest {@code parent}, {@code periodMs} and {@code graceMs} as its
+     * last beat carried them (an agent's check, contract section 1a), so the evaluator folds a check behind
+     * its agent and judges an unregistered check on its own schedule (issue 17). Null for every
+     * device until its next beat: the beats stored before held no such field the server kept.
+     */
+    static void v8BeatSchedule(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE devices ADD COLUMN parent TEXT");
+            s.execute("ALTER TABLE devices ADD COLUMN period_ms INTEGER");
+            s.execute("ALTER TABLE devices ADD COLUMN grace_ms INTEGER");
+        }
+    }
+
     private static ContractLine decodeLegacy(String text) {
         try {
             ContractLine line = LineCodec.decode(text);
@@ -254,6 +269,17 @@ final class Migrations {
     static void v4ChannelThreads(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE channel_threads(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+        }
+    }
+
+    /**
+     * Version 7: the device registry (issue 16 §2), one row per described device, its entry in
+     * {@code infra/devices.json}'s layout ({@link RegistryRepository}). Devices nobody described
+     * have no row and take the default schedule.
+     */
+    static void v7DeviceRegistry(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE device_registry(device TEXT PRIMARY KEY, entry TEXT NOT NULL, updated INTEGER NOT NULL)");
         }
     }
 }

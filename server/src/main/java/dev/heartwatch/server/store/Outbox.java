@@ -130,6 +130,24 @@ public final class Outbox {
         return select("WHERE carried_by = ? ORDER BY id", String.valueOf(id));
     }
 
+    /**
+     * The device its DOWN of {@code firedFlipAt} was planned behind (folded into that parent's
+     * message, or absorbed by its DOWN already sent), if it was; found by the device's index.
+     */
+    public Optional<String> firedBehind(String device, Instant firedFlipAt) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT behind FROM notifications WHERE device = ? AND condition = ? "
+                    + "AND flip_at = ? AND suppressed = 0 AND behind IS NOT NULL ORDER BY id DESC LIMIT 1")) {
+                ps.setString(1, device);
+                ps.setString(2, NotificationRecord.FIRED);
+                ps.setLong(3, firedFlipAt.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
     /** Every notification of a device (tests, dashboard), oldest first. */
     public List<NotificationRecord> of(String device) {
         return select("WHERE device = ? ORDER BY id", device);

@@ -111,6 +111,46 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @Order(1)
+    void eachCardShowsItsScheduleItsNextDueAndForACronDeviceItsRunsOnTime() throws Exception {
+        open(1280, 900, false);
+        JsonNode page = chromium.eval("(() => { const card = n => [...document.querySelectorAll('.card')]"
+                + "   .find(c => c.querySelector('.name').textContent === n);"
+                + " const nas = card('garage-nas'), router = card('home-router'), laptop = card('old-laptop');"
+                + " return { nasSchedule: nas.querySelector('.schedule').textContent,"
+                + "   nasDue: nas.querySelector('.due').textContent, nasDueAt: nas.querySelector('.due-at').textContent,"
+                + "   nasLastRun: nas.querySelector('.last-run').textContent,"
+                + "   nasLastRunShown: !nas.querySelector('.last-run-row').hidden"
+                + "     && nas.querySelector('.last-run-row').getBoundingClientRect().height > 0,"
+                + "   nasRuns: nas.querySelector('.runs').textContent, nasRunsShown: !nas.querySelector('.runs').hidden,"
+                + "   nasU30: nas.querySelector('.u30').textContent, nasL30: nas.querySelector('.l30').textContent,"
+                + "   routerSchedule: router.querySelector('.schedule').textContent,"
+                + "   routerDue: router.querySelector('.due').textContent,"
+                + "   routerL30: router.querySelector('.l30').textContent,"
+                + "   routerRunsShown: !router.querySelector('.runs').hidden,"
+                + "   routerLastRunHeight: router.querySelector('.last-run-row').getBoundingClientRect().height,"
+                + "   laptopSchedule: laptop.querySelector('.schedule').textContent }; })()");
+        assertEquals("30 2 * * * Europe/Berlin + 1h", page.get("nasSchedule").asText(), page.toString());
+        assertEquals("LATE", page.get("nasDue").asText());
+        assertTrue(page.get("nasDueAt").asText().startsWith("due ") && page.get("nasDueAt").asText().contains(", down at "),
+                page.toString());
+        assertEquals("took 12 min", page.get("nasLastRun").asText());
+        assertTrue(page.get("nasLastRunShown").asBoolean(), page.toString());
+        assertEquals("Runs on time, 30 d: 27 of 30 runs on time, 1 failed, 2 missed", page.get("nasRuns").asText());
+        assertTrue(page.get("nasRunsShown").asBoolean());
+        assertEquals("90.00 %", page.get("nasU30").asText());
+        assertEquals("30 d runs", page.get("nasL30").asText());
+        assertEquals("every 1m + 4m grace", page.get("routerSchedule").asText());
+        assertEquals("in 40 s", page.get("routerDue").asText());
+        assertEquals("30 d", page.get("routerL30").asText());
+        assertFalse(page.get("routerRunsShown").asBoolean());
+        assertEquals(0, page.get("routerLastRunHeight").asInt(), "no duration known: no Last run line");
+        assertEquals("—", page.get("laptopSchedule").asText(), "no schedule known");
+        chromium.screenshot(SHOTS.resolve("dashboard-1280-schedules.png"));
+        assertEquals("[]", chromium.problems.toString());
+    }
+
+    @Test
     @Order(2)
     void hostileTextStaysText() throws Exception {
         JsonNode page = chromium.eval("(() => { const card = [...document.querySelectorAll('.card')]"

@@ -241,6 +241,24 @@ class DashboardHandlerTest {
         JsonNode laptop = byName(body, "old-laptop");
         assertTrue(laptop.get("ip").isNull());
         assertTrue(laptop.get("uptime24h").isNull(), "no data is null, not 0");
+        assertTrue(laptop.get("schedule").isNull(), "a source without a registry says nothing of schedules");
+        assertTrue(laptop.get("due").isNull());
+        assertEquals("time", laptop.get("uptimeBasis").asText());
+        JsonNode router = byName(body, "home-router");
+        assertEquals("every 1m + 4m grace", router.get("schedule").asText());
+        assertEquals("up", router.get("due").asText());
+        assertEquals(NOW.plusSeconds(40).toEpochMilli(), router.get("nextDue").asLong());
+        assertEquals(NOW.plusSeconds(280).toEpochMilli(), router.get("downAt").asLong());
+        assertTrue(router.get("lastDurationMs").isNull());
+        assertTrue(router.get("runs30d").isNull(), "a period device's uptime is time");
+        JsonNode nas = byName(body, "garage-nas");
+        assertEquals("30 2 * * * Europe/Berlin + 1h", nas.get("schedule").asText());
+        assertEquals("late", nas.get("due").asText());
+        assertEquals(754_000L, nas.get("lastDurationMs").asLong());
+        assertEquals("runs", nas.get("uptimeBasis").asText());
+        assertEquals(90.0, nas.get("uptime30d").asDouble(), 1e-9);
+        assertEquals("{\"expected\":30,\"onTime\":27,\"failed\":1}", nas.get("runs30d").toString());
+        assertEquals("{\"expected\":1,\"onTime\":0,\"failed\":0}", nas.get("runs24h").toString());
     }
 
     @Test

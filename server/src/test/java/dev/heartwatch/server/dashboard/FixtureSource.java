@@ -1,5 +1,6 @@
 package dev.heartwatch.server.dashboard;
 
+import dev.heartwatch.core.history.RunCount;
 import dev.heartwatch.server.store.AdminState;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,9 @@ final class FixtureSource implements DashboardSource {
         DeviceView d = devices.get(device);
         List<String> trail = new ArrayList<>(d.trail());
         trail.add("up");
-        devices.put(device, new DeviceView(device, "up", at, d.ip(), d.uptime24h(), d.uptime7d(), d.uptime30d(), trail));
+        devices.put(device, new DeviceView(device, "up", at, d.ip(), d.uptime24h(), d.uptime7d(), d.uptime30d(), trail,
+                d.schedule(), d.due() == null ? null : "up", d.nextDue(), d.downAt(), d.lastDurationMs(),
+                d.runs24h(), d.runs7d(), d.runs30d()));
         List<OutageView> list = outages.getOrDefault(device, List.of());
         for (int i = 0; i < list.size(); i++) {
             OutageView o = list.get(i);
@@ -96,11 +99,15 @@ final class FixtureSource implements DashboardSource {
         goingDown.addAll(List.of("down", "down", "down", "down"));
         List<String> flaky = new ArrayList<>(trail("up", 24));
         flaky.set(7, "down");
-        s.device(new DeviceView("home-router", "up", now.minusSeconds(20), "203.0.113.24", 100.0, 99.95, 99.981, good));
+        s.device(new DeviceView("home-router", "up", now.minusSeconds(20), "203.0.113.24", 100.0, 99.95, 99.981, good)
+                .withSchedule("every 1m + 4m grace", "up", now.plusSeconds(40), now.plusSeconds(280), null, null, null, null));
         s.device(new DeviceView("cabin-pi", "down", now.minus(Duration.ofMinutes(47)), "198.51.100.7",
                 96.7, 99.42, 99.86, goingDown));
+        // A nightly backup job (a cron device): its uptime is runs on time, and tonight's run is late.
         s.device(new DeviceView("garage-nas", "muted", now.minus(Duration.ofMinutes(3)), "203.0.113.24",
-                99.3, 99.9, 99.97, flaky));
+                0.0, 100.0 * 5 / 7, 100.0 * 27 / 30, flaky, "30 2 * * * Europe/Berlin + 1h", "late",
+                now.minus(Duration.ofMinutes(10)), now.plus(Duration.ofMinutes(50)), 754_000L,
+                new RunCount(1, 0, 0), new RunCount(7, 5, 1), new RunCount(30, 27, 1)));
         s.device(new DeviceView("old-laptop", "stopped", now.minus(Duration.ofDays(2)), null, null, 88.1, 97.3,
                 trail("stopped", 24)));
         s.device(new DeviceView(HOSTILE, "up", now.minusSeconds(40), "2001:db8::5", 100.0, 100.0, null, good));

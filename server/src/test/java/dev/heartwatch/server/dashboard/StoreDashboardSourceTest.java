@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.heartwatch.core.contract.ContractLine;
 import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.OutageLine;
+import dev.heartwatch.core.history.RunCount;
 import dev.heartwatch.core.rule.SilenceRule;
+import dev.heartwatch.core.schedule.RegisteredDevice;
+import dev.heartwatch.core.schedule.Schedule;
 import dev.heartwatch.server.store.AdminState;
 import dev.heartwatch.server.store.DeviceAdministration;
 import dev.heartwatch.server.store.DeviceHistory;
@@ -17,6 +20,7 @@ import dev.heartwatch.server.support.Lines;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -121,6 +125,49 @@ class StoreDashboardSourceTest {
         source.summaries(NOW).forEach(d -> statuses.put(d.device(), d.status()));
         all.forEach((device, view) -> assertEquals(view.status(), statuses.get(device), device));
         assertEquals(all.keySet(), statuses.keySet());
+    }
+
+    /**
+     * "backup", an hourly cron job in the registry (grace PT10M), beats a minute after each run
+     * of the day but the 05:00 one (no beat) and the 12:00 one (at 12:15, past its grace): 22 of
+     * 24 runs on time. At NOW (00:00, its next run) it is LATE until 00:10.
+     */
+    @Test
+    void aCronDeviceShowsItsScheduleItsStandingAndRunsOnTimeAsItsUptime() {
+        storeTheDay();
+        store.registry().put(new RegisteredDevice("backup", false,
+                new Schedule.Cron("0 * * * *", ZoneId.of("Etc/UTC"), Duration.ofMinutes(10)), List.of()), T0);
+        List<ContractLine> lines = new ArrayList<>();
+        for (int h = 0; h < 24; h++) {
+            if (h != 5) {
+                lines.add(beat(at(h, h == 12 ? 15 : 1), "backup", "running", null));
+            }
+        }
+        Lines.write(store, lines.toArray(ContractLine[]::new));
+        DeviceView backup = source.devices(List.of("backup"), NOW).get(0);
+        assertEquals("0 * * * * Etc/UTC + 10m", backup.schedule());
+        assertEquals("late", backup.due());
+        assertEquals(NOW, backup.nextDue());
+        assertEquals(NOW.plus(Duration.ofMinutes(10)), backup.downAt());
+        assertEquals("runs", backup.uptimeBasis());
+        assertEquals(new RunCount(24, 22, 0), backup.runs24h());
+        assertEquals(new RunCount(24, 22, 0), backup.runs30d(), "it began a day ago: no run before its first beat");
+        assertEquals(100.0 * 22 / 24, backup.uptime24h(), 1e-9);
+        assertNull(backup.lastDurationMs(), "the store keeps no duration yet");
+        assertEquals(backup, views().get("backup"), "the full list says the same");
+
+        DeviceView pi = source.devices(List.of("pi"), NOW).get(0);
+        assertEquals("every 1m + 4m grace", pi.schedule(), "no entry: the default schedule");
+        assertEquals("late", pi.due(), "its last beat was 23:59: due at 00:00, which is now (inclusive)");
+        assertEquals(NOW.plus(Duration.ofMinutes(4)), pi.downAt());
+        assertEquals("down", source.devices(List.of("router"), NOW).get(0).due(), "silent since 23:30");
+        assertEquals("time", pi.uptimeBasis());
+        assertNull(pi.runs30d());
+        DeviceView nas = source.devices(List.of("nas"), NOW).get(0);
+        assertEquals("never-heard", nas.due());
+        assertNull(nas.nextDue());
+        DeviceView laptop = source.devices(List.of("laptop"), NOW).get(0);
+        assertEquals("stopped", laptop.due());
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartwatch.core.contract.ContractLine;
 import dev.heartwatch.core.contract.LineCodec;
+import dev.heartwatch.core.schedule.DeviceRegistry;
 import dev.heartwatch.server.support.MutableClock;
 import dev.heartwatch.server.support.RunningServer;
 import dev.heartwatch.server.support.TestConfig;
@@ -179,5 +180,24 @@ class ReadApiTest {
         }
         assertEquals(405, s.send(HttpRequest.newBuilder(s.uri(ok)).header("x-heartwatch-key", TestConfig.READ_KEY)
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+    }
+
+    @Test
+    void theRegistryIsServedBehindTheReadKeyInTheFilesLayout() throws Exception {
+        assertEquals(new DeviceRegistry(List.of()), DeviceRegistry.parse(get(HistoryLinesHandler.REGISTRY_PATH,
+                TestConfig.READ_KEY).body()), "none yet");
+        // In device order, as the store keeps it.
+        DeviceRegistry registry = DeviceRegistry.parse("[{\"id\":\"backup\",\"cron\":\"30 2 * * *\","
+                + "\"timeZone\":\"Europe/Berlin\",\"grace\":\"PT1H\"},\"home-pi\"]");
+        s.server.store().registry().replaceAll(registry, T0);
+        HttpResponse<String> r = get(HistoryLinesHandler.REGISTRY_PATH, TestConfig.READ_KEY);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
+        assertEquals(registry, DeviceRegistry.parse(r.body()), "read back through the one reader of the layout");
+        assertEquals(401, get(HistoryLinesHandler.REGISTRY_PATH, null).statusCode());
+        assertEquals(401, get(HistoryLinesHandler.REGISTRY_PATH, TestConfig.KEY).statusCode(), "the ping key does not read");
+        assertEquals(405, s.send(HttpRequest.newBuilder(s.uri(HistoryLinesHandler.REGISTRY_PATH))
+                .header("x-heartwatch-key", TestConfig.READ_KEY).POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+        assertEquals(404, get("/api/history/registry/x", TestConfig.READ_KEY).statusCode());
     }
 }

@@ -1,0 +1,42 @@
+package dev.heartwatch.function.notify;
+
+import dev.heartwatch.core.outage.ReportedOutage;
+import dev.heartwatch.core.rule.Beat;
+import java.time.Instant;
+import java.util.List;
+
+/** One device's {@code [heartbeat]} beats and {@code [outage]} reports over a range, as read from the workspace. */
+public record DeviceLines(List<Beat> beats, List<ReportedOutage> reports) {
+    public DeviceLines {
+        beats = beats.stream().sorted(Beat.BY_AT).toList();
+        reports = List.copyOf(reports);
+    }
+
+    /** The last beat at or before {@code at}, or null. */
+    public Instant lastBeatBy(Instant at) {
+        Instant last = null;
+        for (Beat b : beats) {
+            if (!b.at().isAfter(at)) {
+                last = b.at();
+            }
+        }
+        return last;
+    }
+
+    /** The lines of a device, read from somewhere. */
+    public interface Source {
+        /**
+         * The device's lines with receiver time in {@code [from, to]}.
+         *
+         * @throws Unavailable when they cannot be read in time (the message then says so)
+         */
+        DeviceLines read(String device, Instant from, Instant to);
+    }
+
+    /** The lines could not be read; the reason is ours (a status, an exception's class), safe to show. */
+    public static final class Unavailable extends RuntimeException {
+        public Unavailable(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.heartwatch.function.notify;
+
+import dev.heartwatch.channels.AlertMessage;
+import dev.heartwatch.channels.OutageText;
+import dev.heartwatch.core.outage.Outage;
+import dev.heartwatch.core.outage.OutageMerge;
+import dev.heartwatch.core.rule.SilenceRule;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The message of one Azure alert, the same facts the server's mails give (its
+ * {@code AlertMessageFactory}; the wording of an outage's figures is shared through the channels
+ * module's {@link OutageText}). A log search alert's payload names only the device, so the
+ * device's lines are read from the workspace:
+ * <ul>
+ *   <li>Fired: the last heartbeat, when the device was declared down (last beat + threshold),
+ *       the estimated start, and links to the workbook and to {@code heartwatch history};</li>
+ *   <li>Resolved: core's merged outage ({@link OutageMerge}) over the device's beats and
+ *       {@code [outage]} reports: start, end, duration, cause, and whether the agent or the gap
+ *       measured them.</li>
+ * </ul>
+ * When the lines cannot be read in time the message still goes, with what the payload says, and
+ * names what is missing and why.
+ */
+public final class NotifyMessages {
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+    private final DeviceLines.Source lines;
+    private final SilenceRule rule;
+    private final String workbookUrl;
+
+    /**
+     * @param rule        the alert's threshold and the agents' heartbeat interval; its lookback
+     *                    bounds how far back the lines are read
+     * @param workbookUrl the portal link to the workbook, or null
+     */
+    public NotifyMessages(DeviceLines.Source lines, SilenceRule rule, String workbookUrl) {
+        this.lines = lines;
+        this.rule = rule;
+        this.workbookUrl = workbookUrl;
+    }
+
+    /** The thread of an outage: {@code device@firedAt}, the same in the alert's Fired and its Resolved. */
+    public static String threadKey(AlertNotice n) {
+        return n.device() + "@" + n.firedAt();
+    }
+
+    /**
+     * @param firedSeen for a Resolved: whether a Fired of this alert reached Notify (false: the
+     *                  message says its DOWN was never sent from here)
+     */
+    public AlertMessage build(AlertNotice n, boolean firedSeen) {
+        DeviceLines read;
+        String missing = null;
+        try {
+            Instant to = n.fired() ? n.firedAt() : n.resolvedAt().plus(rule.heartbeatInterval().multipliedBy(2));
+            read = lines.read(n.device(), n.firedAt().minus(rule.lookback()), to);
+        } catch (DeviceLines.Unavailable e) {
+            read = null;
+            missing = e.getMessage();
+        }
+        return n.fired() ? fired(n, read, missing) : resolved(n, read, missing, firedSeen);
+    }
+
+    private AlertMessage fired(AlertNotice n, DeviceLines read, String missing) {
+        Instant lastSeen = read == null ? null : read.lastBeatBy(n.firedAt());
+        StringBuilder t = new StringBuilder();
+        t.append("Device ").append(n.device()).append(" is DOWN.\n\n");
+        if (read == null) {
+            t.append("Last heartbeat:   unknown (").append(missingText(missing)).append(")\n");
+        } else {
+            t.append("Last heartbeat:   ").append(lastSeen == null ? "none in the last " + rule.lookback() : lastSeen).append('\n');
+        }
+        if (lastSeen != null) {
+            t.append("Declared down at: ").append(rule.declaredDownAt(lastSeen)).append(" (last heartbeat + threshold ")
+                    .append(rule.threshold()).append(")\n");
+            t.append("Outage began at:  ").append(rule.outageStart(lastSeen))
+                    .append(" (estimated: last heartbeat + interval; the agent reports the exact start when it is back)\n");
+        }
+        t.append("Alert fired:      ").append(n.firedAt()).append(" (Azure Monitor)\n");
+        t.append("Rule:             ").append(n.rule()).append('\n');
+        links(t, n);
+        t.append("\nA \"resolved\" message follows when the device is heard again.\n");
+        return new AlertMessage(idemKey(n), n.rule(), n.device(), true, n.firedAt(), null, lastSeen, null, 0,
+                "silent for " + rule.threshold(), "[Heartwatch] DOWN: " + n.device(), t.toString(), threadKey(n), null,
+                AlertMessage.Names.NONE);
+    }
+
+    private AlertMessage resolved(AlertNotice n, DeviceLines read, String missing, boolean firedSeen) {
+        Instant back = n.resolvedAt();
+        Outage outage = null;
+        Instant lastSeen = null;
+        if (read != null) {
+            lastSeen = read.lastBeatBy(n.firedAt());
+            outage = OutageText.endingAt(OutageMerge.of(rule).merge(read.beats(), read.reports(), null), n.firedAt(), back,
+                    rule.heartbeatInterval());
+        }
+        StringBuilder t = new StringBuilder();
+        String subject;
+        if (outage != null) {
+            subject = OutageText.resolvedSubject(n.device(), outage, back);
+            t.append("Device ").append(n.device()).append(" is back.\n\n");
+            // The server also checks a report against every beat it stored (ReportCheck); here the
+            // merge's own agreement test is the check, so no clipping is reported.
+            OutageText.appendFigures(t, outage, back, null);
+        } else {
+            subject = "[Heartwatch] RESOLVED: " + n.device();
+            t.append("Device ").append(n.device()).append(" is back.\n\n");
+            t.append(read == null ? "Outage figures: missing (" + missingText(missing) + ")\n"
+                    : "Outage figures: none found (no gap longer than the threshold " + rule.threshold()
+                            + " and no agent report in the device's lines)\n");
+        }
+        t.append("Alert fired:  ").append(n.firedAt()).append('\n');
+        t.append("Resolved at:  ").append(back).append(" (Azure Monitor)\n");
+        t.append("Rule:         ").append(n.rule()).append('\n');
+        if (!firedSeen) {
+            t.append("\nNo DOWN message of this outage was sent from here (its Fired never reached Notify,"
+                    + " e.g. the webhook was added during the outage): this RESOLVED stands alone.\n");
+        }
+        links(t, n);
+        return new AlertMessage(idemKey(n), n.rule(), n.device(), false, n.firedAt(), back, lastSeen, outage, 0,
+                "heard again", subject, t.toString(), threadKey(n), null, AlertMessage.Names.NONE);
+    }
+
+    private void links(StringBuilder t, AlertNotice n) {
+        t.append('\n');
+        if (workbookUrl != null) {
+            t.append("Workbook:     ").append(workbookUrl).append('\n');
+        }
+        t.append("History:      heartwatch history --device ").append(n.device()).append(" --since ")
+                .append(DAY.format(n.firedAt().minus(Duration.ofDays(1)))).append('\n');
+    }
+
+    private static String missingText(String reason) {
+        return "Application Insights could not be read in time: " + reason;
+    }
+
+    /** Stable across repeats of the same alert and state (a webhook's receivers drop repeats on it). */
+    static String idemKey(AlertNotice n) {
+        return "azure:" + StateTable.key(n.alertId()).substring(0, 32) + ":" + n.state().toLowerCase(java.util.Locale.ROOT);
+    }
+}
