@@ -29,7 +29,7 @@ param alertWebhookUrls array = []
 @description('Optional. Device ids that must keep alerting while absent longer than the two-day lookback (sanitised ids, docs/contract.md §3).')
 param expectedDevices array = []
 
-@description('Optional. Per-device limits of the silence alert, each {device, limitSeconds}: generated from infra/devices.json by `heartwatch devices azure-parameters` (scripts/deploy.sh and the deploy workflow pass them); a device without one keeps silenceThreshold.')
+@description('Optional. Per-device limits of the silence alert, each {device, limitSeconds, graceSeconds}: generated from infra/devices.json by `heartwatch devices azure-parameters` (scripts/deploy.sh and the deploy workflow pass them); a device without one keeps silenceThreshold for both.')
 param deviceLimits array = []
 
 @description('Optional. Hosting plan: FlexConsumption (FC1, default) or LinuxConsumption (Y1, retires 30 Sep 2028).')

@@ -14,7 +14,7 @@ param silenceThreshold string
 @description('Optional. Device ids that must exist even when absent from the lookback (sanitised ids, docs/contract.md §3).')
 param expectedDevices array = []
 
-@description('Optional. Per-device limits of the alert query, each {device, limitSeconds}: the schedule\'s period, or its cron\'s longest gap, plus grace. `heartwatch devices azure-parameters` computes them from infra/devices.json; a device without a row keeps silenceThreshold.')
+@description('Optional. Per-device limits of the alert query, each {device, limitSeconds, graceSeconds}: the schedule\'s period, or its cron\'s longest gap, plus grace; and the grace (a start with no success after it is down grace after it). `heartwatch devices azure-parameters` computes them from infra/devices.json; a device without a row keeps silenceThreshold for both.')
 param deviceLimits array = []
 
 // PT5M -> 5m, PT1H -> 1h, PT90S -> 90s: KQL timespan literals.
@@ -24,10 +24,11 @@ var thresholdKql = toLower(substring(silenceThreshold, 2))
 // longest query time range a log search alert accepts.
 var lookbackDays = 2
 
-// The rows of the alert query's deviceLimits datatable: 'nas',900s,'backup',93600s.
+// The rows of the alert query's deviceLimits datatable: 'nas',900s,300s,'backup',93600s,3600s
+// (device, limit, grace: a `start` with nothing after it is down grace after it).
 // Single quotes: device ids are sanitised (a-z 0-9 . _ -), and a single quote
 // needs no escaping in the rule's JSON, so the 64 KB rule size holds more rows.
-var deviceLimitRows = join(map(deviceLimits, d => '\'${d.device}\',${d.limitSeconds}s'), ',')
+var deviceLimitRows = join(map(deviceLimits, d => '\'${d.device}\',${d.limitSeconds}s,${d.graceSeconds}s'), ',')
 
 var silentDevicesTunables = [
   {
@@ -39,8 +40,8 @@ var silentDevicesTunables = [
     value: '    | where timestamp > ago(${lookbackDays}d)'
   }
   {
-    line: 'let deviceLimits = datatable(device: string, limit: timespan) [];'
-    value: 'let deviceLimits = datatable(device: string, limit: timespan) [${deviceLimitRows}];'
+    line: 'let deviceLimits = datatable(device: string, limit: timespan, grace: timespan) [];'
+    value: 'let deviceLimits = datatable(device: string, limit: timespan, grace: timespan) [${deviceLimitRows}];'
   }
   {
     line: 'let expectedDevices = dynamic([]);'

@@ -27,12 +27,14 @@ function timespanMs(literal) {
 // lookback (core's AzureFit; docs/alerting.md, "Schedules in Azure").
 const DEFAULT_EVALUATION_MS = 5 * 60 * 1000;
 
-/** The (device, limit) rows of the query's deviceLimits datatable, limits in ms. */
+/** The (device, limit, grace) rows of the query's deviceLimits datatable, in ms. */
 function deviceLimitRows(query) {
-  const table = /^let deviceLimits = datatable\(device: string, limit: timespan\) \[(.*)\];$/m.exec(query);
+  const table = /^let deviceLimits = datatable\(device: string, limit: timespan, grace: timespan\) \[(.*)\];$/m.exec(query);
   if (!table) return null;
   const rows = [];
-  for (const m of table[1].matchAll(/'([^']*)',([0-9.]+[a-z]+)/g)) rows.push({ device: m[1], limitMs: timespanMs(m[2]) });
+  for (const m of table[1].matchAll(/'([^']*)',([0-9.]+[a-z]+),([0-9.]+[a-z]+)/g)) {
+    rows.push({ device: m[1], limitMs: timespanMs(m[2]), graceMs: timespanMs(m[3]) });
+  }
   return rows;
 }
 
@@ -41,6 +43,10 @@ function alertQueryProblems(query, dimension = 'device', evaluationMs = DEFAULT_
   for (const row of deviceLimitRows(query) || []) {
     if (!(row.limitMs <= MAX_LOOKBACK_MS - evaluationMs)) {
       problems.push({ code: 'limit-over-lookback', message: `device ${row.device}'s limit reaches past the two-day lookback minus one evaluation: the alert could not see its last beat when it falls due` });
+    }
+    // A start's grace is part of its limit (period or gap + grace), so it can never reach further back.
+    if (!(row.graceMs <= row.limitMs)) {
+      problems.push({ code: 'grace-over-limit', message: `device ${row.device}'s grace is longer than its limit: the schedule's grace is part of the limit` });
     }
   }
   for (const d of diagnose(query)) problems.push({ code: 'kusto', message: d });

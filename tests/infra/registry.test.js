@@ -11,7 +11,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { readRepoFile } = require('./tools');
-const { diagnose } = require('./kusto');
+const { diagnose, resultColumns } = require('./kusto');
 const { parseQueriesBicep, applyTunables, registryParameters } = require('./tunables');
 const { alertQueryProblems, deviceLimitRows, MAX_LOOKBACK_MS, DEFAULT_EVALUATION_MS } = require('./alert-query-rules');
 
@@ -35,14 +35,14 @@ function ruleBytes(query) {
 function devices(count, idLength) {
   return Array.from({ length: count }, (_, k) => {
     const n = String(k).padStart(4, '0');
-    return { device: ('d' + n + '-' + 'x'.repeat(64)).slice(0, idLength), limitSeconds: MAX_LIMIT_SECONDS };
+    return { device: ('d' + n + '-' + 'x'.repeat(64)).slice(0, idLength), limitSeconds: MAX_LIMIT_SECONDS, graceSeconds: MAX_LIMIT_SECONDS };
   });
 }
 
 test('the schedules registry reaches the alert query as one datatable row per device with its own schedule', () => {
   const params = registryParameters('schedules');
   const query = alertQuery(params);
-  assert.match(query, /^let deviceLimits = datatable\(device: string, limit: timespan\) \['nas',900s,'laptop',10800s,'backup',93600s,'sync\.hourly',4200s\];$/m);
+  assert.match(query, /^let deviceLimits = datatable\(device: string, limit: timespan, grace: timespan\) \['nas',900s,300s,'laptop',10800s,9000s,'backup',93600s,3600s,'sync\.hourly',4200s,600s\];$/m);
   assert.deepEqual(deviceLimitRows(query).map((r) => r.device), ['nas', 'laptop', 'backup', 'sync.hourly']);
   assert.match(query, /^let expectedDevices = dynamic\(\["router","nas","backup","sync\.hourly","office_pi-2"\]\);$/m);
   assert.deepEqual(diagnose(query), []);
@@ -60,15 +60,15 @@ test('a registry of plain ids, or none, leaves the datatable empty: every device
 test('the query judges a device by its limit, else the threshold', () => {
   const query = readRepoFile('infra/queries/silent-devices.kql');
   assert.match(query, /^\| lookup kind=leftouter deviceLimits on device$/m);
-  assert.match(query, /^\| extend limit = coalesce\(limit, threshold\)$/m);
+  assert.match(query, /^\| extend limit = coalesce\(limit, threshold\), grace = coalesce\(grace, threshold\)$/m);
   assert.match(query, /silentFor >= limit/);
   assert.doesNotMatch(query, /silentFor >= threshold/, 'a comparison with the single threshold is left');
 });
 
 test('a limit past the lookback minus one evaluation is caught (it can fail)', () => {
-  const fits = alertQuery({ expectedDevices: [], deviceLimits: [{ device: 'a', limitSeconds: MAX_LIMIT_SECONDS }] });
+  const fits = alertQuery({ expectedDevices: [], deviceLimits: [{ device: 'a', limitSeconds: MAX_LIMIT_SECONDS, graceSeconds: 60 }] });
   assert.deepEqual(alertQueryProblems(fits), []);
-  const over = alertQuery({ expectedDevices: [], deviceLimits: [{ device: 'a', limitSeconds: MAX_LIMIT_SECONDS + 1 }] });
+  const over = alertQuery({ expectedDevices: [], deviceLimits: [{ device: 'a', limitSeconds: MAX_LIMIT_SECONDS + 1, graceSeconds: 60 }] });
   assert.deepEqual(alertQueryProblems(over).map((p) => p.code), ['limit-over-lookback']);
 });
 
@@ -113,4 +113,27 @@ test('size: the alert query for 1,000 devices fits the rule\'s 64 KB; how many f
   for (const [name, n] of Object.entries(figures)) {
     assert.ok(docs.includes(`${n.toLocaleString('en-US')} devices`), `docs/queries.md does not give ${name} = ${n.toLocaleString('en-US')} devices`);
   }
+});
+
+test('the alert query generated for period, cron and fail devices analyses, and reads start and fail by the device\'s grace', () => {
+  // schedules: nas and laptop are periods, backup and sync.hourly crons; any device may send a fail or a start.
+  const query = alertQuery(registryParameters('schedules'));
+  assert.deepEqual(diagnose(query), [], 'the Kusto language service finds problems in the generated query');
+  assert.deepEqual(alertQueryProblems(query), []);
+  const rows = deviceLimitRows(query);
+  assert.deepEqual(rows.map((r) => [r.device, r.limitMs / 1000, r.graceMs / 1000]),
+    [['nas', 900, 300], ['laptop', 10800, 9000], ['backup', 93600, 3600], ['sync.hourly', 4200, 600]]);
+  const columns = resultColumns(query);
+  assert.deepEqual(columns.find((c) => c.name === 'reason'), { name: 'reason', type: 'string' });
+  assert.deepEqual(columns.filter((c) => c.type === 'datetime'), []);
+  const code = query.split('\n').filter((l) => !l.trim().startsWith('//')).join('\n');
+  assert.match(code, /^\| extend limit = coalesce\(limit, threshold\), grace = coalesce\(grace, threshold\)$/m);
+  assert.match(code, /or \(failed and not\(stopCounts\)\)/);
+  assert.match(code, /or \(started and not\(stopCounts\) and startOpenFor >= grace\)/);
+});
+
+test('a grace longer than its limit is caught (it can fail)', () => {
+  const bad = alertQuery({ expectedDevices: [], deviceLimits: [{ device: 'a', limitSeconds: 900, graceSeconds: 901 }] });
+  assert.deepEqual(alertQueryProblems(bad).map((p) => p.code), ['grace-over-limit']);
+  assert.throws(() => alertQuery({ expectedDevices: [], deviceLimits: [{ device: 'a', limitSeconds: 900 }] }), /graceSeconds/);
 });

@@ -68,8 +68,13 @@ test('the alert query emits the device dimension from [heartbeat] lines of trace
   assert.doesNotMatch(body, /\bAppTraces\b/);
   assert.match(body, /message startswith "\[heartbeat\] "/);
   assert.doesNotMatch(body, /\[probe\]/);
-  assert.match(body, /summarize arg_max\(timestamp, state\), lastRunning = maxif\(timestamp, state != "stopping"\) by device/);
-  assert.match(body, /stopCounts = stopped and isnotnull\(lastRunning\) and lastSeen - lastRunning < limit/);
+  assert.match(body, /summarize arg_max\(timestamp, state, exitStatus\),\s+lastRunning = maxif\(timestamp, state != "stopping"\),\s+lastFail = maxif\(timestamp, state == "fail"\),\s+lastStart = maxif\(timestamp, state == "start"\)\s+by device/);
+  assert.match(body, /stopCounts = stopped and isnotnull\(lastRunning\) and lastSeen - lastRunning < limit and not\(failed\)/);
+  // Contract v2: the last signal a fail is down at once; a start with nothing after it, grace after it.
+  assert.match(body, /failed = isnotnull\(lastFail\) and lastFail == lastRunning/);
+  assert.match(body, /started = isnotnull\(lastStart\) and lastStart == lastRunning/);
+  assert.match(body, /or \(failed and not\(stopCounts\)\)/);
+  assert.match(body, /or \(started and not\(stopCounts\) and startOpenFor >= grace\)/);
   assert.match(body, /not\(stopCounts\) or silentFor >= maxStop/);
   const lastProject = body.slice(body.lastIndexOf('| project'));
   assert.match(lastProject, /^\| project\s+device,/, 'the final projection does not start with the device column');

@@ -47,8 +47,12 @@ const KNOWN_VARS = {
     evaluate: () => '2',
   },
   deviceLimitRows: {
-    bicep: "join(map(deviceLimits, d => '\\'${d.device}\\',${d.limitSeconds}s'), ',')",
-    evaluate: (p) => p.deviceLimits.map((d) => `'${d.device}',${d.limitSeconds}s`).join(','),
+    bicep: "join(map(deviceLimits, d => '\\'${d.device}\\',${d.limitSeconds}s,${d.graceSeconds}s'), ',')",
+    evaluate: (p) => p.deviceLimits.map((d) => {
+      // ARM would fail the deployment on a row without graceSeconds; so does this.
+      if (!Number.isInteger(d.graceSeconds)) throw new Error(`deviceLimits row ${JSON.stringify(d)} has no graceSeconds`);
+      return `'${d.device}',${d.limitSeconds}s,${d.graceSeconds}s`;
+    }).join(','),
   },
 };
 

@@ -41,6 +41,7 @@ final class HeartbeatAgent implements Runnable {
     private long seq;
     private State state = State.STARTING;
     private int deliveredBy;
+    private String lastFailure;
 
     HeartbeatAgent(AgentConfig config, Transport transport, OutageLedger ledger, FaultLocator locator, Clock clock,
                    AgentLog log, String version) {
@@ -86,6 +87,14 @@ final class HeartbeatAgent implements Runnable {
 
     /** Sends one beat; true when an endpoint accepted it. */
     synchronized boolean beat(String agentState) {
+        return beat(agentState, -1, -1);
+    }
+
+    /**
+     * Sends one beat with contract v2's run fields (negative: left out); true when an endpoint
+     * accepted it. {@link #lastFailure()} then says why not.
+     */
+    synchronized boolean beat(String agentState, int exitStatus, long durationMs) {
         long now = clock.millis();
         seq++;
         List<Attempt> failures = new ArrayList<>();
@@ -97,7 +106,7 @@ final class HeartbeatAgent implements Runnable {
             if (!failures.isEmpty()) {
                 note = note + "; primary failed: " + failures.get(0).cause().code();
             }
-            body = HeartbeatBody.of(config.device(), note, seq, now, version, agentState,
+            body = HeartbeatBody.of(config.device(), note, seq, now, version, agentState, exitStatus, durationMs,
                     ledger.pending(HeartbeatBody.MAX_OUTAGES));
             Attempt a = transport.post(endpoints.get(i), body.bytes());
             if (a.ok()) {
@@ -108,11 +117,17 @@ final class HeartbeatAgent implements Runnable {
             }
         }
         if (delivered != null) {
+            lastFailure = null;
             succeeded(now, delivered, body);
             return true;
         }
         failed(now, failures);
         return false;
+    }
+
+    /** Why the last beat was not delivered (cause code and detail, not yet redacted), or null. */
+    synchronized String lastFailure() {
+        return lastFailure;
     }
 
     private void succeeded(long now, Attempt delivered, HeartbeatBody body) {
@@ -151,6 +166,7 @@ final class HeartbeatAgent implements Runnable {
                             + "this is not recorded as an outage");
                 }
                 log.beat("beat " + seq + " rejected: " + a.detail());
+                lastFailure = "auth - " + a.detail();
                 state = State.KEY_REJECTED;
                 return;
             }
@@ -169,6 +185,7 @@ final class HeartbeatAgent implements Runnable {
             ledgerProblem(e);
         }
         log.beat("beat " + seq + " failed: " + primary.cause().code() + " - " + detail);
+        lastFailure = primary.cause().code() + " - " + detail;
         state = State.DOWN;
     }
 

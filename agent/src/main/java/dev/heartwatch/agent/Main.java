@@ -44,10 +44,40 @@ public final class Main {
             "  --checks-file FILE     HEARTBEAT_CHECKS_FILE    active checks, one a line: NAME KIND TARGET... (docs/checks.md)",
             "                         HEARTBEAT_CHECK_<NAME>   one check: e.g. tcp 127.0.0.1:5432 every PT1M retries 3",
             "  --verbose              log every beat, not only state changes",
-            "  --once                 send one heartbeat; exit 0 if accepted, 1 if not",
+            "  --once                 send one heartbeat; exit 0 if accepted, 1 (and why, on stderr) if not;",
+            "                         the outage ledger is not touched",
+            "  --state STATE          HEARTBEAT_STATE          with --once: running (a success, default), start or fail",
+            "  --exit-status N        HEARTBEAT_EXIT_STATUS    with --once: the run's exit status, 0-255",
+            "  --duration-ms N        HEARTBEAT_DURATION_MS    with --once: the run's duration in milliseconds",
+            "  --duration DURATION    HEARTBEAT_DURATION       the same in seconds (12.5) or ISO-8601 (PT1M30S)",
+            "                         (these four: flags or the environment, never .env)",
             "Precedence: flags > environment > .env in the working directory > defaults.");
 
     private Main() {
+    }
+
+    /**
+     * {@code --once}: one beat, the run's state and figures in it, then the exit code: 0 when an
+     * endpoint accepted it, 1 (with one line on stderr saying why) when none did. No loop, no
+     * checks, no shutdown beat, and the outage ledger is not touched ({@link OutageLedger#detached}):
+     * nothing pending rides this beat and a failure records no outage. Each endpoint is bounded by
+     * the timeout, as every beat is.
+     */
+    private static int once(AgentConfig config, SecretRedactor redactor, Clock clock, AgentLog log, String version) {
+        JdkHttpSettings.apply(config.interval()); // before the JDK's HTTP classes load
+        Transport transport = new HttpTransport(config.timeout(), null, config.proxies(), redactor, version);
+        FaultLocator locator = new FaultLocator(new ProcNetRouteGateway(Path.of("/proc/net/route")),
+                new TcpGatewayProber(53, Duration.ofSeconds(1)));
+        HeartbeatAgent agent = new HeartbeatAgent(config, transport, OutageLedger.detached(log), locator, clock, log,
+                version);
+        agent.start();
+        dev.heartwatch.agent.config.OneShot run = config.oneShot();
+        if (agent.beat(run.state(), run.exitStatus(), run.durationMs())) {
+            return 0;
+        }
+        System.err.println("heartwatch-agent: the " + run.state() + " beat was not delivered: "
+                + AgentLog.oneLine(redactor.redact(String.valueOf(agent.lastFailure()))));
+        return 1;
     }
 
     public static void main(String[] args) {
@@ -78,6 +108,10 @@ public final class Main {
         secrets.addAll(CheckList.secrets(checks));
         SecretRedactor redactor = new SecretRedactor(secrets);
         AgentLog log = new AgentLog(System.out, redactor, clock, config.verbose());
+        if (config.once()) {
+            System.exit(once(config, redactor, clock, log, version));
+            return;
+        }
         OutageLedger ledger;
         try {
             ledger = OutageLedger.open(config.ledger(), clock.millis(), log);
@@ -94,7 +128,7 @@ public final class Main {
         HeartbeatAgent agent = new HeartbeatAgent(config, transport, ledger, locator, clock, log, version);
         agent.start();
         CheckRunner runner = null;
-        if (!checks.isEmpty() && !config.once()) {
+        if (!checks.isEmpty()) {
             CheckLedger checkLedger;
             try {
                 checkLedger = CheckLedger.open(config.ledger(), clock.millis(), log);
@@ -109,10 +143,6 @@ public final class Main {
             runner = new CheckRunner(checks, DeviceIdRule.normalize(config.device()), config.endpoints(),
                     batches::postBatch, checkLedger, clock, log, version, config.interval());
             runner.start();
-        }
-        if (config.once()) {
-            System.exit(agent.beat(HeartbeatAgent.RUNNING) ? 0 : 1);
-            return;
         }
         long interval = config.interval().toNanos();
         HeartbeatLoop loop = new HeartbeatLoop(new SystemTicker(), interval, HeartbeatLoop.jitterFor(interval),

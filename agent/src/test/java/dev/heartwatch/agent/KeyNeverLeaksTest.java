@@ -24,7 +24,7 @@ class KeyNeverLeaksTest {
     @TempDir
     Path dir;
 
-    /** Two runs: a failing one (the outage's detail is written) and a successful one that reports it. */
+    /** Two runs, a failing one (its reason is printed) and a successful one, then a failing lookup. */
     private void assertNoLeak(Map<String, String> env, Path work, String... args) throws Exception {
         try (RecordingEndpoint server = RecordingEndpoint.http()) {
             server.answer(n -> n == 1 ? 500 : 200);
@@ -48,8 +48,10 @@ class KeyNeverLeaksTest {
                 assertFalse(r.body().contains(KEY), r.body());
                 assertTrue(r.query() == null || !r.query().contains(KEY));
             }
-            String ledger = Files.readString(work.resolve("ledger"));
-            assertFalse(ledger.contains(KEY), ledger);
+            // --once leaves the ledger alone (docs/agent.md), so no outage detail can carry the key there;
+            // the failing runs' reasons went to stderr, checked with the output above.
+            assertFalse(Files.exists(work.resolve("ledger")), "--once wrote a ledger");
+            assertTrue(all.contains("was not delivered"), all);
         }
     }
 

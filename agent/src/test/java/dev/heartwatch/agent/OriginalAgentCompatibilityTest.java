@@ -1,6 +1,7 @@
 package dev.heartwatch.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +32,7 @@ class OriginalAgentCompatibilityTest {
             assertEquals("home-office", Bodies.field(r.body(), "device"));
             assertEquals("scheduled heartbeat", Bodies.field(r.body(), "note"));
             assertTrue(p.output().contains("interval=PT1M"), p.output());
-            assertTrue(Files.exists(dir.resolve("heartwatch-ledger")), "default ledger in the working directory");
+            assertFalse(Files.exists(dir.resolve("heartwatch-ledger")), "--once leaves the ledger alone");
         }
     }
 
@@ -43,6 +44,7 @@ class OriginalAgentCompatibilityTest {
                     "HEARTBEAT_DEVICE", "d", "HEARTBEAT_INTERVAL", "60"), "--once");
             assertEquals(1, p.waitFor(30), p.output());
             assertTrue(p.output().contains("down: http_5xx"), p.output());
+            assertTrue(p.output().contains("heartwatch-agent: the running beat was not delivered: http_5xx"), p.output());
         }
     }
 

@@ -64,7 +64,7 @@ class ScriptsTest {
     void everyAgentScriptIsShellcheckClean() throws Exception {
         run(dir, Map.of(), "shellcheck", "--version");
         for (String s : List.of("start-agent.sh", "stop-agent.sh", "install-agent.sh", "bench-agent.sh",
-                "bench-agent-checks.sh", "agent-archive.sh")) {
+                "bench-agent-checks.sh", "agent-archive.sh", "heartwatch-run.sh")) {
             String text = Files.readString(SCRIPTS.resolve(s));
             assertTrue(text.contains("set -euo pipefail"), s);
             run(dir, Map.of(), "shellcheck", SCRIPTS.resolve(s).toString());

@@ -21,9 +21,11 @@ import java.util.Map;
  * seconds) work unchanged.
  *
  * @param endpoints primary first, then the secondaries in the order given
+ * @param oneShot   what a {@code --once} beat says about a run ({@link OneShot#SUCCESS} otherwise)
  */
 public record AgentConfig(List<Endpoint> endpoints, String device, String note, Duration interval, Duration timeout,
-                   Path ledger, ProxySettings proxies, boolean verbose, boolean once, List<CheckDefinition> checks) {
+                   Path ledger, ProxySettings proxies, boolean verbose, boolean once, List<CheckDefinition> checks,
+                   OneShot oneShot) {
 
     /** The prefix of a check's variable: {@code HEARTBEAT_CHECK_DB=tcp 127.0.0.1:5432}. */
     public static final String CHECK_PREFIX = "HEARTBEAT_CHECK_";
@@ -66,6 +68,9 @@ public record AgentConfig(List<Endpoint> endpoints, String device, String note, 
             String name = eq > 0 ? arg.substring(0, eq) : arg;
             String variable = variableFor(name);
             if (variable == null) {
+                variable = OneShot.variableFor(name);
+            }
+            if (variable == null) {
                 throw new ConfigException("unknown option " + SecretRedactor.none().redact(name) + " (try --help)");
             }
             String value;
@@ -79,6 +84,7 @@ public record AgentConfig(List<Endpoint> endpoints, String device, String note, 
             flags.put(variable, value);
         }
 
+        OneShot oneShot = OneShot.from(flags, env, once);
         Map<String, String> dotEnv = dotEnv(dotEnvFile, env);
         Map<String, String> merged = new HashMap<>(dotEnv);
         for (String[] f : FLAGS) {
@@ -132,7 +138,7 @@ public record AgentConfig(List<Endpoint> endpoints, String device, String note, 
         ProxySettings proxies = proxies(merged, env, dotEnv);
         List<CheckDefinition> checks = checks(dotEnv, env, merged.get("HEARTBEAT_CHECKS_FILE"));
         return new AgentConfig(List.copyOf(endpoints), device, note, interval, timeout, ledger, proxies, verbose, once,
-                checks);
+                checks, oneShot);
     }
 
     /**

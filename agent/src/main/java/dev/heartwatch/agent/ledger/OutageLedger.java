@@ -50,6 +50,16 @@ public final class OutageLedger implements AutoCloseable {
         this.stamp = stamp;
     }
 
+    /**
+     * A ledger in memory only, for {@code --once}: it reads no file, writes none, and so reports
+     * no pending outage and records none. A one-shot beat (cron, the wrapper script) is not a
+     * continuous watch, and the beat loop of the same host may own the ledger file: two writers
+     * would race over it (docs/agent.md, "One beat: --once").
+     */
+    public static OutageLedger detached(AgentLog log) {
+        return new OutageLedger(null, log, null);
+    }
+
     /** Loads the ledger; a missing file is a fresh start, a corrupt one is kept aside. */
     public static OutageLedger open(Path file, long nowMs, AgentLog log) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
@@ -145,6 +155,9 @@ public final class OutageLedger implements AutoCloseable {
 
     /** A plain success: only its time changed, so the stamp records it; false means write the ledger instead. */
     private boolean stamped(long nowMs) {
+        if (stamp == null) {
+            return true;
+        }
         try {
             stamp.write(nowMs);
         } catch (IOException e) {
@@ -186,7 +199,9 @@ public final class OutageLedger implements AutoCloseable {
     /** Releases the stamp's file; a later plain success opens it again. */
     @Override
     public synchronized void close() {
-        stamp.close();
+        if (stamp != null) {
+            stamp.close();
+        }
     }
 
     private String newId(long startMs) {
@@ -194,6 +209,10 @@ public final class OutageLedger implements AutoCloseable {
     }
 
     private void write() throws IOException {
+        if (file == null) {
+            dirty = false; // detached: nothing on disk to keep in step
+            return;
+        }
         dirty = true;
         StringBuilder body = new StringBuilder(256);
         body.append(MAGIC).append('\n');

@@ -43,7 +43,7 @@ public final class AgentLog {
         }
     }
 
-    static String oneLine(String s) {
+    public static String oneLine(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

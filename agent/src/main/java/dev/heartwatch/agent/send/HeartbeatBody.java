@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The request body of docs/contract.md §1:
- * {@code {device, note, seq, sentAt, agentVersion, state, outages:[{id,start,end,cause,detail}]}}.
+ * {@code {device, note, seq, sentAt, agentVersion, state, exitStatus?, durationMs?, outages:[{id,start,end,cause,detail}]}}
+ * ({@code exitStatus} and {@code durationMs}: contract v2, only on a {@code --once} beat that ends a run).
  * It carries as many pending outages as fit under the receiver's limit.
  */
 public final class HeartbeatBody {
@@ -25,9 +26,18 @@ public final class HeartbeatBody {
 
     public static HeartbeatBody of(String device, String note, long seq, long sentAt, String version, String state,
                             List<Outage> pending) {
+        return of(device, note, seq, sentAt, version, state, -1, -1, pending);
+    }
+
+    /**
+     * The same with contract v2's run fields: {@code exitStatus} (0-255) and {@code durationMs}
+     * (the run's duration, measured by the sender), each left out when negative.
+     */
+    public static HeartbeatBody of(String device, String note, long seq, long sentAt, String version, String state,
+                            int exitStatus, long durationMs, List<Outage> pending) {
         int n = Math.min(MAX_OUTAGES, pending.size());
         while (true) {
-            byte[] b = json(device, note, seq, sentAt, version, state, pending.subList(0, n));
+            byte[] b = json(device, note, seq, sentAt, version, state, exitStatus, durationMs, pending.subList(0, n));
             if (b.length <= MAX_BYTES || n == 0) {
                 return new HeartbeatBody(b, pending.subList(0, n));
             }
@@ -45,7 +55,7 @@ public final class HeartbeatBody {
     }
 
     private static byte[] json(String device, String note, long seq, long sentAt, String version, String state,
-                               List<Outage> outages) {
+                               int exitStatus, long durationMs, List<Outage> outages) {
         JsonWriter w = new JsonWriter().beginObject()
                 .field("device", device)
                 .field("note", cut(note))
@@ -53,6 +63,12 @@ public final class HeartbeatBody {
                 .field("sentAt", sentAt)
                 .field("agentVersion", version)
                 .field("state", state);
+        if (exitStatus >= 0) {
+            w.field("exitStatus", exitStatus);
+        }
+        if (durationMs >= 0) {
+            w.field("durationMs", durationMs);
+        }
         if (!outages.isEmpty()) {
             w.beginArray("outages");
             for (Outage o : outages) {

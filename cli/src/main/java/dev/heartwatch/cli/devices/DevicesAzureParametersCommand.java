@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
  * stdout ({@code az deployment group create --parameters @FILE}). Bicep cannot evaluate a
  * cron, so the limit of every device with its own schedule is computed here: its period, or
  * its cron's longest gap between runs over the year from {@code --from}, plus grace
- * ({@link Schedule#fitsAzure}'s figure). A registry with a device the alert cannot watch is
+ * ({@link Schedule#fitsAzure}'s figure), and beside it the grace alone, which the query gives a
+ * {@code start} signal before it says down. A registry with a device the alert cannot watch is
  * refused whole, each such device with its reason. The same registry gives the same text
  * (file order, no timestamp), so a redeploy with nothing changed changes nothing.
  */
@@ -102,15 +103,20 @@ public final class DevicesAzureParametersCommand implements Callable<Integer> {
       AzureFit fit = d.fitsAzure(SilenceRule.MAX_LOOKBACK, evaluation, from);
       ObjectNode row = limits.addObject();
       row.put("device", d.id());
-      // Whole seconds, rounded up: a limit is never shorter than the schedule allows.
-      Duration needed = fit.needed();
-      row.put("limitSeconds", needed.getSeconds() + (needed.getNano() > 0 ? 1 : 0));
+      // Whole seconds, rounded up: a limit (or a grace) is never shorter than the schedule allows.
+      row.put("limitSeconds", wholeSecondsUp(fit.needed()));
+      // A start with no success or fail after it is down grace after it (contract v2): the query needs the grace too.
+      row.put("graceSeconds", wholeSecondsUp(d.schedule().grace()));
     }
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a tree of strings and numbers always serialises", e);
     }
+  }
+
+  private static long wholeSecondsUp(Duration d) {
+    return d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
   }
 
   private Duration parseEvaluation() {

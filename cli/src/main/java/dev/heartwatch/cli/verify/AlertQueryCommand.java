@@ -35,7 +35,9 @@ import picocli.CommandLine.Spec;
 /**
  * Step 4 of {@code deploy.sh --verify}: runs the alert rule's own deployed query and checks its
  * rows against what the silence rule ({@code core}'s {@link SilenceRule}) says from each
- * device's last beat: no row for the self-test device, one row for each device down now.
+ * device's last beat: no row for the self-test device, one row for each device down now. Contract
+ * v2 by the last signal alone: a device whose last line is a {@code fail} is down, one whose last
+ * line is a {@code start} older than its grace too (a stop after a fail is not told apart here).
  */
 @Command(name = "alert-query", mixinStandardHelpOptions = true,
     description = "Run the deployed alert query; check it lists exactly the silent devices and not the self-test one.")
@@ -92,6 +94,7 @@ final class AlertQueryCommand implements Callable<Integer> {
     LogsTable beats = queries.run("the last-beat query", LAST_BEATS, range);
     Instant now = parent.clock.instant();
     List<DeviceFacts> facts = new ArrayList<>();
+    Map<String, String> lastStates = new HashMap<>();
     Set<String> heard = new HashSet<>();
     for (LogsTableRow row : beats.getRows()) {
       String device = VerifyQueries.text(row, "device");
@@ -99,6 +102,7 @@ final class AlertQueryCommand implements Callable<Integer> {
       now = queriedAt == null ? now : queriedAt;
       Instant lastSeen = VerifyQueries.instant(row, "lastSeen");
       boolean stopping = "stopping".equals(VerifyQueries.text(row, "state"));
+      lastStates.put(device, VerifyQueries.text(row, "state"));
       // The last running beat tells a stop that counts from one sent to a device already down.
       facts.add(new DeviceFacts(device, lastSeen, stopping, stopping ? VerifyQueries.instant(row, "lastRunning") : lastSeen));
       heard.add(device);
@@ -113,7 +117,14 @@ final class AlertQueryCommand implements Callable<Integer> {
     ruleFor(deployed.threshold(), deployed, rules);
     Map<String, String> down = new TreeMap<>();
     for (DeviceFacts f : facts) {
-      if (ruleFor(deployed.limitOf(f.device()), deployed, rules).status(f, now) == DeviceStatus.DOWN) {
+      String state = lastStates.get(f.device());
+      if ("fail".equals(state)) {
+        // Contract v2: a fail is down at once, whatever the limit (docs/alerting.md, "Start and fail in Azure").
+        down.put(f.device(), "its last signal was a fail");
+      } else if ("start".equals(state) && Duration.between(f.lastSeen(), now).compareTo(deployed.graceOf(f.device())) >= 0) {
+        down.put(f.device(), "a start " + minutes(Duration.between(f.lastSeen(), now)) + " ago with no success or fail,"
+            + " past its " + deployed.graceOf(f.device()) + " grace");
+      } else if (ruleFor(deployed.limitOf(f.device()), deployed, rules).status(f, now) == DeviceStatus.DOWN) {
         down.put(f.device(), f.lastSeen() == null ? "never heard"
             : "silent " + minutes(Duration.between(f.lastSeen(), now)));
       }

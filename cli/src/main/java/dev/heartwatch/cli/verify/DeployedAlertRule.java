@@ -23,18 +23,28 @@ import java.util.regex.Pattern;
  * @param timeRange       {@code overrideQueryTimeRange} (the lookback each evaluation reads)
  * @param threshold       the query's {@code let threshold = ...;}
  * @param expectedDevices the query's {@code let expectedDevices = dynamic([...]);}
- * @param deviceLimits    the query's {@code let deviceLimits = datatable(...) ['nas',900s, ...];}: a
+ * @param deviceLimits    the query's {@code let deviceLimits = datatable(...) ['nas',900s,300s, ...];}: a
  *                        device's own limit, which replaces the threshold for it
+ * @param deviceGraces    the same rows' grace (contract v2: how long a {@code start} may go without a
+ *                        success or fail), for the devices whose row has one
  */
 record DeployedAlertRule(String query, Duration timeRange, Duration threshold, Set<String> expectedDevices,
-    Map<String, Duration> deviceLimits) {
+    Map<String, Duration> deviceLimits, Map<String, Duration> deviceGraces) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern THRESHOLD = Pattern.compile("(?m)^let threshold = (\\d+)([smhd]);\\s*$");
   private static final Pattern EXPECTED = Pattern.compile("(?m)^let expectedDevices = dynamic\\((\\[.*])\\);\\s*$");
   private static final Pattern LIMITS =
-      Pattern.compile("(?m)^let deviceLimits = datatable\\(device: string, limit: timespan\\) \\[(.*)];\\s*$");
-  /** One row as queries.bicep writes it: a sanitised id in single quotes, whole seconds. */
-  private static final Pattern LIMIT_ROW = Pattern.compile("'([a-z0-9._-]{1,64})',(\\d{1,9})s");
+      Pattern.compile("(?m)^let deviceLimits = datatable\\(device: string, limit: timespan(?:, grace: timespan)?\\) \\[(.*)];\\s*$");
+  /**
+   * One row as queries.bicep writes it: a sanitised id in single quotes, whole seconds; since contract
+   * v2 the grace follows (a rule deployed before has none). Verify reads the limit.
+   */
+  private static final Pattern LIMIT_ROW = Pattern.compile("'([a-z0-9._-]{1,64})',(\\d{1,9})s(?:,(\\d{1,9})s)?");
+
+  /** How long a {@code start} from {@code device} may go without a success or fail: its row's grace, else the threshold. */
+  Duration graceOf(String device) {
+    return deviceGraces.getOrDefault(device, threshold);
+  }
 
   /** The silence that means down for {@code device}: its own limit, else the threshold. */
   Duration limitOf(String device) {
@@ -88,6 +98,7 @@ record DeployedAlertRule(String query, Duration timeRange, Duration threshold, S
       }
     }
     Map<String, Duration> limits = new LinkedHashMap<>();
+    Map<String, Duration> graces = new LinkedHashMap<>();
     Matcher l = LIMITS.matcher(query);
     if (l.find() && !l.group(1).isBlank()) {
       String[] cells = l.group(1).split(",(?=')");
@@ -98,8 +109,11 @@ record DeployedAlertRule(String query, Duration timeRange, Duration threshold, S
               + cell + "; redeploy with scripts/deploy.sh");
         }
         limits.put(row.group(1), Duration.ofSeconds(Long.parseLong(row.group(2))));
+        if (row.group(3) != null) {
+          graces.put(row.group(1), Duration.ofSeconds(Long.parseLong(row.group(3))));
+        }
       }
     }
-    return new DeployedAlertRule(query, range, threshold, Set.copyOf(expected), Map.copyOf(limits));
+    return new DeployedAlertRule(query, range, threshold, Set.copyOf(expected), Map.copyOf(limits), Map.copyOf(graces));
   }
 }

@@ -525,19 +525,44 @@ class DeployScriptTest {
   }
 
   @Test
+  void verifyExpectsARowForADeviceWhoseLastSignalIsAFailOrAStartPastItsGrace() throws Exception {
+    FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
+    assertEquals(0, world.deploy(ARGS).exitCode());
+    // A fail a minute ago: within every limit, but down at once (contract v2), so the query lists it.
+    world.otherBeats.put("nightly-backup", new String[] {
+        dev.heartwatch.cli.history.FakeLogAnalytics.kusto(java.time.Instant.now().minusSeconds(60)), "fail"});
+    // A start 20 minutes ago with nothing after it: past its PT10M grace, within its PT26H limit.
+    world.otherBeats.put("sync-job", new String[] {
+        dev.heartwatch.cli.history.FakeLogAnalytics.kusto(java.time.Instant.now().minusSeconds(1200)), "start"});
+    world.deployedWithLimits("'nightly-backup',93600s,3600s,'sync-job',93600s,600s");
+    world.alertRows.add("nightly-backup");
+    world.alertRows.add("sync-job");
+    Run run = world.deploy("--verify", "-g", "rg-test");
+    assertEquals(0, run.exitCode(), run.toString());
+
+    // The same query without those rows is wrong, and verify says why.
+    world.alertRows.remove("nightly-backup");
+    world.alertRows.remove("sync-job");
+    Run wrong = world.deploy("--verify", "-g", "rg-test");
+    assertEquals(1, wrong.exitCode(), wrong.toString());
+    assertTrue(wrong.err().contains("no row for nightly-backup (its last signal was a fail"), wrong.toString());
+    assertTrue(wrong.err().contains("no row for sync-job (a start 20."), wrong.toString());
+  }
+
+  @Test
   void verifyJudgesADeviceWithItsOwnLimitByThatLimit() throws Exception {
     FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
     assertEquals(0, world.deploy(ARGS).exitCode());
     // Silent 20 minutes: past the PT5M threshold, within its own PT1H limit, so not a row.
     world.otherBeats.put("cabin-router", new String[] {
         dev.heartwatch.cli.history.FakeLogAnalytics.kusto(java.time.Instant.now().minusSeconds(1200)), "running"});
-    world.deployedWithLimits("'cabin-router',3600s");
+    world.deployedWithLimits("'cabin-router',3600s,600s");
 
     Run run = world.deploy("--verify", "-g", "rg-test");
     assertEquals(0, run.exitCode(), run.toString());
 
     // With a PT15M limit it is down, and the query not listing it is wrong.
-    world.deployedWithLimits("'cabin-router',900s");
+    world.deployedWithLimits("'cabin-router',900s,300s");
     Run wrong = world.deploy("--verify", "-g", "rg-test");
     assertEquals(1, wrong.exitCode(), wrong.toString());
     assertTrue(wrong.err().contains("no row for cabin-router (silent 20.") && wrong.err().contains("min, past its PT15M limit)"), wrong.toString());

@@ -228,7 +228,7 @@ final class FakeAzureWorld {
 
   /** The rule as deployed for a registry with schedules: its deviceLimits rows, as queries.bicep writes them. */
   void deployedWithLimits(String rows) throws IOException {
-    String empty = "let deviceLimits = datatable(device: string, limit: timespan) [];";
+    String empty = "let deviceLimits = datatable(device: string, limit: timespan, grace: timespan) [];";
     String tuned = tunedAlertQuery();
     if (!tuned.contains(empty)) {
       throw new AssertionError("silent-devices.kql no longer has the deviceLimits line these tests (and verify) read");

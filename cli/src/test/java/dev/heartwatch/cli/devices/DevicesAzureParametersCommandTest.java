@@ -64,12 +64,12 @@ class DevicesAzureParametersCommandTest {
     JsonNode limits = p.get("deviceLimits").get("value");
     // router and office_pi-2 are on the default schedule: no row, they keep silenceThreshold.
     assertEquals(4, limits.size(), limits.toString());
-    assertEquals("{\"device\":\"nas\",\"limitSeconds\":900}", limits.get(0).toString());
-    assertEquals("{\"device\":\"laptop\",\"limitSeconds\":10800}", limits.get(1).toString());
+    assertEquals("{\"device\":\"nas\",\"limitSeconds\":900,\"graceSeconds\":300}", limits.get(0).toString());
+    assertEquals("{\"device\":\"laptop\",\"limitSeconds\":10800,\"graceSeconds\":9000}", limits.get(1).toString());
     // 30 2 * * * in Berlin: the 25-hour autumn day, plus PT1H.
-    assertEquals("{\"device\":\"backup\",\"limitSeconds\":93600}", limits.get(2).toString());
+    assertEquals("{\"device\":\"backup\",\"limitSeconds\":93600,\"graceSeconds\":3600}", limits.get(2).toString());
     // 15 * * * * in Kolkata (no daylight saving): an hour, plus PT10M.
-    assertEquals("{\"device\":\"sync.hourly\",\"limitSeconds\":4200}", limits.get(3).toString());
+    assertEquals("{\"device\":\"sync.hourly\",\"limitSeconds\":4200,\"graceSeconds\":600}", limits.get(3).toString());
   }
 
   @Test

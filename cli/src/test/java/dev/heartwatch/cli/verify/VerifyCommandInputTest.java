@@ -1,6 +1,7 @@
 package dev.heartwatch.cli.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heartwatch.cli.ExitCodes;
@@ -87,5 +88,23 @@ class VerifyCommandInputTest {
         () -> DeployedAlertRule.parse("{\"criteria\":{\"allOf\":[{\"query\":"
             + com.fasterxml.jackson.databind.node.TextNode.valueOf(hostile) + "}]}}"));
     assertTrue(failure.getMessage().contains("not 'id',<n>s"), failure.getMessage());
+  }
+
+  @Test
+  void theDatatableWithItsGraceColumnReadsTheSameLimits() {
+    // Contract v2's query: each row carries the grace a start is given (queries.bicep writes it beside the limit).
+    String query = "let threshold = 5m;\nlet deviceLimits = datatable(device: string, limit: timespan, grace: timespan)"
+        + " ['nas',900s,300s,'backup',93600s,3600s];\ntraces";
+    DeployedAlertRule rule = DeployedAlertRule.parse("{\"criteria\":{\"allOf\":[{\"query\":"
+        + com.fasterxml.jackson.databind.node.TextNode.valueOf(query) + "}]}}");
+    assertEquals(java.util.Map.of("nas", java.time.Duration.ofMinutes(15), "backup", java.time.Duration.ofHours(26)),
+        rule.deviceLimits());
+    assertEquals(java.time.Duration.ofMinutes(5), rule.graceOf("nas"));
+    assertEquals(java.time.Duration.ofHours(1), rule.graceOf("backup"));
+    assertEquals(java.time.Duration.ofMinutes(5), rule.graceOf("router"), "no row: the threshold");
+    String hostile = "let threshold = 5m;\nlet deviceLimits = datatable(device: string, limit: timespan, grace: timespan)"
+        + " ['nas',900s,5m];\ntraces";
+    assertThrows(dev.heartwatch.cli.CliFailure.class, () -> DeployedAlertRule.parse("{\"criteria\":{\"allOf\":[{\"query\":"
+        + com.fasterxml.jackson.databind.node.TextNode.valueOf(hostile) + "}]}}"));
   }
 }
