@@ -72,7 +72,9 @@ final class SettingNames {
             "HEARTWATCH_ACS_ENDPOINT", "HEARTWATCH_EMAIL_SENDER", "HEARTWATCH_EMAIL_TO",
             "HEARTWATCH_ACTION_GROUP_EMAIL", "HEARTWATCH_CHANNEL_SECRETS",
             // The CLI's admin key for `heartwatch devices --server` (never the server's own setting).
-            "HEARTWATCH_ADMIN_KEY");
+            "HEARTWATCH_ADMIN_KEY",
+            // scripts/heartwatch-run.sh, the cron wrapper (docs/cron.md).
+            "HEARTWATCH_ENV_FILE", "HEARTWATCH_RUN_DEVICE", "HEARTWATCH_RUN_SEND_LIMIT");
 
     /** Edits within which an environment variable is taken for a mistyped setting. */
     static final int NEAR_MISS = 2;
