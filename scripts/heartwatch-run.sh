@@ -4,7 +4,9 @@
 # or a `fail` with its exit status and duration (contract v2). Exits with the command's status.
 # cron's way to use Heartwatch:
 #
-#   30 2 * * * /opt/heartwatch/scripts/heartwatch-run.sh --device nightly-backup -- /usr/local/bin/backup.sh
+#   30 2 * * * /usr/local/bin/heartwatch-run --device nightly-backup -- /usr/local/bin/backup.sh
+#
+# (scripts/install-agent.sh installs it there, beside the agent's jar and configuration.)
 #
 # Usage: scripts/heartwatch-run.sh [--device NAME] [--] CMD [ARG...]
 #   --device NAME  the device id the beats name (default: HEARTWATCH_RUN_DEVICE, else the

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Install the agent as a hardened systemd service (scripts/systemd/heartwatch-agent.service).
+# Install the agent as a hardened systemd service (scripts/systemd/heartwatch-agent.service),
+# and the cron wrapper (scripts/heartwatch-run.sh, docs/cron.md) as /usr/local/bin/heartwatch-run,
+# which finds the installed jar and configuration itself.
 #
 # Usage: sudo scripts/install-agent.sh [ENV_FILE]
 #   ENV_FILE: the agent's configuration (HEARTBEAT_URL, HEARTBEAT_DEVICE, HEARTBEAT_KEY...),
@@ -24,9 +26,10 @@ if [[ -z "$root_dir" && "$(id -u)" -ne 0 ]]; then
 fi
 [[ -f "$jar" ]] || { echo "no agent jar at $jar: build it with 'mvn -B -q -pl agent -am package'" >&2; exit 1; }
 
-install -d -m 0755 "$opt" "$root_dir/etc/systemd/system"
+install -d -m 0755 "$opt" "$root_dir/etc/systemd/system" "$root_dir/usr/local/bin"
 install -d -m 0700 "$etc"
 install -m 0644 "$jar" "$opt/heartwatch-agent.jar"
+install -m 0755 "$repo/scripts/heartwatch-run.sh" "$root_dir/usr/local/bin/heartwatch-run"
 install -m 0644 "$unit" "$root_dir/etc/systemd/system/heartwatch-agent.service"
 
 if [[ $# -ge 1 ]]; then

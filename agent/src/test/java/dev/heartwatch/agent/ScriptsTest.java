@@ -100,7 +100,7 @@ class ScriptsTest {
     }
 
     @Test
-    void installPutsEachFileInPlaceKeepsTheKeyPrivateAndEnablesTheService() throws Exception {
+    void installPutsEachFileInPlaceKeepsTheKeyPrivateEnablesTheServiceAndInstallsTheCronWrapper() throws Exception {
         try (RecordingEndpoint server = RecordingEndpoint.http()) {
             Path root = Files.createDirectories(dir.resolve("root"));
             Path calls = dir.resolve("systemctl.calls");
@@ -125,6 +125,27 @@ class ScriptsTest {
             assertEquals("daemon-reload\nenable --now heartwatch-agent.service\n", Files.readString(calls));
             assertEquals("installed", Bodies.field(server.received().get(0).body(), "device"));
             assertEquals("installKey", server.received().get(0).keyHeader());
+
+            // The cron wrapper, installed for docs/cron.md's crontab line, runs from its installed
+            // copy with the installed jar and configuration (a real root's are where it looks
+            // itself; under the scratch root they are named).
+            Path wrapper = root.resolve("usr/local/bin/heartwatch-run");
+            assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(wrapper)));
+            assertEquals(Files.readString(SCRIPTS.resolve("heartwatch-run.sh")), Files.readString(wrapper));
+            int before = server.received().size();
+            run(dir, Map.of("HEARTWATCH_AGENT_JAR", root.resolve("opt/heartwatch-agent/heartwatch-agent.jar").toString(),
+                    "HEARTWATCH_ENV_FILE", root.resolve("etc/heartwatch-agent/agent.env").toString(),
+                    "JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+                    wrapper.toString(), "--device", "nightly-backup", "--", "true");
+            var got = server.received().subList(before, server.received().size());
+            assertEquals(2, got.size(), got.toString());
+            assertEquals("start", Bodies.field(got.get(0).body(), "state"));
+            assertEquals("running", Bodies.field(got.get(1).body(), "state"));
+            assertTrue(Long.parseLong(Bodies.field(got.get(1).body(), "durationMs")) >= 0);
+            for (var g : got) {
+                assertEquals("nightly-backup", Bodies.field(g.body(), "device"));
+                assertEquals("installKey", g.keyHeader());
+            }
         }
     }
 

@@ -9,9 +9,11 @@ import dev.heartwatch.cli.support.RepoRoot;
 import dev.heartwatch.core.rule.AlertEvent;
 import dev.heartwatch.core.rule.AzureAlertModel;
 import dev.heartwatch.core.rule.DeviceFacts;
+import dev.heartwatch.core.rule.RunSignals;
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.core.schedule.DeviceRegistry;
 import dev.heartwatch.core.schedule.DueRule;
+import dev.heartwatch.core.schedule.DueStatus;
 import dev.heartwatch.core.schedule.RegisteredDevice;
 import dev.heartwatch.core.schedule.Schedule;
 import java.nio.file.Files;
@@ -123,16 +125,30 @@ class AzureScheduleDelayDocTest {
   }
 
   /**
-   * The server's exact rule for a last signal with nothing after it (contract v2, docs/contract.md):
-   * a fail is down at once; a start is down at start + the schedule's grace, whatever the period or
-   * cron says.
+   * The server's exact rule for a last signal with nothing after it: core's
+   * {@code DueRule.decide(schedule, facts, RunSignals, now)}, the rule the server's evaluator runs,
+   * on the facts and signals the server's store keeps for that beat (its last beat, and for a start
+   * or a fail that signal). Its {@code downAt} is when the server says down, and the rule must agree
+   * at both sides of it: DOWN there, not a second before. (The contract: a fail is down at once, a
+   * start at start + the schedule's grace, whatever the period or cron says.)
    */
   static Duration serverDownAfter(AzureAlertModel.Kind kind, Schedule schedule, Instant at) {
-    return switch (kind) {
-      case FAIL -> Duration.ZERO;
-      case START -> schedule.grace();
-      default -> Duration.between(at, DueRule.standard().decide(schedule, new DeviceFacts("d", at, false), at).downAt());
+    RunSignals signals = switch (kind) {
+      case SUCCESS -> new RunSignals(at, null, null, null);
+      case START -> new RunSignals(null, at, null, null);
+      case FAIL -> new RunSignals(null, null, at, 1);
+      case STOPPING -> throw new IllegalArgumentException("a stop is not in the table");
     };
+    DeviceFacts facts = new DeviceFacts("d", at, false);
+    DueRule rule = DueRule.standard();
+    Instant down = rule.decide(schedule, facts, signals, at).downAt();
+    assertTrue(down != null && !down.isBefore(at), kind + " " + schedule + ": no down time from " + at);
+    assertEquals(DueStatus.DOWN, rule.decide(schedule, facts, signals, down).status(), kind + " at its downAt " + down);
+    if (down.isAfter(at)) {
+      assertTrue(rule.decide(schedule, facts, signals, down.minusSeconds(1)).status() != DueStatus.DOWN,
+          kind + " a second before its downAt " + down);
+    }
+    return Duration.between(at, down);
   }
 
   /** The signal's instant: a day after {@link #FROM}, at a run of the device's cron (a beat on time). */

@@ -137,8 +137,10 @@ public final class StoreDashboardSource implements DashboardSource {
         if (r.lastSeen() == null) {
             return plain.withSchedule(text, word, due.dueAt(), due.downAt(), null, null, null, null);
         }
-        // No span: nothing of it in the month read, so no run was watched and no duration came.
-        Long lastDuration = monthSpan == null ? null : monthSpan.durations().lastMs();
+        // The month's runs carry no duration on the server (beat runs keep none): the device's row
+        // keeps the durationMs of its latest beat that carried one, kept by the writer's upsert.
+        Long spanDuration = monthSpan == null ? null : monthSpan.durations().lastMs();
+        Long lastDuration = spanDuration != null ? spanDuration : r.lastDurationMs();
         if (!(schedule instanceof Schedule.Cron)) {
             return plain.withSchedule(text, word, due.dueAt(), due.downAt(), lastDuration, null, null, null);
         }

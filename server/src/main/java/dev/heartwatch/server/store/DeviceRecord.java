@@ -20,14 +20,26 @@ import java.time.Instant;
  * @param beatPeriod   the {@code period} its last beat carried, or null
  * @param beatGrace    the {@code grace} its last beat carried (may be zero), or null
  * @param signals      its last success, start and fail (contract v2), for the rule
+ * @param lastDurationMs the {@code durationMs} of its latest beat that carried one (contract v2:
+ *                     a success or a fail measured by its sender), or null
  */
 public record DeviceRecord(String device, Instant firstSeen, Instant lastSeen, boolean lastStopping,
                            DeviceStatus status, Instant since, boolean alertOpen, Instant mutedUntil,
                            Instant retiredAt, Instant lastNotified, String lastIp, Instant lastRunning,
-                           String parent, Duration beatPeriod, Duration beatGrace, RunSignals signals) {
+                           String parent, Duration beatPeriod, Duration beatGrace, RunSignals signals,
+                           Long lastDurationMs) {
 
     public DeviceRecord {
         signals = signals == null ? RunSignals.none() : signals;
+    }
+
+    /** A record without a measured run duration. */
+    public DeviceRecord(String device, Instant firstSeen, Instant lastSeen, boolean lastStopping,
+                        DeviceStatus status, Instant since, boolean alertOpen, Instant mutedUntil,
+                        Instant retiredAt, Instant lastNotified, String lastIp, Instant lastRunning,
+                        String parent, Duration beatPeriod, Duration beatGrace, RunSignals signals) {
+        this(device, firstSeen, lastSeen, lastStopping, status, since, alertOpen, mutedUntil, retiredAt, lastNotified,
+                lastIp, lastRunning, parent, beatPeriod, beatGrace, signals, null);
     }
 
     /** A record without start or fail signals (a v1 sender's). */

@@ -28,11 +28,12 @@ public final class DeviceRepository {
      * rewritten for {@code last_seen} anyway, so keeping them costs no extra statement, page or
      * index entry per beat (they are in no index), and a value that did not change writes the
      * same bytes. So do the batch's last success, start and fail (contract v2), each the later of
-     * the batch's and the stored one.
+     * the batch's and the stored one, and the {@code durationMs} of its latest beat that carried
+     * one, with that beat's instant so an older one never replaces it.
      */
     static final String UPSERT_LAST_BEAT = "INSERT INTO devices(device, first_seen, last_seen, last_stopping, last_ip, last_running, "
-            + "parent, period_ms, grace_ms, last_success, last_start, last_fail, last_fail_exit) "
-            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(device) DO UPDATE SET last_seen = excluded.last_seen, "
+            + "parent, period_ms, grace_ms, last_success, last_start, last_fail, last_fail_exit, last_duration_ms, "
+            + "last_duration_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(device) DO UPDATE SET last_seen = excluded.last_seen, "
             + "last_stopping = excluded.last_stopping, last_ip = excluded.last_ip, "
             + "last_running = " + latest("last_running") + ", "
             + "parent = excluded.parent, period_ms = excluded.period_ms, grace_ms = excluded.grace_ms, "
@@ -41,7 +42,12 @@ public final class DeviceRepository {
             // The exit status goes with its fail: the batch's when its fail is the later one.
             + "last_fail_exit = CASE WHEN excluded.last_fail IS NOT NULL AND (devices.last_fail IS NULL "
             + "OR excluded.last_fail >= devices.last_fail) THEN excluded.last_fail_exit ELSE devices.last_fail_exit END, "
-            + "last_fail = " + latest("last_fail") + " "
+            + "last_fail = " + latest("last_fail") + ", "
+            // Likewise a duration goes with its beat: the batch's when that beat is the later one.
+            + "last_duration_ms = CASE WHEN excluded.last_duration_at IS NOT NULL AND (devices.last_duration_at IS NULL "
+            + "OR excluded.last_duration_at >= devices.last_duration_at) THEN excluded.last_duration_ms "
+            + "ELSE devices.last_duration_ms END, "
+            + "last_duration_at = " + latest("last_duration_at") + " "
             + "WHERE excluded.last_seen >= devices.last_seen";
 
     /** The later of the batch's instant and the stored one, either may be null (SQLite's max of NULL is NULL). */
@@ -52,7 +58,7 @@ public final class DeviceRepository {
     private static final String SELECT_DEVICE = "SELECT k.device, d.first_seen, d.last_seen, d.last_stopping, s.status, s.since, "
             + "s.alert_open, s.muted_until, s.retired_at, (SELECT max(created_at) FROM notifications n "
             + "WHERE n.device = k.device AND n.suppressed = 0), d.last_ip, d.last_running, d.parent, d.period_ms, d.grace_ms, "
-            + "d.last_success, d.last_start, d.last_fail, d.last_fail_exit FROM ";
+            + "d.last_success, d.last_start, d.last_fail, d.last_fail_exit, d.last_duration_ms FROM ";
 
     private final Database db;
 
@@ -71,6 +77,16 @@ public final class DeviceRepository {
      */
     static void bindLastBeat(PreparedStatement ps, HeartbeatLine last, long firstSeen, Long lastRunning,
                              RunSignals signals) throws SQLException {
+        bindLastBeat(ps, last, firstSeen, lastRunning, signals, null);
+    }
+
+    /**
+     * @param lastRunning the batch's latest beat of the device that did not stop, null if none
+     * @param signals     the batch's latest success, start and fail of the device (contract v2)
+     * @param measured    the batch's latest beat of the device that carried a {@code durationMs}, null if none
+     */
+    static void bindLastBeat(PreparedStatement ps, HeartbeatLine last, long firstSeen, Long lastRunning,
+                             RunSignals signals, HeartbeatLine measured) throws SQLException {
         ps.setString(1, last.device());
         ps.setLong(2, firstSeen);
         ps.setLong(3, last.ts());
@@ -84,6 +100,8 @@ public final class DeviceRepository {
         LineInserts.setLong(ps, 11, millis(signals.lastStart()));
         LineInserts.setLong(ps, 12, millis(signals.lastFail()));
         LineInserts.setLong(ps, 13, signals.failExitStatus() == null ? null : signals.failExitStatus().longValue());
+        LineInserts.setLong(ps, 14, measured == null ? null : measured.durationMs());
+        LineInserts.setLong(ps, 15, measured == null ? null : measured.ts());
     }
 
     private static Long millis(Instant t) {
@@ -199,7 +217,12 @@ public final class DeviceRepository {
         return new DeviceRecord(rs.getString(1), instant(rs, 2), instant(rs, 3), rs.getInt(4) == 1,
                 status == null ? DeviceStatus.UNKNOWN : DeviceStatus.valueOf(status), instant(rs, 6), rs.getInt(7) == 1,
                 instant(rs, 8), instant(rs, 9), instant(rs, 10), rs.getString(11), instant(rs, 12), rs.getString(13),
-                millis(rs, 14), millis(rs, 15), signals(rs));
+                millis(rs, 14), millis(rs, 15), signals(rs), longOrNull(rs, 20));
+    }
+
+    private static Long longOrNull(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
     }
 
     private static java.time.Duration millis(ResultSet rs, int column) throws SQLException {

@@ -142,6 +142,8 @@ public final class LineWriter implements AutoCloseable {
                 // Starts and fails (contract v2) are rare: a map of their own, empty for a v1 batch,
                 // whose last success per device is its last running beat (no work more per beat).
                 Map<String, RunSignals> signals = new HashMap<>();
+                // Each device's latest beat with a durationMs (contract v2), for its devices row.
+                Map<String, HeartbeatLine> measured = new HashMap<>();
                 List<OutageLine> reports = new ArrayList<>();
                 for (Pending p : batch) {
                     for (ContractLine l : p.lines()) {
@@ -166,6 +168,9 @@ public final class LineWriter implements AutoCloseable {
                             if (h.start() || h.fail()) {
                                 signals.merge(h.device(), signal(h), LineWriter::later);
                             }
+                            if (h.durationMs() != null) {
+                                measured.merge(h.device(), h, (a, b) -> b.ts() >= a.ts() ? b : a);
+                            }
                         } else if (l instanceof OutageLine o) {
                             reports.add(o);
                         }
@@ -177,7 +182,8 @@ public final class LineWriter implements AutoCloseable {
                 }
                 for (HeartbeatLine h : lastBeat.values()) {
                     DeviceRepository.bindLastBeat(upsertDevice, h, firstBeat.get(h.device()), lastRunning.get(h.device()),
-                            signals.getOrDefault(h.device(), successOnly(lastRunning.get(h.device()))));
+                            signals.getOrDefault(h.device(), successOnly(lastRunning.get(h.device()))),
+                            measured.get(h.device()));
                     upsertDevice.addBatch();
                 }
                 upsertDevice.executeBatch();

@@ -291,6 +291,11 @@ final class Migrations {
      * fail (with the fail's exit status), kept by the writer's upsert in the same group commit,
      * so the evaluator reads them with the device and ingest costs no query more. Every beat
      * stored before was a v1 beat: its last one that did not stop was its last success.
+     *
+     * <p>The same upsert keeps a device's {@code last_duration_ms}, the {@code durationMs} of its
+     * latest beat that carried one, and that beat's instant {@code last_duration_at} (so an older
+     * one never replaces it), for the dashboard. They were added to this migration rather than a
+     * tenth because version 9 had not shipped in any release: no file is at version 9 without them.
      */
     static void v9StartAndFailSignals(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
@@ -301,6 +306,8 @@ final class Migrations {
             s.execute("ALTER TABLE devices ADD COLUMN last_start INTEGER");
             s.execute("ALTER TABLE devices ADD COLUMN last_fail INTEGER");
             s.execute("ALTER TABLE devices ADD COLUMN last_fail_exit INTEGER");
+            s.execute("ALTER TABLE devices ADD COLUMN last_duration_ms INTEGER");
+            s.execute("ALTER TABLE devices ADD COLUMN last_duration_at INTEGER");
             s.execute("UPDATE devices SET last_success = last_running");
         }
     }

@@ -153,7 +153,7 @@ class StoreDashboardSourceTest {
         assertEquals(new RunCount(24, 22, 0), backup.runs24h());
         assertEquals(new RunCount(24, 22, 0), backup.runs30d(), "it began a day ago: no run before its first beat");
         assertEquals(100.0 * 22 / 24, backup.uptime24h(), 1e-9);
-        assertNull(backup.lastDurationMs(), "the store keeps no duration yet");
+        assertNull(backup.lastDurationMs(), "its beats sent no durationMs");
         assertEquals(backup, views().get("backup"), "the full list says the same");
 
         DeviceView pi = source.devices(List.of("pi"), NOW).get(0);

@@ -76,6 +76,36 @@ class ReadApiTest {
                 + ",\"end\":" + T0.plusSeconds(600).toEpochMilli() + ",\"cause\":\"dns\"}]}");
     }
 
+    /**
+     * Beat runs keep no duration, so the server's dashboard reads the device's own: the
+     * {@code durationMs} of its latest beat that carried one, kept through beats without.
+     */
+    @Test
+    void theDashboardShowsTheLastRunsDurationAfterABeatWithDurationMs() throws Exception {
+        ping("{\"device\":\"backup\"}");
+        assertTrue(device("backup").get("lastDurationMs").isNull(), "no duration sent yet");
+        clock.advance(Duration.ofMinutes(1));
+        ping("{\"v\":2,\"device\":\"backup\",\"state\":\"running\",\"durationMs\":754000,\"exitStatus\":0}");
+        assertEquals(754_000L, device("backup").get("lastDurationMs").asLong());
+        clock.advance(Duration.ofMinutes(1));
+        ping("{\"device\":\"backup\"}");
+        assertEquals(754_000L, device("backup").get("lastDurationMs").asLong(), "a beat without one keeps it");
+        clock.advance(Duration.ofMinutes(1));
+        ping("{\"v\":2,\"device\":\"backup\",\"state\":\"fail\",\"durationMs\":1500,\"exitStatus\":3}");
+        assertEquals(1500L, device("backup").get("lastDurationMs").asLong(), "a fail's duration is the last run's");
+    }
+
+    private JsonNode device(String name) throws Exception {
+        HttpResponse<String> r = get("/api/devices?q=" + name, TestConfig.READ_KEY);
+        assertEquals(200, r.statusCode(), r.body());
+        for (JsonNode d : JSON.readTree(r.body()).get("devices")) {
+            if (d.get("device").asText().equals(name)) {
+                return d;
+            }
+        }
+        throw new AssertionError("no " + name + " in " + r.body());
+    }
+
     @Test
     void theDashboardIsInstalledAtStartBehindTheReadKey() throws Exception {
         storeSomeLines();

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Migration 9 (contract v2): a heartbeat's start or fail state, duration and exit status are
  * stored and read back as the same line; each device's last success, start and fail (with the
  * fail's exit status) are kept by the writer's upsert, never moved back by a late batch; a file
- * at the version before takes its last running beat as its last success.
+ * at the version before takes its last running beat as its last success. The device also keeps
+ * the {@code durationMs} of its latest beat that carried one (for the dashboard).
  */
 class RunSignalsStoreTest {
     static final Instant T0 = Instant.parse("2026-12-02T03:00:00Z");
@@ -47,6 +48,28 @@ class RunSignalsStoreTest {
             Lines.write(store, beat(T0.plusSeconds(30), "fail", ",\"exitStatus\":9")); // a late batch
             assertEquals(new RunSignals(T0.plusSeconds(240), T0.plusSeconds(60), T0.plusSeconds(180), null),
                     store.devices().device("backup").orElseThrow().signals(), "a late batch moves nothing back");
+        }
+    }
+
+    @Test
+    void theDeviceKeepsTheDurationOfItsLatestMeasuredBeat() {
+        try (HeartwatchStore store = HeartwatchStore.open(dir.resolve("h.db"), "NORMAL")) {
+            Lines.write(store, beat(T0, "start", ""));
+            assertEquals(null, store.devices().device("backup").orElseThrow().lastDurationMs(), "a start measures nothing");
+            Lines.write(store, beat(T0.plusSeconds(60), "running", ",\"durationMs\":5000"));
+            assertEquals(5000L, store.devices().device("backup").orElseThrow().lastDurationMs());
+            Lines.write(store, beat(T0.plusSeconds(90), "running", ""));
+            assertEquals(5000L, store.devices().device("backup").orElseThrow().lastDurationMs(),
+                    "a beat without a duration keeps the last one");
+            // One batch: its latest beat is the newest, but its measured beat is older than the stored one.
+            Lines.write(store, beat(T0.plusSeconds(30), "running", ",\"durationMs\":9000"), beat(T0.plusSeconds(120), "running", ""));
+            assertEquals(5000L, store.devices().device("backup").orElseThrow().lastDurationMs(),
+                    "an older measured beat never replaces a newer one");
+            Lines.write(store, beat(T0.plusSeconds(150), "fail", ",\"durationMs\":700,\"exitStatus\":2"),
+                    beat(T0.plusSeconds(140), "running", ",\"durationMs\":800"));
+            assertEquals(700L, store.devices().device("backup").orElseThrow().lastDurationMs(), "the batch's latest measured beat");
+            Lines.write(store, beat(T0.plusSeconds(10), "running", ",\"durationMs\":1")); // a late batch
+            assertEquals(700L, store.devices().device("backup").orElseThrow().lastDurationMs(), "a late batch moves nothing back");
         }
     }
 
