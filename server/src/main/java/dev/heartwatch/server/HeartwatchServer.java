@@ -31,6 +31,7 @@ import dev.heartwatch.core.notify.AggregationPolicy;
 import dev.heartwatch.server.ingest.Admission;
 import dev.heartwatch.server.ingest.ProbesWithoutHeartbeats;
 import dev.heartwatch.server.notify.AlertMessageFactory;
+import dev.heartwatch.server.notify.ChannelRoutes;
 import dev.heartwatch.server.notify.ConsoleChannel;
 import dev.heartwatch.server.notify.DeliveryBackoff;
 import dev.heartwatch.server.notify.EmailChannel;
@@ -130,8 +131,9 @@ public final class HeartwatchServer implements AutoCloseable {
             channels.addAll(config.channels().channels(store.channelThreads(), clock));
             // A worker looks again at least this often: a RESOLVED waits for its grace, a claim may need a retry.
             Duration poll = Duration.ofMillis(Math.min(config.evaluationFrequency().toMillis(), 5_000));
+            // Routing is the device registry's alone (issue 15 §5), read at each message.
             this.delivery = new OutboxDelivery(store, new AlertMessageFactory(store, rule, config.alertRuleName(), policy.listCap()),
-                    channels, DeliveryBackoff.DEFAULT, clock, poll);
+                    channels, ChannelRoutes.of(() -> store.registry().registry()), DeliveryBackoff.DEFAULT, clock, poll);
 
             DashboardAccess access = config.readKey() == null ? DashboardAccess.loopbackOnly()
                     : DashboardAccess.readKey(config.readKey());

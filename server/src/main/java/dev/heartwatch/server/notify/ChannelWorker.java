@@ -28,7 +28,9 @@ import java.util.logging.Logger;
  * found unconfirmed after a crash is repeated only for channels whose receivers recognise
  * repeats ({@link NotificationChannel#repeatAfterCrash()}); for email it is taken as delivered
  * and the log says the mail may be missing. A message is marked sent once every channel is done
- * with it.
+ * with it. A message the device registry does not route to this channel ({@link ChannelRoutes})
+ * is recorded {@code skipped} here and counts as done; a digest is sent listing only the
+ * devices routed to this channel.
  */
 final class ChannelWorker {
     private static final Logger LOG = Logger.getLogger(ChannelWorker.class.getName());
@@ -38,6 +40,7 @@ final class ChannelWorker {
     private final AlertMessageFactory messages;
     private final NotificationChannel channel;
     private final Collection<String> allChannels;
+    private final ChannelRoutes routes;
     private final DeliveryBackoff backoff;
     private final Clock clock;
     private final Duration poll;
@@ -51,7 +54,8 @@ final class ChannelWorker {
     private Thread thread;
 
     ChannelWorker(Outbox outbox, AlertMessageFactory messages, NotificationChannel channel, Collection<String> allChannels,
-                  DeliveryBackoff backoff, Clock clock, Duration poll) {
+                  ChannelRoutes routes, DeliveryBackoff backoff, Clock clock, Duration poll) {
+        this.routes = routes;
         this.outbox = outbox;
         this.messages = messages;
         this.channel = channel;
@@ -111,7 +115,13 @@ final class ChannelWorker {
             outbox.recordDelivery(n.id(), name, Outbox.DELIVERED, clock.instant());
             return finish(n);
         }
-        AlertMessage m = messages.build(n);
+        Set<String> devices = routes.devicesFor(channel, n, outbox.carriedBy(n.id()));
+        if (devices.isEmpty()) {
+            // The registry routes none of this message's devices here: done on this channel, nothing sent.
+            outbox.recordDelivery(n.id(), name, Outbox.SKIPPED, clock.instant());
+            return finish(n);
+        }
+        AlertMessage m = n.digest() ? messages.build(n, devices::contains) : messages.build(n);
         outbox.recordDelivery(n.id(), name, Outbox.SENDING, clock.instant());
         DeliveryResult result;
         try {
