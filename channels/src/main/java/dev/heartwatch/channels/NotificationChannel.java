@@ -20,6 +20,14 @@ public interface NotificationChannel {
     }
 
     /**
+     * Whether a digest should come with each member's own message ({@link AlertMessage#members()}):
+     * for a channel that keeps one thread per outage (GitHub issues), not one per storm.
+     */
+    default boolean wantsDigestMembers() {
+        return false;
+    }
+
+    /**
      * Whether a delivery interrupted by a crash (claimed, never confirmed) is made again after the
      * restart. True for channels whose receivers recognise a repeat by the idempotency key (a
      * webhook, the console); false for email, whose reader would get the same alert twice: there

@@ -84,6 +84,20 @@ public final class AlertMessageFactory {
         return resolved(n, lastSeen);
     }
 
+    /**
+     * A digest's members, each as its own message (its own thread and figures), those {@code
+     * member} accepts, in the digest's order: for a channel that keeps one thread per outage.
+     */
+    public List<AlertMessage> members(NotificationRecord digest, java.util.function.Predicate<String> member) {
+        List<AlertMessage> out = new ArrayList<>();
+        for (NotificationRecord c : store.outbox().carriedBy(digest.id())) {
+            if (c.behind() == null && member.test(c.device())) {
+                out.add(build(c));
+            }
+        }
+        return out;
+    }
+
     /** The planned thread; a notification planned before threads existed gets core's key for it. */
     private static String threadKey(NotificationRecord n) {
         if (n.threadKey() != null) {

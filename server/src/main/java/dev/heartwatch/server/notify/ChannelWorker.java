@@ -122,6 +122,9 @@ final class ChannelWorker {
             return finish(n);
         }
         AlertMessage m = n.digest() ? messages.build(n, devices::contains) : messages.build(n);
+        if (n.digest() && channel.wantsDigestMembers()) {
+            m = m.withMembers(messages.members(n, devices::contains));
+        }
         outbox.recordDelivery(n.id(), name, Outbox.SENDING, clock.instant());
         DeliveryResult result;
         try {

@@ -42,10 +42,21 @@ class RoutingDeliveryTest {
     /** Our own channel interface, recording what it was given (no service behind it to fake). */
     static final class Recording implements NotificationChannel {
         final String name;
+        final boolean members;
         final List<AlertMessage> got = new CopyOnWriteArrayList<>();
 
         Recording(String name) {
+            this(name, false);
+        }
+
+        Recording(String name, boolean members) {
             this.name = name;
+            this.members = members;
+        }
+
+        @Override
+        public boolean wantsDigestMembers() {
+            return members;
         }
 
         @Override
@@ -70,7 +81,7 @@ class RoutingDeliveryTest {
     MutableClock clock = new MutableClock(T0);
     Recording email = new Recording("email");
     Recording slack = new Recording("slack");
-    Recording github = new Recording("github");
+    Recording github = new Recording("github", true);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
 
     @BeforeEach
@@ -168,5 +179,22 @@ class RoutingDeliveryTest {
         assertEquals(List.of("[Heartwatch] DOWN: home (1 check behind it unknown)"), email.subjects());
         assertEquals(List.of("[Heartwatch] DOWN: home (1 check behind it unknown)"), slack.subjects());
         assertEquals(List.of(), github.got);
+    }
+
+    @Test
+    void aChannelKeepingOneThreadPerOutageGetsADigestsRoutedMembersEachInItsOwnThread() {
+        registry("{\"defaults\": {\"channels\": [\"github\", \"email\"]}, \"devices\": [{\"id\": \"d0\", \"channels\": [\"email\"]}]}");
+        Evaluator e = new Evaluator(store, RULE, Duration.ofSeconds(1), T0.minusSeconds(3600));
+        OutboxDelivery d = delivery();
+        downAt(e, T0.plus(Duration.ofMinutes(6)), "d0", "d1", "d2", "d3", "d4", "d5", "d6");
+        assertEquals(1, d.deliverDue());
+        AlertMessage digest = github.got.get(0);
+        assertEquals(List.of("d1", "d2", "d3", "d4", "d5", "d6"), digest.members().stream().map(AlertMessage::device).toList(),
+                "d0 is not routed to github");
+        for (AlertMessage m : digest.members()) {
+            assertEquals(store.outbox().of(m.device()).get(0).threadKey(), m.threadKey(), "the member's own thread");
+            assertTrue(m.fired() && m.subject().equals("[Heartwatch] DOWN: " + m.device()), m.subject());
+        }
+        assertEquals(List.of(), email.got.get(0).members(), "a channel that does not ask gets no members");
     }
 }
