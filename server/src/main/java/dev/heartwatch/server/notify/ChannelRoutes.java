@@ -20,9 +20,13 @@ import java.util.function.Supplier;
  * learns its parent is down, which is why the check is unknown). A digest goes to the union of
  * its devices' channels, and each channel's copy lists only the devices routed to it (a device
  * counts with the checks folded behind it). The console is not routed: it logs every message.
- * The registry is read when the message is delivered, so a change applies from the next message.
+ * The registry is read once per delivery round of a channel ({@link #read()}), so a change
+ * applies from the next round. A registry that cannot be read (a stored entry naming an unknown
+ * channel, say) never silences an alert: every channel hears every message until it is fixed,
+ * and the log says so.
  */
 public final class ChannelRoutes {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ChannelRoutes.class.getName());
     /** No registry: every channel hears every message (tests, a server without entries). */
     public static final ChannelRoutes EVERY = new ChannelRoutes(() -> new DeviceRegistry(List.of()), null);
 
@@ -65,7 +69,25 @@ public final class ChannelRoutes {
      * standing for the checks folded behind it too); for a single message, the message's device
      * when it or any check behind it is routed there. Empty: the message is not for this channel.
      */
-    Set<String> devicesFor(NotificationChannel channel, NotificationRecord n, List<NotificationRecord> carried) {
+    /** The registry as it is now, for one round; on failure an empty one (every channel), logged once per failure. */
+    DeviceRegistry read() {
+        try {
+            DeviceRegistry r = registry.get();
+            unreadable = false;
+            return r;
+        } catch (RuntimeException e) {
+            if (!unreadable) {
+                LOG.warning("the device registry cannot be read (" + e.getClass().getSimpleName()
+                        + "): every channel hears every message until it is fixed (heartwatch devices list shows the problem)");
+            }
+            unreadable = true;
+            return new DeviceRegistry(List.of());
+        }
+    }
+
+    private volatile boolean unreadable;
+
+    Set<String> devicesFor(NotificationChannel channel, NotificationRecord n, List<NotificationRecord> carried, DeviceRegistry r) {
         Map<String, Set<String>> leads = new LinkedHashMap<>();
         if (!n.digest()) {
             leads.put(n.device(), new LinkedHashSet<>(List.of(n.device())));
@@ -80,7 +102,6 @@ public final class ChannelRoutes {
         if (!routed(channel)) {
             return leads.keySet();
         }
-        DeviceRegistry r = registry.get();
         String name = channel.routeName();
         Set<String> out = new LinkedHashSet<>();
         for (Map.Entry<String, Set<String>> lead : leads.entrySet()) {

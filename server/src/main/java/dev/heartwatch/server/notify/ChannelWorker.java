@@ -3,6 +3,7 @@ package dev.heartwatch.server.notify;
 import dev.heartwatch.channels.AlertMessage;
 import dev.heartwatch.channels.DeliveryResult;
 import dev.heartwatch.channels.NotificationChannel;
+import dev.heartwatch.core.schedule.DeviceRegistry;
 import dev.heartwatch.server.store.Outbox;
 import dev.heartwatch.server.store.NotificationRecord;
 import java.time.Clock;
@@ -80,6 +81,7 @@ final class ChannelWorker {
             return 0;
         }
         int finished = 0;
+        round = null; // the registry is read once per round, at its first message
         Set<String> waiting = new HashSet<>();
         long after = 0;
         while (true) {
@@ -106,6 +108,8 @@ final class ChannelWorker {
 
     private enum Outcome { DONE_HERE, FINISHED, WAIT }
 
+    private DeviceRegistry round;
+
     private Outcome deliverOne(NotificationRecord n) {
         String name = channel.name();
         String state = outbox.deliveryState(n.id(), name).orElse(null);
@@ -115,7 +119,10 @@ final class ChannelWorker {
             outbox.recordDelivery(n.id(), name, Outbox.DELIVERED, clock.instant());
             return finish(n);
         }
-        Set<String> devices = routes.devicesFor(channel, n, outbox.carriedBy(n.id()));
+        if (round == null) {
+            round = routes.read();
+        }
+        Set<String> devices = routes.devicesFor(channel, n, outbox.carriedBy(n.id()), round);
         if (devices.isEmpty()) {
             // The registry routes none of this message's devices here: done on this channel, nothing sent.
             outbox.recordDelivery(n.id(), name, Outbox.SKIPPED, clock.instant());

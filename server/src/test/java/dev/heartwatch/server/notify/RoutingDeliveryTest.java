@@ -197,4 +197,18 @@ class RoutingDeliveryTest {
         }
         assertEquals(List.of(), email.got.get(0).members(), "a channel that does not ask gets no members");
     }
+
+    @Test
+    void aRegistryThatCannotBeReadSilencesNothing() {
+        // An entry stored before "push" was refused (RegisteredDevice itself does not check names): reading it fails.
+        store.registry().put(new dev.heartwatch.core.schedule.RegisteredDevice("nas", true, dev.heartwatch.core.schedule.Schedule.DEFAULT,
+                List.of("push")), T0);
+        Evaluator e = new Evaluator(store, RULE, Duration.ofSeconds(1), T0.minusSeconds(3600));
+        OutboxDelivery d = delivery();
+        downAt(e, T0.plus(Duration.ofMinutes(6)), "nas");
+        assertEquals(1, d.deliverDue());
+        for (Recording r : List.of(email, slack, github)) {
+            assertEquals(List.of("[Heartwatch] DOWN: nas"), r.subjects(), r.name + " still hears it");
+        }
+    }
 }
