@@ -70,6 +70,21 @@ public record DeviceRegistry(List<RegisteredDevice> devices, List<String> defaul
      * @throws DeviceRegistryException listing every problem, each with the entry it is in
      */
     public static DeviceRegistry parse(String text) {
+        return parse(text, true);
+    }
+
+    /**
+     * Reads a registry that was accepted when it was written (the server's stored copy): the
+     * same checks, except that a channel name this release does not know is kept rather than
+     * refused. Routing skips a name no channel is configured under, so a stored entry from an
+     * older or newer release never stops the evaluator or delivery; {@link #parse} is what every
+     * writer (the CLI, the admin API) validates with.
+     */
+    public static DeviceRegistry parseStored(String text) {
+        return parse(text, false);
+    }
+
+    private static DeviceRegistry parse(String text, boolean knownChannelsOnly) {
         JsonNode root;
         try {
             // One JSON value and nothing after it: "[...] junk" (or an entry spliced into "[" + entry + "]"
@@ -99,7 +114,7 @@ public record DeviceRegistry(List<RegisteredDevice> devices, List<String> defaul
                             problems.add("defaults: unknown field " + ScheduleText.quote(name) + " (fields: channels)");
                         }
                     }
-                    defaults = channels(d.get("channels"), problems, "defaults");
+                    defaults = channels(d.get("channels"), problems, "defaults", knownChannelsOnly);
                 }
             }
             root = root.get("devices") == null ? JsonNodeFactory.instance.arrayNode() : root.get("devices");
@@ -114,7 +129,7 @@ public record DeviceRegistry(List<RegisteredDevice> devices, List<String> defaul
         }
         Map<String, RegisteredDevice> byId = new LinkedHashMap<>();
         for (int k = 0; k < root.size(); k++) {
-            Entry entry = new Entry(k, root.get(k), problems);
+            Entry entry = new Entry(k, root.get(k), problems, knownChannelsOnly);
             Optional<RegisteredDevice> device = entry.read();
             if (device.isPresent()) {
                 String id = device.get().id();
@@ -130,7 +145,7 @@ public record DeviceRegistry(List<RegisteredDevice> devices, List<String> defaul
     }
 
     /** A {@code channels} array's names (absent: none); each problem prefixed with {@code where}. */
-    static List<String> channels(JsonNode c, List<String> problems, String where) {
+    static List<String> channels(JsonNode c, List<String> problems, String where, boolean knownOnly) {
         if (c == null) {
             return List.of();
         }
@@ -147,7 +162,7 @@ public record DeviceRegistry(List<RegisteredDevice> devices, List<String> defaul
             } else if (out.contains(name)) {
                 problems.add(where + ": channel " + ScheduleText.quote(name) + " is listed twice");
             } else {
-                Optional<String> unknown = ChannelRouting.unknown(name);
+                Optional<String> unknown = knownOnly ? ChannelRouting.unknown(name) : Optional.empty();
                 if (unknown.isPresent()) {
                     problems.add(where + ": " + unknown.get());
                 } else {
@@ -241,12 +256,14 @@ public record DeviceRegistry(List<RegisteredDevice> devices, List<String> defaul
         private final int index;
         private final JsonNode node;
         private final List<String> problems;
+        private final boolean knownChannelsOnly;
         private String id;
 
-        Entry(int index, JsonNode node, List<String> problems) {
+        Entry(int index, JsonNode node, List<String> problems, boolean knownChannelsOnly) {
             this.index = index;
             this.node = node;
             this.problems = problems;
+            this.knownChannelsOnly = knownChannelsOnly;
         }
 
         String where() {
@@ -371,7 +388,7 @@ public record DeviceRegistry(List<RegisteredDevice> devices, List<String> defaul
 
         private List<String> readChannels() {
             int before = problems.size();
-            List<String> out = channels(node.get("channels"), problems, where());
+            List<String> out = channels(node.get("channels"), problems, where(), knownChannelsOnly);
             // channels() prefixes with the entry itself; keep the shared list's form.
             return problems.size() > before ? List.of() : out;
         }

@@ -77,4 +77,16 @@ class ChannelRoutingTest {
         m = assertThrows(DeviceRegistryException.class, () -> DeviceRegistry.parse("{\"devices\": \"router\"}")).getMessage();
         assertTrue(m.contains("\"devices\" must be a JSON array"), m);
     }
+
+    @Test
+    void aStoredRegistryKeepsAChannelNameThisReleaseDoesNotKnowAndRoutingSkipsIt() {
+        String text = "{\"defaults\": {\"channels\": [\"pager\"]}, \"devices\": [{\"id\": \"nas\", \"channels\": [\"push\", \"slack\"]}]}";
+        assertThrows(DeviceRegistryException.class, () -> DeviceRegistry.parse(text), "writers refuse it");
+        DeviceRegistry stored = DeviceRegistry.parseStored(text);
+        assertEquals(List.of("push", "slack"), stored.find("nas").orElseThrow().channels());
+        assertEquals(List.of("slack"), ChannelRouting.channelsOf(stored, "nas", CONFIGURED));
+        assertEquals(CONFIGURED, ChannelRouting.channelsOf(stored, "pi", CONFIGURED), "an unknown default: every channel");
+        assertThrows(DeviceRegistryException.class, () -> DeviceRegistry.parseStored("[{\"id\": \"nas\", \"channels\": [\"Bad Name\"]}]"),
+                "the other checks stay");
+    }
 }

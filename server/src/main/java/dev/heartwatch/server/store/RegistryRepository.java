@@ -148,7 +148,7 @@ public final class RegistryRepository {
              ResultSet rs = s.executeQuery("SELECT device, entry FROM device_registry ORDER BY device")) {
             while (rs.next()) {
                 if (DEFAULTS.equals(rs.getString(1))) {
-                    defaults = DeviceRegistry.parse(rs.getString(2)).defaultChannels();
+                    defaults = DeviceRegistry.parseStored(rs.getString(2)).defaultChannels();
                 } else {
                     out.add(decode(rs.getString(2)));
                 }
@@ -157,7 +157,8 @@ public final class RegistryRepository {
         return new DeviceRegistry(out, defaults);
     }
 
+    /** Stored rows were validated when written; a channel name unknown to this release is kept (routing skips it). */
     private static RegisteredDevice decode(String entry) {
-        return DeviceRegistry.parse(entry).devices().get(0);
+        return DeviceRegistry.parseStored(entry).devices().get(0);
     }
 }

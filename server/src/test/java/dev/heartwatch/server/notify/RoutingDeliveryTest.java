@@ -199,13 +199,30 @@ class RoutingDeliveryTest {
     }
 
     @Test
-    void aRegistryThatCannotBeReadSilencesNothing() {
-        // An entry stored before "push" was refused (RegisteredDevice itself does not check names): reading it fails.
+    void aStoredEntryNamingAChannelThisReleaseDoesNotKnowSilencesNothing() {
+        // An entry stored before "push" was refused (RegisteredDevice itself does not check names): the store still
+        // reads it (DeviceRegistry.parseStored), the evaluator runs, and routing skips the name no channel has.
         store.registry().put(new dev.heartwatch.core.schedule.RegisteredDevice("nas", true, dev.heartwatch.core.schedule.Schedule.DEFAULT,
                 List.of("push")), T0);
         Evaluator e = new Evaluator(store, RULE, Duration.ofSeconds(1), T0.minusSeconds(3600));
         OutboxDelivery d = delivery();
         downAt(e, T0.plus(Duration.ofMinutes(6)), "nas");
+        assertEquals(1, d.deliverDue());
+        for (Recording r : List.of(email, slack, github)) {
+            assertEquals(List.of("[Heartwatch] DOWN: nas"), r.subjects(), r.name + " still hears it");
+        }
+        assertEquals(List.of("push"), store.registry().find("nas").orElseThrow().channels());
+    }
+
+    @Test
+    void aRegistryThatCannotBeReadSilencesNothing() {
+        Evaluator e = new Evaluator(store, RULE, Duration.ofSeconds(1), T0.minusSeconds(3600));
+        downAt(e, T0.plus(Duration.ofMinutes(6)), "nas");
+        OutboxDelivery d = new OutboxDelivery(store, new AlertMessageFactory(store, RULE, "heartwatch-silence"),
+                List.of(new ConsoleChannel(new PrintStream(console, true)), email, slack, github),
+                ChannelRoutes.of(() -> {
+                    throw new IllegalStateException("unreadable");
+                }), DeliveryBackoff.DEFAULT, clock, Duration.ofSeconds(1));
         assertEquals(1, d.deliverDue());
         for (Recording r : List.of(email, slack, github)) {
             assertEquals(List.of("[Heartwatch] DOWN: nas"), r.subjects(), r.name + " still hears it");
