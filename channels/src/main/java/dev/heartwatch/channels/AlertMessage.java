@@ -18,10 +18,32 @@ import java.util.List;
  * @param threadKey  the outage's thread ({@code AggregationPolicy}): a RESOLVED joins its DOWN's
  * @param digestOf   for a digest, the devices it names; null for a message about one device
  * @param behind     the checks folded into this device's message (none: {@link Names#NONE})
+ * @param members    for a digest, each member's own message (its thread, its figures), given
+ *                   only to a channel that keeps one thread per outage ({@link
+ *                   NotificationChannel#wantsDigestMembers()}); empty otherwise
  */
 public record AlertMessage(String idemKey, String ruleName, String device, boolean fired, Instant firedAt,
                            Instant resolvedAt, Instant lastSeen, Outage outage, int suppressedBefore,
-                           String reason, String subject, String text, String threadKey, Names digestOf, Names behind) {
+                           String reason, String subject, String text, String threadKey, Names digestOf, Names behind,
+                           List<AlertMessage> members) {
+
+    public AlertMessage {
+        members = members == null ? List.of() : List.copyOf(members);
+    }
+
+    /** A message without its members' own messages. */
+    public AlertMessage(String idemKey, String ruleName, String device, boolean fired, Instant firedAt,
+                        Instant resolvedAt, Instant lastSeen, Outage outage, int suppressedBefore,
+                        String reason, String subject, String text, String threadKey, Names digestOf, Names behind) {
+        this(idemKey, ruleName, device, fired, firedAt, resolvedAt, lastSeen, outage, suppressedBefore, reason, subject, text,
+                threadKey, digestOf, behind, List.of());
+    }
+
+    /** This digest with its members' own messages. */
+    public AlertMessage withMembers(List<AlertMessage> members) {
+        return new AlertMessage(idemKey, ruleName, device, fired, firedAt, resolvedAt, lastSeen, outage, suppressedBefore, reason,
+                subject, text, threadKey, digestOf, behind, members);
+    }
 
     public boolean digest() {
         return digestOf != null;

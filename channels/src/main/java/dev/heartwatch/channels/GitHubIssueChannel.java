@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,7 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -44,6 +49,8 @@ public final class GitHubIssueChannel implements NotificationChannel {
     static final int BODY_LIMIT = 65_536;
     /** The newest issues with the label looked through for a thread's marker. */
     static final int LISTED = 50;
+    /** The most issues one storm (a digest) opens for its outages; the rest share one more. */
+    public static final int STORM_ISSUES = 10;
     /** Enough for {@link #LISTED} issues of ours (a few KB each, with GitHub's own fields). */
     static final int LISTING_BYTES = 2 * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,44 +81,194 @@ public final class GitHubIssueChannel implements NotificationChannel {
         return "github";
     }
 
+    /** A digest comes with its members' own messages: each outage keeps its own issue (below). */
+    @Override
+    public boolean wantsDigestMembers() {
+        return true;
+    }
+
     @Override
     public DeliveryResult deliver(AlertMessage m) {
-        String key = "github:" + repoName + ":" + m.threadKey();
+        if (m.digest() && !m.members().isEmpty()) {
+            return m.fired() ? stormDown(m) : stormBack(m);
+        }
+        return single(m);
+    }
+
+    private String key(AlertMessage m) {
+        return "github:" + repoName + ":" + m.threadKey();
+    }
+
+    private String issueKey(long issue) {
+        return "github:" + repoName + ":issue:" + issue;
+    }
+
+    /** One outage's message: its DOWN opens the outage's issue, its RESOLVED comments on it and closes it. */
+    private DeliveryResult single(AlertMessage m) {
+        String key = key(m);
         AtomicLong issue = new AtomicLong(threads.get(key).orElse(-1L));
         if (issue.get() < 0) {
-            DeliveryResult found = findOrOpen(m, key, issue);
+            DeliveryResult found = findOrOpen(m, title(m), key, issue);
             if (!(found instanceof DeliveryResult.Delivered) || m.fired()) {
                 return found;
             }
         } else if (m.fired()) {
             return DeliveryResult.delivered(); // this DOWN's issue is open already: a repeat
         }
-        String commentKey = key + ":resolved-comment";
-        if (threads.get(commentKey).isEmpty()) {
-            DeliveryResult commented = http.exchange(post(repo.resolve("issues/" + issue.get() + "/comments"),
-                    JSON.createObjectNode().put("body", MessageCut.fit(resolvedComment(m), BODY_LIMIT))), a -> {
-                        DeliveryResult r = read(a);
-                        if (r instanceof DeliveryResult.Delivered) {
-                            long id = number(a, "id");
-                            if (id < 0) {
-                                return DeliveryResult.retry("GitHub answered " + a.status() + " without a comment id");
-                            }
-                            threads.putIfAbsent(commentKey, id);
-                        }
-                        return r;
-                    });
+        DeliveryResult commented = commentOnce(issue.get(), key + ":resolved-comment", resolvedComment(m));
+        if (!(commented instanceof DeliveryResult.Delivered)) {
+            return commented;
+        }
+        if (threads.get(key + ":shared").isPresent()) {
+            // A storm's shared issue: closed once every outage in it is back.
+            return allBack(issue.get(), List.of(m)) ? close(issue.get()) : DeliveryResult.delivered();
+        }
+        return close(issue.get());
+    }
+
+    /**
+     * A storm's DOWN: its first {@value #STORM_ISSUES} outages get an issue each; the rest share one
+     * issue for the storm, which each of them comments on when back and which is closed when the
+     * last of them is back. Every step is recorded, so a retry resumes where the attempt stopped.
+     */
+    private DeliveryResult stormDown(AlertMessage m) {
+        List<AlertMessage> members = m.members();
+        int own = Math.min(STORM_ISSUES, members.size());
+        for (AlertMessage a : members.subList(0, own)) {
+            DeliveryResult r = single(a);
+            if (!(r instanceof DeliveryResult.Delivered)) {
+                return r;
+            }
+        }
+        if (members.size() == own) {
+            return DeliveryResult.delivered();
+        }
+        List<AlertMessage> rest = members.subList(own, members.size());
+        String stormKey = key(m);
+        AtomicLong issue = new AtomicLong(threads.get(stormKey).orElse(-1L));
+        if (issue.get() < 0) {
+            StringBuilder t = new StringBuilder();
+            t.append(rest.size()).append(" more devices went down in the same storm as the ").append(own)
+                    .append(" with an issue of their own (at most ").append(STORM_ISSUES)
+                    .append(" issues per storm). Each one's return is a comment here; the issue is closed when all are back.\n\n");
+            for (AlertMessage a : rest) {
+                t.append("- ").append(a.device()).append(": declared down at ").append(a.firedAt()).append('\n');
+            }
+            Instant start = rest.get(0).lastSeen() != null ? rest.get(0).lastSeen() : rest.get(0).firedAt();
+            String title = rest.size() + " more devices down since " + (start == null ? "an unknown time" : MINUTE.format(start));
+            AlertMessage shared = new AlertMessage(m.idemKey(), m.ruleName(), "", true, m.firedAt(), null, null, null, 0,
+                    m.reason(), m.subject(), t.toString(), m.threadKey(), m.digestOf(), AlertMessage.Names.NONE);
+            DeliveryResult opened = findOrOpen(shared, title, stormKey, issue);
+            if (!(opened instanceof DeliveryResult.Delivered)) {
+                return opened;
+            }
+        }
+        threads.putIfAbsent(issueKey(issue.get()) + ":members", rest.size());
+        for (AlertMessage a : rest) {
+            threads.putIfAbsent(key(a), issue.get());
+            threads.putIfAbsent(key(a) + ":shared", issue.get());
+        }
+        return DeliveryResult.delivered();
+    }
+
+    /**
+     * A storm's RESOLVED: each outage with an issue of its own is commented on and closed; those
+     * sharing a storm's issue get one comment together there (not one each), and the issue is
+     * closed once all of its outages are back. An outage whose DOWN opened nothing here gets an
+     * issue opened and closed, for the first {@value #STORM_ISSUES} members only: past that it
+     * gets none on GitHub (every other channel has it).
+     */
+    private DeliveryResult stormBack(AlertMessage m) {
+        Map<Long, List<AlertMessage>> shared = new LinkedHashMap<>();
+        List<AlertMessage> members = m.members();
+        for (int i = 0; i < members.size(); i++) {
+            AlertMessage a = members.get(i);
+            Optional<Long> storm = threads.get(key(a) + ":shared");
+            if (storm.isPresent()) {
+                shared.computeIfAbsent(storm.get(), k -> new ArrayList<>()).add(a);
+                continue;
+            }
+            if (threads.get(key(a)).isEmpty() && i >= STORM_ISSUES) {
+                continue;
+            }
+            DeliveryResult r = single(a);
+            if (!(r instanceof DeliveryResult.Delivered)) {
+                return r;
+            }
+        }
+        for (Map.Entry<Long, List<AlertMessage>> e : shared.entrySet()) {
+            StringBuilder t = new StringBuilder();
+            t.append("**").append(Markup.markdown(m.subject())).append("**\n\n");
+            for (AlertMessage a : e.getValue()) {
+                t.append("**").append(Markup.markdown(a.subject())).append("**\n\n").append(Markup.markdown(a.text())).append("\n\n");
+            }
+            DeliveryResult commented = commentOnce(e.getKey(), issueKey(e.getKey()) + ":comment:" + m.threadKey(), t.toString());
             if (!(commented instanceof DeliveryResult.Delivered)) {
                 return commented;
             }
+            if (allBack(e.getKey(), e.getValue())) {
+                DeliveryResult closed = close(e.getKey());
+                if (!(closed instanceof DeliveryResult.Delivered)) {
+                    return closed;
+                }
+            }
         }
+        return DeliveryResult.delivered();
+    }
+
+    /**
+     * Counts {@code back} among a shared issue's outages that are back (each counted once, in
+     * numbered slots, since {@link ThreadState} only puts if absent); whether all of them are.
+     */
+    private boolean allBack(long issue, List<AlertMessage> back) {
+        String base = issueKey(issue);
+        long total = threads.get(base + ":members").orElse(Long.MAX_VALUE);
+        List<Long> seen = new ArrayList<>();
+        for (long slot = 0; ; slot++) {
+            Optional<Long> v = threads.get(base + ":back:" + slot);
+            if (v.isEmpty()) {
+                break;
+            }
+            seen.add(v.get());
+        }
+        for (AlertMessage a : back) {
+            long id = ByteBuffer.wrap(sha256(key(a))).getLong();
+            if (!seen.contains(id)) {
+                threads.putIfAbsent(base + ":back:" + seen.size(), id);
+                seen.add(id);
+            }
+        }
+        return seen.size() >= total;
+    }
+
+    /** Posts {@code body} on {@code issue} unless a comment was recorded under {@code commentKey}. */
+    private DeliveryResult commentOnce(long issue, String commentKey, String body) {
+        if (threads.get(commentKey).isPresent()) {
+            return DeliveryResult.delivered();
+        }
+        return http.exchange(post(repo.resolve("issues/" + issue + "/comments"),
+                JSON.createObjectNode().put("body", MessageCut.fit(body, BODY_LIMIT))), a -> {
+                    DeliveryResult r = read(a);
+                    if (r instanceof DeliveryResult.Delivered) {
+                        long id = number(a, "id");
+                        if (id < 0) {
+                            return DeliveryResult.retry("GitHub answered " + a.status() + " without a comment id");
+                        }
+                        threads.putIfAbsent(commentKey, id);
+                    }
+                    return r;
+                });
+    }
+
+    private DeliveryResult close(long issue) {
         ObjectNode close = JSON.createObjectNode().put("state", "closed").put("state_reason", "completed");
-        return http.exchange(request(repo.resolve("issues/" + issue.get()))
+        return http.exchange(request(repo.resolve("issues/" + issue))
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(close.toString(), StandardCharsets.UTF_8)).build(),
                 GitHubIssueChannel::read);
     }
 
     /** The thread's issue: recorded, found by its marker, or opened now; its number into {@code issue}. */
-    private DeliveryResult findOrOpen(AlertMessage m, String key, AtomicLong issue) {
+    private DeliveryResult findOrOpen(AlertMessage m, String title, String key, AtomicLong issue) {
         String marker = marker(key);
         DeliveryResult listed = http.exchange(request(repo.resolve("issues?labels=" + LABEL
                 + "&state=all&sort=created&direction=desc&per_page=" + LISTED)).GET().build(), a -> {
@@ -125,7 +282,7 @@ public final class GitHubIssueChannel implements NotificationChannel {
             return listed;
         }
         ObjectNode body = JSON.createObjectNode();
-        body.put("title", MessageCut.fit(title(m), TITLE_LIMIT));
+        body.put("title", MessageCut.fit(title, TITLE_LIMIT));
         body.put("body", MessageCut.fit(openingBody(m), BODY_LIMIT - marker.length() - 2) + "\n\n" + marker);
         body.putArray("labels").add(LABEL);
         return http.exchange(post(repo.resolve("issues"), body), a -> {
@@ -163,9 +320,12 @@ public final class GitHubIssueChannel implements NotificationChannel {
 
     /** An HTML comment: invisible in the rendered issue, kept in its body for {@link #findOrOpen}. */
     static String marker(String key) {
+        return "<!-- heartwatch-thread: " + HexFormat.of().formatHex(sha256(key)).substring(0, 32) + " -->";
+    }
+
+    private static byte[] sha256(String s) {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return "<!-- heartwatch-thread: " + HexFormat.of().formatHex(h).substring(0, 32) + " -->";
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

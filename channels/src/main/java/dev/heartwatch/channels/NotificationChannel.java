@@ -11,6 +11,23 @@ public interface NotificationChannel {
     DeliveryResult deliver(AlertMessage message);
 
     /**
+     * The name the device registry routes by ({@code dev.heartwatch.core.notify.ChannelRouting#KNOWN}):
+     * {@link #name()} unless the channel has several implementations behind one name (SMTP and the
+     * outbox directory are both {@code email}).
+     */
+    default String routeName() {
+        return name();
+    }
+
+    /**
+     * Whether a digest should come with each member's own message ({@link AlertMessage#members()}):
+     * for a channel that keeps one thread per outage (GitHub issues), not one per storm.
+     */
+    default boolean wantsDigestMembers() {
+        return false;
+    }
+
+    /**
      * Whether a delivery interrupted by a crash (claimed, never confirmed) is made again after the
      * restart. True for channels whose receivers recognise a repeat by the idempotency key (a
      * webhook, the console); false for email, whose reader would get the same alert twice: there

@@ -138,6 +138,9 @@ public final class WebhookChannel implements NotificationChannel {
         if (m.outage() != null) {
             custom.put("outageStart", m.outage().start().toString());
             custom.put("outageEnd", m.outage().end() == null ? null : m.outage().end().toString());
+            if (m.outage().end() != null) {
+                custom.put("outageDuration", java.time.Duration.between(m.outage().start(), m.outage().end()).toString());
+            }
             custom.put("outageCause", m.outage().cause());
             custom.put("outageSource", m.outage().source().name());
         }

@@ -1,5 +1,6 @@
 package dev.heartwatch.server;
 
+import dev.heartwatch.channels.ChannelHttp;
 import dev.heartwatch.channels.NotificationChannel;
 import dev.heartwatch.channels.WebhookChannel;
 import dev.heartwatch.common.PrivateFiles;
@@ -31,6 +32,7 @@ import dev.heartwatch.core.notify.AggregationPolicy;
 import dev.heartwatch.server.ingest.Admission;
 import dev.heartwatch.server.ingest.ProbesWithoutHeartbeats;
 import dev.heartwatch.server.notify.AlertMessageFactory;
+import dev.heartwatch.server.notify.ChannelRoutes;
 import dev.heartwatch.server.notify.ConsoleChannel;
 import dev.heartwatch.server.notify.DeliveryBackoff;
 import dev.heartwatch.server.notify.EmailChannel;
@@ -87,7 +89,8 @@ public final class HeartwatchServer implements AutoCloseable {
     private final DeviceAdministration administration;
     private final ProbesWithoutHeartbeats probes;
 
-    private HeartwatchServer(ServerConfig config, Clock clock, PrintStream console, LineExport export) throws IOException {
+    private HeartwatchServer(ServerConfig config, Clock clock, PrintStream console, LineExport export, SSLContext channelTrust)
+            throws IOException {
         this.config = config;
         this.clock = clock;
         List<String> everyPingKey = new ArrayList<>(config.pingKeys());
@@ -124,14 +127,18 @@ public final class HeartwatchServer implements AutoCloseable {
             channels.add(new ConsoleChannel(console));
             channels.add(new EmailChannel(config.smtp(), config.outbox()));
             if (config.webhookUrl() != null) {
-                channels.add(new WebhookChannel(URI.create(config.webhookUrl()), config.threshold(), config.evaluationFrequency(),
-                        WebhookChannel.DEFAULT_TIMEOUT, clock));
+                URI hook = URI.create(config.webhookUrl());
+                channels.add(channelTrust == null
+                        ? new WebhookChannel(hook, config.threshold(), config.evaluationFrequency(), WebhookChannel.DEFAULT_TIMEOUT, clock)
+                        : new WebhookChannel(hook, config.threshold(), config.evaluationFrequency(),
+                                new ChannelHttp(channelTrust, WebhookChannel.DEFAULT_TIMEOUT, clock, List.of(hook.toString()))));
             }
-            channels.addAll(config.channels().channels(store.channelThreads(), clock));
+            channels.addAll(config.channels().channels(store.channelThreads(), clock, channelTrust));
             // A worker looks again at least this often: a RESOLVED waits for its grace, a claim may need a retry.
             Duration poll = Duration.ofMillis(Math.min(config.evaluationFrequency().toMillis(), 5_000));
+            // Routing is the device registry's alone (issue 15 §5), read at each message.
             this.delivery = new OutboxDelivery(store, new AlertMessageFactory(store, rule, config.alertRuleName(), policy.listCap()),
-                    channels, DeliveryBackoff.DEFAULT, clock, poll);
+                    channels, ChannelRoutes.of(() -> store.registry().registry()), DeliveryBackoff.DEFAULT, clock, poll);
 
             DashboardAccess access = config.readKey() == null ? DashboardAccess.loopbackOnly()
                     : DashboardAccess.readKey(config.readKey());
@@ -178,7 +185,17 @@ public final class HeartwatchServer implements AutoCloseable {
      */
     public static HeartwatchServer start(ServerConfig config, Clock clock, PrintStream console, LineExport export)
             throws IOException {
-        HeartwatchServer s = new HeartwatchServer(config, clock, console, export);
+        return start(config, clock, console, export, null);
+    }
+
+    /**
+     * The same with the HTTPS channels (webhook, chat, push, GitHub) trusting {@code channelTrust}
+     * instead of the JDK's certificate authorities: the end-to-end tests' loopback fakes carry a
+     * certificate of a throw-away test CA. Null: the JDK's trust store, as in production.
+     */
+    public static HeartwatchServer start(ServerConfig config, Clock clock, PrintStream console, LineExport export,
+                                         SSLContext channelTrust) throws IOException {
+        HeartwatchServer s = new HeartwatchServer(config, clock, console, export, channelTrust);
         try {
             s.http.start();
         } catch (Exception e) {

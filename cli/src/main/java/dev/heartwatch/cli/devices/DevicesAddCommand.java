@@ -56,7 +56,7 @@ public final class DevicesAddCommand implements Callable<Integer> {
   boolean notExpected;
 
   @Option(names = "--channels", paramLabel = "NAME", split = ",",
-      description = "Notify only these channels for it, e.g. email,slack (default: every configured channel).")
+      description = "Notify only these channels for it, e.g. email,slack (default: the registry's default channels, else every configured one).")
   List<String> channels;
 
   /** The entry as the file would hold it, read by the file's own reader so it says what the file would. */

@@ -66,7 +66,7 @@ public final class DevicesSetCommand implements Callable<Integer> {
         description = "Notify only these channels for it, e.g. email,slack.")
     List<String> names;
 
-    @Option(names = "--no-channels", required = true, description = "Notify every configured channel for it.")
+    @Option(names = "--no-channels", required = true, description = "Notify the registry's default channels for it (else every configured channel).")
     boolean none;
   }
 

@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The registry file ({@code --file}, default {@code infra/devices.json}), written whole and atomically. */
+/**
+ * The registry file ({@code --file}, default {@code infra/devices.json}), written whole and
+ * atomically; every edit keeps the registry's default channels.
+ */
 final class FileTarget implements RegistryTarget {
   private final DevicesFile file;
 
@@ -39,22 +42,24 @@ final class FileTarget implements RegistryTarget {
 
   @Override
   public List<Instant> add(RegisteredDevice device, Instant now) {
-    List<RegisteredDevice> devices = new ArrayList<>(read().devices());
+    DeviceRegistry registry = read();
+    List<RegisteredDevice> devices = new ArrayList<>(registry.devices());
     if (devices.stream().anyMatch(d -> d.id().equals(device.id()))) {
       return null;
     }
     devices.add(device);
-    file.write(new DeviceRegistry(devices));
+    file.write(new DeviceRegistry(devices, registry.defaultChannels()));
     return device.nextDue(now, 3);
   }
 
   @Override
   public List<Instant> set(RegisteredDevice device, Instant now) {
-    List<RegisteredDevice> devices = new ArrayList<>(read().devices());
+    DeviceRegistry registry = read();
+    List<RegisteredDevice> devices = new ArrayList<>(registry.devices());
     for (int k = 0; k < devices.size(); k++) {
       if (devices.get(k).id().equals(device.id())) {
         devices.set(k, device); // in place: the file keeps its order
-        file.write(new DeviceRegistry(devices));
+        file.write(new DeviceRegistry(devices, registry.defaultChannels()));
         return device.nextDue(now, 3);
       }
     }
@@ -63,11 +68,12 @@ final class FileTarget implements RegistryTarget {
 
   @Override
   public boolean remove(String id) {
-    List<RegisteredDevice> devices = new ArrayList<>(read().devices());
+    DeviceRegistry registry = read();
+    List<RegisteredDevice> devices = new ArrayList<>(registry.devices());
     if (!devices.removeIf(d -> d.id().equals(id))) {
       return false;
     }
-    file.write(new DeviceRegistry(devices));
+    file.write(new DeviceRegistry(devices, registry.defaultChannels()));
     return true;
   }
 

@@ -106,7 +106,7 @@ class DevicesCommandTest {
     assertTrue(run.err().contains("not a sanitised device id"), run.toString());
     assertEquals("[\"Not Sanitised\"]", Files.readString(file()));
 
-    Files.writeString(file(), "{\"devices\":[]}");
+    Files.writeString(file(), "{\"device\":[]}");
     assertEquals(ExitCodes.BAD_INPUT, devices("list").exitCode());
   }
 
@@ -189,5 +189,30 @@ class DevicesCommandTest {
     assertTrue(run.err().contains("Azure's alert cannot watch this schedule"), run.toString());
     assertTrue(run.err().contains("beyond Azure's limit of PT47H55M"), run.toString());
     assertFalse(Files.exists(file()), "nothing written");
+  }
+
+  @Test
+  void anUnknownChannelIsRefusedWithTheNearestNameByAddAndList() throws Exception {
+    CliRun run = devices("add", "nas", "--channels", "slak");
+    assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("channel \"slak\" is not a channel (did you mean \"slack\"?"), run.toString());
+    assertFalse(Files.exists(file()), "nothing written");
+
+    Files.createDirectories(file().getParent());
+    Files.writeString(file(), "[{\"id\": \"nas\", \"channels\": [\"githbu\"]}]");
+    CliRun list = devices("list");
+    assertEquals(ExitCodes.BAD_INPUT, list.exitCode(), list.toString());
+    assertTrue(list.err().contains("did you mean \"github\"?"), list.toString());
+  }
+
+  @Test
+  void addWithChannelsRoutesTheDeviceAndAddAndRetireKeepTheRegistrysDefault() throws Exception {
+    Files.createDirectories(file().getParent());
+    Files.writeString(file(), "{\"defaults\": {\"channels\": [\"email\"]}, \"devices\": [\"router\"]}");
+    assertEquals(ExitCodes.OK, devices("add", "nas", "--channels", "slack,github").exitCode());
+    assertEquals(ExitCodes.OK, devices("retire", "router").exitCode());
+    var registry = dev.heartwatch.core.schedule.DeviceRegistry.parse(Files.readString(file()));
+    assertEquals(List.of("email"), registry.defaultChannels());
+    assertEquals(List.of("slack", "github"), registry.find("nas").orElseThrow().channels());
   }
 }

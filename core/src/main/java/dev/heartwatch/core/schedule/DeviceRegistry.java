@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartwatch.core.contract.DeviceId;
+import dev.heartwatch.core.notify.ChannelRouting;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -29,10 +30,17 @@ import java.util.regex.Pattern;
  * {"id": "backup", "cron": "30 2 * * *", "timeZone": "Europe/Berlin", "grace": "PT1H"}</pre>
  * {@code expected} defaults to {@code true}; {@code period} or {@code cron} + {@code timeZone}
  * come with a {@code grace}, or are all absent (the default schedule); {@code channels} defaults
- * to none named (every configured channel). A file is read whole and refused whole: every
+ * to none named: the registry's default channels, else every configured channel
+ * ({@link dev.heartwatch.core.notify.ChannelRouting}). The default is written in the object form
+ * <pre>{"defaults": {"channels": ["email", "ntfy"]}, "devices": ["router", {"id": "nas", ...}]}</pre>
+ * which is written only when a default is set, so a plain array stays a plain array. Channel
+ * names must be ones routing knows ({@link dev.heartwatch.core.notify.ChannelRouting#KNOWN}),
+ * else the entry is refused with the nearest name. A file is read whole and refused whole: every
  * problem is reported, with the entry it is in, and nothing of a refused file is used.
+ *
+ * @param defaultChannels the channels of a device whose entry names none (empty: every configured channel)
  */
-public record DeviceRegistry(List<RegisteredDevice> devices) {
+public record DeviceRegistry(List<RegisteredDevice> devices, List<String> defaultChannels) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -40,8 +48,14 @@ public record DeviceRegistry(List<RegisteredDevice> devices) {
             Set.of("id", "expected", "period", "cron", "timeZone", "grace", "channels");
     private static final Pattern CHANNEL = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
+    /** A registry without default channels (today's files). */
+    public DeviceRegistry(List<RegisteredDevice> devices) {
+        this(devices, List.of());
+    }
+
     public DeviceRegistry {
         devices = List.copyOf(devices);
+        defaultChannels = List.copyOf(defaultChannels);
         Set<String> seen = new LinkedHashSet<>();
         for (RegisteredDevice d : devices) {
             if (!seen.add(d.id())) {
@@ -56,6 +70,21 @@ public record DeviceRegistry(List<RegisteredDevice> devices) {
      * @throws DeviceRegistryException listing every problem, each with the entry it is in
      */
     public static DeviceRegistry parse(String text) {
+        return parse(text, true);
+    }
+
+    /**
+     * Reads a registry that was accepted when it was written (the server's stored copy): the
+     * same checks, except that a channel name this release does not know is kept rather than
+     * refused. Routing skips a name no channel is configured under, so a stored entry from an
+     * older or newer release never stops the evaluator or delivery; {@link #parse} is what every
+     * writer (the CLI, the admin API) validates with.
+     */
+    public static DeviceRegistry parseStored(String text) {
+        return parse(text, false);
+    }
+
+    private static DeviceRegistry parse(String text, boolean knownChannelsOnly) {
         JsonNode root;
         try {
             // One JSON value and nothing after it: "[...] junk" (or an entry spliced into "[" + entry + "]"
@@ -65,14 +94,42 @@ public record DeviceRegistry(List<RegisteredDevice> devices) {
             throw new DeviceRegistryException(List.of("not valid JSON (line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr() + "): " + ScheduleText.quote(e.getOriginalMessage())));
         }
+        List<String> problems = new ArrayList<>();
+        List<String> defaults = List.of();
+        if (root != null && root.isObject()) {
+            for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!name.equals("defaults") && !name.equals("devices")) {
+                    problems.add("unknown top-level field " + ScheduleText.quote(name) + " (fields: defaults, devices)");
+                }
+            }
+            JsonNode d = root.get("defaults");
+            if (d != null) {
+                if (!d.isObject()) {
+                    problems.add("\"defaults\" must be an object such as {\"channels\": [\"email\"]}");
+                } else {
+                    for (Iterator<String> names = d.fieldNames(); names.hasNext(); ) {
+                        String name = names.next();
+                        if (!name.equals("channels")) {
+                            problems.add("defaults: unknown field " + ScheduleText.quote(name) + " (fields: channels)");
+                        }
+                    }
+                    defaults = channels(d.get("channels"), problems, "defaults", knownChannelsOnly);
+                }
+            }
+            root = root.get("devices") == null ? JsonNodeFactory.instance.arrayNode() : root.get("devices");
+            if (!root.isArray()) {
+                problems.add("\"devices\" must be a JSON array of device ids or {\"id\": ...} objects");
+                throw new DeviceRegistryException(problems);
+            }
+        }
         if (root == null || !root.isArray()) {
             throw new DeviceRegistryException(List.of(
-                    "expected a JSON array of device ids or {\"id\": ...} objects"));
+                    "expected a JSON array of device ids or {\"id\": ...} objects, or {\"defaults\": ..., \"devices\": [...]}"));
         }
-        List<String> problems = new ArrayList<>();
         Map<String, RegisteredDevice> byId = new LinkedHashMap<>();
         for (int k = 0; k < root.size(); k++) {
-            Entry entry = new Entry(k, root.get(k), problems);
+            Entry entry = new Entry(k, root.get(k), problems, knownChannelsOnly);
             Optional<RegisteredDevice> device = entry.read();
             if (device.isPresent()) {
                 String id = device.get().id();
@@ -84,7 +141,36 @@ public record DeviceRegistry(List<RegisteredDevice> devices) {
         if (!problems.isEmpty()) {
             throw new DeviceRegistryException(problems);
         }
-        return new DeviceRegistry(new ArrayList<>(byId.values()));
+        return new DeviceRegistry(new ArrayList<>(byId.values()), defaults);
+    }
+
+    /** A {@code channels} array's names (absent: none); each problem prefixed with {@code where}. */
+    static List<String> channels(JsonNode c, List<String> problems, String where, boolean knownOnly) {
+        if (c == null) {
+            return List.of();
+        }
+        if (!c.isArray()) {
+            problems.add(where + ": \"channels\" must be an array of channel names");
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : c) {
+            String name = n.isTextual() ? n.asText() : null;
+            if (name == null || !CHANNEL.matcher(name).matches()) {
+                problems.add(where + ": channel " + (name == null ? n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
+                        : ScheduleText.quote(name)) + " is not a channel name (lower-case letters, digits, '.', '_' and '-', at most 64)");
+            } else if (out.contains(name)) {
+                problems.add(where + ": channel " + ScheduleText.quote(name) + " is listed twice");
+            } else {
+                Optional<String> unknown = knownOnly ? ChannelRouting.unknown(name) : Optional.empty();
+                if (unknown.isPresent()) {
+                    problems.add(where + ": " + unknown.get());
+                } else {
+                    out.add(name);
+                }
+            }
+        }
+        return out;
     }
 
     public Optional<RegisteredDevice> find(String id) {
@@ -122,9 +208,19 @@ public record DeviceRegistry(List<RegisteredDevice> devices) {
         return out;
     }
 
-    /** The registry as a file: a plain entry as its id string, others as objects; parses back equal. */
+    /**
+     * The registry as a file: a plain entry as its id string, others as objects; parses back
+     * equal. A plain array unless default channels are set, then {@code {"defaults", "devices"}}.
+     */
     public String toJson() {
         ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        JsonNode root = array;
+        if (!defaultChannels.isEmpty()) {
+            ObjectNode top = JsonNodeFactory.instance.objectNode();
+            defaultChannels.forEach(top.putObject("defaults").putArray("channels")::add);
+            top.set("devices", array);
+            root = top;
+        }
         for (RegisteredDevice d : devices) {
             if (d.isPlain()) {
                 array.add(d.id());
@@ -149,7 +245,7 @@ public record DeviceRegistry(List<RegisteredDevice> devices) {
             }
         }
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array) + "\n";
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a tree of strings always serialises", e);
         }
@@ -160,12 +256,14 @@ public record DeviceRegistry(List<RegisteredDevice> devices) {
         private final int index;
         private final JsonNode node;
         private final List<String> problems;
+        private final boolean knownChannelsOnly;
         private String id;
 
-        Entry(int index, JsonNode node, List<String> problems) {
+        Entry(int index, JsonNode node, List<String> problems, boolean knownChannelsOnly) {
             this.index = index;
             this.node = node;
             this.problems = problems;
+            this.knownChannelsOnly = knownChannelsOnly;
         }
 
         String where() {
@@ -289,27 +387,10 @@ public record DeviceRegistry(List<RegisteredDevice> devices) {
         }
 
         private List<String> readChannels() {
-            JsonNode c = node.get("channels");
-            if (c == null) {
-                return List.of();
-            }
-            if (!c.isArray()) {
-                problem("\"channels\" must be an array of channel names");
-                return List.of();
-            }
-            List<String> out = new ArrayList<>();
-            for (JsonNode n : c) {
-                String name = n.isTextual() ? n.asText() : null;
-                if (name == null || !CHANNEL.matcher(name).matches()) {
-                    problem("channel " + (name == null ? n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT) : ScheduleText.quote(name))
-                            + " is not a channel name (lower-case letters, digits, '.', '_' and '-', at most 64)");
-                } else if (out.contains(name)) {
-                    problem("channel " + ScheduleText.quote(name) + " is listed twice");
-                } else {
-                    out.add(name);
-                }
-            }
-            return out;
+            int before = problems.size();
+            List<String> out = channels(node.get("channels"), problems, where(), knownChannelsOnly);
+            // channels() prefixes with the entry itself; keep the shared list's form.
+            return problems.size() > before ? List.of() : out;
         }
     }
 }

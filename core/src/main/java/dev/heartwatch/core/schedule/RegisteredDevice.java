@@ -14,7 +14,8 @@ import java.util.Objects;
  *                 (today's {@code expectedDevices}); a plain string in the file means {@code true}
  * @param schedule when it must beat ({@link Schedule#DEFAULT} when the entry names none)
  * @param channels names of the notification channels for this device, in order; empty means
- *                 every configured channel (the server and Azure use them from issue 16 part 2)
+ *                 the registry's default, else every configured channel
+ *                 ({@link dev.heartwatch.core.notify.ChannelRouting})
  */
 public record RegisteredDevice(String id, boolean expected, Schedule schedule, List<String> channels) {
 

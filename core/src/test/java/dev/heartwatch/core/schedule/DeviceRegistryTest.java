@@ -53,12 +53,12 @@ class DeviceRegistryTest {
     void objectsCarryTheirSchedulesAndChannels() {
         DeviceRegistry r = DeviceRegistry.parse("""
                 ["router",
-                 {"id": "nas", "period": "PT10M", "grace": "PT5M", "channels": ["email", "push"]},
+                 {"id": "nas", "period": "PT10M", "grace": "PT5M", "channels": ["email", "ntfy"]},
                  {"id": "backup", "cron": "30 2 * * *", "timeZone": "Europe/Berlin", "grace": "PT1H"},
                  {"id": "laptop", "expected": false}]
                 """);
         assertEquals(new Schedule.Period(Duration.ofMinutes(10), Duration.ofMinutes(5)), r.scheduleOf("nas"));
-        assertEquals(List.of("email", "push"), r.find("nas").orElseThrow().channels());
+        assertEquals(List.of("email", "ntfy"), r.find("nas").orElseThrow().channels());
         assertEquals(new Schedule.Cron("30 2 * * *", ZoneId.of("Europe/Berlin"), Duration.ofHours(1)), r.scheduleOf("backup"));
         assertFalse(r.find("laptop").orElseThrow().expected());
         assertEquals(Schedule.DEFAULT, r.scheduleOf("laptop"));
@@ -143,7 +143,9 @@ class DeviceRegistryTest {
 
     @Test
     void shapesAndTyposAreRefused() {
-        assertTrue(onlyProblem("{\"devices\": []}").startsWith("expected a JSON array"));
+        assertTrue(onlyProblem("\"router\"").startsWith("expected a JSON array"));
+        // {"devices": [...]} is the object form (with "defaults"); a misspelt key in it is refused.
+        assertTrue(onlyProblem("{\"device\": []}").contains("unknown top-level field \"device\""));
         assertTrue(onlyProblem("[1]").contains("found number"));
         assertTrue(onlyProblem("[{\"id\": \"x\", \"grase\": \"PT5M\"}]").contains("unknown field \"grase\""));
         assertTrue(onlyProblem("[{\"period\": \"PT5M\", \"grace\": \"PT5M\"}]").contains("\"id\" is required"));

@@ -66,14 +66,36 @@ public final class AlertMessageFactory {
     }
 
     public AlertMessage build(NotificationRecord n) {
+        return build(n, device -> true);
+    }
+
+    /**
+     * The message for one channel: a digest lists only the members {@code member} accepts (the
+     * devices routed to that channel, {@link ChannelRoutes}); a single message is the same for all.
+     */
+    public AlertMessage build(NotificationRecord n, java.util.function.Predicate<String> member) {
         if (n.digest()) {
-            return digest(n);
+            return digest(n, member);
         }
         Instant lastSeen = lastSeenBefore(n);
         if (n.fired()) {
             return fired(n, lastSeen);
         }
         return resolved(n, lastSeen);
+    }
+
+    /**
+     * A digest's members, each as its own message (its own thread and figures), those {@code
+     * member} accepts, in the digest's order: for a channel that keeps one thread per outage.
+     */
+    public List<AlertMessage> members(NotificationRecord digest, java.util.function.Predicate<String> member) {
+        List<AlertMessage> out = new ArrayList<>();
+        for (NotificationRecord c : store.outbox().carriedBy(digest.id())) {
+            if (c.behind() == null && member.test(c.device())) {
+                out.add(build(c));
+            }
+        }
+        return out;
     }
 
     /** The planned thread; a notification planned before threads existed gets core's key for it. */
@@ -96,16 +118,22 @@ public final class AlertMessageFactory {
         return checks.isEmpty() ? AlertMessage.Names.NONE : AlertMessage.Names.of(checks, listCap);
     }
 
-    private AlertMessage digest(NotificationRecord n) {
+    private AlertMessage digest(NotificationRecord n, java.util.function.Predicate<String> member) {
         Map<String, List<String>> members = new LinkedHashMap<>();
         List<NotificationRecord> leads = new ArrayList<>();
+        List<NotificationRecord> carried = new ArrayList<>();
         for (NotificationRecord c : store.outbox().carriedBy(n.id())) {
+            if (member.test(c.behind() == null ? c.device() : c.behind())) {
+                carried.add(c);
+            }
+        }
+        for (NotificationRecord c : carried) {
             if (c.behind() == null) {
                 members.put(c.device(), new ArrayList<>());
                 leads.add(c);
             }
         }
-        for (NotificationRecord c : store.outbox().carriedBy(n.id())) {
+        for (NotificationRecord c : carried) {
             if (c.behind() != null) {
                 members.computeIfAbsent(c.behind(), k -> new ArrayList<>()).add(c.device());
             }

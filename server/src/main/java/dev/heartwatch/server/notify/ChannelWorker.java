@@ -3,6 +3,7 @@ package dev.heartwatch.server.notify;
 import dev.heartwatch.channels.AlertMessage;
 import dev.heartwatch.channels.DeliveryResult;
 import dev.heartwatch.channels.NotificationChannel;
+import dev.heartwatch.core.schedule.DeviceRegistry;
 import dev.heartwatch.server.store.Outbox;
 import dev.heartwatch.server.store.NotificationRecord;
 import java.time.Clock;
@@ -28,7 +29,9 @@ import java.util.logging.Logger;
  * found unconfirmed after a crash is repeated only for channels whose receivers recognise
  * repeats ({@link NotificationChannel#repeatAfterCrash()}); for email it is taken as delivered
  * and the log says the mail may be missing. A message is marked sent once every channel is done
- * with it.
+ * with it. A message the device registry does not route to this channel ({@link ChannelRoutes})
+ * is recorded {@code skipped} here and counts as done; a digest is sent listing only the
+ * devices routed to this channel.
  */
 final class ChannelWorker {
     private static final Logger LOG = Logger.getLogger(ChannelWorker.class.getName());
@@ -38,6 +41,7 @@ final class ChannelWorker {
     private final AlertMessageFactory messages;
     private final NotificationChannel channel;
     private final Collection<String> allChannels;
+    private final ChannelRoutes routes;
     private final DeliveryBackoff backoff;
     private final Clock clock;
     private final Duration poll;
@@ -51,7 +55,8 @@ final class ChannelWorker {
     private Thread thread;
 
     ChannelWorker(Outbox outbox, AlertMessageFactory messages, NotificationChannel channel, Collection<String> allChannels,
-                  DeliveryBackoff backoff, Clock clock, Duration poll) {
+                  ChannelRoutes routes, DeliveryBackoff backoff, Clock clock, Duration poll) {
+        this.routes = routes;
         this.outbox = outbox;
         this.messages = messages;
         this.channel = channel;
@@ -76,6 +81,7 @@ final class ChannelWorker {
             return 0;
         }
         int finished = 0;
+        round = null; // the registry is read once per round, at its first message
         Set<String> waiting = new HashSet<>();
         long after = 0;
         while (true) {
@@ -102,6 +108,8 @@ final class ChannelWorker {
 
     private enum Outcome { DONE_HERE, FINISHED, WAIT }
 
+    private DeviceRegistry round;
+
     private Outcome deliverOne(NotificationRecord n) {
         String name = channel.name();
         String state = outbox.deliveryState(n.id(), name).orElse(null);
@@ -111,7 +119,19 @@ final class ChannelWorker {
             outbox.recordDelivery(n.id(), name, Outbox.DELIVERED, clock.instant());
             return finish(n);
         }
-        AlertMessage m = messages.build(n);
+        if (round == null) {
+            round = routes.read();
+        }
+        Set<String> devices = routes.devicesFor(channel, n, outbox.carriedBy(n.id()), round);
+        if (devices.isEmpty()) {
+            // The registry routes none of this message's devices here: done on this channel, nothing sent.
+            outbox.recordDelivery(n.id(), name, Outbox.SKIPPED, clock.instant());
+            return finish(n);
+        }
+        AlertMessage m = n.digest() ? messages.build(n, devices::contains) : messages.build(n);
+        if (n.digest() && channel.wantsDigestMembers()) {
+            m = m.withMembers(messages.members(n, devices::contains));
+        }
         outbox.recordDelivery(n.id(), name, Outbox.SENDING, clock.instant());
         DeliveryResult result;
         try {

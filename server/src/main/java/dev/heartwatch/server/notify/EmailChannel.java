@@ -105,6 +105,12 @@ public final class EmailChannel implements NotificationChannel {
         return smtp.configured() ? "smtp" : "outbox";
     }
 
+    /** SMTP or the outbox directory, the registry routes both as {@code email}. */
+    @Override
+    public String routeName() {
+        return "email";
+    }
+
     @Override
     public DeliveryResult deliver(AlertMessage m) {
         MimeMessage mail;

@@ -18,12 +18,19 @@ public final class OutboxDelivery implements AutoCloseable {
     /** @param poll how often a worker looks again with nothing woken it (a RESOLVED waiting for its grace) */
     public OutboxDelivery(HeartwatchStore store, AlertMessageFactory messages, List<NotificationChannel> channels,
                           DeliveryBackoff backoff, Clock clock, Duration poll) {
+        this(store, messages, channels, ChannelRoutes.EVERY, backoff, clock, poll);
+    }
+
+    /** @param routes which channels hear about which device (the device registry's routing) */
+    public OutboxDelivery(HeartwatchStore store, AlertMessageFactory messages, List<NotificationChannel> channels,
+                          ChannelRoutes routes, DeliveryBackoff backoff, Clock clock, Duration poll) {
         List<String> names = channels.stream().map(NotificationChannel::name).toList();
         if (names.stream().distinct().count() != names.size()) {
             throw new IllegalArgumentException("two channels share a name: " + names);
         }
+        ChannelRoutes over = routes.over(channels);
         for (NotificationChannel c : channels) {
-            workers.add(new ChannelWorker(store.outbox(), messages, c, names, backoff, clock, poll));
+            workers.add(new ChannelWorker(store.outbox(), messages, c, names, over, backoff, clock, poll));
         }
     }
 

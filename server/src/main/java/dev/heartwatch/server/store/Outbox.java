@@ -30,6 +30,8 @@ public final class Outbox {
     public static final String DELIVERED = "delivered";
     public static final String RETRY = "retry";
     public static final String FAILED = "failed";
+    /** The device registry does not route this message to the channel (ChannelRouting): done there, sent nothing. */
+    public static final String SKIPPED = "skipped";
 
     private static final String SELECT_NOTIFICATION = "SELECT id, idem_key, device, condition, flip_at, created_at, fired_at, "
             + "suppressed, suppressed_before, reason, sent_at, attempts, kind, thread_key, carried_by, behind, planned_at "
@@ -105,7 +107,7 @@ public final class Outbox {
      */
     public List<NotificationRecord> pendingFor(String channel, long afterId, int limit) {
         return select("WHERE " + CARRIER + "AND id > " + afterId + " AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.notification_id = n.id "
-                + "AND d.channel = ? AND d.state IN ('" + DELIVERED + "', '" + FAILED + "')) ORDER BY id LIMIT " + limit, channel);
+                + "AND d.channel = ? AND d.state IN ('" + DELIVERED + "', '" + FAILED + "', '" + SKIPPED + "')) ORDER BY id LIMIT " + limit, channel);
     }
 
     /** The digests still gathering a storm (not sent yet), by condition, with the instant each opened. */
@@ -274,13 +276,13 @@ public final class Outbox {
 
     /**
      * Marks a message sent, with everything it carries, once every one of {@code channels} is done
-     * with it (delivered, or failed for good); returns whether it was.
+     * with it (delivered, failed for good, or skipped: not routed there); returns whether it was.
      */
     public boolean completeIfDone(long id, Collection<String> channels, Instant at) {
         return db.inTransaction(c -> {
             int done = 0;
             try (PreparedStatement ps = c.prepareStatement("SELECT channel FROM deliveries WHERE notification_id = ? "
-                    + "AND state IN ('" + DELIVERED + "', '" + FAILED + "')")) {
+                    + "AND state IN ('" + DELIVERED + "', '" + FAILED + "', '" + SKIPPED + "')")) {
                 ps.setLong(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -16,7 +16,9 @@ import java.util.Optional;
  * The server's device registry ({@code device_registry}, migration 7): the same entries as
  * {@code infra/devices.json}, one row per device, each stored as that file's one-entry array
  * and read back through {@link DeviceRegistry#parse}, the one reader of the layout. A device
- * without a row is on the default schedule with every configured channel.
+ * without a row is on the default schedule with the registry's default channels ({@link
+ * #putDefaultChannels}: one row under the empty device name, which no device id can be, holding
+ * the file's {@code {"defaults": ...}} form), or every configured channel when none are set.
  */
 public final class RegistryRepository {
     private final Database db;
@@ -31,6 +33,9 @@ public final class RegistryRepository {
     }
 
     public Optional<RegisteredDevice> find(String device) {
+        if (DEFAULTS.equals(device)) {
+            return Optional.empty();
+        }
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT entry FROM device_registry WHERE device = ?")) {
                 ps.setString(1, device);
@@ -38,6 +43,17 @@ public final class RegistryRepository {
                     return rs.next() ? Optional.of(decode(rs.getString(1))) : Optional.<RegisteredDevice>empty();
                 }
             }
+        });
+    }
+
+    /** The key of the defaults' row: no device id is empty. */
+    static final String DEFAULTS = "";
+
+    /** Sets the channels of a device whose entry names none; empty removes the default (every configured channel). */
+    public void putDefaultChannels(List<String> channels, Instant now) {
+        db.inTransaction(c -> {
+            writeDefaults(c, channels, now);
+            return null;
         });
     }
 
@@ -93,6 +109,7 @@ public final class RegistryRepository {
             for (RegisteredDevice d : registry.devices()) {
                 write(c, d, now);
             }
+            writeDefaults(c, registry.defaultChannels(), now);
             return null;
         });
     }
@@ -107,18 +124,41 @@ public final class RegistryRepository {
         }
     }
 
-    private static DeviceRegistry read(Connection c) throws SQLException {
-        List<RegisteredDevice> out = new ArrayList<>();
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT entry FROM device_registry ORDER BY device")) {
-            while (rs.next()) {
-                out.add(decode(rs.getString(1)));
+    private static void writeDefaults(Connection c, List<String> channels, Instant now) throws SQLException {
+        if (channels.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM device_registry WHERE device = ?")) {
+                ps.setString(1, DEFAULTS);
+                ps.executeUpdate();
             }
+            return;
         }
-        return new DeviceRegistry(out);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO device_registry(device, entry, updated) VALUES (?,?,?) "
+                + "ON CONFLICT(device) DO UPDATE SET entry = excluded.entry, updated = excluded.updated")) {
+            ps.setString(1, DEFAULTS);
+            ps.setString(2, new DeviceRegistry(List.of(), channels).toJson());
+            ps.setLong(3, now.toEpochMilli());
+            ps.executeUpdate();
+        }
     }
 
+    private static DeviceRegistry read(Connection c) throws SQLException {
+        List<RegisteredDevice> out = new ArrayList<>();
+        List<String> defaults = List.of();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT device, entry FROM device_registry ORDER BY device")) {
+            while (rs.next()) {
+                if (DEFAULTS.equals(rs.getString(1))) {
+                    defaults = DeviceRegistry.parseStored(rs.getString(2)).defaultChannels();
+                } else {
+                    out.add(decode(rs.getString(2)));
+                }
+            }
+        }
+        return new DeviceRegistry(out, defaults);
+    }
+
+    /** Stored rows were validated when written; a channel name unknown to this release is kept (routing skips it). */
     private static RegisteredDevice decode(String entry) {
-        return DeviceRegistry.parse(entry).devices().get(0);
+        return DeviceRegistry.parseStored(entry).devices().get(0);
     }
 }

@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * Headless Chromium driven over the Chrome DevTools Protocol from the JDK's own WebSocket
  * client: one page, its console errors and dialogs recorded. No extra dependency.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
     static final String BINARY_ENV = "HEARTWATCH_CHROMIUM";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern DEVTOOLS = Pattern.compile("DevTools listening on (ws://\\S+)");
@@ -48,7 +48,7 @@ final class Chromium implements AutoCloseable {
     private String session;
 
     /** Problems the page reported: console errors, uncaught exceptions, failed loads, dialogs. */
-    final List<String> problems = new CopyOnWriteArrayList<>();
+    public final List<String> problems = new CopyOnWriteArrayList<>();
 
     private Chromium(Process process, Path profile, WebSocket socket) {
         this.process = process;
@@ -66,7 +66,7 @@ final class Chromium implements AutoCloseable {
         return path;
     }
 
-    static Chromium launch() throws Exception {
+    public static Chromium launch() throws Exception {
         Path profile = Files.createTempDirectory("heartwatch-chromium-");
         Process process = new ProcessBuilder(binary().toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
@@ -204,7 +204,7 @@ final class Chromium implements AutoCloseable {
         return f;
     }
 
-    void viewport(int width, int height, boolean mobile) throws Exception {
+    public void viewport(int width, int height, boolean mobile) throws Exception {
         call("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
                 "deviceScaleFactor", mobile ? 2 : 1, "mobile", mobile));
     }
@@ -213,12 +213,12 @@ final class Chromium implements AutoCloseable {
         call("Emulation.setEmulatedMedia", Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
     }
 
-    void navigate(String url) throws Exception {
+    public void navigate(String url) throws Exception {
         call("Page.navigate", Map.of("url", url));
     }
 
     /** Evaluates {@code expression} in the page (awaiting a promise) and returns its JSON value. */
-    JsonNode eval(String expression) throws Exception {
+    public JsonNode eval(String expression) throws Exception {
         JsonNode result = call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true,
                 "awaitPromise", true));
         if (result.has("exceptionDetails")) {
@@ -228,7 +228,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Polls {@code condition} until it is true, or fails with what {@code explain} shows then. */
-    void waitFor(String condition, Duration timeout, String explain) throws Exception {
+    public void waitFor(String condition, Duration timeout, String explain) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
@@ -245,7 +245,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** A PNG of the whole page at the current width. */
-    void screenshot(Path file) throws Exception {
+    public void screenshot(Path file) throws Exception {
         JsonNode size = eval("({w: document.documentElement.clientWidth, h: Math.ceil(document.documentElement.scrollHeight)})");
         JsonNode shot = call("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true,
                 "clip", Map.of("x", 0, "y", 0, "width", size.get("w").asInt(), "height", size.get("h").asInt(), "scale", 1)));

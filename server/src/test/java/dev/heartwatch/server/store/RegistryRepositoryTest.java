@@ -60,4 +60,25 @@ class RegistryRepositoryTest {
             assertEquals(Optional.empty(), r.find("nas"), "an import replaces, it does not merge");
         }
     }
+
+    @Test
+    void theDefaultChannelsAreKeptBesideTheEntriesAndAnImportReplacesThem() {
+        Path file = dir.resolve("h.db");
+        try (HeartwatchStore store = HeartwatchStore.open(file, "FULL")) {
+            RegistryRepository r = store.registry();
+            r.put(nas, T0);
+            r.putDefaultChannels(List.of("ntfy", "email"), T0);
+        }
+        try (HeartwatchStore store = HeartwatchStore.open(file, "FULL")) {
+            RegistryRepository r = store.registry();
+            assertEquals(new DeviceRegistry(List.of(nas), List.of("ntfy", "email")), r.registry());
+            assertEquals(Optional.empty(), r.find(""), "the defaults' row is no device");
+            r.replaceAll(new DeviceRegistry(List.of(backup)), T0);
+            assertEquals(List.of(), r.registry().defaultChannels(), "a file without defaults has none");
+            r.replaceAll(DeviceRegistry.parse("{\"defaults\": {\"channels\": [\"slack\"]}, \"devices\": [\"pi\"]}"), T0);
+            assertEquals(List.of("slack"), r.registry().defaultChannels());
+            r.putDefaultChannels(List.of(), T0);
+            assertEquals(List.of(), r.registry().defaultChannels());
+        }
+    }
 }

@@ -24,6 +24,12 @@ public final class RunningServer implements AutoCloseable {
         this.server = HeartwatchServer.start(config, clock, new PrintStream(console, true, StandardCharsets.UTF_8));
     }
 
+    /** A server whose HTTPS channels trust {@code channelTrust} (the loopback fakes' test CA). */
+    public RunningServer(ServerConfig config, Clock clock, javax.net.ssl.SSLContext channelTrust) throws IOException {
+        this.server = HeartwatchServer.start(config, clock, new PrintStream(console, true, StandardCharsets.UTF_8),
+                dev.heartwatch.server.export.LineExport.none(), channelTrust);
+    }
+
     public URI uri(String pathAndQuery) {
         return URI.create(server.baseUri() + pathAndQuery);
     }
