@@ -17,6 +17,10 @@ param expectedDevices array = []
 @description('Optional. Per-device limits of the alert query, each {device, limitSeconds, graceSeconds}: the schedule\'s period, or its cron\'s longest gap, plus grace; and the grace (a start with no success after it is down grace after it). `heartwatch devices azure-parameters` computes them from infra/devices.json; a device without a row keeps silenceThreshold for both.')
 param deviceLimits array = []
 
+@description('Optional. The two-stack rule (docs/regions.md): empty in a single stack or a primary; in a secondary, the primary\'s reserved device id `stack-<primary region>`. The secondary then alerts on that id\'s silence, and on any other device only while that id is down in the secondary too.')
+@maxLength(46)
+param coverFor string = ''
+
 // PT5M -> 5m, PT1H -> 1h, PT90S -> 90s: KQL timespan literals.
 var thresholdKql = toLower(substring(silenceThreshold, 2))
 
@@ -46,6 +50,10 @@ var silentDevicesTunables = [
   {
     line: 'let expectedDevices = dynamic([]);'
     value: 'let expectedDevices = dynamic(${string(expectedDevices)});'
+  }
+  {
+    line: 'let coverFor = "";'
+    value: 'let coverFor = "${coverFor}";'
   }
 ]
 

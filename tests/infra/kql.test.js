@@ -89,6 +89,23 @@ test('the silence threshold reaches the alert query as a KQL timespan', () => {
   assert.match(tuned, /^let expectedDevices = dynamic\(\["home-pi","office\.nas"\]\);$/m);
 });
 
+test('the two-stack rule: a secondary\'s coverFor reaches the alert query, a primary\'s stays empty (docs/regions.md)', () => {
+  const { outputs } = parseQueriesBicep();
+  const alert = outputs.find((o) => o.file === 'silent-devices.kql');
+  const original = readRepoFile(`${QUERY_DIR}/silent-devices.kql`);
+  assert.match(original, /^let coverFor = "";$/m, 'the default coverFor line is gone');
+  const secondary = applyTunables(original, alert.tunables,
+    { silenceThreshold: 'PT5M', expectedDevices: [], deviceLimits: [], coverFor: 'stack-westeurope' });
+  assert.match(secondary, /^let coverFor = "stack-westeurope";$/m);
+  const primary = applyTunables(original, alert.tunables, { silenceThreshold: 'PT5M', expectedDevices: [], deviceLimits: [] });
+  assert.match(primary, /^let coverFor = "";$/m);
+  // The suppression is the query's last filter: every row but coverFor's only while coverFor is down.
+  assert.match(original, /^\| where device == coverFor or primaryDown$/m);
+  // An unquoted id is not KQL: the language service must say so (it can fail).
+  const broken = original.replace('let coverFor = "";', 'let coverFor = stack-westeurope;');
+  assert.ok(diagnose(broken).length > 0, 'an unquoted coverFor was accepted');
+});
+
 for (const [file, names] of Object.entries(HISTORY_FILES)) {
   test(`${file} analyses cleanly with the history tool's example values`, () => {
     let text = readRepoFile(`${QUERY_DIR}/${file}`);

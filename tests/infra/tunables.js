@@ -29,6 +29,9 @@ const PARAMETER_SETS = [
   { silenceThreshold: 'PT5M', ...registryParameters('schedules') },
   { silenceThreshold: 'PT5M', ...registryParameters('plain') },
   { silenceThreshold: 'PT5M', ...registryParameters('none') },
+  // A secondary stack (docs/regions.md): it covers for the primary's reserved id.
+  { silenceThreshold: 'PT5M', expectedDevices: [], deviceLimits: [], coverFor: 'stack-westeurope' },
+  { silenceThreshold: 'PT5M', ...registryParameters('schedules'), coverFor: 'stack-northeurope' },
 ];
 
 function bicepString(literal) {
@@ -63,6 +66,8 @@ const KNOWN_EXPRESSIONS = {
   deviceLimitRows: (p) => KNOWN_VARS.deviceLimitRows.evaluate(p),
   // ARM string() of an array is its compact JSON.
   'string(expectedDevices)': (p) => JSON.stringify(p.expectedDevices),
+  // A plain string parameter, default '' (a single stack or a primary).
+  coverFor: (p) => p.coverFor ?? '',
 };
 
 function parseQueriesBicep() {

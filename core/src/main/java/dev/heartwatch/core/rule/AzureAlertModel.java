@@ -118,8 +118,26 @@ public final class AzureAlertModel {
      */
     public static List<AlertEvent> evaluateSignals(SilenceRule rule, Map<String, Limit> limits,
                                                    Collection<Signal> signals, List<Instant> evaluations) {
+        return evaluateSignals(rule, limits, signals, evaluations, "");
+    }
+
+    /**
+     * {@link #evaluateSignals(SilenceRule, Map, Collection, List)} with the query's {@code coverFor}
+     * tunable (the two-stack rule, {@code docs/regions.md}): empty in a single stack or a primary
+     * (then exactly the same); in a secondary, the primary's reserved id {@code stack-<primary>}.
+     * That id is expected (a row even when never heard), it is judged like any device, and every
+     * other device's row exists at an evaluation only while that id's row does: the secondary
+     * alerts on a device only while the primary is down in the secondary too. When the primary's
+     * beat is back, the other rows disappear and their alerts resolve like any others.
+     *
+     * @return every Fired and Resolved, ordered by instant then device
+     */
+    public static List<AlertEvent> evaluateSignals(SilenceRule rule, Map<String, Limit> limits,
+                                                   Collection<Signal> signals, List<Instant> evaluations,
+                                                   String coverFor) {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(coverFor, "coverFor");
         for (int k = 1; k < evaluations.size(); k++) {
             if (!evaluations.get(k).isAfter(evaluations.get(k - 1))) {
                 throw new IllegalArgumentException("evaluation instants must increase: " + evaluations.get(k));
@@ -137,11 +155,28 @@ public final class AzureAlertModel {
         for (String device : rule.expectedDevices()) {
             byDevice.putIfAbsent(device, List.of());
         }
-        List<AlertEvent> events = new ArrayList<>();
+        boolean covering = !coverFor.isEmpty();
+        if (covering) {
+            byDevice.putIfAbsent(coverFor, List.of()); // | union (print device = coverFor)
+        }
+        Map<String, boolean[]> rows = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, List<Signal>> e : byDevice.entrySet()) {
             Limit own = limits.get(e.getKey());
             Limit limit = own != null ? own : new Limit(rule.threshold(), rule.threshold());
-            evaluateDevice(rule, limit, e.getKey(), e.getValue(), evaluations, events);
+            boolean expected = rule.isExpected(e.getKey()) || (covering && e.getKey().equals(coverFor));
+            rows.put(e.getKey(), conditionMet(rule, limit, expected, e.getValue(), evaluations));
+        }
+        // | where device == coverFor or primaryDown
+        boolean[] primaryDown = covering ? rows.get(coverFor) : null;
+        List<AlertEvent> events = new ArrayList<>();
+        for (Map.Entry<String, boolean[]> e : rows.entrySet()) {
+            boolean[] met = e.getValue();
+            if (covering && !e.getKey().equals(coverFor)) {
+                for (int k = 0; k < met.length; k++) {
+                    met[k] &= primaryDown[k];
+                }
+            }
+            statefulAlert(rule, e.getKey(), met, byDevice.get(e.getKey()), evaluations, events);
         }
         events.sort(Comparator.comparing(AlertEvent::at).thenComparing(AlertEvent::device));
         return events;
@@ -193,21 +228,22 @@ public final class AzureAlertModel {
         return evaluateSignals(rule, Map.of(), signals, evaluations);
     }
 
-    /** One device's time series; {@code sorted} is in visibility order. Each step is a line of the query. */
-    private static void evaluateDevice(SilenceRule rule, Limit limit, String device, List<Signal> sorted,
-                                       List<Instant> evaluations, List<AlertEvent> out) {
-        boolean expected = rule.isExpected(device);
-        int needed = rule.cleanEvaluationsToResolve();
+    /**
+     * Whether one device's row meets the condition at each evaluation; {@code sorted} is in
+     * visibility order. Each step is a line of the query.
+     */
+    private static boolean[] conditionMet(SilenceRule rule, Limit limit, boolean expected, List<Signal> sorted,
+                                          List<Instant> evaluations) {
+        boolean[] result = new boolean[evaluations.size()];
         Instant lastAt = null;        // arg_max(timestamp, state): the latest receiver time among visible lines
         Kind lastKind = null;
         Instant lastRunningAt = null; // maxif(timestamp, state != "stopping")
         Instant lastFailAt = null;    // maxif(timestamp, state == "fail")
         Instant lastStartAt = null;   // maxif(timestamp, state == "start")
-        boolean fired = false;
-        int clean = 0;
         int next = 0;
         int to = sorted.size();
-        for (Instant t : evaluations) {
+        for (int k = 0; k < result.length; k++) {
+            Instant t = evaluations.get(k);
             while (next < to && !sorted.get(next).visibleFrom().isAfter(t)) {
                 Signal b = sorted.get(next++);
                 if (lastAt == null || !b.at().isBefore(lastAt)) {
@@ -248,7 +284,31 @@ public final class AzureAlertModel {
                                 && (!stopCounts || silentFor.compareTo(rule.maxStop()) >= 0));
                 }
             }
-            if (met) {
+            result[k] = met;
+        }
+        return result;
+    }
+
+    /**
+     * The stateful alert over one device's rows: Fired at the first evaluation that meets the
+     * condition, Resolved at the {@link SilenceRule#cleanEvaluationsToResolve()}-th consecutive one
+     * that does not. Each event carries the last beat that evaluation could see.
+     */
+    private static void statefulAlert(SilenceRule rule, String device, boolean[] met, List<Signal> sorted,
+                                      List<Instant> evaluations, List<AlertEvent> out) {
+        int needed = rule.cleanEvaluationsToResolve();
+        boolean fired = false;
+        int clean = 0;
+        int next = 0;
+        Instant lastAt = null;
+        for (int k = 0; k < met.length; k++) {
+            Instant t = evaluations.get(k);
+            while (next < sorted.size() && !sorted.get(next).visibleFrom().isAfter(t)) {
+                Signal b = sorted.get(next++);
+                lastAt = later(lastAt, b.at());
+            }
+            Instant seen = lastAt != null && lastAt.isAfter(t.minus(rule.lookback())) ? lastAt : null;
+            if (met[k]) {
                 clean = 0;
                 if (!fired) {
                     fired = true;

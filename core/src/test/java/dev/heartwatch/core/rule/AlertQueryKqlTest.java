@@ -108,4 +108,18 @@ class AlertQueryKqlTest {
         assertTrue(kql.contains("state != \"stopping\""));
         assertTrue(kql.contains("lastState == \"stopping\""));
     }
+
+    @Test
+    void theTwoStackRuleIsTheModelsCoverFor() throws IOException {
+        // Model: coverFor is expected, and every other row only while coverFor's row is there.
+        String kql = query();
+        assertTrue(kql.contains("let coverFor = \"\";\n"), "the coverFor tunable line (empty by default)");
+        assertTrue(kql.contains("    | union (print device = coverFor)\n"), "coverFor is not an expected device");
+        assertTrue(kql.contains("let primaryDown = isempty(coverFor) or toscalar(down | where device == coverFor | count) > 0;\n"), kql);
+        assertTrue(kql.endsWith("down\n| where device == coverFor or primaryDown\n"), "the suppression is not the query's last step");
+        Instant t = T.plus(Duration.ofMinutes(10));
+        List<Signal> heard = List.of(Signal.of("d", T, Kind.SUCCESS), Signal.of("stack-p", t, Kind.SUCCESS));
+        assertEquals(1, AzureAlertModel.evaluateSignals(RULE, Map.of(), heard, List.of(t)).size());
+        assertTrue(AzureAlertModel.evaluateSignals(RULE, Map.of(), heard, List.of(t), "stack-p").isEmpty());
+    }
 }
