@@ -46,7 +46,10 @@ final class SettingNames {
             "HEARTWATCH_SMTP_HOST", "HEARTWATCH_SMTP_PORT", "HEARTWATCH_SMTP_SECURITY",
             "HEARTWATCH_SMTP_USER", "HEARTWATCH_SMTP_PASSWORD",
             "HEARTWATCH_MAIL_FROM", "HEARTWATCH_MAIL_TO", "HEARTWATCH_OUTBOX",
-            "HEARTWATCH_WEBHOOK_URL", "HEARTWATCH_ALERT_RULE"));
+            "HEARTWATCH_WEBHOOK_URL", "HEARTWATCH_ALERT_RULE",
+            // Pair mode (issue 18 section 5, PairMode).
+            "HEARTWATCH_STACK_NAME", "HEARTWATCH_PAIR_ROLE", "HEARTWATCH_PEER_NAME", "HEARTWATCH_PEER_URL",
+            "HEARTWATCH_PEER_KEY_FILE", "HEARTWATCH_PEER_INTERVAL"));
 
     /** The channels' settings are listed where they are read ({@link ChannelSettings#NAMES}). */
     private static Set<String> withChannels(Set<String> server) {
