@@ -67,7 +67,7 @@ public record PairMode(String stackName, Role role, String peerName, URI peerUrl
                          Duration interval) {
         if (role == null) {
             if (stackName != null || peerName != null || peerUrl != null || peerKeyFile != null) {
-                throw new ConfigException("HEARTWATCH_STACK_NAME and HEARTWATCH_PEER_* are for pair mode: "
+                throw new ConfigException("HEARTWATCH_STACK_NAME, HEARTWATCH_PEER_NAME, HEARTWATCH_PEER_URL and HEARTWATCH_PEER_KEY_FILE are for pair mode: "
                         + "set HEARTWATCH_PAIR_ROLE to primary or secondary, or remove them");
             }
             return null;
