@@ -5,21 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.server.config.PairMode;
 import dev.heartwatch.server.support.Await;
+import dev.heartwatch.server.support.ChildProcess;
+import dev.heartwatch.server.support.Clients;
 import dev.heartwatch.server.support.RunningServer;
 import dev.heartwatch.server.support.TestConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 18 "done when", server side: two real servers on loopback standing in for two stacks,
  * each beating the other as {@code stack-<name>} (pair mode, PT1S), and one home beating both.
- * The agent's fan-out ({@code HEARTBEAT_SECONDARY_MODE=fanout}) is not built yet, so the test
- * itself sends the home's beats to both servers with plain HTTP, as fan-out would.
+ * The home is the real agent jar ({@code HEARTBEAT_SECONDARY_MODE=fanout}, every beat to both),
+ * killed with SIGKILL where the issue says "kill the agent".
  * Messages are counted on each server's console sink (one line per delivered alert).
  */
 @Tag("full")
@@ -63,43 +60,33 @@ class PairEndToEndTest {
                 "HEARTWATCH_PEER_INTERVAL", "PT1S")), Clock.systemUTC());
     }
 
-    /** The home's beats to both stacks every 300 ms while on, as the agent's fan-out sends them. */
-    private static final class FanOut implements AutoCloseable {
-        final AtomicBoolean on = new AtomicBoolean(true);
-        final Thread thread;
+    /** The real agent jar, fanning out to both stacks (HEARTBEAT_SECONDARY_MODE=fanout), beating every second. */
+    private ChildProcess agent(RunningServer primary, RunningServer secondary, String name) throws Exception {
+        Path jar = Clients.agentJar();
+        return ChildProcess.start(List.of(ChildProcess.java(), "-jar", jar.toAbsolutePath().toString()),
+                Map.of("HEARTBEAT_URL", primary.server.baseUri() + "/api/ping",
+                        "HEARTBEAT_SECONDARY_URLS", secondary.server.baseUri() + "/api/ping",
+                        "HEARTBEAT_SECONDARY_MODE", "fanout",
+                        "HEARTBEAT_KEY", TestConfig.KEY,
+                        "HEARTBEAT_DEVICE", HOME,
+                        "HEARTBEAT_INTERVAL", "1",
+                        "HEARTBEAT_TIMEOUT", "2",
+                        "HEARTBEAT_LEDGER", dir.resolve("ledger").toString()),
+                dir.resolve(name + ".log"));
+    }
 
-        FanOut(List<URI> stacks) {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-            thread = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    if (on.get()) {
-                        for (URI stack : stacks) {
-                            try {
-                                client.send(HttpRequest.newBuilder(stack).timeout(Duration.ofSeconds(2))
-                                        .header("x-functions-key", TestConfig.KEY)
-                                        .POST(HttpRequest.BodyPublishers.ofString("{\"device\":\"" + HOME + "\"}")).build(),
-                                        HttpResponse.BodyHandlers.discarding());
-                            } catch (IOException e) {
-                                // a stopped stack: the other still gets the beat
-                            } catch (InterruptedException e) {
-                                return;
-                            }
-                        }
-                    }
-                    try {
-                        Thread.sleep(300);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "fan-out");
-            thread.setDaemon(true);
-            thread.start();
+    /** The agents this test started, closed after it whatever happens (a failed assertion too). */
+    private static final class Started implements AutoCloseable {
+        final java.util.List<ChildProcess> all = new java.util.ArrayList<>();
+
+        ChildProcess add(ChildProcess p) {
+            all.add(p);
+            return p;
         }
 
         @Override
         public void close() {
-            thread.interrupt();
+            all.forEach(ChildProcess::close);
         }
     }
 
@@ -113,21 +100,22 @@ class PairEndToEndTest {
         int portB = freePort();
         String downHome = "ALERT FIRED [Heartwatch] DOWN: " + HOME;
         String covering = "ALERT FIRED [Heartwatch] DOWN: stack-home-a - " + PairMode.PRIMARY_DOWN;
-        try (RunningServer b = server("home-b", "secondary", portB, "home-a", portA, KEY_B, KEY_A);
-             RunningServer a = server("home-a", "primary", portA, "home-b", portB, KEY_A, KEY_B);
-             FanOut agent = new FanOut(List.of(a.uri("/api/ping"), b.uri("/api/ping")))) {
+        try (Started started = new Started();
+             RunningServer b = server("home-b", "secondary", portB, "home-a", portA, KEY_B, KEY_A);
+             RunningServer a = server("home-a", "primary", portA, "home-b", portB, KEY_A, KEY_B)) {
+            ChildProcess agent = started.add(agent(a, b, "agent-1"));
             // Each stack hears the other and the home.
             Await.until(Duration.ofSeconds(20), () -> a.status("stack-home-b") == DeviceStatus.UP
                             && b.status("stack-home-a") == DeviceStatus.UP
                             && a.status(HOME) == DeviceStatus.UP && b.status(HOME) == DeviceStatus.UP,
                     () -> "the pair did not come up:\nA " + a.consoleText() + "\nB " + b.consoleText());
 
-            // 1. The agent dies: one DOWN, from the primary; the secondary holds its own.
-            agent.on.set(false);
+            // 1. The agent dies (SIGKILL): one DOWN, from the primary; the secondary holds its own.
+            agent.kill9();
             Await.until(Duration.ofSeconds(15), () -> count(a, downHome) == 1, () -> "no DOWN from the primary:\n" + a.consoleText());
             Thread.sleep(3_000); // a threshold more: the secondary must still be silent
             assertEquals(0, count(b, "ALERT FIRED"), "the secondary alerted while the primary could:\n" + b.consoleText());
-            agent.on.set(true);
+            ChildProcess again = started.add(agent(a, b, "agent-2"));
             Await.until(Duration.ofSeconds(15), () -> count(a, "ALERT RESOLVED") == 1 && a.status(HOME) == DeviceStatus.UP,
                     () -> "the home did not come back at the primary:\n" + a.consoleText());
 
@@ -136,7 +124,9 @@ class PairEndToEndTest {
             Await.until(Duration.ofSeconds(15), () -> count(b, covering) == 1, () -> "no covering DOWN:\n" + b.consoleText());
 
             // 3. The agent dies again: one DOWN, now from the secondary.
-            agent.on.set(false);
+            Await.until(Duration.ofSeconds(10), () -> again.output().contains("stack fault: "),
+                    () -> "the agent did not see the primary go:\n" + again.output());
+            again.kill9();
             Await.until(Duration.ofSeconds(15), () -> count(b, downHome) == 1, () -> "no DOWN from the secondary:\n" + b.consoleText());
             Thread.sleep(2_000); // nothing more follows
 
