@@ -28,6 +28,8 @@ import java.util.Set;
 final class HeartbeatAgent implements Runnable {
     static final String RUNNING = "running";
     static final String STOPPING = "stopping";
+    /** Fan-out: a stack that failed while another answered (issue 18); logged, never a home outage. */
+    static final String STACK_UNREACHABLE = "stack_unreachable";
 
     private enum State { STARTING, UP, DOWN, KEY_REJECTED }
 
@@ -42,6 +44,8 @@ final class HeartbeatAgent implements Runnable {
     private State state = State.STARTING;
     private int deliveredBy;
     private String lastFailure;
+    /** Fan-out: the stacks failing while another answered, logged once when each starts and ends. */
+    private final Set<Endpoint> stackFaults = new java.util.LinkedHashSet<>();
 
     HeartbeatAgent(AgentConfig config, Transport transport, OutageLedger ledger, FaultLocator locator, Clock clock,
                    AgentLog log, String version) {
@@ -97,6 +101,9 @@ final class HeartbeatAgent implements Runnable {
     synchronized boolean beat(String agentState, int exitStatus, long durationMs) {
         long now = clock.millis();
         seq++;
+        if (config.fanout()) {
+            return fanOut(now, agentState, exitStatus, durationMs);
+        }
         List<Attempt> failures = new ArrayList<>();
         Attempt delivered = null;
         HeartbeatBody body = null;
@@ -123,6 +130,56 @@ final class HeartbeatAgent implements Runnable {
         }
         failed(now, failures);
         return false;
+    }
+
+    /**
+     * Fan-out (issue 18 section 2): the same beat to the primary and every secondary, one
+     * after the other, each within the timeout. The pair is one link: the home is up when any
+     * stack answered 2xx (its outages are acknowledged by the first answer that read them),
+     * and down, as in failover, only when none did. A stack that failed while another answered
+     * is a fault of that stack, not of the home: it is logged when it starts and ends
+     * ({@code stack fault: ... stack_unreachable}), never opened in the ledger, so the
+     * home's outage history stays the home's.
+     */
+    private boolean fanOut(long now, String agentState, int exitStatus, long durationMs) {
+        HeartbeatBody body = HeartbeatBody.of(config.device(), config.note(), seq, now, version, agentState, exitStatus,
+                durationMs, ledger.pending(HeartbeatBody.MAX_OUTAGES));
+        List<Attempt> failures = new ArrayList<>();
+        Attempt delivered = null;
+        Set<Endpoint> failing = new HashSet<>();
+        for (Endpoint e : config.endpoints()) {
+            Attempt a = transport.post(e, body.bytes());
+            if (a.ok()) {
+                if (delivered == null || !delivered.acknowledges() && a.acknowledges()) {
+                    delivered = a;
+                }
+            } else {
+                failures.add(a);
+                failing.add(e);
+            }
+        }
+        if (delivered == null) {
+            stackFaults.clear();
+            failed(now, failures);
+            return false;
+        }
+        for (Attempt a : failures) {
+            if (stackFaults.add(a.endpoint())) {
+                log.event("stack fault: " + a.endpoint().label() + " " + STACK_UNREACHABLE + " ("
+                        + a.cause().code() + ": " + a.detail() + ") while " + delivered.endpoint().label()
+                        + " answered; not an outage of the home");
+            }
+        }
+        for (java.util.Iterator<Endpoint> it = stackFaults.iterator(); it.hasNext(); ) {
+            Endpoint e = it.next();
+            if (!failing.contains(e)) {
+                it.remove();
+                log.event("stack fault over: " + e.label() + " answers again");
+            }
+        }
+        lastFailure = null;
+        succeeded(now, delivered, body);
+        return true;
     }
 
     /** Why the last beat was not delivered (cause code and detail, not yet redacted), or null. */

@@ -36,6 +36,7 @@ public final class Main {
             "  --timeout DURATION     HEARTBEAT_TIMEOUT        whole request, connect included; default 10",
             "  --key KEY              HEARTBEAT_KEY            function key (else the URL's code=)",
             "  --secondary-urls URLS  HEARTBEAT_SECONDARY_URLS comma-separated failover endpoints",
+            "  --secondary-mode MODE  HEARTBEAT_SECONDARY_MODE failover (default) or fanout: every beat to every endpoint",
             "  --ledger FILE          HEARTBEAT_LEDGER         default: $STATE_DIRECTORY/ledger or ./heartwatch-ledger",
             "  --note TEXT            HEARTBEAT_NOTE           default: scheduled heartbeat",
             "  --proxy URL            HEARTBEAT_PROXY          http://[user:pass@]host:port for every endpoint",

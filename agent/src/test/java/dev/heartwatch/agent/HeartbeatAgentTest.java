@@ -242,6 +242,72 @@ class HeartbeatAgentTest {
         }
     }
 
+    private AgentConfig fanout(String url, String... secondaries) throws Exception {
+        return AgentConfig.from(new String[] {"--url", url, "--device", "home-pi", "--interval", "PT1M",
+            "--timeout", "PT2S", "--secondary-urls", String.join(",", secondaries), "--secondary-mode", "fanout",
+            "--ledger", dir.resolve("ledger").toString()}, Map.of(), null);
+    }
+
+    @Test
+    void fanOutSendsEveryBeatToEveryStack() throws Exception {
+        try (RecordingEndpoint primary = RecordingEndpoint.http(); RecordingEndpoint secondary = RecordingEndpoint.http()) {
+            HeartbeatAgent agent = agent(fanout(primary.url(), secondary.url()), false);
+            for (int i = 0; i < 3; i++) {
+                assertTrue(agent.beat(HeartbeatAgent.RUNNING));
+                clock.advance(MINUTE);
+            }
+            assertEquals(3, primary.received().size());
+            assertEquals(3, secondary.received().size(), "fan-out, not failover: the secondary gets every beat");
+            assertEquals("scheduled heartbeat", Bodies.field(secondary.received().get(0).body(), "note"));
+            assertEquals(Bodies.field(primary.received().get(2).body(), "seq"), Bodies.field(secondary.received().get(2).body(), "seq"),
+                    "one beat, the same body to both");
+        }
+    }
+
+    @Test
+    void aStackThatFailsWhileTheOtherAnswersIsAStackFaultNotAnOutageOfTheHome() throws Exception {
+        try (RecordingEndpoint primary = RecordingEndpoint.http(); RecordingEndpoint secondary = RecordingEndpoint.http()) {
+            primary.answer(n -> n >= 2 && n <= 4 ? 503 : 200);
+            HeartbeatAgent agent = agent(fanout(primary.url(), secondary.url()), false);
+            for (int i = 0; i < 6; i++) {
+                assertTrue(agent.beat(HeartbeatAgent.RUNNING), "the home is up while any stack answers");
+                clock.advance(MINUTE);
+            }
+            assertNull(ledger().openOutage());
+            assertTrue(ledger().pending(20).isEmpty(), "no outage of the home to report");
+            for (RecordingEndpoint.Received r : secondary.received()) {
+                assertTrue(Bodies.outages(r.body()).isEmpty(), "no outage rode any beat");
+            }
+            String log = out();
+            assertEquals(1, log.split("stack fault: ", -1).length - 1, "said once when it starts:\n" + log);
+            assertTrue(log.contains(HeartbeatAgent.STACK_UNREACHABLE + " (http_5xx"), log);
+            assertTrue(log.contains("stack fault over: "), "and once when it ends:\n" + log);
+        }
+    }
+
+    @Test
+    void fanOutIsAnOutageOnlyWhenNoStackAnswers() throws Exception {
+        try (RecordingEndpoint secondary = RecordingEndpoint.http()) {
+            secondary.answer(n -> 502);
+            String primary = "http://127.0.0.1:" + RawFaultServer.refusingPort() + "/api/ping";
+            HeartbeatAgent agent = agent(fanout(primary, secondary.url()), false);
+            assertFalse(agent.beat(HeartbeatAgent.RUNNING));
+            Outage o = ledger().openOutage();
+            assertEquals(Cause.REFUSED, o.cause(), "the primary's cause");
+            assertTrue(o.detail().endsWith("; secondary 1: http_5xx"), o.detail());
+        }
+    }
+
+    @Test
+    void fanOutNeedsASecondaryAndTheModeIsOneOfTwo() {
+        String err = org.junit.jupiter.api.Assertions.assertThrows(dev.heartwatch.agent.config.ConfigException.class,
+                () -> fanout("http://127.0.0.1:1/api/ping")).getMessage();
+        assertTrue(err.contains("at least one secondary"), err);
+        org.junit.jupiter.api.Assertions.assertThrows(dev.heartwatch.agent.config.ConfigException.class,
+                () -> AgentConfig.from(new String[] {"--url", "http://127.0.0.1:1/api/ping", "--device", "d",
+                    "--secondary-urls", "http://127.0.0.1:2/api/ping", "--secondary-mode", "both"}, Map.of(), null));
+    }
+
     @Test
     void aLongBacklogRidesSeveralBeatsEachUnder8KiB() throws Exception {
         try (RecordingEndpoint server = RecordingEndpoint.http()) {

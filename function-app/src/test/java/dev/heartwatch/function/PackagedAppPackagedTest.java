@@ -58,6 +58,16 @@ class PackagedAppPackagedTest {
         assertEquals("AzureWebJobsStorage", trigger.get("connection").asText());
     }
 
+    @Test
+    void stackBeatIsATimerOfEveryMinute() throws Exception {
+        Path json = APP.resolve("StackBeat").resolve("function.json");
+        assertTrue(Files.isRegularFile(json), "run `mvn package` first: missing " + json);
+        JsonNode fn = JSON.readTree(json.toFile());
+        assertEquals("dev.heartwatch.function.StackBeat.run", fn.get("entryPoint").asText());
+        JsonNode timer = binding(fn, "timerTrigger");
+        assertEquals("0 */1 * * * *", timer.get("schedule").asText());
+    }
+
     private static JsonNode binding(JsonNode fn, String type) {
         for (JsonNode b : fn.get("bindings")) {
             if (type.equals(b.get("type").asText())) {

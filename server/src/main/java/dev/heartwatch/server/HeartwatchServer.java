@@ -33,6 +33,7 @@ import dev.heartwatch.server.ingest.Admission;
 import dev.heartwatch.server.ingest.ProbesWithoutHeartbeats;
 import dev.heartwatch.server.notify.AlertMessageFactory;
 import dev.heartwatch.server.notify.ChannelRoutes;
+import dev.heartwatch.server.pair.PeerBeat;
 import dev.heartwatch.server.notify.ConsoleChannel;
 import dev.heartwatch.server.notify.DeliveryBackoff;
 import dev.heartwatch.server.notify.EmailChannel;
@@ -88,6 +89,8 @@ public final class HeartwatchServer implements AutoCloseable {
 
     private final DeviceAdministration administration;
     private final ProbesWithoutHeartbeats probes;
+    /** Pair mode's beat to the peer; {@code null} without a pair. */
+    private final PeerBeat peerBeat;
 
     private HeartwatchServer(ServerConfig config, Clock clock, PrintStream console, LineExport export, SSLContext channelTrust)
             throws IOException {
@@ -120,7 +123,8 @@ public final class HeartwatchServer implements AutoCloseable {
                     config.heartbeatInterval());
             // Parents (a check to its agent) come from the devices' own beats, read by each evaluation.
             this.evaluator = new Evaluator(store, rule, config.cooldown(), clock.instant(), policy, Map.of(),
-                    new NewDeviceWarmUp(config.newDevices().warmUp(), config.newDevices().warmUpBeats()));
+                    new NewDeviceWarmUp(config.newDevices().warmUp(), config.newDevices().warmUpBeats()), config.pair());
+            this.peerBeat = config.pair() == null ? null : PeerBeat.of(config.pair());
             this.history = new DeviceHistory(store, rule);
             this.administration = new DeviceAdministration(store, config.expectedDevices());
             List<NotificationChannel> channels = new ArrayList<>();
@@ -163,7 +167,8 @@ public final class HeartwatchServer implements AutoCloseable {
             dashboard.set(new DashboardHandler(new StoreDashboardSource(store, history, administration,
                     config.expectedDevices()), clock, "/"));
             this.probes = new ProbesWithoutHeartbeats(store.facts());
-            this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("heartwatch-evaluator"));
+            // A second thread in pair mode: a slow peer must not hold the evaluation back.
+            this.scheduler = new ScheduledThreadPoolExecutor(config.pair() == null ? 1 : 2, daemonThreads("heartwatch-evaluator"));
         } catch (RuntimeException | IOException e) {
             store.close();
             lock.close();
@@ -203,7 +208,19 @@ public final class HeartwatchServer implements AutoCloseable {
             throw e instanceof IOException io ? io : new IOException("cannot listen on " + config.bindAddress() + ":"
                     + config.port() + ": " + e.getMessage(), e);
         }
+        if (config.pair() != null) {
+            try {
+                PeerBeat.refuseSelf(config.pair(), config.bindAddress(), s.port());
+            } catch (ConfigException e) {
+                s.close();
+                throw e;
+            }
+        }
         s.delivery.start();
+        if (s.peerBeat != null) {
+            long beatEvery = config.pair().interval().toMillis();
+            s.scheduler.scheduleWithFixedDelay(s.peerBeat::beatQuietly, 0, beatEvery, TimeUnit.MILLISECONDS);
+        }
         long every = config.evaluationFrequency().toMillis();
         s.scheduler.scheduleWithFixedDelay(s::evaluateAndSend, every, every, TimeUnit.MILLISECONDS);
         s.scheduler.scheduleWithFixedDelay(s::pruneQuietly, 1, 60, TimeUnit.MINUTES);

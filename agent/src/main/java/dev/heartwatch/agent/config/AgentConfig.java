@@ -22,10 +22,12 @@ import java.util.Map;
  *
  * @param endpoints primary first, then the secondaries in the order given
  * @param oneShot   what a {@code --once} beat says about a run ({@link OneShot#SUCCESS} otherwise)
+ * @param fanout    {@code HEARTBEAT_SECONDARY_MODE=fanout} (issue 18): every beat to every endpoint, the home up
+ *                  when any answered; else failover, the secondaries tried in order only after a failure
  */
 public record AgentConfig(List<Endpoint> endpoints, String device, String note, Duration interval, Duration timeout,
                    Path ledger, ProxySettings proxies, boolean verbose, boolean once, List<CheckDefinition> checks,
-                   OneShot oneShot) {
+                   OneShot oneShot, boolean fanout) {
 
     /** The prefix of a check's variable: {@code HEARTBEAT_CHECK_DB=tcp 127.0.0.1:5432}. */
     public static final String CHECK_PREFIX = "HEARTBEAT_CHECK_";
@@ -43,6 +45,7 @@ public record AgentConfig(List<Endpoint> endpoints, String device, String note, 
         {"--timeout", "HEARTBEAT_TIMEOUT"},
         {"--key", "HEARTBEAT_KEY"},
         {"--secondary-urls", "HEARTBEAT_SECONDARY_URLS"},
+        {"--secondary-mode", "HEARTBEAT_SECONDARY_MODE"},
         {"--ledger", "HEARTBEAT_LEDGER"},
         {"--note", "HEARTBEAT_NOTE"},
         {"--proxy", "HEARTBEAT_PROXY"},
@@ -137,8 +140,16 @@ public record AgentConfig(List<Endpoint> endpoints, String device, String note, 
         }
         ProxySettings proxies = proxies(merged, env, dotEnv);
         List<CheckDefinition> checks = checks(dotEnv, env, merged.get("HEARTBEAT_CHECKS_FILE"));
+        String mode = merged.getOrDefault("HEARTBEAT_SECONDARY_MODE", "failover").strip().toLowerCase(java.util.Locale.ROOT);
+        if (!mode.equals("failover") && !mode.equals("fanout")) {
+            throw new ConfigException("HEARTBEAT_SECONDARY_MODE (or --secondary-mode) must be failover or fanout");
+        }
+        if (mode.equals("fanout") && endpoints.size() < 2) {
+            throw new ConfigException("HEARTBEAT_SECONDARY_MODE=fanout sends every beat to HEARTBEAT_URL and every "
+                    + "HEARTBEAT_SECONDARY_URLS endpoint: name at least one secondary URL");
+        }
         return new AgentConfig(List.copyOf(endpoints), device, note, interval, timeout, ledger, proxies, verbose, once,
-                checks, oneShot);
+                checks, oneShot, mode.equals("fanout"));
     }
 
     /**
@@ -302,7 +313,7 @@ public record AgentConfig(List<Endpoint> endpoints, String device, String note, 
         }
         return "url=" + urls + " device=" + device + " interval=" + interval + " timeout=" + timeout
                 + " ledger=" + ledger + " key=" + (endpoints.get(0).key().isEmpty() ? "none" : SecretRedactor.MARK)
-                + proxyText() + (checks.isEmpty() ? "" : " checks=" + checks.size());
+                + proxyText() + (checks.isEmpty() ? "" : " checks=" + checks.size()) + (fanout ? " secondary-mode=fanout" : "");
     }
 
     private String proxyText() {

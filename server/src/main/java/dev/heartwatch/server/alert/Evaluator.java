@@ -11,6 +11,7 @@ import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.core.schedule.RegisteredDevice;
 import dev.heartwatch.core.schedule.Schedule;
 import dev.heartwatch.core.schedule.ScheduledRule;
+import dev.heartwatch.server.config.PairMode;
 import dev.heartwatch.server.store.DeviceRecord;
 import dev.heartwatch.server.store.HeartwatchStore;
 import dev.heartwatch.server.store.NewNotification;
@@ -75,6 +76,7 @@ public final class Evaluator {
     private final AggregationPolicy policy;
     private final Map<String, String> parents;
     private final NewDeviceWarmUp newDevices;
+    private final PairMode pair;
     /** The rules of the thresholds devices' own schedules asked for, made once each. */
     private final Map<Duration, SilenceRule> byThreshold = new ConcurrentHashMap<>();
     /** {@link ScheduledRule} around each of those rules (the global one included), made once each. */
@@ -103,6 +105,17 @@ public final class Evaluator {
      */
     public Evaluator(HeartwatchStore store, SilenceRule rule, Duration cooldown, Instant startedAt,
                      AggregationPolicy policy, Map<String, String> parents, NewDeviceWarmUp newDevices) {
+        this(store, rule, cooldown, startedAt, policy, parents, newDevices, null);
+    }
+
+    /**
+     * @param pair pair mode (issue 18 section 5), {@code null} for a server on its own: the
+     *             peer's {@code stack-} device says what its silence means, and a secondary
+     *             holds every other DOWN while the primary's beat is up here
+     */
+    public Evaluator(HeartwatchStore store, SilenceRule rule, Duration cooldown, Instant startedAt,
+                     AggregationPolicy policy, Map<String, String> parents, NewDeviceWarmUp newDevices, PairMode pair) {
+        this.pair = pair;
         this.store = Objects.requireNonNull(store, "store");
         this.rule = Objects.requireNonNull(rule, "rule");
         this.cooldown = Objects.requireNonNull(cooldown, "cooldown");
@@ -130,7 +143,10 @@ public final class Evaluator {
         Map<String, String> parentOf = parentsOf(all.values());
         // Devices that run behind nothing first, so a check sees the status its parent ends this run with.
         List<DeviceRecord> ordered = new ArrayList<>(all.size());
-        all.values().stream().filter(r -> !parentOf.containsKey(r.device())).forEach(ordered::add);
+        // The peer's own beat first: in a secondary, every other device's DOWN depends on it.
+        String peer = pair == null ? null : pair.peerDevice();
+        all.values().stream().filter(r -> r.device().equals(peer)).forEach(ordered::add);
+        all.values().stream().filter(r -> !parentOf.containsKey(r.device()) && !r.device().equals(peer)).forEach(ordered::add);
         all.values().stream().filter(r -> parentOf.containsKey(r.device())).forEach(ordered::add);
         Map<String, DeviceStatus> statusNow = new HashMap<>();
         for (DeviceRecord r : ordered) {
@@ -143,8 +159,20 @@ public final class Evaluator {
             boolean isExpected = expected.contains(r.device());
             Schedule schedule = scheduleFor(registry.get(r.device()), judge);
             Optional<Flip> maybe = judge.flip(r.facts(), schedule, r.signals(), isExpected, r.status(), now);
+            boolean covered = primaryAlerts(all, statusNow) && !r.device().equals(peer);
+            if (maybe.isEmpty() && covered && r.status() == DeviceStatus.DOWN) {
+                // The secondary covered this device while the primary was silent; the primary alerts again now.
+                maybe = Optional.of(new Flip(r.device(), DeviceStatus.DOWN, DeviceStatus.UP, now, PairMode.PRIMARY_BACK));
+            }
             if (maybe.isPresent()) {
                 Flip flip = maybe.get();
+                if (flip.to() == DeviceStatus.DOWN && covered) {
+                    continue; // the primary is up and alerts on it: a secondary's DOWN would be a duplicate
+                }
+                if (flip.to() == DeviceStatus.DOWN && r.device().equals(peer)) {
+                    flip = new Flip(flip.device(), flip.from(), flip.to(), flip.at(), pair.peerDownText()
+                            + (flip.reason() == null ? "" : " (" + flip.reason() + ")"));
+                }
                 // A fail is a signal, not silence: neither warm-up nor a late parent holds it back.
                 boolean byFail = flip.to() == DeviceStatus.DOWN && judge.downByFail(r.facts(), r.signals(), isExpected, now);
                 if (flip.to() == DeviceStatus.DOWN && !byFail && (inWarmUp(r, flip, now, expected)
@@ -161,6 +189,22 @@ public final class Evaluator {
         }
         planRaised(now, parentOf, all);
         return recorded;
+    }
+
+    /**
+     * In a secondary: whether the primary's beat ({@code stack-<primary>}) is up here, so the
+     * primary can alert and this server holds every other device's DOWN. Never heard of, or
+     * DOWN, it cannot. Always false in a primary or without a pair.
+     */
+    private boolean primaryAlerts(Map<String, DeviceRecord> all, Map<String, DeviceStatus> statusNow) {
+        if (pair == null || !pair.secondary()) {
+            return false;
+        }
+        DeviceRecord primary = all.get(pair.peerDevice());
+        if (primary == null || primary.retired()) {
+            return false;
+        }
+        return statusNow.getOrDefault(primary.device(), primary.status()) == DeviceStatus.UP;
     }
 
     private ScheduledRule scheduledOf(SilenceRule silence) {

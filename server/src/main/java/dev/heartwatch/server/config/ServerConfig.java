@@ -31,6 +31,7 @@ import java.util.Set;
  *
  * @param pingKeys   keys that may beat for any device
  * @param deviceKeys keys that may beat only for their own devices ({@link DeviceKey})
+ * @param pair       pair mode (issue 18 section 5), {@code null} without {@code HEARTWATCH_PAIR_ROLE}
  */
 public record ServerConfig(
         String bindAddress,
@@ -63,7 +64,8 @@ public record ServerConfig(
         String alertRuleName,
         int digestAfter,
         NewDevices newDevices,
-        ChannelSettings channels) {
+        ChannelSettings channels,
+        PairMode pair) {
 
     /**
      * How the server treats a device name it has never stored (issue 14: a flood of new names
@@ -286,7 +288,11 @@ public record ServerConfig(
                         r.duration("HEARTWATCH_NEW_DEVICES_WINDOW", NewDevices.DEFAULTS.window()),
                         r.duration("HEARTWATCH_WARM_UP", NewDevices.DEFAULTS.warmUp()),
                         r.integer("HEARTWATCH_WARM_UP_BEATS", NewDevices.DEFAULTS.warmUpBeats())),
-                ChannelSettings.from(m));
+                ChannelSettings.from(m),
+                PairMode.read(r.string("HEARTWATCH_PAIR_ROLE", null), r.string("HEARTWATCH_STACK_NAME", null),
+                        r.string("HEARTWATCH_PEER_NAME", null), r.string("HEARTWATCH_PEER_URL", null),
+                        r.string("HEARTWATCH_PEER_KEY_FILE", null),
+                        r.duration("HEARTWATCH_PEER_INTERVAL", Duration.ofMinutes(1))));
     }
 
     private static List<String> readKeyFile(Path file) {
@@ -326,7 +332,8 @@ public record ServerConfig(
                 + ", maxConnections=" + maxConnections + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
                 + ", synchronous=" + sqliteSynchronous
                 + ", smtp=" + smtp + ", outbox=" + outbox + ", webhook=" + (webhookUrl == null ? "none" : "set")
-                + ", digestAfter=" + digestAfter + ", newDevices=" + newDevices + ", channels=" + channels + "]";
+                + ", digestAfter=" + digestAfter + ", newDevices=" + newDevices + ", channels=" + channels
+                + ", pair=" + (pair == null ? "none" : pair) + "]";
     }
 
     /** Typed reads with messages that name the setting. */

@@ -46,7 +46,10 @@ final class SettingNames {
             "HEARTWATCH_SMTP_HOST", "HEARTWATCH_SMTP_PORT", "HEARTWATCH_SMTP_SECURITY",
             "HEARTWATCH_SMTP_USER", "HEARTWATCH_SMTP_PASSWORD",
             "HEARTWATCH_MAIL_FROM", "HEARTWATCH_MAIL_TO", "HEARTWATCH_OUTBOX",
-            "HEARTWATCH_WEBHOOK_URL", "HEARTWATCH_ALERT_RULE"));
+            "HEARTWATCH_WEBHOOK_URL", "HEARTWATCH_ALERT_RULE",
+            // Pair mode (issue 18 section 5, PairMode).
+            "HEARTWATCH_STACK_NAME", "HEARTWATCH_PAIR_ROLE", "HEARTWATCH_PEER_NAME", "HEARTWATCH_PEER_URL",
+            "HEARTWATCH_PEER_KEY_FILE", "HEARTWATCH_PEER_INTERVAL"));
 
     /** The channels' settings are listed where they are read ({@link ChannelSettings#NAMES}). */
     private static Set<String> withChannels(Set<String> server) {
@@ -71,10 +74,12 @@ final class SettingNames {
             "HEARTWATCH_STATE_TABLE", "HEARTWATCH_WORKBOOK_URL", "HEARTWATCH_ALERT_THRESHOLD",
             "HEARTWATCH_ACS_ENDPOINT", "HEARTWATCH_EMAIL_SENDER", "HEARTWATCH_EMAIL_TO",
             "HEARTWATCH_ACTION_GROUP_EMAIL", "HEARTWATCH_CHANNEL_SECRETS",
+            // The function app's StackBeat timer (issue 18): the peer stack's Ping and its key.
+            "HEARTWATCH_PEER_PING_URL", "HEARTWATCH_PEER_KEY",
+            // scripts/heartwatch-run.sh's own (docs/cron.md).
+            "HEARTWATCH_ENV_FILE", "HEARTWATCH_RUN_DEVICE", "HEARTWATCH_RUN_SEND_LIMIT",
             // The CLI's admin key for `heartwatch devices --server` (never the server's own setting).
-            "HEARTWATCH_ADMIN_KEY",
-            // scripts/heartwatch-run.sh, the cron wrapper (docs/cron.md).
-            "HEARTWATCH_ENV_FILE", "HEARTWATCH_RUN_DEVICE", "HEARTWATCH_RUN_SEND_LIMIT");
+            "HEARTWATCH_ADMIN_KEY");
 
     /** Edits within which an environment variable is taken for a mistyped setting. */
     static final int NEAR_MISS = 2;

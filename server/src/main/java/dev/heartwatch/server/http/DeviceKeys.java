@@ -5,6 +5,7 @@ import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.server.config.DeviceKey;
 import dev.heartwatch.server.config.DeviceScope;
+import dev.heartwatch.server.config.PairMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,8 +41,9 @@ public final class DeviceKeys {
      */
     public Optional<String> refusal(String presentedKey, List<ContractLine> lines) {
         Optional<DeviceScope> scope = scopeOf(presentedKey);
-        if (scope.isEmpty()) {
-            return Optional.empty();
+        Optional<String> reserved = reservedRefusal(scope, lines);
+        if (reserved.isPresent() || scope.isEmpty()) {
+            return reserved;
         }
         List<String> refused = new ArrayList<>();
         for (ContractLine line : lines) {
@@ -59,6 +61,23 @@ public final class DeviceKeys {
         }
         return Optional.of("this key speaks only for " + scope.get() + ", not for " + String.join(",", refused)
                 + "; nothing from this request was stored");
+    }
+
+    /**
+     * Issue 18: {@code stack-*} ids are the pair's own beats (a server beating its peer). Only a
+     * key bound to exactly that device may send one: not an unbound key, not a prefix binding
+     * such as {@code stack-*}, not a key bound to another stack.
+     */
+    private static Optional<String> reservedRefusal(Optional<DeviceScope> scope, List<ContractLine> lines) {
+        for (ContractLine line : lines) {
+            String device = deviceOf(line);
+            if (device != null && device.startsWith(PairMode.STACK_PREFIX)
+                    && (scope.isEmpty() || !scope.get().devices().contains(device))) {
+                return Optional.of(device + " is a stack's reserved id: only the peer's key, bound to exactly "
+                        + device + " in HEARTWATCH_DEVICE_KEYS, may beat for it; nothing from this request was stored");
+            }
+        }
+        return Optional.empty();
     }
 
     /** Every bound key is compared (KeyRing: constant time), so the answer's time tells nothing. */

@@ -1,6 +1,7 @@
 package dev.heartwatch.server.notify;
 
 import dev.heartwatch.channels.AlertMessage;
+import dev.heartwatch.server.config.PairMode;
 import dev.heartwatch.channels.OutageText;
 import dev.heartwatch.core.notify.AggregationPolicy;
 import dev.heartwatch.core.notify.DeviceList;
@@ -185,7 +186,8 @@ public final class AlertMessageFactory {
         SilenceRule rule = ruleOf(n.device());
         AlertMessage.Names behind = behind(n);
         String subject = "[Heartwatch] DOWN: " + n.device()
-                + (behind.total() > 0 ? " (" + DeviceList.checks(behind.total()) + " behind it unknown)" : "");
+                + (behind.total() > 0 ? " (" + DeviceList.checks(behind.total()) + " behind it unknown)" : "")
+                + PairMode.headline(n.reason()).map(h -> " - " + h).orElse("");
         StringBuilder t = new StringBuilder();
         t.append("Device ").append(n.device()).append(" is DOWN.\n\n");
         if (behind.total() > 0) {
@@ -231,6 +233,7 @@ public final class AlertMessageFactory {
         if (n.firedAt() != null) {
             t.append("Alert fired:  ").append(n.firedAt()).append('\n');
         }
+        subject += PairMode.headline(n.reason()).map(h -> " - " + h).orElse("");
         t.append("Resolved at:  ").append(back).append('\n');
         t.append("Reason:       ").append(n.reason()).append('\n');
         AlertMessage.Names behind = behind(n);
