@@ -5,11 +5,19 @@ import dev.heartwatch.core.rule.Beat;
 import java.time.Instant;
 import java.util.List;
 
-/** One device's {@code [heartbeat]} beats and {@code [outage]} reports over a range, as read from the workspace. */
-public record DeviceLines(List<Beat> beats, List<ReportedOutage> reports) {
+/**
+ * One device's {@code [heartbeat]} beats and {@code [outage]} reports over a range, as read from the workspace.
+ *
+ * @param parent the {@code parent} its last heartbeat line named (a check's agent), or null
+ */
+public record DeviceLines(List<Beat> beats, List<ReportedOutage> reports, String parent) {
     public DeviceLines {
         beats = beats.stream().sorted(Beat.BY_AT).toList();
         reports = List.copyOf(reports);
+    }
+
+    public DeviceLines(List<Beat> beats, List<ReportedOutage> reports) {
+        this(beats, reports, null);
     }
 
     /** The last beat at or before {@code at}, or null. */
@@ -31,6 +39,17 @@ public record DeviceLines(List<Beat> beats, List<ReportedOutage> reports) {
          * @throws Unavailable when they cannot be read in time (the message then says so)
          */
         DeviceLines read(String device, Instant from, Instant to);
+
+        /**
+         * The beats, by device, of the devices whose heartbeat lines in {@code [from, to]} name
+         * {@code parent} as theirs (its checks), oldest first. None by default: a source that cannot
+         * tell folds nothing behind a parent.
+         *
+         * @throws Unavailable when they cannot be read in time
+         */
+        default java.util.Map<String, List<Instant>> children(String parent, Instant from, Instant to) {
+            return java.util.Map.of();
+        }
     }
 
     /** The lines could not be read; the reason is ours (a status, an exception's class), safe to show. */

@@ -91,7 +91,8 @@ public final class NotifyConfig {
         for (ChannelFactory factory : FACTORIES.values()) {
             channels.addAll(factory.create(settings, table, clock, tls));
         }
-        return new NotifyDelivery(new NotifyMessages(lines, rule, workbook), channels, table, clock);
+        return new NotifyDelivery(new NotifyMessages(lines, rule, workbook), channels, table, clock,
+                new CheckFolding(lines, rule));
     }
 
     /**

@@ -31,6 +31,9 @@ import java.util.Optional;
  *       (GitHub) is tried again, a chat or push channel is not (it would reach a person twice),
  *       and the row says {@code maybe-missing}.</li>
  * </ul>
+ * Before any channel, {@link CheckFolding} may fold the alert behind its parent's ({@code folded}:
+ * nothing sent; a folded Fired is recorded as {@code Folded} so its Resolved folds too) or hold a
+ * check's Resolved while its parent is down ({@link Retry}); a parent's message names its checks.
  * The queue does not keep order: a Fired dequeued after its alert's Resolved (it waited for a
  * retry) is not sent at all ({@code superseded}), so nobody reads DOWN after RESOLVED.
  *
@@ -48,8 +51,16 @@ public final class NotifyDelivery {
     private final List<NotificationChannel> channels;
     private final StateTable table;
     private final Clock clock;
+    private final CheckFolding folding;
 
     public NotifyDelivery(NotifyMessages messages, List<NotificationChannel> channels, StateTable table, Clock clock) {
+        this(messages, channels, table, clock, null);
+    }
+
+    /** @param folding folds a check's alert behind its agent's (issue 17 §4); null folds nothing */
+    public NotifyDelivery(NotifyMessages messages, List<NotificationChannel> channels, StateTable table, Clock clock,
+                          CheckFolding folding) {
+        this.folding = folding;
         this.messages = messages;
         this.channels = List.copyOf(channels);
         this.table = table;
@@ -88,6 +99,24 @@ public final class NotifyDelivery {
             table.insert(ALERTS, resolvedKey, seen);
             firedSeen = table.get(ALERTS, firedKey).isPresent();
         }
+        String foldedKey = StateTable.key(n.alertId(), "Folded");
+        CheckFolding.Decision decision = folding == null ? null
+                : folding.decide(n, !n.fired() && table.get(ALERTS, foldedKey).isPresent());
+        if (decision != null && decision.kind() == CheckFolding.Kind.HELD) {
+            // No false resolved: the check's parent is still down. The queue offers it again.
+            throw new Retry("held: its parent " + decision.parent() + " is down");
+        }
+        if (decision != null && decision.kind() == CheckFolding.Kind.FOLDED) {
+            if (n.fired()) {
+                table.insert(ALERTS, foldedKey, Map.of("AlertId", n.alertId(), "Device", n.device(),
+                        "Parent", decision.parent(), "At", clock.instant().toString()));
+            }
+            for (NotificationChannel channel : channels) {
+                out.put(channel.name(), "folded");
+            }
+            return new Outcome(out);
+        }
+        List<String> behind = decision == null ? List.of() : decision.behind();
         AlertMessage message = null;
         List<String> retry = new ArrayList<>();
         for (NotificationChannel channel : channels) {
@@ -100,7 +129,7 @@ public final class NotifyDelivery {
                 continue;
             }
             if (message == null) {
-                message = messages.build(n, firedSeen);
+                message = messages.build(n, firedSeen, behind);
             }
             DeliveryResult r = channel.deliver(message);
             Instant now = clock.instant();

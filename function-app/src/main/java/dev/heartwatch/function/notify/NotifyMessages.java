@@ -2,6 +2,8 @@ package dev.heartwatch.function.notify;
 
 import dev.heartwatch.channels.AlertMessage;
 import dev.heartwatch.channels.OutageText;
+import dev.heartwatch.core.notify.AggregationPolicy;
+import dev.heartwatch.core.notify.DeviceList;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.OutageMerge;
 import dev.heartwatch.core.rule.SilenceRule;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /**
  * The message of one Azure alert, the same facts the server's mails give (its
@@ -52,6 +55,35 @@ public final class NotifyMessages {
      *                  message says its DOWN was never sent from here)
      */
     public AlertMessage build(AlertNotice n, boolean firedSeen) {
+        return build(n, firedSeen, List.of());
+    }
+
+    /**
+     * @param behind the checks folded into this message ({@link CheckFolding}), worded as the
+     *               server's {@code AlertMessageFactory} words them
+     */
+    public AlertMessage build(AlertNotice n, boolean firedSeen, List<String> behind) {
+        AlertMessage m = build1(n, firedSeen);
+        if (behind.isEmpty()) {
+            return m;
+        }
+        AlertMessage.Names names = AlertMessage.Names.of(behind, AggregationPolicy.DEFAULT_LIST_CAP);
+        String checks = DeviceList.checks(names.total());
+        String subject = m.subject();
+        String text = m.text();
+        if (n.fired()) {
+            subject = subject + " (" + checks + " behind it unknown)";
+            String head = "Device " + n.device() + " is DOWN.\n\n";
+            text = head + checks + " behind it unknown (they report through it): " + names.text() + "\n\n"
+                    + text.substring(head.length());
+        } else {
+            text = text + checks + " behind it back too: " + names.text() + "\n";
+        }
+        return new AlertMessage(m.idemKey(), m.ruleName(), m.device(), m.fired(), m.firedAt(), m.resolvedAt(),
+                m.lastSeen(), m.outage(), m.suppressedBefore(), m.reason(), subject, text, m.threadKey(), null, names);
+    }
+
+    private AlertMessage build1(AlertNotice n, boolean firedSeen) {
         DeviceLines read;
         String missing = null;
         try {

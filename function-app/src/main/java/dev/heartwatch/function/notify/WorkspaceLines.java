@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartwatch.core.contract.ContractLine;
+import dev.heartwatch.core.contract.DeviceId;
 import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.LineCodec;
 import dev.heartwatch.core.contract.MalformedLineException;
@@ -22,6 +23,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 
 /**
@@ -71,10 +74,33 @@ public final class WorkspaceLines implements DeviceLines.Source {
                 + "| order by TimeGenerated asc";
     }
 
+    /** The query of a parent's checks: the heartbeat lines that name it as their {@code parent}. */
+    static String childrenKql(String parent, Instant from, Instant to) {
+        // parent is [a-z0-9._-] (DeviceId) like device above; LineCodec writes the field as "parent":"x".
+        return "AppTraces\n"
+                + "| where TimeGenerated between (datetime(" + from + ") .. datetime(" + to + "))\n"
+                + "| where Message startswith \"[heartbeat] \"\n"
+                + "| where Message contains '\"parent\":\"" + parent + "\"'\n"
+                + "| project TimeGenerated, Message\n"
+                + "| order by TimeGenerated asc";
+    }
+
     @Override
     public DeviceLines read(String device, Instant from, Instant to) {
+        return lines(device, ask(kql(device, from, to), from, to));
+    }
+
+    @Override
+    public Map<String, List<Instant>> children(String parent, Instant from, Instant to) {
+        if (!DeviceId.isValid(parent)) {
+            return Map.of();
+        }
+        return children(parent, ask(childrenKql(parent, from, to), from, to));
+    }
+
+    private byte[] ask(String kql, Instant from, Instant to) {
         ObjectNode body = JSON.createObjectNode();
-        body.put("query", kql(device, from, to));
+        body.put("query", kql);
         body.put("timespan", from + "/" + to);
         HttpResponse<byte[]> answer;
         try {
@@ -101,11 +127,60 @@ public final class WorkspaceLines implements DeviceLines.Source {
         if (answer.body().length > MAX_ANSWER_BYTES) {
             throw new DeviceLines.Unavailable("the workspace's answer is larger than " + MAX_ANSWER_BYTES + " bytes");
         }
-        return lines(device, answer.body());
+        return answer.body();
+    }
+
+    /** The heartbeat lines' devices that name {@code parent}, each with its beats. */
+    static Map<String, List<Instant>> children(String parent, byte[] answer) {
+        Map<String, List<Instant>> out = new TreeMap<>();
+        for (String m : messages(answer)) {
+            ContractLine line;
+            try {
+                line = LineCodec.decode(m);
+            } catch (MalformedLineException e) {
+                continue;
+            }
+            if (line instanceof HeartbeatLine h && parent.equals(h.parent()) && !h.device().equals(parent)) {
+                out.computeIfAbsent(h.device(), k -> new ArrayList<>()).add(Instant.ofEpochMilli(h.ts()));
+            }
+        }
+        out.values().forEach(java.util.Collections::sort);
+        return out;
     }
 
     /** The rows' {@code Message} column, decoded; lines of other devices or not ours are left out. */
     static DeviceLines lines(String device, byte[] answer) {
+        List<Beat> beats = new ArrayList<>();
+        List<ReportedOutage> reports = new ArrayList<>();
+        Set<String> reportIds = new HashSet<>();
+        String parent = null;
+        long parentTs = Long.MIN_VALUE;
+        for (String m : messages(answer)) {
+            ContractLine line;
+            try {
+                line = LineCodec.decode(m);
+            } catch (MalformedLineException e) {
+                continue; // not a line of ours: the contract's consumers skip them
+            }
+            if (line instanceof HeartbeatLine h && h.device().equals(device)) {
+                Instant at = Instant.ofEpochMilli(h.ts());
+                beats.add(h.stopping() ? Beat.stopping(device, at) : Beat.of(device, at));
+                if (h.ts() >= parentTs) {
+                    parentTs = h.ts();
+                    parent = h.parent() != null && DeviceId.isValid(h.parent()) ? h.parent() : null;
+                }
+            } else if (line instanceof OutageLine o && o.device().equals(device) && o.end() >= o.start()
+                    && reportIds.add(o.id())) {
+                // Consumers drop repeats on (device, id), the first one kept (docs/contract.md).
+                reports.add(new ReportedOutage(device, o.id(), Instant.ofEpochMilli(o.start()), Instant.ofEpochMilli(o.end()),
+                        o.cause(), o.detail(), o.skewMs() == null ? null : Duration.ofMillis(o.skewMs())));
+            }
+        }
+        return new DeviceLines(beats, reports, parent);
+    }
+
+    /** The rows' {@code Message} column. */
+    private static List<String> messages(byte[] answer) {
         JsonNode root;
         try {
             root = JSON.readTree(answer);
@@ -125,26 +200,13 @@ public final class WorkspaceLines implements DeviceLines.Source {
         if (message < 0) {
             throw new DeviceLines.Unavailable("the workspace's answer has no Message column");
         }
-        List<Beat> beats = new ArrayList<>();
-        List<ReportedOutage> reports = new ArrayList<>();
-        Set<String> reportIds = new HashSet<>();
+        List<String> out = new ArrayList<>();
         for (JsonNode row : table.path("rows")) {
-            ContractLine line;
-            try {
-                line = LineCodec.decode(row.path(message).asText(null));
-            } catch (MalformedLineException e) {
-                continue; // not a line of ours: the contract's consumers skip them
-            }
-            if (line instanceof HeartbeatLine h && h.device().equals(device)) {
-                Instant at = Instant.ofEpochMilli(h.ts());
-                beats.add(h.stopping() ? Beat.stopping(device, at) : Beat.of(device, at));
-            } else if (line instanceof OutageLine o && o.device().equals(device) && o.end() >= o.start()
-                    && reportIds.add(o.id())) {
-                // Consumers drop repeats on (device, id), the first one kept (docs/contract.md).
-                reports.add(new ReportedOutage(device, o.id(), Instant.ofEpochMilli(o.start()), Instant.ofEpochMilli(o.end()),
-                        o.cause(), o.detail(), o.skewMs() == null ? null : Duration.ofMillis(o.skewMs())));
+            String m = row.path(message).asText(null);
+            if (m != null) {
+                out.add(m);
             }
         }
-        return new DeviceLines(beats, reports);
+        return out;
     }
 }

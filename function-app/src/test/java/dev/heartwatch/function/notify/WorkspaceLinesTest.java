@@ -56,4 +56,25 @@ class WorkspaceLinesTest {
         assertTrue(q.contains("between (datetime(2026-11-29T10:06:12Z) .. datetime(2026-12-01T10:06:12Z))"), q);
         assertTrue(q.contains("Message contains '\"device\":\"home-pi.1\"'"), q);
     }
+
+    static String beat(long t, String device, String parent) {
+        return LineCodec.encode(new HeartbeatLine(t, device, "running", null, null, null, null, null, parent, null, null, 0, null));
+    }
+
+    @Test
+    void theParentIsTheOneTheLastBeatNamesAndTheChildrenAreTheLinesNamingIt() {
+        long t = Instant.parse("2026-12-01T10:00:00Z").toEpochMilli();
+        DeviceLines moved = WorkspaceLines.lines("home.disk", answer(row("2026-12-01T10:01:00Z", beat(t + 60_000, "home.disk", null)),
+                row("2026-12-01T10:00:00Z", beat(t, "home.disk", "home"))));
+        assertEquals(null, moved.parent(), "the last beat, not the last row, names the parent");
+        assertEquals("home", WorkspaceLines.lines("home.disk", answer(row("2026-12-01T10:00:00Z", beat(t, "home.disk", "home"))))
+                .parent());
+        var children = WorkspaceLines.children("home", answer(row("2026-12-01T10:01:00Z", beat(t + 60_000, "home.web", "home")),
+                row("2026-12-01T10:00:00Z", beat(t, "home.web", "home")), row("2026-12-01T10:00:00Z", beat(t, "home.x", "homer")),
+                row("2026-12-01T10:00:00Z", beat(t, "home", null)), row("2026-12-01T10:00:00Z", "[heartbeat] {broken")));
+        assertEquals(java.util.Set.of("home.web"), children.keySet());
+        assertEquals(java.util.List.of(Instant.ofEpochMilli(t), Instant.ofEpochMilli(t + 60_000)), children.get("home.web"));
+        String q = WorkspaceLines.childrenKql("home", Instant.parse("2026-11-29T10:06:12Z"), Instant.parse("2026-12-01T10:06:12Z"));
+        assertTrue(q.contains("Message contains '\"parent\":\"home\"'"), q);
+    }
 }
