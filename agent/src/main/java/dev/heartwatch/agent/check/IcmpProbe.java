@@ -61,6 +61,11 @@ final class IcmpProbe implements Probe {
             return read(p.exitValue(), out);
         } catch (IOException e) {
             kill(p);
+            if (deadline.passed()) {
+                // The cut closed ping's output under the read (how it shows depends on how the
+                // process was started): the deadline, not a fault of the probe.
+                return ProbeResult.fail(Cause.TIMEOUT, "icmp " + host + ": no echo reply within the timeout");
+            }
             return ProbeResult.fail(Cause.UNKNOWN, "icmp " + host + ": " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             kill(p);
