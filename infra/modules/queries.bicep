@@ -17,6 +17,9 @@ param expectedDevices array = []
 @description('Optional. Per-device limits of the alert query, each {device, limitSeconds, graceSeconds}: the schedule\'s period, or its cron\'s longest gap, plus grace; and the grace (a start with no success after it is down grace after it). `heartwatch devices azure-parameters` computes them from infra/devices.json; a device without a row keeps silenceThreshold for both.')
 param deviceLimits array = []
 
+@description('Optional. Issue 18: the stack whose own beat this query covers for (stack-<primary region>, in the secondary); empty in the primary. The silent-devices.kql tunable `coverFor` replaces it (docs/regions.md).')
+param coverFor string = ''
+
 // PT5M -> 5m, PT1H -> 1h, PT90S -> 90s: KQL timespan literals.
 var thresholdKql = toLower(substring(silenceThreshold, 2))
 
@@ -86,3 +89,6 @@ output workbookOutages string = reduce(
 
 @description('The alert rule\'s query time range, matching the query\'s lookback.')
 output alertQueryTimeRange string = 'P${lookbackDays}D'
+
+@description('The stack this alert covers for (empty: none). Until the coverFor tunable of silent-devices.kql is merged, the query text itself does not use it.')
+output coverFor string = coverFor
