@@ -72,6 +72,10 @@ param actionGroupEmail bool = true
 @secure()
 param notifyWebhookUrl string = ''
 
+@description('Optional. The secondary stack\'s Notify receiver URL with its key, as deployed (scripts/deploy.sh, like notifyWebhookUrl). Leave empty by hand.')
+@secure()
+param secondaryNotifyWebhookUrl string = ''
+
 @description('Optional. Channel settings (e.g. HEARTWATCH_SLACK_WEBHOOK_URL) whose secret is in the key vault; scripts/deploy.sh lists those it put there. A channel not listed is not configured.')
 param channelSecretNames array = []
 
@@ -90,6 +94,9 @@ param emailSenderRole string = 'custom'
 
 @description('Optional. Addresses Notify emails through Communication Services (default: alertEmails).')
 param notifyEmails array = []
+
+@description('Optional. Region of a second, complete, independent stack (issue 18, docs/regions.md): its own function app, storage, Application Insights and workspace, alert rule, action group and Notify, each beating the other. Empty (default): none. Must differ from location (scripts/deploy.sh refuses the same region).')
+param secondaryLocation string = ''
 
 @description('Optional. Tags applied to every resource.')
 param tags object = {}
@@ -110,6 +117,35 @@ var names = {
   communication: '${namePrefix}-acs-${token}'
   emailService: '${namePrefix}-email-${token}'
 }
+// The secondary stack (issue 18): the same modules again, every name suffixed by its region,
+// except the two that Azure caps at 24 characters (storage account, key vault), which take a
+// token of the group and the region instead. Each stack's app beats the other's Ping
+// (StackBeat): the URL is built from the peer's name (<name>.azurewebsites.net, the default
+// host name of an app created without a unique default host name), so neither app waits for
+// the other. Each app has its own storage account, so the host IDs (the app name's first 32
+// characters) never share a storage account.
+var hasSecondary = !empty(secondaryLocation)
+var secondaryToken = uniqueString(resourceGroup().id, secondaryLocation)
+var secondaryNames = {
+  workspace: '${namePrefix}-log-${token}-${secondaryLocation}'
+  appInsights: '${namePrefix}-appi-${token}-${secondaryLocation}'
+  identity: '${namePrefix}-id-${token}-${secondaryLocation}'
+  storage: take(toLower('${namePrefix}st${secondaryToken}'), 24)
+  plan: '${namePrefix}-plan-${token}-${secondaryLocation}'
+  functionApp: '${namePrefix}-func-${token}-${secondaryLocation}'
+  actionGroup: '${namePrefix}-ag-${token}-${secondaryLocation}'
+  alert: '${namePrefix}-silent-device-${token}-${secondaryLocation}'
+  maintenance: '${namePrefix}-maintenance-${token}-${secondaryLocation}'
+  keyVault: '${namePrefix}-kv-${secondaryToken}'
+  communication: '${namePrefix}-acs-${token}-${secondaryLocation}'
+  emailService: '${namePrefix}-email-${token}-${secondaryLocation}'
+}
+var primaryPingUrl = 'https://${names.functionApp}.azurewebsites.net/api/ping'
+var secondaryPingUrl = 'https://${secondaryNames.functionApp}.azurewebsites.net/api/ping'
+// The key each stack presents to the other (scripts/deploy.sh makes it once, in the primary's
+// vault, and copies it to the secondary's): a vault secret, never a template value.
+var peerKeySecretName = 'peer-function-key'
+
 // Flex reads its code from this container; Linux Consumption's package URL
 // points into `function-releases` (where `heartwatch publish` uploads).
 var deploymentContainerName = isFlex ? 'app-package' : 'function-releases'
@@ -173,7 +209,8 @@ module roleAssignments 'modules/role-assignments.bicep' = {
     deploymentContainerName: storage.outputs.deploymentContainerName
     workspaceName: monitoring.outputs.workspaceName
     keyVaultName: keyVault.outputs.name
-    readsChannelSecrets: !empty(channelSecretNames)
+    // In a pair the app also reads the peer key from the vault.
+    readsChannelSecrets: !empty(channelSecretNames) || hasSecondary
     communicationServiceName: acsEmail ? email.outputs.name : ''
     emailSenderRole: emailSenderRole
     deployerPrincipalId: deployerPrincipalId
@@ -207,6 +244,9 @@ module functionApp 'modules/function-app.bicep' = {
     emailSender: acsEmail ? email.outputs.senderAddress : ''
     emailTo: empty(notifyEmails) ? alertEmails : notifyEmails
     actionGroupEmail: actionGroupEmail
+    stackName: hasSecondary ? location : ''
+    peerPingUrl: hasSecondary ? secondaryPingUrl : ''
+    peerKeySecretName: peerKeySecretName
     tags: tags
   }
   // The identity holds its storage (and vault, email) roles before the host first starts.
@@ -275,6 +315,175 @@ module workbook 'modules/workbook.bicep' = {
   }
 }
 
+// --- The secondary stack (issue 18): the same modules, in secondaryLocation -------------------
+
+module monitoringSecondary 'modules/monitoring.bicep' = if (hasSecondary) {
+  name: 'monitoring-secondary'
+  params: {
+    workspaceName: secondaryNames.workspace
+    appInsightsName: secondaryNames.appInsights
+    location: secondaryLocation
+    disableLocalAuth: disableAppInsightsLocalAuth
+    tracesRetentionInDays: tracesRetentionInDays
+    tags: tags
+  }
+}
+
+module identitySecondary 'modules/identity.bicep' = if (hasSecondary) {
+  name: 'identity-secondary'
+  params: {
+    name: secondaryNames.identity
+    location: secondaryLocation
+    tags: tags
+  }
+}
+
+module storageSecondary 'modules/storage.bicep' = if (hasSecondary) {
+  name: 'storage-secondary'
+  params: {
+    name: secondaryNames.storage
+    location: secondaryLocation
+    deploymentContainerName: deploymentContainerName
+    tags: tags
+  }
+}
+
+module keyVaultSecondary 'modules/key-vault.bicep' = if (hasSecondary) {
+  name: 'key-vault-secondary'
+  params: {
+    name: secondaryNames.keyVault
+    location: secondaryLocation
+    tags: tags
+  }
+}
+
+module emailSecondary 'modules/email.bicep' = if (hasSecondary && acsEmail) {
+  name: 'email-secondary'
+  params: {
+    communicationServiceName: secondaryNames.communication
+    emailServiceName: secondaryNames.emailService
+    dataLocation: emailDataLocation
+    tags: tags
+  }
+}
+
+module roleAssignmentsSecondary 'modules/role-assignments.bicep' = if (hasSecondary) {
+  name: 'role-assignments-secondary'
+  params: {
+    principalId: identitySecondary.outputs.principalId
+    storageAccountName: storageSecondary.outputs.name
+    appInsightsName: monitoringSecondary.outputs.name
+    deploymentContainerName: storageSecondary.outputs.deploymentContainerName
+    workspaceName: monitoringSecondary.outputs.workspaceName
+    keyVaultName: keyVaultSecondary.outputs.name
+    readsChannelSecrets: true
+    communicationServiceName: acsEmail ? emailSecondary.outputs.name : ''
+    emailSenderRole: emailSenderRole
+    deployerPrincipalId: deployerPrincipalId
+    deployerPublishesPackages: !isFlex
+  }
+}
+
+module functionAppSecondary 'modules/function-app.bicep' = if (hasSecondary) {
+  name: 'function-app-secondary'
+  params: {
+    name: secondaryNames.functionApp
+    planName: secondaryNames.plan
+    location: secondaryLocation
+    hostingPlan: hostingPlan
+    identityResourceId: identitySecondary.outputs.resourceId
+    identityClientId: identitySecondary.outputs.clientId
+    storageAccountName: storageSecondary.outputs.name
+    storageBlobEndpoint: storageSecondary.outputs.blobEndpoint
+    deploymentContainerName: storageSecondary.outputs.deploymentContainerName
+    appInsightsConnectionString: monitoringSecondary.outputs.connectionString
+    enableJavaAgent: enableJavaAgent
+    packageUrl: packageUrl
+    logsWorkspaceId: monitoringSecondary.outputs.workspaceCustomerId
+    stateTableEndpoint: storageSecondary.outputs.tableEndpoint
+    stateTableName: storageSecondary.outputs.stateTableName
+    workbookUrl: 'https://portal.azure.com/#@${tenant().tenantId}/resource${workbookSecondary.outputs.resourceId}/workbook'
+    alertThreshold: silenceThreshold
+    keyVaultUri: keyVaultSecondary.outputs.vaultUri
+    channelSecretNames: channelSecretNames
+    acsEndpoint: acsEmail ? emailSecondary.outputs.endpoint : ''
+    emailSender: acsEmail ? emailSecondary.outputs.senderAddress : ''
+    emailTo: empty(notifyEmails) ? alertEmails : notifyEmails
+    actionGroupEmail: actionGroupEmail
+    stackName: secondaryLocation
+    peerPingUrl: primaryPingUrl
+    peerKeySecretName: peerKeySecretName
+    tags: tags
+  }
+  dependsOn: [
+    roleAssignmentsSecondary
+  ]
+}
+
+// The secondary alerts on a device only while stack-<primary> is silent in it too (the rule
+// of docs/regions.md and docs/alerting.md).
+module queriesSecondary 'modules/queries.bicep' = if (hasSecondary) {
+  name: 'queries-secondary'
+  params: {
+    silenceThreshold: silenceThreshold
+    expectedDevices: expectedDevices
+    deviceLimits: deviceLimits
+    coverFor: 'stack-${location}'
+  }
+}
+
+module actionGroupSecondary 'modules/action-group.bicep' = if (hasSecondary) {
+  name: 'action-group-secondary'
+  params: {
+    name: secondaryNames.actionGroup
+    shortName: 'heartwatch2'
+    alertEmails: alertEmails
+    alertSmsReceivers: alertSmsReceivers
+    alertWebhookUrls: alertWebhookUrls
+    actionGroupEmail: actionGroupEmail
+    // deploy.sh sets the secondary's Notify receiver after its code upload, as the primary's.
+    notifyWebhookUrl: secondaryNotifyWebhookUrl
+    tags: tags
+  }
+}
+
+module silenceAlertSecondary 'modules/silence-alert.bicep' = if (hasSecondary) {
+  name: 'silence-alert-secondary'
+  params: {
+    name: secondaryNames.alert
+    location: secondaryLocation
+    appInsightsResourceId: monitoringSecondary.outputs.resourceId
+    actionGroupResourceId: actionGroupSecondary.outputs.resourceId
+    query: queriesSecondary.outputs.silentDevices
+    evaluationFrequency: evaluationFrequency
+    queryTimeRange: queriesSecondary.outputs.alertQueryTimeRange
+    tags: tags
+  }
+}
+
+module maintenanceSecondary 'modules/maintenance-window.bicep' = if (hasSecondary && !empty(maintenanceWindow)) {
+  name: 'maintenance-window-secondary'
+  params: {
+    name: secondaryNames.maintenance
+    scopeResourceId: monitoringSecondary.outputs.resourceId
+    alertRuleResourceId: silenceAlertSecondary.outputs.resourceId
+    maintenanceWindow: maintenanceWindow
+    tags: tags
+  }
+}
+
+module workbookSecondary 'modules/workbook.bicep' = if (hasSecondary) {
+  name: 'workbook-secondary'
+  params: {
+    displayName: 'Heartwatch devices (${secondaryLocation})'
+    location: secondaryLocation
+    appInsightsResourceId: monitoringSecondary.outputs.resourceId
+    devicesQuery: queriesSecondary.outputs.workbookDevices
+    outagesQuery: queriesSecondary.outputs.workbookOutages
+    tags: tags
+  }
+}
+
 @description('The name of the function app (the deployment\'s main resource).')
 output name string = functionApp.outputs.name
 
@@ -313,3 +522,24 @@ output AZURE_ACTION_GROUP_NAME string = actionGroup.outputs.name
 
 @description('The channel settings deployed as Key Vault references, comma-separated.')
 output HEARTWATCH_CHANNEL_SECRETS string = functionApp.outputs.channelSecretNames
+
+@description('The secondary stack\'s region, or empty when there is none.')
+output SECONDARY_LOCATION string = secondaryLocation
+
+@description('The secondary stack\'s function app name (empty: no secondary).')
+output SECONDARY_FUNCTION_APP_NAME string = hasSecondary ? functionAppSecondary.outputs.name : ''
+
+@description('The secondary stack\'s ping endpoint (empty: no secondary).')
+output SECONDARY_FUNCTION_URL string = hasSecondary ? 'https://${functionAppSecondary.outputs.defaultHostName}/api/ping' : ''
+
+@description('The secondary stack\'s host storage account (empty: no secondary).')
+output SECONDARY_STORAGE_ACCOUNT_NAME string = hasSecondary ? storageSecondary.outputs.name : ''
+
+@description('The secondary stack\'s Notify endpoint without its key (empty: no secondary).')
+output SECONDARY_NOTIFY_URL string = hasSecondary ? 'https://${functionAppSecondary.outputs.defaultHostName}/api/notify' : ''
+
+@description('The secondary stack\'s key vault (empty: no secondary).')
+output SECONDARY_KEY_VAULT_NAME string = hasSecondary ? keyVaultSecondary.outputs.name : ''
+
+@description('The secondary stack\'s action group (empty: no secondary).')
+output SECONDARY_ACTION_GROUP_NAME string = hasSecondary ? actionGroupSecondary.outputs.name : ''

@@ -6,6 +6,8 @@
 #   scripts/deploy.sh -g RG --what-if        # show what the infrastructure would change; change nothing
 #   scripts/deploy.sh -g RG --verify         # prove the deployed loop works (also the last step of a deploy)
 #   scripts/deploy.sh -g RG --notify-only    # only Notify's key, function key and action group receiver
+#   scripts/deploy.sh -g RG --alert-email you@example.com --secondary-location northeurope
+#                                            # a second stack in another region (docs/regions.md)
 #
 # Notify's function key is made once, from /dev/urandom, and kept in the key vault (secret
 # notify-function-key); it is handed to az on stdin (az reads an argument given as @- from
@@ -28,11 +30,23 @@ readonly NOTIFY_KEY_NAME="notify"
 readonly NOTIFY_RECEIVER="notify"
 # The channel settings a --channel-secrets file may give (infra/modules/function-app.bicep).
 readonly CHANNEL_NAMES="HEARTWATCH_SLACK_WEBHOOK_URL HEARTWATCH_DISCORD_WEBHOOK_URL HEARTWATCH_TEAMS_WEBHOOK_URL HEARTWATCH_TELEGRAM_TOKEN HEARTWATCH_TELEGRAM_CHAT_ID HEARTWATCH_NTFY_URL HEARTWATCH_NTFY_TOKEN HEARTWATCH_PUSHOVER_TOKEN HEARTWATCH_PUSHOVER_USER HEARTWATCH_GITHUB_TOKEN HEARTWATCH_GITHUB_REPO HEARTWATCH_WEBHOOK_URL"
+# The pair (issue 18, docs/regions.md): the key each stack's StackBeat presents to the other, kept
+# in each vault and set as function key `peer` of Ping in both apps; made once, like Notify's.
+readonly PEER_SECRET="peer-function-key"
+readonly PING_FUNCTION="Ping"
+readonly PEER_KEY_NAME="peer"
+# App settings each stack has its own value of (the template sets them from the stack's own
+# resources), by name or prefix: never copied to the secondary. Key Vault references are not
+# copied either: the template points each stack's at its own vault.
+readonly REGIONAL_SETTINGS="AzureWebJobsStorage APPLICATIONINSIGHTS_ HEARTWATCH_LOGS_WORKSPACE_ID HEARTWATCH_STATE_TABLE_ENDPOINT HEARTWATCH_WORKBOOK_URL HEARTWATCH_ACS_ENDPOINT HEARTWATCH_EMAIL_SENDER HEARTWATCH_STACK_NAME HEARTWATCH_PEER_PING_URL HEARTWATCH_PEER_KEY WEBSITE_ FUNCTIONS_ SCM_"
 # The device --verify beats for (cli: SelfTestDevice): its one beat says stopping, so it never alerts.
 readonly SELF_TEST_DEVICE="heartwatch-self-test"
 
 RESOURCE_GROUP=""
 LOCATION=""
+SECONDARY_LOCATION=""
+COPY_SET=0
+COPY_KEPT=0
 ALERT_EMAILS=""
 HOSTING_PLAN=""
 NAME_PREFIX=""
@@ -83,6 +97,9 @@ Usage: scripts/deploy.sh -g RESOURCE_GROUP --alert-email ADDRESS [options]
                              vault and referenced by the app        (DEPLOY_CHANNEL_SECRETS_FILE)
       --notify-only          only Notify's key, function key and action group receiver (after a
                              deploy by other means, e.g. the deploy workflow)
+      --secondary-location REGION  also deploy a second, complete stack in REGION (not the
+                             primary's) and copy keys, channel secrets and settings to it
+                             (Flex Consumption only; docs/regions.md) (DEPLOY_SECONDARY_LOCATION)
   -h, --help                 this help
 USAGE
 }
@@ -101,8 +118,10 @@ on_error() {
 trap on_error ERR
 REGISTRY_PARAMETERS_FILE=""
 NOTIFY_PARAMETERS_FILE=""
+SECONDARY_NOTIFY_PARAMETERS_FILE=""
 cleanup() {
   [[ -z "$REGISTRY_PARAMETERS_FILE" ]] || rm -f "$REGISTRY_PARAMETERS_FILE"
+  [[ -z "$SECONDARY_NOTIFY_PARAMETERS_FILE" ]] || rm -f "$SECONDARY_NOTIFY_PARAMETERS_FILE"
   [[ -z "$NOTIFY_PARAMETERS_FILE" ]] || rm -f "$NOTIFY_PARAMETERS_FILE"
 }
 trap cleanup EXIT
@@ -123,6 +142,7 @@ load_env_file() {
         DEPLOY_HOSTING_PLAN) [[ -n "$HOSTING_PLAN" ]] || HOSTING_PLAN=$value ;;
         DEPLOY_NAME_PREFIX) [[ -n "$NAME_PREFIX" ]] || NAME_PREFIX=$value ;;
         DEPLOY_LOCATION) [[ -n "$LOCATION" ]] || LOCATION=$value ;;
+        DEPLOY_SECONDARY_LOCATION) [[ -n "$SECONDARY_LOCATION" ]] || SECONDARY_LOCATION=$value ;;
         DEPLOY_DEVICES_FILE) [[ -n "$DEVICES_FILE" ]] || DEVICES_FILE=$value ;;
         DEPLOY_CHANNEL_SECRETS_FILE) [[ -n "$CHANNEL_SECRETS_FILE" ]] || CHANNEL_SECRETS_FILE=$value ;;
         *) fail "$file: unknown setting $key (see deploy.env.example)" ;;
@@ -143,6 +163,7 @@ parse_args() {
       --devices) DEVICES_FILE=${2:?--devices needs a file}; shift 2 ;;
       --create-group) CREATE_GROUP=true; shift ;;
       --location) LOCATION=${2:?--location needs a value}; shift 2 ;;
+      --secondary-location) SECONDARY_LOCATION=${2:?--secondary-location needs a region}; shift 2 ;;
       --deployer-principal-id) DEPLOYER_PRINCIPAL_ID=${2:?--deployer-principal-id needs a value}; shift 2 ;;
       --parameter) EXTRA_PARAMETERS+=("${2:?--parameter needs KEY=VALUE}"); shift 2 ;;
       --env-file) ENV_FILE=${2:?--env-file needs a file}; [[ -f "$ENV_FILE" ]] || fail "no such env file: $ENV_FILE"; shift 2 ;;
@@ -371,14 +392,15 @@ notify_receiver_url() {
 # NOTIFY_PARAMETERS_FILE: the receiver URL as deployed, handed back to the template (a secure
 # parameter) so the deployment keeps it; mktemp makes the file mode 600, removed on exit.
 write_notify_parameters() {
-  local url=$1
+  local url=$1 parameter=${2:-notifyWebhookUrl} file
   [[ -n "$url" ]] || return 0
   # Only a URL this script sets is handed back: nothing in it needs JSON escaping.
   [[ "$url" =~ ^https://[A-Za-z0-9.-]+/api/notify\?code=[A-Za-z0-9._~%-]+$ ]] || return 0
-  NOTIFY_PARAMETERS_FILE=$(mktemp "${TMPDIR:-/tmp}/heartwatch-notify.XXXXXX")
+  file=$(mktemp "${TMPDIR:-/tmp}/heartwatch-notify.XXXXXX")
+  if [[ "$parameter" == notifyWebhookUrl ]]; then NOTIFY_PARAMETERS_FILE=$file; else SECONDARY_NOTIFY_PARAMETERS_FILE=$file; fi
   # shellcheck disable=SC2016 # $schema is JSON, not a shell variable
-  printf '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {"notifyWebhookUrl": {"value": "%s"}}}\n' \
-    "$url" >"$NOTIFY_PARAMETERS_FILE"
+  printf '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {"%s": {"value": "%s"}}}\n' \
+    "$parameter" "$url" >"$file"
 }
 
 # After the code upload: the key (made once), the function key `notify` and the action group's
@@ -428,6 +450,112 @@ wire_notify() {
       --add-action webhook "$NOTIFY_RECEIVER" @- usecommonalertschema --output none
     log "    action group $action_group: receiver $NOTIFY_RECEIVER set to $notify_url (key not shown)"
   fi
+}
+
+# --- The secondary stack (issue 18, docs/regions.md, "The copy") ------------------------------
+# What must match is copied from the primary to the secondary: additions and changes only, never
+# a removal (a setting or secret gone from the primary stays in the secondary: seed 002's rule),
+# each compared before it is set, so a rerun with nothing changed sets nothing and a copy cut
+# short is completed by the next run. Every value travels on stdin (@-), never in argv or output.
+
+copied() { COPY_SET=$((COPY_SET + 1)); log "    $1"; }
+kept() { COPY_KEPT=$((COPY_KEPT + 1)); }
+
+# A region as Azure names it: westeurope, not "West Europe".
+normal_region() { tr -d '[:space:]' <<<"$1" | tr '[:upper:]' '[:lower:]'; }
+
+# The peer key: made once in the primary's vault (like Notify's key), copied like the others.
+ensure_peer_key() {
+  local vault=$1 present
+  present=$(vault_secret_names "$vault") || fail "cannot list the secrets of $vault (Key Vault Secrets Officer needed)"
+  if grep -qxF -- "$PEER_SECRET" <<<"$present"; then return 0; fi
+  new_notify_key | az keyvault secret set --vault-name "$vault" --name "$PEER_SECRET" --value @- --output none
+  log "    peer key: made and stored in $vault (secret $PEER_SECRET; not shown)"
+}
+
+# Secret $3 of vault $1 into vault $2, when absent there or different.
+copy_secret() {
+  local from=$1 to=$2 name=$3 present=$4 value current=""
+  value=$(secret_value "$from" "$name")
+  if grep -qxF -- "$name" <<<"$present"; then current=$(secret_value "$to" "$name"); fi
+  if [[ "$current" == "$value" ]]; then kept; return 0; fi
+  printf '%s' "$value" | az keyvault secret set --vault-name "$to" --name "$name" --value @- --output none
+  copied "secret $name copied to $to (value not shown)"
+}
+
+# Function key $3 of function $2 on app $1 set to $4, when it differs.
+ensure_function_key() {
+  local app=$1 function=$2 name=$3 value=$4 current
+  current=$(az functionapp function keys list --resource-group "$RESOURCE_GROUP" --name "$app" \
+    --function-name "$function" --query "$name" --output tsv) \
+    || fail "cannot read the keys of function $function on $app (the host may still be loading it: rerun in a minute)"
+  if [[ "$current" == "$value" ]]; then kept; return 0; fi
+  printf '%s' "$value" | az functionapp function keys set --resource-group "$RESOURCE_GROUP" --name "$app" \
+    --function-name "$function" --key-name "$name" --key-value @- --output none
+  copied "function key $name of $function on $app set (not shown)"
+}
+
+regional_setting() {
+  local name=$1 prefix
+  for prefix in $REGIONAL_SETTINGS; do [[ "$name" == "$prefix"* ]] && return 0; done
+  return 1
+}
+
+# The primary's non-regional app settings the secondary lacks or holds another value of.
+# az reads --settings @- from stdin; a NAME=VALUE setting may also be JSON, which the CLI's
+# appsettings parser tries first (azure-cli appservice: update_app_settings).
+copy_app_settings() {
+  local from=$1 to=$2 theirs name value current
+  theirs=$(az functionapp config appsettings list --resource-group "$RESOURCE_GROUP" --name "$to" \
+    --query "[].[name,value]" --output tsv)
+  while IFS=$'\t' read -r name value; do
+    [[ -z "$name" ]] && continue
+    regional_setting "$name" && continue
+    [[ "$value" == @Microsoft.KeyVault\(* ]] && continue
+    current=$(awk -F'\t' -v n="$name" '$1 == n { print substr($0, length(n) + 2); found = 1; exit } END { if (!found) print "\001" }' <<<"$theirs")
+    if [[ "$current" == "$value" ]]; then kept; continue; fi
+    printf '%s=%s' "$name" "$value" | az functionapp config appsettings set --resource-group "$RESOURCE_GROUP" \
+      --name "$to" --settings @- --output none
+    copied "app setting $name copied to $to (value not shown)"
+  done < <(az functionapp config appsettings list --resource-group "$RESOURCE_GROUP" --name "$from" \
+    --query "[].[name,value]" --output tsv)
+}
+
+# Everything the secondary must share with the primary, then its own Notify wiring.
+copy_to_secondary() {
+  local app=$1 vault=$2 secondary_app=$3 secondary_vault=$4 secondary_group=$5 secondary_notify=$6
+  local present theirs name setting default_key peer_key
+  CURRENT_STEP="copying to the secondary stack $secondary_app (what was copied stays; rerun: the next run completes the copy, setting only what differs)"
+  COPY_SET=0
+  COPY_KEPT=0
+  ensure_peer_key "$vault"
+  present=$(vault_secret_names "$vault") || fail "cannot list the secrets of $vault (Key Vault Secrets Officer needed)"
+  theirs=$(vault_secret_names "$secondary_vault") || fail "cannot list the secrets of $secondary_vault (Key Vault Secrets Officer needed)"
+  for name in "$NOTIFY_SECRET" "$PEER_SECRET"; do copy_secret "$vault" "$secondary_vault" "$name" "$theirs"; done
+  for setting in $CHANNEL_NAMES; do
+    name=$(secret_name_of "$setting")
+    if grep -qxF -- "$name" <<<"$present"; then copy_secret "$vault" "$secondary_vault" "$name" "$theirs"; fi
+  done
+  # The agents' key works on both stacks.
+  default_key=$(az functionapp keys list --resource-group "$RESOURCE_GROUP" --name "$app" \
+    --query functionKeys.default --output tsv)
+  [[ -n "$default_key" ]] || fail "the primary app $app has no default function key yet; rerun in a minute"
+  if [[ "$(az functionapp keys list --resource-group "$RESOURCE_GROUP" --name "$secondary_app" \
+    --query functionKeys.default --output tsv)" == "$default_key" ]]; then
+    kept
+  else
+    printf '%s' "$default_key" | az functionapp keys set --resource-group "$RESOURCE_GROUP" --name "$secondary_app" \
+      --key-type functionKeys --key-name default --key-value @- --output none
+    copied "function key default on $secondary_app set from the primary's (not shown)"
+  fi
+  # The peer key opens Ping in both apps: each StackBeat presents it to the other.
+  peer_key=$(secret_value "$vault" "$PEER_SECRET")
+  ensure_function_key "$app" "$PING_FUNCTION" "$PEER_KEY_NAME" "$peer_key"
+  ensure_function_key "$secondary_app" "$PING_FUNCTION" "$PEER_KEY_NAME" "$peer_key"
+  copy_app_settings "$app" "$secondary_app"
+  # Notify's function key and receiver in the secondary, from the key just copied to its vault.
+  wire_notify "$secondary_app" "$secondary_vault" "$secondary_group" "$secondary_notify"
+  log "    copy complete: $COPY_SET set, $COPY_KEPT already matching"
 }
 
 # --notify-only: the Notify step alone, against what is deployed.
@@ -678,12 +806,27 @@ main() {
   [[ -f "$DEVICES_FILE" ]] || fail "no devices file at $DEVICES_FILE: add a device first (heartwatch devices add NAME --file $DEVICES_FILE), or write []"
   set_emails_json
   [[ -z "$CHANNEL_SECRETS_FILE" ]] || load_channel_secrets "$CHANNEL_SECRETS_FILE"
+  if [[ -n "$SECONDARY_LOCATION" ]]; then
+    SECONDARY_LOCATION=$(normal_region "$SECONDARY_LOCATION")
+    [[ "$SECONDARY_LOCATION" =~ ^[a-z0-9]{2,40}$ ]] || fail "--secondary-location must be an Azure region name (e.g. northeurope), not $SECONDARY_LOCATION"
+    [[ "$HOSTING_PLAN" == FlexConsumption ]] || fail "a secondary stack is Flex Consumption only (Linux Consumption runs from a package in the primary's storage): use --plan FlexConsumption"
+  fi
 
   step 1 "Checking prerequisites"
   check_prerequisites
 
   step 2 "Resource group $RESOURCE_GROUP"
-  if [[ "$(az group exists --name "$RESOURCE_GROUP")" != true ]]; then
+  local group_exists primary_region
+  group_exists=$(az group exists --name "$RESOURCE_GROUP")
+  if [[ -n "$SECONDARY_LOCATION" ]]; then
+    # The primary's region: --location, else the group's (the template's default). Refused
+    # before anything is created: a second stack in the same region survives nothing.
+    primary_region=$LOCATION
+    [[ -n "$primary_region" || "$group_exists" != true ]] || primary_region=$(az group show --name "$RESOURCE_GROUP" --query location --output tsv)
+    [[ "$(normal_region "$primary_region")" != "$SECONDARY_LOCATION" ]] \
+      || fail "--secondary-location $SECONDARY_LOCATION is the primary's region: a secondary must be in another region (docs/regions.md). Nothing was changed."
+  fi
+  if [[ "$group_exists" != true ]]; then
     if [[ "$WHAT_IF" == true ]]; then
       log "    it does not exist; what-if needs it. A real run with --create-group --location X creates it. Nothing was changed."
       return 0
@@ -720,11 +863,21 @@ main() {
   # What the template must keep as it is: Notify's receiver (set by step 6, with the key) and
   # the channel settings whose secret the vault holds. A deployment from before Notify has no
   # vault or action group output yet.
+  local deployed_secondary="" secondary_group=""
   if [[ -n "$previous" ]]; then
     vault=$(deployment_output AZURE_KEY_VAULT_NAME)
     action_group=$(deployment_output AZURE_ACTION_GROUP_NAME)
+    deployed_secondary=$(deployment_output SECONDARY_LOCATION)
+  fi
+  # A secondary once deployed is kept: a run without it would strip the pair's settings.
+  if [[ -n "$deployed_secondary" && "$deployed_secondary" != "$SECONDARY_LOCATION" ]]; then
+    fail "$RESOURCE_GROUP has a secondary stack in $deployed_secondary: pass --secondary-location $deployed_secondary (or DEPLOY_SECONDARY_LOCATION); moving or removing it is docs/regions.md, \"Failing back\". Nothing was changed."
   fi
   if [[ -n "$action_group" ]]; then write_notify_parameters "$(notify_receiver_url "$action_group")"; fi
+  if [[ -n "$deployed_secondary" ]]; then
+    secondary_group=$(deployment_output SECONDARY_ACTION_GROUP_NAME)
+    [[ -z "$secondary_group" ]] || write_notify_parameters "$(notify_receiver_url "$secondary_group")" secondaryNotifyWebhookUrl
+  fi
   if [[ -n "$vault" && "$WHAT_IF" != true ]]; then store_channel_secrets "$vault"; fi
   channels=$(channel_names_json "$vault")
   if [[ "$HOSTING_PLAN" == LinuxConsumption ]]; then
@@ -741,6 +894,8 @@ main() {
     "channelSecretNames=$channels"
   )
   [[ -z "$NOTIFY_PARAMETERS_FILE" ]] || parameters+=("@$NOTIFY_PARAMETERS_FILE")
+  [[ -z "$SECONDARY_NOTIFY_PARAMETERS_FILE" ]] || parameters+=("@$SECONDARY_NOTIFY_PARAMETERS_FILE")
+  [[ -z "$SECONDARY_LOCATION" ]] || parameters+=("secondaryLocation=$SECONDARY_LOCATION")
   [[ -n "$NAME_PREFIX" ]] && parameters+=("namePrefix=$NAME_PREFIX")
   [[ -n "$LOCATION" ]] && parameters+=("location=$LOCATION")
   if [[ "$HOSTING_PLAN" == LinuxConsumption ]]; then
@@ -795,10 +950,32 @@ main() {
     fi
   fi
 
+  local secondary_app="" secondary_vault="" secondary_notify=""
+  if [[ -n "$SECONDARY_LOCATION" ]]; then
+    secondary_app=$(deployment_output SECONDARY_FUNCTION_APP_NAME)
+    secondary_vault=$(deployment_output SECONDARY_KEY_VAULT_NAME)
+    secondary_group=$(deployment_output SECONDARY_ACTION_GROUP_NAME)
+    secondary_notify=$(deployment_output SECONDARY_NOTIFY_URL)
+    [[ -n "$secondary_app" && -n "$secondary_vault" && -n "$secondary_group" && -n "$secondary_notify" ]] \
+      || fail "the deployment gave no SECONDARY_* outputs: is infra/main.bicep current?"
+    log "    secondary function app $secondary_app ($SECONDARY_LOCATION)"
+  fi
+
   step 5 "Deploying code"
   if [[ "$plan" == FlexConsumption ]]; then
     local deployed_sha function_count
     deployed_sha=$(az group show --name "$RESOURCE_GROUP" --query "tags.\"$PACKAGE_TAG\"" --output tsv)
+    # Both stacks run the same package: the secondary gets it when it changed or is missing.
+    if [[ -n "$secondary_app" ]]; then
+      if [[ "$deployed_sha" != "$sha" || "$(az functionapp function list --resource-group "$RESOURCE_GROUP" \
+        --name "$secondary_app" --query "length(@)" --output tsv)" -eq 0 ]]; then
+        az functionapp deployment source config-zip --resource-group "$RESOURCE_GROUP" --name "$secondary_app" \
+          --src "$zip" --output none
+        log "    deployed to the secondary $secondary_app"
+      else
+        log "    secondary unchanged, not deployed"
+      fi
+    fi
     function_count=$(az functionapp function list --resource-group "$RESOURCE_GROUP" --name "$app" \
       --query "length(@)" --output tsv)
     if [[ "$deployed_sha" == "$sha" && "${function_count:-0}" -gt 0 ]]; then
@@ -829,6 +1006,11 @@ main() {
 
   step 6 "Notify: its key, the function key and the action group's receiver"
   wire_notify "$app" "$vault" "$action_group" "$notify_url"
+  if [[ -n "$secondary_app" ]]; then
+    log "    the secondary stack: copying from the primary (additions and changes only)"
+    copy_to_secondary "$app" "$vault" "$secondary_app" "$secondary_vault" "$secondary_group" "$secondary_notify"
+    CURRENT_STEP="Notify: its key, the function key and the action group's receiver"
+  fi
 
   step 7 "Reading the function key"
   local key

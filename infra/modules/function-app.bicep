@@ -94,6 +94,15 @@ param actionGroupEmail bool = true
 @description('Optional. Turn on the Application Insights Java agent (off: the Functions host forwards the log lines to traces).')
 param enableJavaAgent bool = false
 
+@description('Optional. The stack\'s name (its region) when it is one of a pair (issue 18); empty: no pair.')
+param stackName string = ''
+
+@description('Optional. The other stack\'s Ping URL, which the StackBeat timer beats as stack-<stackName>; empty: StackBeat is off.')
+param peerPingUrl string = ''
+
+@description('Optional. Name of the vault secret holding the key this stack presents to its peer (scripts/deploy.sh makes it once and copies it).')
+param peerKeySecretName string = 'peer-function-key'
+
 @description('Optional. Linux Consumption only: blob URL of the function package, read through the managed identity; empty leaves the app without code until it is set.')
 param packageUrl string = ''
 
@@ -222,7 +231,17 @@ var channelSettings = union(
   contains(has, 'HEARTWATCH_WEBHOOK_URL') ? { HEARTWATCH_WEBHOOK_URL: '@Microsoft.KeyVault(SecretUri=${secretBase}heartwatch-webhook-url/)' } : {}
 )
 
-var appSettings = union(storageSettings, telemetrySettings, agentSettings, notifySettings, emailSettings, channelSettings, isFlex ? {} : consumptionSettings)
+// The pair (issue 18, docs/regions.md): what the StackBeat timer reads. The peer key is a Key
+// Vault reference like the channel secrets; its value never appears in the template.
+var stackSettings = empty(peerPingUrl)
+  ? {}
+  : {
+      HEARTWATCH_STACK_NAME: stackName
+      HEARTWATCH_PEER_PING_URL: peerPingUrl
+      HEARTWATCH_PEER_KEY: '@Microsoft.KeyVault(SecretUri=${secretBase}${peerKeySecretName}/)'
+    }
+
+var appSettings = union(storageSettings, telemetrySettings, agentSettings, notifySettings, emailSettings, channelSettings, stackSettings, isFlex ? {} : consumptionSettings)
 
 // Given with the site itself (one PUT), so the host never starts without
 // its storage settings.

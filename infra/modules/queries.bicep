@@ -94,3 +94,6 @@ output workbookOutages string = reduce(
 
 @description('The alert rule\'s query time range, matching the query\'s lookback.')
 output alertQueryTimeRange string = 'P${lookbackDays}D'
+
+@description('The stack this alert covers for (empty: none), as the coverFor tunable of silent-devices.kql sets it.')
+output coverFor string = coverFor
