@@ -26,7 +26,7 @@ class DeploySecondaryTest {
   static final String SECONDARY_APP = "hw-func-abc123-" + REGION;
   static final String SECONDARY_VAULT = "hw-kv-def456";
   static final String SLACK_URL = "https://hooks.slack.com/services/T0001/B0001/sl4ckS3cretValueThatIsLong";
-  static final String CUSTOM = "HEARTWATCH_CUSTOM_SETTING=a-value-set-on-the-primary-by-hand";
+  static final String CUSTOM = "CUSTOM_SETTING=a-value-set-on-the-primary-by-hand";
 
   @TempDir Path dir;
 
@@ -108,16 +108,16 @@ class DeploySecondaryTest {
   @Test
   void aRemovalOnThePrimaryIsNotPropagatedButAChangeIs() throws Exception {
     FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
-    primarySettings(world, CUSTOM, "HEARTWATCH_OTHER=first-value-of-the-other-setting");
+    primarySettings(world, CUSTOM, "OTHER_SETTING=first-value-of-the-other-setting");
     assertEquals(0, world.deploy(args()).exitCode());
-    primarySettings(world, "HEARTWATCH_OTHER=second-value-of-the-other-setting");
+    primarySettings(world, "OTHER_SETTING=second-value-of-the-other-setting");
 
     Run run = world.deploy(args());
 
     assertEquals(0, run.exitCode(), run.toString());
     String secondary = read(world, "settings-" + SECONDARY_APP);
     assertTrue(secondary.contains(CUSTOM), "removed on the primary, kept on the secondary:\n" + secondary);
-    assertTrue(secondary.contains("HEARTWATCH_OTHER=second-value-of-the-other-setting"), secondary);
+    assertTrue(secondary.contains("OTHER_SETTING=second-value-of-the-other-setting"), secondary);
     assertFalse(secondary.contains("first-value"), secondary);
     assertEquals(1, count(run, "az functionapp config appsettings set"), run.toString());
   }
