@@ -7,6 +7,7 @@ import dev.heartwatch.agent.config.AgentConfig;
 import dev.heartwatch.agent.config.Endpoint;
 import dev.heartwatch.agent.ledger.Outage;
 import dev.heartwatch.agent.ledger.OutageLedger;
+import dev.heartwatch.agent.ledger.StackFault;
 import dev.heartwatch.agent.log.AgentLog;
 import dev.heartwatch.agent.send.HeartbeatBody;
 import dev.heartwatch.agent.send.Transport;
@@ -28,8 +29,8 @@ import java.util.Set;
 final class HeartbeatAgent implements Runnable {
     static final String RUNNING = "running";
     static final String STOPPING = "stopping";
-    /** Fan-out: a stack that failed while another answered (issue 18); logged, never a home outage. */
-    static final String STACK_UNREACHABLE = "stack_unreachable";
+    /** Fan-out: a stack that failed while another answered (issue 18); a stack fault, never a home outage. */
+    static final String STACK_UNREACHABLE = StackFault.CAUSE;
 
     private enum State { STARTING, UP, DOWN, KEY_REJECTED }
 
@@ -44,8 +45,6 @@ final class HeartbeatAgent implements Runnable {
     private State state = State.STARTING;
     private int deliveredBy;
     private String lastFailure;
-    /** Fan-out: the stacks failing while another answered, logged once when each starts and ends. */
-    private final Set<Endpoint> stackFaults = new java.util.LinkedHashSet<>();
 
     HeartbeatAgent(AgentConfig config, Transport transport, OutageLedger ledger, FaultLocator locator, Clock clock,
                    AgentLog log, String version) {
@@ -137,49 +136,83 @@ final class HeartbeatAgent implements Runnable {
      * after the other, each within the timeout. The pair is one link: the home is up when any
      * stack answered 2xx (its outages are acknowledged by the first answer that read them),
      * and down, as in failover, only when none did. A stack that failed while another answered
-     * is a fault of that stack, not of the home: it is logged when it starts and ends
-     * ({@code stack fault: ... stack_unreachable}), never opened in the ledger, so the
-     * home's outage history stays the home's.
+     * is a fault of that stack, not of the home: a {@link StackFault} in the ledger (apart from
+     * the home's outages, persisted, logged when it starts and ends), reported once it is over
+     * in the {@code note} of the next beat to that stack and forgotten when that stack answers it.
+     * Not an outage report: in the contract an outage means the home was down, and it was not.
      */
     private boolean fanOut(long now, String agentState, int exitStatus, long durationMs) {
+        List<Outage> pending = ledger.pending(HeartbeatBody.MAX_OUTAGES);
         HeartbeatBody body = HeartbeatBody.of(config.device(), config.note(), seq, now, version, agentState, exitStatus,
-                durationMs, ledger.pending(HeartbeatBody.MAX_OUTAGES));
+                durationMs, pending);
         List<Attempt> failures = new ArrayList<>();
         Attempt delivered = null;
-        Set<Endpoint> failing = new HashSet<>();
+        List<Endpoint> answered = new ArrayList<>();
         for (Endpoint e : config.endpoints()) {
-            Attempt a = transport.post(e, body.bytes());
+            // A stack fault that is over rides the note of a beat to the stack that missed those beats.
+            StackFault missed = ledger.unreportedStackFault(e.label());
+            HeartbeatBody b = missed == null ? body : HeartbeatBody.of(config.device(),
+                    config.note() + "; " + missed.note(), seq, now, version, agentState, exitStatus, durationMs, pending);
+            Attempt a = transport.post(e, b.bytes());
             if (a.ok()) {
+                answered.add(e);
                 if (delivered == null || !delivered.acknowledges() && a.acknowledges()) {
                     delivered = a;
                 }
+                if (missed != null) {
+                    reported(missed);
+                }
             } else {
                 failures.add(a);
-                failing.add(e);
             }
         }
         if (delivered == null) {
-            stackFaults.clear();
+            // No stack answered: an outage of the home, which covers the stack faults from here on.
+            for (String stack : ledger.openStackFaults()) {
+                stackAnswered(stack, now);
+            }
             failed(now, failures);
             return false;
         }
         for (Attempt a : failures) {
-            if (stackFaults.add(a.endpoint())) {
-                log.event("stack fault: " + a.endpoint().label() + " " + STACK_UNREACHABLE + " ("
-                        + a.cause().code() + ": " + a.detail() + ") while " + delivered.endpoint().label()
-                        + " answered; not an outage of the home");
+            try {
+                if (ledger.recordStackMissed(a.endpoint().label(), now, delivered.endpoint().label())) {
+                    log.event("stack fault: " + a.endpoint().label() + " " + STACK_UNREACHABLE + " ("
+                            + a.cause().code() + ": " + a.detail() + ") while " + delivered.endpoint().label()
+                            + " answered; not an outage of the home");
+                }
+            } catch (IOException e) {
+                ledgerProblem(e);
             }
         }
-        for (java.util.Iterator<Endpoint> it = stackFaults.iterator(); it.hasNext(); ) {
-            Endpoint e = it.next();
-            if (!failing.contains(e)) {
-                it.remove();
-                log.event("stack fault over: " + e.label() + " answers again");
+        for (Endpoint e : answered) {
+            StackFault over = stackAnswered(e.label(), now);
+            if (over != null) {
+                log.event("stack fault over: " + e.label() + " answers again after " + over.missed()
+                        + " missed beat(s); the next beat to it says so in its note");
             }
         }
         lastFailure = null;
         succeeded(now, delivered, body);
         return true;
+    }
+
+    private StackFault stackAnswered(String stack, long now) {
+        try {
+            return ledger.recordStackAnswered(stack, now);
+        } catch (IOException e) {
+            ledgerProblem(e);
+            return null;
+        }
+    }
+
+    private void reported(StackFault f) {
+        try {
+            ledger.stackFaultReported(f);
+        } catch (IOException e) {
+            ledgerProblem(e);
+        }
+        log.event("stack fault reported to " + f.stack() + ": " + f.note());
     }
 
     /** Why the last beat was not delivered (cause code and detail, not yet redacted), or null. */

@@ -142,7 +142,7 @@ public final class Main {
             // A transport of its own: the beat's is one request at a time, and the beat never waits for checks.
             HttpTransport batches = new HttpTransport(config.timeout(), null, config.proxies(), redactor, version);
             runner = new CheckRunner(checks, DeviceIdRule.normalize(config.device()), config.endpoints(),
-                    batches::postBatch, checkLedger, clock, log, version, config.interval());
+                    batches::postBatch, checkLedger, clock, log, version, config.interval(), config.fanout());
             runner.start();
         }
         long interval = config.interval().toNanos();

@@ -286,6 +286,57 @@ class HeartbeatAgentTest {
     }
 
     @Test
+    void aStackFaultIsReportedOnceInTheNoteOfTheNextBeatToTheStackThatMissedIt() throws Exception {
+        try (RecordingEndpoint primary = RecordingEndpoint.http(); RecordingEndpoint secondary = RecordingEndpoint.http()) {
+            primary.answer(n -> n >= 2 && n <= 4 ? 503 : 200);
+            HeartbeatAgent agent = agent(fanout(primary.url(), secondary.url()), false);
+            for (int i = 0; i < 8; i++) {
+                assertTrue(agent.beat(HeartbeatAgent.RUNNING));
+                clock.advance(MINUTE);
+            }
+            String expected = "scheduled heartbeat; missed 3 beats from 2026-11-21T10:01:00Z to 2026-11-21T10:04:00Z ("
+                    + HeartbeatAgent.STACK_UNREACHABLE + "; " + secondary.url() + " answered)";
+            List<String> notes = new ArrayList<>();
+            for (RecordingEndpoint.Received r : primary.received()) {
+                notes.add(Bodies.field(r.body(), "note"));
+            }
+            assertEquals(expected, notes.get(5), "the beat after it answers again says what it missed:\n" + notes);
+            assertEquals(1, notes.stream().filter(n -> n.contains("missed")).count(), "once, then forgotten:\n" + notes);
+            for (RecordingEndpoint.Received r : secondary.received()) {
+                assertEquals("scheduled heartbeat", Bodies.field(r.body(), "note"), "only the stack that missed it hears of it");
+                assertTrue(Bodies.outages(r.body()).isEmpty(), "not an outage report: the home was up");
+            }
+            assertTrue(ledger().pending(20).isEmpty());
+            assertTrue(ledger().openStackFaults().isEmpty());
+            assertNull(ledger().unreportedStackFault(primary.url()), "forgotten once the stack answered the note");
+        }
+    }
+
+    @Test
+    void aStackFaultIsInTheLedgerAndSurvivesARestart() throws Exception {
+        try (RecordingEndpoint primary = RecordingEndpoint.http(); RecordingEndpoint secondary = RecordingEndpoint.http()) {
+            secondary.answer(n -> n <= 3 ? 502 : 200);
+            HeartbeatAgent first = agent(fanout(primary.url(), secondary.url()), false);
+            assertTrue(first.beat(HeartbeatAgent.RUNNING));
+            clock.advance(MINUTE);
+            assertTrue(first.beat(HeartbeatAgent.RUNNING));
+            first.stop(); // the secondary is still failing: its fault stays open across the restart
+            assertEquals(List.of(secondary.url()), ledger().openStackFaults(), "recorded in the ledger file");
+            clock.advance(MINUTE);
+            HeartbeatAgent second = agent(fanout(primary.url(), secondary.url()), false);
+            assertTrue(second.beat(HeartbeatAgent.RUNNING)); // the secondary answers again (its 4th request: the 3rd was the stopping beat)
+            clock.advance(MINUTE);
+            assertTrue(second.beat(HeartbeatAgent.RUNNING));
+            List<RecordingEndpoint.Received> got = secondary.received();
+            String note = Bodies.field(got.get(got.size() - 1).body(), "note");
+            assertEquals("scheduled heartbeat; missed 3 beats from 2026-11-21T10:00:00Z to 2026-11-21T10:02:00Z ("
+                    + HeartbeatAgent.STACK_UNREACHABLE + "; " + primary.url() + " answered)", note,
+                    "counted across the restart, including the stopping beat");
+            assertTrue(ledger().pending(20).isEmpty(), "never an outage of the home");
+        }
+    }
+
+    @Test
     void fanOutIsAnOutageOnlyWhenNoStackAnswers() throws Exception {
         try (RecordingEndpoint secondary = RecordingEndpoint.http()) {
             secondary.answer(n -> 502);

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       check's {@code retries} still beats (the note says so); the {@code retries}-th
  *       consecutive failure sends nothing and opens the device's outage in the {@link CheckLedger},
  *       from the first failure, with its cause. The next pass closes it, and its beat carries it.
- *   <li>The batch goes to the agent's endpoints in order (failover as for a beat). A
+ *   <li>The batch goes to the agent's endpoints in order (failover as for a beat; in fan-out,
+ *       to every endpoint, delivered when any answered 2xx). A
  *       receiver's {@code ok batch 1} acknowledges the outages it carried; otherwise they ride
  *       the next batch. The beats of a batch that failed are not re-sent: a late beat says
  *       nothing true about now.
@@ -62,9 +63,21 @@ public final class CheckRunner {
     private final ThreadPoolExecutor sender;
     private volatile boolean stopped;
     private boolean batchFailing;
+    /** Fan-out (issue 18): the batch goes to every stack, as the beat does. */
+    private final boolean fanout;
+    /** Fan-out: the stacks that missed the batch while another answered, logged when each starts and ends. */
+    private final Set<String> batchMissedBy = new java.util.LinkedHashSet<>();
 
     public CheckRunner(List<Check> checks, String parent, List<Endpoint> endpoints, BatchPoster poster,
                        CheckLedger ledger, Clock clock, AgentLog log, String version, Duration batchInterval) {
+        this(checks, parent, endpoints, poster, ledger, clock, log, version, batchInterval, false);
+    }
+
+    /** With {@code fanout}, every batch goes to every endpoint (HEARTBEAT_SECONDARY_MODE=fanout). */
+    public CheckRunner(List<Check> checks, String parent, List<Endpoint> endpoints, BatchPoster poster,
+                       CheckLedger ledger, Clock clock, AgentLog log, String version, Duration batchInterval,
+                       boolean fanout) {
+        this.fanout = fanout;
         for (Check c : checks) {
             states.add(new CheckState(c));
         }
@@ -246,6 +259,10 @@ public final class CheckRunner {
             return;
         }
         BatchBody body = BatchBody.of(clock.millis(), version, items);
+        if (fanout) {
+            fanOut(body);
+            return;
+        }
         List<Attempt> failures = new ArrayList<>();
         for (Endpoint e : endpoints) {
             Attempt a = poster.post(e, body.bytes());
@@ -265,6 +282,50 @@ public final class CheckRunner {
                     + " (the agent's own beat says whether the link is down)");
         }
         batchFailing = true;
+    }
+
+    /**
+     * Fan-out: the same batch to every stack, with the beat's rule: delivered when any stack
+     * answered 2xx (the outages it carried are then acknowledged), not delivered only when none
+     * did. A stack that missed it while another answered is logged when that starts and ends;
+     * the agent's own beat records that stack's fault in the outage ledger.
+     */
+    private void fanOut(BatchBody body) {
+        List<Attempt> failures = new ArrayList<>();
+        Attempt delivered = null;
+        for (Endpoint e : endpoints) {
+            Attempt a = poster.post(e, body.bytes());
+            if (a.ok()) {
+                delivered = delivered == null ? a : delivered;
+                if (batchMissedBy.remove(e.label())) {
+                    log.event("checks' batch accepted again by " + e.label());
+                }
+            } else {
+                failures.add(a);
+            }
+        }
+        if (delivered == null) {
+            batchMissedBy.clear();
+            if (!batchFailing) {
+                log.event("checks' batch not delivered: " + failures.get(0).detail()
+                        + " (the agent's own beat says whether the link is down)");
+            }
+            batchFailing = true;
+            return;
+        }
+        acknowledge(body);
+        for (Attempt a : failures) {
+            if (batchMissedBy.add(a.endpoint().label())) {
+                log.event("checks' batch missed by " + a.endpoint().label() + " (" + a.cause().code() + ": "
+                        + a.detail() + ") while " + delivered.endpoint().label() + " answered");
+            }
+        }
+        if (batchFailing) {
+            log.event("checks' batch accepted again by " + delivered.endpoint().label());
+        }
+        batchFailing = false;
+        log.beat("batch of " + body.items().size() + " check beat(s) ok (" + delivered.detail() + ", "
+                + (endpoints.size() - failures.size()) + " of " + endpoints.size() + " stacks)");
     }
 
     private void acknowledge(BatchBody body) {

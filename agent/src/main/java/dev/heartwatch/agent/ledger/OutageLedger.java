@@ -43,6 +43,8 @@ public final class OutageLedger implements AutoCloseable {
     private long nextId = 1;
     private Outage open;
     private final List<Outage> closed = new ArrayList<>();
+    /** Fan-out stack faults, open and closed-but-unreported, apart from the home's outages. */
+    private final List<StackFault> faults = new ArrayList<>();
 
     private OutageLedger(Path file, AgentLog log, AliveStamp stamp) {
         this.file = file;
@@ -188,6 +190,67 @@ public final class OutageLedger implements AutoCloseable {
         return List.copyOf(closed.subList(0, Math.min(cap, closed.size())));
     }
 
+    /**
+     * Fan-out: {@code stack} failed while {@code answered} answered. Opens its stack fault or
+     * counts one more missed beat; written like every other change (survives a restart).
+     * Returns true when this opened the fault.
+     */
+    public synchronized boolean recordStackMissed(String stack, long nowMs, String answered) throws IOException {
+        for (int i = 0; i < faults.size(); i++) {
+            StackFault f = faults.get(i);
+            if (f.isOpen() && f.stack().equals(stack)) {
+                faults.set(i, new StackFault(stack, f.start(), Outage.OPEN, f.missed() + 1, f.answered()));
+                write();
+                return false;
+            }
+        }
+        faults.add(new StackFault(stack, nowMs, Outage.OPEN, 1, answered));
+        write();
+        return true;
+    }
+
+    /** {@code stack} answered (or the home went down): closes its open fault; returns it, or null. */
+    public synchronized StackFault recordStackAnswered(String stack, long nowMs) throws IOException {
+        for (int i = 0; i < faults.size(); i++) {
+            StackFault f = faults.get(i);
+            if (f.isOpen() && f.stack().equals(stack)) {
+                StackFault ended = new StackFault(stack, f.start(), nowMs, f.missed(), f.answered());
+                faults.set(i, ended);
+                write();
+                return ended;
+            }
+        }
+        return null;
+    }
+
+    /** The oldest closed fault of {@code stack} not yet reported to it, or null. */
+    public synchronized StackFault unreportedStackFault(String stack) {
+        for (StackFault f : faults) {
+            if (!f.isOpen() && f.stack().equals(stack)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** The stacks with an open fault, in the order they started. */
+    public synchronized List<String> openStackFaults() {
+        List<String> open = new ArrayList<>();
+        for (StackFault f : faults) {
+            if (f.isOpen()) {
+                open.add(f.stack());
+            }
+        }
+        return open;
+    }
+
+    /** The stack answered 2xx to a beat whose note reported {@code f}: forget it. */
+    public synchronized void stackFaultReported(StackFault f) throws IOException {
+        if (faults.remove(f)) {
+            write();
+        }
+    }
+
     public synchronized Outage openOutage() {
         return open;
     }
@@ -225,6 +288,9 @@ public final class OutageLedger implements AutoCloseable {
         for (Outage o : closed) {
             line(body, "closed", o);
         }
+        for (StackFault f : faults) {
+            f.appendTo(body.append("fault "));
+        }
         SealedText.write(file, body.toString()); // temp file, fsync, rename, fsync of the directory
         dirty = false;
     }
@@ -244,6 +310,12 @@ public final class OutageLedger implements AutoCloseable {
                     case "nextId" -> nextId = Long.parseLong(f[1]);
                     case "open" -> open = Outage.read(f, 1);
                     case "closed" -> closed.add(Outage.read(f, 1));
+                    case "fault" -> {
+                        if (f.length != 6) {
+                            throw new IllegalArgumentException("malformed fault line");
+                        }
+                        faults.add(StackFault.read(f, 1));
+                    }
                     default -> throw new IllegalArgumentException("unknown line " + (i + 2));
                 }
             }

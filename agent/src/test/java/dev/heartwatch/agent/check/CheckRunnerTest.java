@@ -171,4 +171,56 @@ class CheckRunnerTest {
         assertTrue(again.isDown("home.db"));
         assertNull(again.recordFailure("home.db", clock.millis(), Cause.TIMEOUT, "again"), "still the same outage");
     }
+
+    private CheckRunner fanout(RecordingEndpoint first, RecordingEndpoint second) throws Exception {
+        AgentLog log = new AgentLog(new PrintStream(logged, true, StandardCharsets.UTF_8), SecretRedactor.none(), clock, false);
+        Check db = CheckLine.parse(new CheckDefinition("db", "test", "tcp 127.0.0.1:" + port + " retries 3 timeout PT2S"),
+                CheckConfigTest.DEFAULTS);
+        HttpTransport transport = new HttpTransport(Duration.ofSeconds(5), null, ProxySettings.NONE, SecretRedactor.none(), "test");
+        return new CheckRunner(List.of(db), "home", List.of(Endpoint.parse(first.url(), "", "test"),
+                Endpoint.parse(second.url(), "", "test")), transport::postBatch, ledger, clock, log, "test",
+                Duration.ofSeconds(60), true);
+    }
+
+    @Test
+    void inFanOutTheBatchGoesToEveryStackAndIsDeliveredWhenAnyAnswers() throws Exception {
+        try (RecordingEndpoint secondary = RecordingEndpoint.http()) {
+            secondary.answer(n -> 503); // the secondary stack is down; the primary answers
+            runner = fanout(endpoint, secondary);
+            run(); // a pass, then three failures: the device's outage, closed by the next pass
+            listener.close();
+            run();
+            run();
+            run();
+            reopen();
+            run();
+            runner.sendBatch();
+            assertEquals(1, endpoint.batches().size(), "the primary answered the batch");
+            assertEquals(1, secondary.batches().size(), "fan-out, not failover: the secondary got it too");
+            assertEquals(endpoint.batches().get(0).body(), secondary.batches().get(0).body(), "the same batch to both");
+            assertTrue(ledger.pending("home.db", 5).isEmpty(), "the answering stack acknowledged the outage");
+            String log = logged.toString(StandardCharsets.UTF_8);
+            assertTrue(log.contains("checks' batch missed by " + secondary.url() + " (http_5xx"), log);
+            assertFalse(log.contains("checks' batch not delivered"), "one stack answered: delivered\n" + log);
+        }
+    }
+
+    @Test
+    void inFanOutTheBatchIsNotDeliveredOnlyWhenNoStackAnswers() throws Exception {
+        try (RecordingEndpoint secondary = RecordingEndpoint.http()) {
+            endpoint.answer(n -> 503);
+            secondary.answer(n -> 502);
+            runner = fanout(endpoint, secondary);
+            listener.close();
+            run();
+            run();
+            run();
+            reopen();
+            run();
+            runner.sendBatch();
+            assertEquals(1, secondary.batches().size(), "both tried");
+            assertEquals(1, ledger.pending("home.db", 5).size(), "not acknowledged: it rides the next batch");
+            assertTrue(logged.toString(StandardCharsets.UTF_8).contains("checks' batch not delivered"), logged.toString());
+        }
+    }
 }
