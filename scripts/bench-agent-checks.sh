@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # What the agent's active checks cost: two agents side by side against the same loopback
-# endpoint (plain HTTP, so only the checks differ), one with no check (`plain`) and one with
+# endpoint (HTTPS as at every real install, or ENDPOINT=http), one with no check (`plain`) and one with
 # CHECKS checks (`checks`, default 50: 20 icmp, 15 tcp, 5 http, 5 dns, 5 tls against loopback
 # targets, CheckBenchTargets), each beat at 1 s, every check every EVERY s (default 5: a loaded
 # 2-core machine runs 50 probes in well under that). After a warm-up of WARM s, the
-# CPU of each (its threads' schedstat, nanoseconds, plus its reaped children's, the ping
-# processes, in ticks) is read again after MEASURE s; peak RSS is VmHWM.
+# CPU of each (its threads' schedstat, nanoseconds, plus its children's: those reaped, and the
+# icmp checks' ping sessions still running, in ticks) is read again after MEASURE s; peak RSS is
+# the JVM's VmHWM, and the children's memory is their proportional share (Pss, smaps_rollup).
 #
 # CPU per day for CHECKS checks at one run a minute = 1440 x (CPU of one run of them all), where
 # one run = (checks' CPU - plain's CPU) / (MEASURE / EVERY). Runs seconds apart compile more of
 # the code than runs a minute apart would, so that figure leans low (the JIT's work is done).
 #
 # Usage: scripts/bench-agent-checks.sh        (CHECKS=50 EVERY=5 WARM=10 MEASURE=30 by default;
-#        MIX=icmp:20,tcp:15,http:5,dns:5,tls:5 sets the kinds' shares, e.g. MIX=tcp:1 for 50 tcp checks)
+#        MIX=icmp:20,tcp:15,http:5,dns:5,tls:5 sets the kinds' shares, e.g. MIX=tcp:1 for 50 tcp checks;
+#        ENDPOINT=http beats over plain HTTP, leaving the TLS classes out of the plain agent)
 # AGENT_JAVA_OPTS adds JVM options to both agents (to try one).
 # Needs: a JDK 17 (java, keytool), Maven, ping (iputils-ping).
 set -euo pipefail
@@ -46,7 +48,8 @@ trap cleanup EXIT
 
 common_cp="$(find "$root/common/target" -maxdepth 1 -name 'heartwatch-common-*.jar' ! -name '*sources*' | head -1)"
 [[ -n "$common_cp" ]] || common_cp="$root/common/target/classes"
-java -cp "$classes:$common_cp" dev.heartwatch.agent.check.CheckBenchTargets "$work" "$checks" "PT${every}S" "${MIX:-icmp:20,tcp:15,http:5,dns:5,tls:5}" >"$work/targets.out" 2>&1 &
+java -cp "$classes:$common_cp" dev.heartwatch.agent.check.CheckBenchTargets "$work" "$checks" "PT${every}S" \
+  "${MIX:-icmp:20,tcp:15,http:5,dns:5,tls:5}" "${ENDPOINT:-https}" >"$work/targets.out" 2>&1 &
 pids+=("$!")
 for _ in $(seq 300); do [[ -s "$work/targets.env" ]] && break; sleep 0.1; done
 [[ -s "$work/targets.env" ]] || { echo "the loopback targets did not start:" >&2; cat "$work/targets.out" >&2; exit 2; }
@@ -58,22 +61,38 @@ grep '^HEARTBEAT_CHECK_' "$work/targets.env" >"$work/checks/.env"
 : >"$work/plain/.env"
 declare -A pid_of
 read -r -a extra <<<"${AGENT_JAVA_OPTS:-}"
+mapfile -t trust <"$work/targets.jvm" # the endpoint's certificate, for HTTPS
 for name in plain checks; do
   (cd "$work/$name" && exec env -i PATH="$PATH" HEARTBEAT_URL="$url" HEARTBEAT_DEVICE="bench-$name" HEARTBEAT_INTERVAL=1 \
-    java "${java_flags[@]}" "${extra[@]}" -jar "$jar" --ledger "$work/$name/ledger" >"$work/$name.out" 2>&1) &
+    java "${java_flags[@]}" "${trust[@]}" "${extra[@]}" -jar "$jar" --ledger "$work/$name/ledger" >"$work/$name.out" 2>&1) &
   pid_of[$name]=$!
   pids+=("$!")
 done
 
 tck="$(getconf CLK_TCK)"
-# Threads' CPU (schedstat, ns) plus reaped children's (utime+stime of the pings, in ticks).
+# The process's live children (the icmp checks' ping sessions).
+children_of() { cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep -v '^$' || true; }
+# Threads' CPU (schedstat, ns) plus children's: reaped ones (cutime+cstime) and live ones
+# (utime+stime, and what they reaped), in ticks.
 cpu_all() {
-  local threads children
+  local threads children live=0 c
   threads="$(cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.6f", s / 1e9 }')"
   children="$(awk -v t="$tck" '{ sub(/^.*\) /, ""); printf "%.6f", ($14 + $15) / t }' "/proc/$1/stat")"
-  awk -v a="$threads" -v b="$children" 'BEGIN { printf "%.6f", a + b }'
+  for c in $(children_of "$1"); do
+    live="$(awk -v t="$tck" -v s="$live" '{ sub(/^.*\) /, ""); printf "%.6f", s + ($12 + $13 + $14 + $15) / t }' "/proc/$c/stat" 2>/dev/null || echo "$live")"
+  done
+  awk -v a="$threads" -v b="$children" -v c="$live" 'BEGIN { printf "%.6f", a + b + c }'
 }
 peak_mb() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+# The live children's count and their proportional memory (Pss, MB).
+children_mem() {
+  local n=0 kb=0 c p
+  for c in $(children_of "$1"); do
+    p="$(awk '/^Pss:/ { print $2 }' "/proc/$c/smaps_rollup" 2>/dev/null || true)"
+    [[ -n "$p" ]] && { n=$((n + 1)); kb=$((kb + p)); }
+  done
+  awk -v n="$n" -v k="$kb" 'BEGIN { printf "%d (Pss %.1f MB)", n, k / 1024 }'
+}
 threads() { find "/proc/$1/task" -mindepth 1 -maxdepth 1 | wc -l; }
 
 sleep "$warm"
@@ -82,11 +101,13 @@ for name in plain checks; do first[$name]="$(cpu_all "${pid_of[$name]}")"; done
 sleep "$measure"
 for name in plain checks; do last[$name]="$(cpu_all "${pid_of[$name]}")"; done
 
-printf '%-8s %7s %12s %14s %8s\n' agent checks "peak RSS MB" "CPU s/${measure}s" threads
+echo "endpoint: ${ENDPOINT:-https}; every check every ${every} s; CPU over ${measure} s after ${warm} s"
+printf '%-8s %7s %12s %14s %8s  %s\n' agent checks "peak RSS MB" "CPU s/${measure}s" threads "child processes"
 for name in plain checks; do
   n=0; [[ $name == checks ]] && n=$checks
-  printf '%-8s %7s %12s %14.3f %8s\n' "$name" "$n" "$(peak_mb "${pid_of[$name]}")" \
-    "$(awk -v a="${first[$name]}" -v b="${last[$name]}" 'BEGIN { print b - a }')" "$(threads "${pid_of[$name]}")"
+  printf '%-8s %7s %12s %14.3f %8s  %s\n' "$name" "$n" "$(peak_mb "${pid_of[$name]}")" \
+    "$(awk -v a="${first[$name]}" -v b="${last[$name]}" 'BEGIN { print b - a }')" "$(threads "${pid_of[$name]}")" \
+    "$(children_mem "${pid_of[$name]}")"
 done
 read -r beats batches <"$work/counts"
 echo "endpoint: $beats beats, $batches batches (one request an interval for all $checks checks)"

@@ -100,7 +100,7 @@ public final class CheckLine {
         Duration grace = options.containsKey("grace") ? nonNegative(options.get("grace")) : period;
 
         Probe probe = switch (kind) {
-            case "icmp" -> new IcmpProbe(host(args.get(0), "icmp's HOST"), d.pingCommand());
+            case "icmp" -> new IcmpProbe(host(args.get(0), "icmp's HOST"), d.pingCommand(), every);
             case "tcp" -> {
                 HostPort hp = HostPort.parse(args.get(0), "tcp's HOST:PORT");
                 yield new TcpProbe(hp.host(), hp.port(), d.resolver());

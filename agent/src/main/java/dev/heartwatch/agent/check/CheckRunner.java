@@ -237,6 +237,9 @@ public final class CheckRunner {
         timer.shutdownNow();
         workers.shutdownNow();
         sender.shutdownNow();
+        for (CheckState s : states) {
+            s.check.probe().close(); // an icmp check's ping ends with the agent
+        }
         List<BatchBody.Item> items = new ArrayList<>();
         for (CheckState s : states) {
             synchronized (s) {

@@ -10,4 +10,8 @@ public interface Probe {
 
     /** The target as the configuration named it, credentials redacted (for logs). */
     String target();
+
+    /** Releases what the probe keeps between runs (an icmp check's {@code ping}); most keep nothing. */
+    default void close() {
+    }
 }

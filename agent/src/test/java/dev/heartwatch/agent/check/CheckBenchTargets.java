@@ -1,6 +1,8 @@
 package dev.heartwatch.agent.check;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.heartwatch.agent.support.TestCertificates;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,14 +21,16 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /**
- * The targets of scripts/bench-agent-checks.sh, all on loopback: a ping endpoint (plain HTTP,
- * answering a batch as a current receiver does, counting beats and batches), a TCP listener, an
+ * The targets of scripts/bench-agent-checks.sh, all on loopback: a ping endpoint (HTTPS, as at
+ * every real install, or plain HTTP; answering a batch as a current receiver does, counting beats
+ * and batches), a TCP listener, an
  * HTTP server, a DNS server and a TLS server. Writes {@code DIR/targets.env}: the endpoint and
  * {@code CHECKS} check lines (20 icmp, 15 tcp, 5 http, 5 dns, 5 tls for 50) every {@code EVERY}
- * with a timeout of 4/5 of it, then serves until killed.
+ * with a timeout of 4/5 of it, and {@code DIR/targets.jvm}: the JVM options that make an agent
+ * trust the HTTPS endpoint's certificate (one a line; empty for plain HTTP), then serves until killed.
  *
  * <p>Usage: {@code java -cp agent/target/test-classes:agent/target/classes dev.heartwatch.agent.check.CheckBenchTargets
- * DIR [CHECKS] [EVERY] [MIX]}, MIX like {@code icmp:20,tcp:15,http:5,dns:5,tls:5} (shares of CHECKS).
+ * DIR [CHECKS] [EVERY] [MIX] [https|http]}, MIX like {@code icmp:20,tcp:15,http:5,dns:5,tls:5} (shares of CHECKS).
  */
 public final class CheckBenchTargets {
     private CheckBenchTargets() {
@@ -41,7 +45,18 @@ public final class CheckBenchTargets {
         AtomicLong batches = new AtomicLong();
         Path counts = dir.resolve("counts");
 
-        HttpServer endpoint = HttpServer.create(new InetSocketAddress(lo, 0), 64);
+        boolean https = !(args.length > 4 && args[4].equals("http"));
+        HttpServer endpoint;
+        List<String> jvm = new ArrayList<>();
+        if (https) {
+            TestCertificates endpointCert = TestCertificates.generate(dir, "bench-endpoint", "ip:127.0.0.1", 30);
+            HttpsServer s = HttpsServer.create(new InetSocketAddress(lo, 0), 64);
+            s.setHttpsConfigurator(new HttpsConfigurator(endpointCert.serverContext()));
+            endpoint = s;
+            jvm.addAll(endpointCert.trustingJvmOptions());
+        } else {
+            endpoint = HttpServer.create(new InetSocketAddress(lo, 0), 64);
+        }
         endpoint.setExecutor(Executors.newFixedThreadPool(2));
         endpoint.createContext("/api/ping", x -> {
             x.getRequestBody().readAllBytes();
@@ -96,7 +111,8 @@ public final class CheckBenchTargets {
         });
 
         List<String> env = new ArrayList<>();
-        env.add("HEARTBEAT_URL=http://127.0.0.1:" + endpoint.getAddress().getPort() + "/api/ping");
+        env.add("HEARTBEAT_URL=" + (https ? "https" : "http") + "://127.0.0.1:" + endpoint.getAddress().getPort() + "/api/ping");
+        Files.write(dir.resolve("targets.jvm"), jvm);
         String mix = args.length > 3 ? args[3] : "icmp:20,tcp:15,http:5,dns:5,tls:5";
         String[] parts = mix.split(",");
         String[] kinds = new String[parts.length];
