@@ -15,19 +15,24 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A CA made at test time with the JDK's keytool, and a certificate it signed for 127.0.0.1: the
- * fake services serve with {@link #server()}, channels trust {@link #client()} (the CA alone), as
- * a real channel trusts a real CA. No key is ever committed.
+ * fake services serve with {@link #server()}, clients trust {@link #client()} (the CA alone), as
+ * a real channel trusts a real CA. A test's child process trusts it through
+ * {@link #caCertificate()} and {@link #trusting(Path)}. No key is ever committed. The one test CA
+ * of the repository: the server's, the cli's and the function app's tests use it through this
+ * module's test-jar.
  */
 public final class TestCa {
     private static final String PASS = "test-only-pass";
     private final SSLContext server;
     private final SSLContext client;
     private final Path serverKeystore;
+    private final Path caCertificate;
 
-    private TestCa(SSLContext server, SSLContext client, Path serverKeystore) {
+    private TestCa(SSLContext server, SSLContext client, Path serverKeystore, Path caCertificate) {
         this.server = server;
         this.client = client;
         this.serverKeystore = serverKeystore;
+        this.caCertificate = caCertificate;
     }
 
     public static TestCa create(Path dir) throws Exception {
@@ -55,7 +60,11 @@ public final class TestCa {
         kmf.init(keys, PASS.toCharArray());
         SSLContext server = SSLContext.getInstance("TLS");
         server.init(kmf.getKeyManagers(), null, null);
+        return new TestCa(server, trusting(caCrt), srv, caCrt);
+    }
 
+    /** A client context trusting only the CA in {@code caCrt} (PEM): for a test's child process. */
+    public static SSLContext trusting(Path caCrt) throws Exception {
         Certificate caCert;
         try (InputStream in = Files.newInputStream(caCrt)) {
             caCert = CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -67,7 +76,7 @@ public final class TestCa {
         tmf.init(trust);
         SSLContext client = SSLContext.getInstance("TLS");
         client.init(null, tmf.getTrustManagers(), null);
-        return new TestCa(server, client, srv);
+        return client;
     }
 
     public SSLContext server() {
@@ -76,6 +85,11 @@ public final class TestCa {
 
     public SSLContext client() {
         return client;
+    }
+
+    /** The CA's certificate (PEM), for a child process to trust ({@link #trusting(Path)}). */
+    public Path caCertificate() {
+        return caCertificate;
     }
 
     /**

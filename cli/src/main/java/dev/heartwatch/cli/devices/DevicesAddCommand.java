@@ -8,9 +8,6 @@ import dev.heartwatch.core.schedule.RegisteredDevice;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.heartwatch.core.rule.SilenceRule;
-import dev.heartwatch.core.schedule.AzureFit;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,25 +29,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "add", mixinStandardHelpOptions = true,
     description = "Add a device, on the default schedule or its own; the id is sanitised as Ping sanitises it.")
 public final class DevicesAddCommand implements Callable<Integer> {
-  private static final Duration EVALUATION = Duration.ofMinutes(5);
-
   @Spec CommandSpec spec;
   @Mixin DevicesTargetOption option;
 
   @Parameters(index = "0", paramLabel = "ID")
   String rawId;
 
-  @Option(names = "--period", paramLabel = "DURATION", description = "Beats every DURATION (ISO-8601, e.g. PT10M).")
-  String period;
-
-  @Option(names = "--cron", paramLabel = "EXPR", description = "Beats at the runs of a five-field cron, e.g. '30 2 * * *'.")
-  String cron;
-
-  @Option(names = "--time-zone", paramLabel = "ZONE", description = "The cron's IANA zone, e.g. Europe/Berlin.")
-  String timeZone;
-
-  @Option(names = "--grace", paramLabel = "DURATION", description = "How late a beat may be before the device is down (ISO-8601).")
-  String grace;
+  @Mixin ScheduleOptions schedule;
 
   @Option(names = "--not-expected", description = "Do not alert for it before its first beat or beyond the lookback.")
   boolean notExpected;
@@ -66,18 +51,7 @@ public final class DevicesAddCommand implements Callable<Integer> {
     if (notExpected) {
       o.put("expected", false);
     }
-    if (period != null) {
-      o.put("period", period);
-    }
-    if (cron != null) {
-      o.put("cron", cron);
-    }
-    if (timeZone != null) {
-      o.put("timeZone", timeZone);
-    }
-    if (grace != null) {
-      o.put("grace", grace);
-    }
+    schedule.putInto(o);
     if (channels != null) {
       ArrayNode names = o.putArray("channels");
       channels.forEach(names::add);
@@ -99,12 +73,7 @@ public final class DevicesAddCommand implements Callable<Integer> {
     Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     var err = spec.commandLine().getErr();
     try (RegistryTarget target = option.open(err)) {
-      if (target.feedsAzure()) {
-        AzureFit fit = device.fitsAzure(SilenceRule.MAX_LOOKBACK, EVALUATION, now);
-        if (!fit.fits()) {
-          throw new CliFailure(ExitCodes.BAD_INPUT, "Azure's alert cannot watch this schedule: " + fit.reason());
-        }
-      }
+      DevicesText.refuseWhatAzureCannotWatch(target, device, now);
       List<Instant> due = target.add(device, now);
       if (due == null) {
         throw new CliFailure(ExitCodes.CONFLICT, "device '" + id + "' is already expected in " + target.where()

@@ -6,13 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartwatch.cli.CliFailure;
 import dev.heartwatch.cli.ExitCodes;
 import dev.heartwatch.core.contract.DeviceId;
-import dev.heartwatch.core.rule.SilenceRule;
-import dev.heartwatch.core.schedule.AzureFit;
 import dev.heartwatch.core.schedule.DeviceRegistry;
 import dev.heartwatch.core.schedule.RegisteredDevice;
 import dev.heartwatch.core.schedule.Schedule;
 import dev.heartwatch.core.schedule.ScheduleText;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,28 +29,17 @@ import picocli.CommandLine.Spec;
  * the file, must fit Azure's alert), then written, and its next due times printed. An unknown
  * id is refused, naming the nearest known one.
  */
-@Command(name = "set", mixinStandardHelpOptions = true,
+@Command(name = "set", mixinStandardHelpOptions = true, resourceBundle = "dev.heartwatch.cli.devices.DevicesSet",
     description = "Change a device's schedule, channels or expectation; what is not named stays as it was.")
 public final class DevicesSetCommand implements Callable<Integer> {
-  private static final Duration EVALUATION = Duration.ofMinutes(5);
-
   @Spec CommandSpec spec;
   @Mixin DevicesTargetOption option;
 
   @Parameters(index = "0", paramLabel = "ID")
   String rawId;
 
-  @Option(names = "--period", paramLabel = "DURATION", description = "Beats every DURATION (ISO-8601, e.g. PT10M); replaces its schedule.")
-  String period;
-
-  @Option(names = "--cron", paramLabel = "EXPR", description = "Beats at the runs of a five-field cron (with --time-zone); replaces its schedule.")
-  String cron;
-
-  @Option(names = "--time-zone", paramLabel = "ZONE", description = "The cron's IANA zone, e.g. Europe/Berlin.")
-  String timeZone;
-
-  @Option(names = "--grace", paramLabel = "DURATION", description = "How late a beat may be before the device is down (ISO-8601).")
-  String grace;
+  /** Its {@code --period} and {@code --cron} are described in DevicesSet.properties: here they replace a schedule. */
+  @Mixin ScheduleOptions schedule;
 
   @Option(names = "--default-schedule", description = "Back to the default schedule (today's threshold rule).")
   boolean defaultSchedule;
@@ -84,12 +70,11 @@ public final class DevicesSetCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String id = DeviceId.normalize(rawId);
-    if (period == null && cron == null && timeZone == null && grace == null && !defaultSchedule
-        && channels == null && expectation == null) {
+    if (!schedule.named() && !defaultSchedule && channels == null && expectation == null) {
       throw new CliFailure(ExitCodes.USAGE, "nothing to change: give --period, --cron with --time-zone, --grace,"
           + " --default-schedule, --channels, --no-channels, --expected or --not-expected");
     }
-    if (defaultSchedule && (period != null || cron != null || timeZone != null || grace != null)) {
+    if (defaultSchedule && schedule.named()) {
       throw new CliFailure(ExitCodes.USAGE, "--default-schedule takes no --period, --cron, --time-zone or --grace");
     }
     var err = spec.commandLine().getErr();
@@ -104,12 +89,7 @@ public final class DevicesSetCommand implements Callable<Integer> {
         throw DevicesText.unknown(rawId, id, registry.devices().stream().map(RegisteredDevice::id).toList(), target.where());
       }
       RegisteredDevice device = DevicesText.entry(changed(old));
-      if (target.feedsAzure()) {
-        AzureFit fit = device.fitsAzure(SilenceRule.MAX_LOOKBACK, EVALUATION, now);
-        if (!fit.fits()) {
-          throw new CliFailure(ExitCodes.BAD_INPUT, "Azure's alert cannot watch this schedule: " + fit.reason());
-        }
-      }
+      DevicesText.refuseWhatAzureCannotWatch(target, device, now);
       List<Instant> due = target.set(device, now);
       if (due == null) {
         // Removed between the read and the write (another editor).
@@ -137,28 +117,29 @@ public final class DevicesSetCommand implements Callable<Integer> {
     }
     Schedule s = old.schedule();
     boolean ownSchedule = !s.equals(Schedule.DEFAULT);
-    if (period != null) {
-      o.put("period", period);
-    } else if (cron != null) {
-      o.put("cron", cron);
-      if (timeZone == null && s instanceof Schedule.Cron c) {
+    if (schedule.period != null) {
+      o.put("period", schedule.period);
+    } else if (schedule.cron != null) {
+      o.put("cron", schedule.cron);
+      if (schedule.timeZone == null && s instanceof Schedule.Cron c) {
         o.put("timeZone", c.zone().getId()); // a new expression on the same wall clock
       }
-    } else if (!defaultSchedule && ownSchedule && timeZone == null && s instanceof Schedule.Period p) {
+    } else if (!defaultSchedule && ownSchedule && schedule.timeZone == null && s instanceof Schedule.Period p) {
       o.put("period", p.period().toString());
     } else if (!defaultSchedule && ownSchedule && s instanceof Schedule.Cron c) {
       // --time-zone alone moves the cron to another zone; --grace alone keeps both.
       o.put("cron", c.expression());
-      if (timeZone == null) {
+      if (schedule.timeZone == null) {
         o.put("timeZone", c.zone().getId());
       }
     }
-    if (timeZone != null) {
-      o.put("timeZone", timeZone);
+    if (schedule.timeZone != null) {
+      o.put("timeZone", schedule.timeZone);
     }
-    if (grace != null) {
-      o.put("grace", grace);
-    } else if (!defaultSchedule && ownSchedule && (period != null || cron != null || timeZone != null || o.has("period") || o.has("cron"))) {
+    if (schedule.grace != null) {
+      o.put("grace", schedule.grace);
+    } else if (!defaultSchedule && ownSchedule
+        && (schedule.period != null || schedule.cron != null || schedule.timeZone != null || o.has("period") || o.has("cron"))) {
       o.put("grace", ScheduleText.format(s.grace()));
     }
     List<String> names = channels == null ? old.channels() : channels.none ? List.of() : channels.names;

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heartwatch.cli.CliFailure;
 import dev.heartwatch.cli.ExitCodes;
 import dev.heartwatch.common.EditDistance;
+import dev.heartwatch.core.rule.SilenceRule;
+import dev.heartwatch.core.schedule.AzureFit;
 import dev.heartwatch.core.schedule.DeviceRegistry;
 import dev.heartwatch.core.schedule.DeviceRegistryException;
 import dev.heartwatch.core.schedule.RegisteredDevice;
 import dev.heartwatch.core.schedule.Schedule;
 import dev.heartwatch.core.schedule.ScheduleText;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -16,6 +19,7 @@ import java.util.stream.Collectors;
 /** What the devices commands share: reading an entry as the file would, and how they print one. */
 final class DevicesText {
   static final int NEXT_DUE = 3;
+  private static final Duration EVALUATION = Duration.ofMinutes(5);
 
   private DevicesText() {}
 
@@ -28,6 +32,19 @@ final class DevicesText {
       throw new CliFailure(ExitCodes.BAD_INPUT, e.problems().stream()
           .map(p -> p.replaceFirst("^entry 1( \\([^)]*\\))?: ", "device '" + id + "': "))
           .collect(Collectors.joining("; ")));
+    }
+  }
+
+  /**
+   * Refuses {@code device} where {@code target} feeds Azure's alert and that alert could not watch
+   * its schedule ({@link RegisteredDevice#fitsAzure}); the server takes any schedule.
+   */
+  static void refuseWhatAzureCannotWatch(RegistryTarget target, RegisteredDevice device, Instant now) {
+    if (target.feedsAzure()) {
+      AzureFit fit = device.fitsAzure(SilenceRule.MAX_LOOKBACK, EVALUATION, now);
+      if (!fit.fits()) {
+        throw new CliFailure(ExitCodes.BAD_INPUT, "Azure's alert cannot watch this schedule: " + fit.reason());
+      }
     }
   }
 

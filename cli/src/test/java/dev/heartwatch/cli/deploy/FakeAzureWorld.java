@@ -3,9 +3,9 @@ package dev.heartwatch.cli.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.heartwatch.channels.support.TestCa;
 import dev.heartwatch.cli.history.FakeLogAnalytics;
 import dev.heartwatch.cli.history.FakeLogAnalytics.Reply;
-import dev.heartwatch.cli.history.TestCertificateAuthority;
 import dev.heartwatch.cli.support.RepoRoot;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,14 +79,14 @@ final class FakeAzureWorld {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern MARKER = Pattern.compile("tostring\\(beat\\.note\\) == \"([^\"]*)\"");
   private static FakeLogAnalytics queryApi;
-  private static TestCertificateAuthority ca;
+  private static TestCa ca;
 
   /** One query API for the whole test run (making a CA costs seconds); each world answers it. */
   private static synchronized FakeLogAnalytics queryApi() throws IOException {
     if (queryApi == null) {
       try {
         Path dir = Files.createTempDirectory("deploy-verify-ca");
-        ca = TestCertificateAuthority.create(dir);
+        ca = TestCa.create(dir);
         queryApi = new FakeLogAnalytics(ca);
       } catch (IOException e) {
         throw e;

@@ -1,9 +1,9 @@
 package dev.heartwatch.cli.deploy;
 
+import dev.heartwatch.channels.support.TestCa;
 import dev.heartwatch.cli.HeartwatchCli;
 import dev.heartwatch.cli.azure.AzureHttpClients;
 import dev.heartwatch.cli.azure.MonitorQueryClients;
-import dev.heartwatch.cli.history.TestCertificateAuthority;
 import dev.heartwatch.cli.support.TestTokens;
 import dev.heartwatch.cli.verify.VerifyCommand;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ public final class HeartwatchAgainstFakes {
 
   public static void main(String[] args) throws Exception {
     String endpoint = System.getenv("FAKE_QUERY_ENDPOINT");
-    var http = AzureHttpClients.trusting(TestCertificateAuthority.trusting(Path.of(System.getenv("FAKE_CA_CERT"))));
+    var http = AzureHttpClients.trusting(TestCa.trusting(Path.of(System.getenv("FAKE_CA_CERT"))));
     VerifyCommand verify = new VerifyCommand(Clock.systemUTC(), d -> Thread.sleep(d.toMillis()),
         () -> MonitorQueryClients.logs(endpoint, TestTokens.withAudience("https://api.loganalytics.io", Instant.now()),
             http, 0, Duration.ofMillis(10)));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.heartwatch.channels.support.TestCa;
 import dev.heartwatch.cli.support.CliRun;
 import dev.heartwatch.core.history.DeviceHistory;
 import dev.heartwatch.core.history.History;
@@ -61,7 +62,7 @@ class CronRunsParityTest {
   static HistoryScenario scenario;
   static HeartwatchServer server;
   static FakeLogAnalytics api;
-  static TestCertificateAuthority ca;
+  static TestCa ca;
   static Path devicesFile;
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -85,7 +86,7 @@ class CronRunsParityTest {
     scenario = scenario();
     devicesFile = dir.resolve("devices.json");
     Files.writeString(devicesFile, REGISTRY);
-    ca = TestCertificateAuthority.create(dir);
+    ca = TestCa.create(dir);
     api = new FakeLogAnalytics(ca);
     api.respond((file, lets, n) -> FakeLogAnalytics.Reply.ok(scenario.table(file, lets)));
     HistoryFromRunningServerTest.SettableClock clock = new HistoryFromRunningServerTest.SettableClock(T0);

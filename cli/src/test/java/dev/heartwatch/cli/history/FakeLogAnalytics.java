@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.heartwatch.channels.support.TestCa;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,9 +49,9 @@ public final class FakeLogAnalytics implements AutoCloseable {
   private volatile Responder responder;
   private volatile java.util.function.Function<String, Reply> textResponder;
 
-  public FakeLogAnalytics(TestCertificateAuthority ca) throws IOException {
+  public FakeLogAnalytics(TestCa ca) throws IOException {
     server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setHttpsConfigurator(new HttpsConfigurator(ca.serverContext()));
+    server.setHttpsConfigurator(new HttpsConfigurator(ca.server()));
     server.createContext("/v1/", this::handle);
     server.createContext("/subscriptions/", this::handleArm);
     server.start();

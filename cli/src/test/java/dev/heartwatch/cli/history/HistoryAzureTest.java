@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.heartwatch.channels.support.TestCa;
 import dev.heartwatch.cli.support.CliRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,13 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HistoryAzureTest {
   @TempDir static Path dir;
-  static TestCertificateAuthority ca;
+  static TestCa ca;
   static FakeLogAnalytics api;
   static final HistoryScenario KNOWN = HistoryFixtures.knownHistory();
 
   @BeforeAll
   static void start() throws Exception {
-    ca = TestCertificateAuthority.create(dir);
+    ca = TestCa.create(dir);
     api = new FakeLogAnalytics(ca);
   }
 

@@ -2,6 +2,7 @@ package dev.heartwatch.cli.history;
 
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
+import dev.heartwatch.channels.support.TestCa;
 import dev.heartwatch.cli.azure.AzureHttpClients;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -59,16 +60,16 @@ final class HistoryFixtures {
   }
 
   /** The real command, its Azure client pointed at {@code fake} and trusting only the test CA. */
-  static HistoryCommand command(FakeLogAnalytics fake, TestCertificateAuthority ca, Map<String, String> env) {
+  static HistoryCommand command(FakeLogAnalytics fake, TestCa ca, Map<String, String> env) {
     return new HistoryCommand(Clock.fixed(NOW, ZoneOffset.UTC), env::get, err -> factory(fake, ca, err));
   }
 
-  static HistoryCommand.HistorySourceFactory factory(FakeLogAnalytics fake, TestCertificateAuthority ca,
+  static HistoryCommand.HistorySourceFactory factory(FakeLogAnalytics fake, TestCa ca,
       PrintWriter err) {
     return new HistoryCommand.HistorySourceFactory() {
       @Override
       public HistorySource azure(String resourceId, int retries, boolean allowPartial) {
-        return new AzureHistorySource(fake.endpoint(), testCredential(), AzureHttpClients.trusting(ca.clientContext()),
+        return new AzureHistorySource(fake.endpoint(), testCredential(), AzureHttpClients.trusting(ca.client()),
             retries, Duration.ofMillis(20), resourceId, allowPartial, err);
       }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heartwatch.channels.support.TestCa;
 import dev.heartwatch.cli.azure.AzureHttpClients;
 import dev.heartwatch.cli.support.CliRun;
 import java.io.PrintWriter;
@@ -32,12 +33,12 @@ class HistoryRetentionTest {
       "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-heartwatch/providers/Microsoft.OperationalInsights/workspaces/hw-log-abc";
 
   @TempDir static Path dir;
-  static TestCertificateAuthority ca;
+  static TestCa ca;
   static FakeLogAnalytics api;
 
   @BeforeAll
   static void start() throws Exception {
-    ca = TestCertificateAuthority.create(dir);
+    ca = TestCa.create(dir);
     api = new FakeLogAnalytics(ca);
     api.armResource(RESOURCE, 200, "{\"id\":\"" + RESOURCE + "\",\"kind\":\"web\",\"properties\":{\"WorkspaceResourceId\":\""
         + WORKSPACE + "\",\"IngestionMode\":\"LogAnalytics\"}}");
@@ -80,7 +81,7 @@ class HistoryRetentionTest {
       @Override
       public Optional<TracesRetention.Retention> retention(String resourceId) {
         return Optional.of(new TracesRetention(api.armEndpoint(), HistoryFixtures.testCredential(),
-            AzureHttpClients.trusting(ca.clientContext())).of(resourceId));
+            AzureHttpClients.trusting(ca.client())).of(resourceId));
       }
     };
   }

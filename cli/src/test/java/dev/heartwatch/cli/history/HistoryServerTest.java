@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.heartwatch.channels.support.TestCa;
 import dev.heartwatch.cli.support.CliRun;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -36,7 +37,7 @@ class HistoryServerTest {
   static final String READ_KEY = "read-key-for-tests";
   @TempDir static Path dir;
   static HttpServer server;
-  static TestCertificateAuthority ca;
+  static TestCa ca;
   static FakeLogAnalytics api;
   static final HistoryScenario KNOWN = HistoryFixtures.knownHistory();
   static final List<String> queries = new CopyOnWriteArrayList<>();
@@ -76,7 +77,7 @@ class HistoryServerTest {
       }
     });
     server.start();
-    ca = TestCertificateAuthority.create(dir);
+    ca = TestCa.create(dir);
     api = new FakeLogAnalytics(ca);
   }
 

@@ -3,6 +3,7 @@ package dev.heartwatch.cli.history;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heartwatch.channels.support.TestCa;
 import dev.heartwatch.cli.support.CliRun;
 import dev.heartwatch.cli.support.RepoRoot;
 import java.io.File;
@@ -25,13 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("full")
 class HtmlReportBrowserTest {
   @TempDir static Path dir;
-  static TestCertificateAuthority ca;
+  static TestCa ca;
   static FakeLogAnalytics api;
   static Path report;
 
   @BeforeAll
   static void start() throws Exception {
-    ca = TestCertificateAuthority.create(dir);
+    ca = TestCa.create(dir);
     api = new FakeLogAnalytics(ca);
     HistoryScenario known = HistoryFixtures.knownHistory();
     api.respond((file, lets, n) -> FakeLogAnalytics.Reply.ok(known.table(file, lets)));

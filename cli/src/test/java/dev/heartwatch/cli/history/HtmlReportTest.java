@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heartwatch.channels.support.TestCa;
 import dev.heartwatch.cli.support.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The HTML report as text: self-contained, escaped, with the parts a reader needs. */
 class HtmlReportTest {
   @TempDir static Path dir;
-  static TestCertificateAuthority ca;
+  static TestCa ca;
   static FakeLogAnalytics api;
 
   @BeforeAll
   static void start() throws Exception {
-    ca = TestCertificateAuthority.create(dir);
+    ca = TestCa.create(dir);
     api = new FakeLogAnalytics(ca);
     HistoryScenario known = HistoryFixtures.knownHistory();
     api.respond((file, lets, n) -> FakeLogAnalytics.Reply.ok(known.table(file, lets)));
@@ -35,7 +36,7 @@ class HtmlReportTest {
   }
 
   /** Writes the known history's report to {@code out} through the real command. */
-  static CliRun writeReport(FakeLogAnalytics api, TestCertificateAuthority ca, Path out) {
+  static CliRun writeReport(FakeLogAnalytics api, TestCa ca, Path out) {
     List<String> args = new ArrayList<>(List.of(HistoryFixtures.PERIOD));
     args.addAll(List.of("--format", "html", "--out", out.toString()));
     return CliRun.of(HistoryFixtures.command(api, ca, Map.of("APPLICATIONINSIGHTS_RESOURCE_ID", HistoryFixtures.RESOURCE)),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.heartwatch.channels.support.TestCa;
 import dev.heartwatch.cli.support.CliRun;
 import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.core.history.History;
@@ -56,7 +57,7 @@ class OneHistoryTest {
   static HistoryScenario scenario;
   static HeartwatchServer server;
   static FakeLogAnalytics api;
-  static TestCertificateAuthority ca;
+  static TestCa ca;
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   static Instant at(int hour, int minute) {
@@ -81,7 +82,7 @@ class OneHistoryTest {
   @BeforeAll
   static void start() throws Exception {
     scenario = scenario();
-    ca = TestCertificateAuthority.create(dir);
+    ca = TestCa.create(dir);
     api = new FakeLogAnalytics(ca);
     api.respond((file, lets, n) -> FakeLogAnalytics.Reply.ok(scenario.table(file, lets)));
     HistoryFromRunningServerTest.SettableClock clock = new HistoryFromRunningServerTest.SettableClock(T0);

@@ -1,21 +1,18 @@
 package dev.heartwatch.server.notify;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heartwatch.channels.support.DocBlocks;
 import dev.heartwatch.channels.support.FakeService;
 import dev.heartwatch.channels.support.TestCa;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,12 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code <!-- message:NAME -->} is what the server's own code sent in {@link DocScenario} (one
  * outage of {@code pi}, a storm of six): the mail's subject and text, each chat channel's JSON,
  * ntfy's and Pushover's request, the GitHub issue and comment. The doc cannot drift from the
- * code; {@code -Dheartwatch.docs.update=true} rewrites the blocks instead of comparing.
+ * code; {@code -Dheartwatch.docs.update=true} rewrites the blocks instead of comparing
+ * ({@link DocBlocks}, the channels' reader of the doc's blocks).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NotificationsDocTest {
-    static final Path DOC = Path.of("..", "docs", "notifications.md");
-    static final Pattern BLOCK = Pattern.compile("<!-- message:([a-z-]+) -->\\n```(json|text)\\n(.*?)\\n```\\n", Pattern.DOTALL);
+    static final String DOC = "docs/notifications.md";
     static final ObjectMapper JSON = new ObjectMapper();
 
     DocScenario scenario;
@@ -84,28 +81,7 @@ class NotificationsDocTest {
 
     @Test
     void everyMessageInTheDocIsWhatTheServerSends() throws Exception {
-        String doc = Files.readString(DOC, StandardCharsets.UTF_8);
-        Map<String, String> expected = expected();
-        if (Boolean.getBoolean("heartwatch.docs.update")) {
-            Matcher m = BLOCK.matcher(doc);
-            StringBuilder out = new StringBuilder();
-            while (m.find()) {
-                m.appendReplacement(out, Matcher.quoteReplacement("<!-- message:" + m.group(1) + " -->\n```" + m.group(2) + "\n"
-                        + expected.getOrDefault(m.group(1), m.group(3)) + "\n```\n"));
-            }
-            m.appendTail(out);
-            Files.writeString(DOC, out.toString(), StandardCharsets.UTF_8);
-            doc = out.toString();
-        }
-        Matcher m = BLOCK.matcher(doc);
-        Map<String, String> found = new LinkedHashMap<>();
-        while (m.find()) {
-            found.put(m.group(1), m.group(3));
-        }
-        assertEquals(expected.keySet(), found.keySet(), "the doc shows every message, and only those");
-        for (Map.Entry<String, String> e : expected.entrySet()) {
-            assertEquals(e.getValue(), found.get(e.getKey()), e.getKey() + " in docs/notifications.md");
-        }
+        String doc = DocBlocks.check(DOC, "message", expected());
         assertTrue(doc.contains("202"), "the Teams Workflows section says what a 202 cannot show");
     }
 
