@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it as the host would once visible), the fake workspace (Monitor Query's REST shape) and the
  * channels' Slack and GitHub fakes.
  *
- * <p>The devices d01..d20 (and s1..s3) beat every minute until 10:00:00 and again from 10:42:00;
+ * <p>The devices d01..d20 (and s1..s3, hub and its checks hub.disk, hub.web, hub.ntp) beat every minute until 10:00:00 and again from 10:42:00;
  * Azure fires each at 10:06:12 and resolves it at 10:52:03 (the payloads of
  * src/test/resources/alerts), so every Fired is in the window of 10:06 and every Resolved in
  * that of 10:52. The gather time is one second so the window's message is due at 10:07:01
@@ -51,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DigestEndToEndTest {
     static final String GITHUB_TOKEN = "github_pat_digest_end_to_end_test_token_0123456789";
     static final Instant FIRED_WINDOW_DUE = Instant.parse("2026-12-01T10:07:01Z");
+    static final List<String> HUB_CHECKS = List.of("hub.disk", "hub.web", "hub.ntp");
     static final Instant RESOLVED_WINDOW_DUE = Instant.parse("2026-12-01T10:53:01Z");
 
     @TempDir
@@ -82,6 +83,10 @@ class DigestEndToEndTest {
             }
             for (String d : devices("s", 3)) {
                 workspace.add(beat(t, d));
+            }
+            workspace.add(CheckFoldingEndToEndTest.beat(t, "hub", null));
+            for (String c : HUB_CHECKS) {
+                workspace.add(CheckFoldingEndToEndTest.beat(t, c, "hub"));
             }
         }
         workspaceService = new FakeService(ca, workspace::answer);
@@ -232,6 +237,31 @@ class DigestEndToEndTest {
             assertEquals(githubBefore, gh.requests().size(), "GitHub got a request for a repeat");
             assertEquals(List.of(), queue.peek(Notify.QUEUE), "a repeat schedules no second window");
             assertTrue(lines.stream().anyMatch(l -> l.contains("in-its-window")), "the repeats found their window planned");
+        }
+    }
+
+    @Test
+    void foldedChecksStayFoldedInADigestAndTheirAgentNamesThem() throws Exception {
+        try (FakeService slack = new FakeService(ca, r -> Answer.of(200, Map.of(), "ok"));
+             FakeService gh = new FakeService(ca, github::answer)) {
+            NotifyDelivery d = delivery("digestFolded", slack, gh);
+            NotifyDeliver deliver = new NotifyDeliver(() -> d);
+            List<String> devices = new ArrayList<>(HUB_CHECKS); // the checks' alerts first: the lines decide, not the order
+            devices.add("hub");
+            devices.addAll(devices("d", 5));
+            gatherAll(deliver, queued("log-search-v2-fired.json", devices, 600));
+            assertTrue(lines.stream().anyMatch(l -> l.contains("folded")), lines.toString());
+            String window = windowMessage();
+            clock.set(FIRED_WINDOW_DUE.plusSeconds(1));
+            assertNull(NotifyCall.deliver(deliver, window, lines), () -> String.join("\n", lines));
+            assertEquals(1, slack.requests().size(), "hub and 5 devices: 6, past digestAfter (5), one digest");
+            String down = NotifyEndToEndTest.slackText(slack.requests().get(0));
+            assertTrue(down.contains("[Heartwatch] 6 devices down"), down);
+            assertTrue(down.contains("hub  alert fired at 2026-12-01T10:06:12.123456700Z; 3 checks behind it unknown"), down);
+            for (String c : HUB_CHECKS) {
+                assertFalse(down.contains(c), "a folded check is not a member of its own: " + down);
+            }
+            assertEquals(6, github.issues().size(), "one issue per outage, the checks' in their agent's");
         }
     }
 
