@@ -4,6 +4,7 @@ import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.QueueTrigger;
 import dev.heartwatch.function.notify.AlertNotice;
+import dev.heartwatch.function.notify.DigestWindows;
 import dev.heartwatch.function.notify.ManagedIdentityTokens;
 import dev.heartwatch.function.notify.NotifyConfig;
 import dev.heartwatch.function.notify.NotifyDelivery;
@@ -49,11 +50,34 @@ public class NotifyDeliver {
         return d;
     }
 
+    /** A storm window's message: the leader plans and delivers the window ({@link DigestWindows}). */
+    private void window(String message, ExecutionContext context) {
+        Logger log = context.getLogger();
+        NotifyDelivery d;
+        try {
+            d = delivery.get();
+        } catch (IllegalArgumentException e) {
+            log.severe("NotifyDeliver is misconfigured: " + e.getMessage());
+            throw e;
+        }
+        try {
+            NotifyDelivery.Outcome o = d.deliverWindow(message);
+            log.info("NotifyDeliver planned a window: " + o.byChannel());
+        } catch (NotifyDelivery.Retry | StateTable.Unavailable e) {
+            log.warning("NotifyDeliver's window will be retried by the queue: " + e.getMessage());
+            throw e;
+        }
+    }
+
     @FunctionName("NotifyDeliver")
     public void run(
             @QueueTrigger(name = "alert", queueName = Notify.QUEUE, connection = Notify.CONNECTION) String message,
             final ExecutionContext context) {
         Logger log = context.getLogger();
+        if (DigestWindows.isWindowMessage(message)) {
+            window(message, context);
+            return;
+        }
         AlertNotice notice;
         try {
             notice = AlertNotice.fromQueueMessage(message);

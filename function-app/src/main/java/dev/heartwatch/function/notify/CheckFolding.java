@@ -33,7 +33,8 @@ import java.util.Map;
  *       with the parent's.</li>
  * </ul>
  * When the lines cannot be read, nothing is folded: the alert goes alone (a DOWN too many beats
- * a DOWN missing). Digests of many devices need a gathering window: not done here.
+ * a DOWN missing). Digests of many devices are {@link DigestWindows}': a folded alert never
+ * reaches a window, and a parent's record there keeps the checks behind it.
  */
 public final class CheckFolding {
     private final DeviceLines.Source lines;
@@ -43,7 +44,7 @@ public final class CheckFolding {
     public CheckFolding(DeviceLines.Source lines, SilenceRule rule) {
         this.lines = lines;
         this.rule = rule;
-        // No digest here (each invocation sees one alert): digestAfter is out of reach.
+        // No digest here (each invocation sees one alert): DigestWindows plans the storms.
         this.policy = new AggregationPolicy(Integer.MAX_VALUE, AggregationPolicy.DEFAULT_LIST_CAP,
                 rule.heartbeatInterval());
     }

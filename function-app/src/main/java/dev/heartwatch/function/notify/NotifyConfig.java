@@ -5,6 +5,7 @@ import dev.heartwatch.channels.ChannelConfig;
 import dev.heartwatch.channels.ChannelConfigException;
 import dev.heartwatch.channels.ChannelHttp;
 import dev.heartwatch.channels.NotificationChannel;
+import dev.heartwatch.core.notify.AggregationPolicy;
 import dev.heartwatch.core.rule.SilenceRule;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -41,6 +42,13 @@ public final class NotifyConfig {
     public static final String EMAIL_SENDER = "HEARTWATCH_EMAIL_SENDER";
     public static final String EMAIL_TO = "HEARTWATCH_EMAIL_TO";
     public static final String IDENTITY_CLIENT_ID = "AzureWebJobsStorage__clientId";
+    /** The server's name and meaning: more than this many devices flipping together make a digest. */
+    public static final String DIGEST_AFTER = "HEARTWATCH_DIGEST_AFTER";
+    /** How long after its minute a window waits for the rest of a storm; {@code PT0S}: no digests, each alert alone. */
+    public static final String DIGEST_GATHER = "HEARTWATCH_DIGEST_GATHER";
+    /** The queue service, for the windows' delayed messages; by default the table endpoint's account. */
+    public static final String QUEUE_ENDPOINT = "HEARTWATCH_QUEUE_ENDPOINT";
+    static final Duration DEFAULT_DIGEST_GATHER = Duration.ofSeconds(30);
     static final Duration DEFAULT_LOGS_TIMEOUT = Duration.ofSeconds(8);
     static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
 
@@ -92,7 +100,61 @@ public final class NotifyConfig {
             channels.addAll(factory.create(settings, table, clock, tls));
         }
         return new NotifyDelivery(new NotifyMessages(lines, rule, workbook), channels, table, clock,
-                new CheckFolding(lines, rule));
+                new CheckFolding(lines, rule), windows(settings, table, tokens, http, clock));
+    }
+
+    /**
+     * The storm windows ({@link DigestWindows}), unless {@value #DIGEST_GATHER} is {@code PT0S}:
+     * {@value #DIGEST_AFTER} (default {@value AggregationPolicy#DEFAULT_DIGEST_AFTER}, as the
+     * server), the windows' messages on {@link dev.heartwatch.function.Notify#QUEUE} of the
+     * storage account whose table is used ({@code <account>.table.<suffix>} becomes
+     * {@code <account>.queue.<suffix>}), or {@value #QUEUE_ENDPOINT}.
+     */
+    static DigestWindows windows(Map<String, String> settings, StateTable table, TokenSource tokens, HttpClient http,
+                                 Clock clock) {
+        Duration gather = DEFAULT_DIGEST_GATHER;
+        String g = settings.get(DIGEST_GATHER);
+        if (g != null && !g.isBlank()) {
+            try {
+                gather = Duration.parse(g.strip());
+            } catch (DateTimeParseException e) {
+                throw new ChannelConfigException(DIGEST_GATHER + " must be an ISO-8601 duration such as PT30S: " + g.strip());
+            }
+            if (gather.isNegative() || gather.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new ChannelConfigException(DIGEST_GATHER + " must be PT0S (no digests) to PT10M: " + g.strip());
+            }
+        }
+        if (gather.isZero()) {
+            return null;
+        }
+        int after = AggregationPolicy.DEFAULT_DIGEST_AFTER;
+        String a = settings.get(DIGEST_AFTER);
+        if (a != null && !a.isBlank()) {
+            try {
+                after = Integer.parseInt(a.strip());
+            } catch (NumberFormatException e) {
+                after = 0;
+            }
+            if (after < 1) {
+                throw new ChannelConfigException(DIGEST_AFTER + " must be at least 1");
+            }
+        }
+        URI queueEndpoint;
+        String q = settings.get(QUEUE_ENDPOINT);
+        if (q != null && !q.isBlank()) {
+            queueEndpoint = https(settings, QUEUE_ENDPOINT, null);
+        } else {
+            URI t = https(settings, TABLE_ENDPOINT, null);
+            String host = t.getHost();
+            int dot = host.indexOf(".table.");
+            if (dot < 1) {
+                throw new ChannelConfigException(QUEUE_ENDPOINT + " is not set, and " + TABLE_ENDPOINT
+                        + " is not https://<account>.table.<suffix> to derive it from");
+            }
+            queueEndpoint = URI.create("https://" + host.substring(0, dot) + ".queue." + host.substring(dot + ".table.".length()));
+        }
+        return new DigestWindows(table, new StorageQueue(queueEndpoint, dev.heartwatch.function.Notify.QUEUE, tokens, http,
+                Duration.ofSeconds(10)), gather, after, clock);
     }
 
     /**

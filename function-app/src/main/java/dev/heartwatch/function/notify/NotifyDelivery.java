@@ -37,6 +37,13 @@ import java.util.Optional;
  * The queue does not keep order: a Fired dequeued after its alert's Resolved (it waited for a
  * retry) is not sent at all ({@code superseded}), so nobody reads DOWN after RESOLVED.
  *
+ * <p>Storms ({@link DigestWindows}, on unless {@code HEARTWATCH_DIGEST_GATHER=PT0S}): after the
+ * ordering and folding checks an alert is recorded in its minute's window and nothing is sent;
+ * the window's own queue message, put with a visibility delay, comes back to
+ * {@link #deliverWindow}, which sends the policy's plan: a single as above, or a digest under the
+ * same claim rules keyed by (window, condition, channel). An alert that comes after its window
+ * was planned, and is not in the plan, goes alone.
+ *
  * <p>When any channel asks to be retried, {@link Retry} is thrown once all channels had their
  * turn: the queue makes the message visible again after its visibility timeout, and moves it to
  * the poison queue after {@code maxDequeueCount} (host.json). The queue is the retry policy.
@@ -52,6 +59,9 @@ public final class NotifyDelivery {
     private final StateTable table;
     private final Clock clock;
     private final CheckFolding folding;
+    private final DigestWindows windows;
+    /** Tests: what runs between a window's plan and its first send (a leader killed there). */
+    Runnable afterPlan = () -> { };
 
     public NotifyDelivery(NotifyMessages messages, List<NotificationChannel> channels, StateTable table, Clock clock) {
         this(messages, channels, table, clock, null);
@@ -60,6 +70,13 @@ public final class NotifyDelivery {
     /** @param folding folds a check's alert behind its agent's (issue 17 §4); null folds nothing */
     public NotifyDelivery(NotifyMessages messages, List<NotificationChannel> channels, StateTable table, Clock clock,
                           CheckFolding folding) {
+        this(messages, channels, table, clock, folding, null);
+    }
+
+    /** @param windows gathers storms into digests ({@link DigestWindows}); null sends each alert alone */
+    public NotifyDelivery(NotifyMessages messages, List<NotificationChannel> channels, StateTable table, Clock clock,
+                          CheckFolding folding, DigestWindows windows) {
+        this.windows = windows;
         this.folding = folding;
         this.messages = messages;
         this.channels = List.copyOf(channels);
@@ -117,10 +134,98 @@ public final class NotifyDelivery {
             return new Outcome(out);
         }
         List<String> behind = decision == null ? List.of() : decision.behind();
-        AlertMessage message = null;
+        if (windows != null) {
+            DigestWindows.Gathered g = windows.gather(n, firedSeen, behind);
+            if (g != DigestWindows.Gathered.LATE) {
+                for (NotificationChannel channel : channels) {
+                    out.put(channel.name(), g == DigestWindows.Gathered.GATHERING ? "gathering" : "in-its-window");
+                }
+                return new Outcome(out);
+            }
+            // Its window was planned without it: it came too late for the storm, and goes alone.
+        }
+        boolean wasSeen = firedSeen;
+        return send(new Subject(n.alertId(), n.state(), n.device()), lazy(() -> messages.build(n, wasSeen, behind)), out);
+    }
+
+    /**
+     * A window's message ({@link DigestWindows}): the window is planned by the policy, then each
+     * single goes as an alert alone would, each digest once per channel. Any retry is thrown at the end.
+     */
+    public Outcome deliverWindow(String message) {
+        if (windows == null) {
+            throw new AlertNotice.BadAlert("a window message, but digests are off (" + NotifyConfig.DIGEST_GATHER + ")");
+        }
+        DigestWindows.Window w = windows.plan(message);
+        afterPlan.run();
+        Map<String, String> out = new LinkedHashMap<>();
+        List<String> retry = new ArrayList<>();
+        for (DigestWindows.Planned p : w.messages()) {
+            Map<String, String> one = new LinkedHashMap<>();
+            String name;
+            try {
+                if (p instanceof DigestWindows.Alone a) {
+                    AlertNotice n = a.member().notice();
+                    name = n.device() + " " + n.state();
+                    send(new Subject(n.alertId(), n.state(), n.device()),
+                            lazy(() -> messages.build(n, a.member().firedSeen(), a.member().behind())), one);
+                } else {
+                    DigestWindows.Digest d = (DigestWindows.Digest) p;
+                    name = d.members().size() + " " + d.condition().name().toLowerCase(java.util.Locale.ROOT);
+                    AlertMessage[] digest = new AlertMessage[1];
+                    List<AlertMessage> members = new ArrayList<>();
+                    send(new Subject(d.id(), d.condition() == dev.heartwatch.core.notify.AlertCondition.FIRED ? "Fired" : "Resolved",
+                            "digest"), channel -> {
+                        if (digest[0] == null) {
+                            digest[0] = messages.digest(d);
+                        }
+                        if (!channel.wantsDigestMembers()) {
+                            return digest[0];
+                        }
+                        if (members.isEmpty()) {
+                            members.addAll(messages.members(d));
+                        }
+                        return digest[0].withMembers(members);
+                    }, one);
+                }
+            } catch (Retry r) {
+                name = p instanceof DigestWindows.Alone a ? a.member().notice().device() : "digest";
+                retry.add(name);
+            }
+            for (Map.Entry<String, String> e : one.entrySet()) {
+                out.put(name + "/" + e.getKey(), e.getValue());
+            }
+        }
+        if (w.superseded() > 0) {
+            out.put("superseded", Integer.toString(w.superseded()));
+        }
+        if (!retry.isEmpty()) {
+            throw new Retry("window " + w.minute() + ", to retry: " + String.join(", ", retry));
+        }
+        return new Outcome(out);
+    }
+
+    /** What a claim row is about: an alert (its id, state, device) or a window's digest. */
+    record Subject(String id, String state, String device) {
+    }
+
+    private static java.util.function.Function<NotificationChannel, AlertMessage> lazy(
+            java.util.function.Supplier<AlertMessage> build) {
+        AlertMessage[] once = new AlertMessage[1];
+        return channel -> {
+            if (once[0] == null) {
+                once[0] = build.get();
+            }
+            return once[0];
+        };
+    }
+
+    /** Each channel once per subject: claimed, attempted, recorded; a {@link Retry} at the end if any asks for one. */
+    private Outcome send(Subject n, java.util.function.Function<NotificationChannel, AlertMessage> build,
+                         Map<String, String> out) {
         List<String> retry = new ArrayList<>();
         for (NotificationChannel channel : channels) {
-            String row = StateTable.key(n.alertId(), n.state(), channel.name());
+            String row = StateTable.key(n.id(), n.state(), channel.name());
             Optional<StateTable.Row> claim = claim(n, channel, row, out);
             if (claim.isEmpty()) {
                 if ("retry".equals(out.get(channel.name())) || "in-flight".equals(out.get(channel.name()))) {
@@ -128,10 +233,7 @@ public final class NotifyDelivery {
                 }
                 continue;
             }
-            if (message == null) {
-                message = messages.build(n, firedSeen, behind);
-            }
-            DeliveryResult r = channel.deliver(message);
+            DeliveryResult r = channel.deliver(build.apply(channel));
             Instant now = clock.instant();
             if (r instanceof DeliveryResult.Delivered) {
                 record(n, channel, row, "delivered", now, null, null, claim.get().etag());
@@ -154,7 +256,7 @@ public final class NotifyDelivery {
     }
 
     /** The row claimed for this attempt (its ETag), or empty with the reason in {@code out}. */
-    private Optional<StateTable.Row> claim(AlertNotice n, NotificationChannel channel, String row, Map<String, String> out) {
+    private Optional<StateTable.Row> claim(Subject n, NotificationChannel channel, String row, Map<String, String> out) {
         Instant now = clock.instant();
         Map<String, String> claimed = values(n, channel, "claimed", now, null, null);
         if (table.insert(SENT, row, claimed)) {
@@ -199,7 +301,7 @@ public final class NotifyDelivery {
         return table.get(SENT, row);
     }
 
-    private void record(AlertNotice n, NotificationChannel channel, String row, String status, Instant now, String reason,
+    private void record(Subject n, NotificationChannel channel, String row, String status, Instant now, String reason,
                         Instant notBefore, String etag) {
         if (!table.replace(SENT, row, values(n, channel, status, now, reason, notBefore), etag)) {
             // Only a crashed-claim takeover changes a claimed row, and it waits CLAIM_STALE: not ours to fix.
@@ -207,10 +309,10 @@ public final class NotifyDelivery {
         }
     }
 
-    private static Map<String, String> values(AlertNotice n, NotificationChannel channel, String status, Instant at,
+    private static Map<String, String> values(Subject n, NotificationChannel channel, String status, Instant at,
                                               String reason, Instant notBefore) {
         Map<String, String> v = new LinkedHashMap<>();
-        v.put("AlertId", n.alertId());
+        v.put("AlertId", n.id());
         v.put("State", n.state());
         v.put("Channel", channel.name());
         v.put("Device", n.device());

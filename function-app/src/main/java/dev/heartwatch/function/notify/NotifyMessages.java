@@ -3,6 +3,8 @@ package dev.heartwatch.function.notify;
 import dev.heartwatch.channels.AlertMessage;
 import dev.heartwatch.channels.OutageText;
 import dev.heartwatch.core.notify.AggregationPolicy;
+import dev.heartwatch.core.notify.AlertCondition;
+import dev.heartwatch.core.notify.OutgoingAlert;
 import dev.heartwatch.core.notify.DeviceList;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.OutageMerge;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,6 +32,7 @@ import java.util.List;
  * names what is missing and why.
  */
 public final class NotifyMessages {
+    private static final String NOT_READ = "Application Insights not read for this device: ";
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
     private final DeviceLines.Source lines;
     private final SilenceRule rule;
@@ -81,6 +85,72 @@ public final class NotifyMessages {
         }
         return new AlertMessage(m.idemKey(), m.ruleName(), m.device(), m.fired(), m.firedAt(), m.resolvedAt(),
                 m.lastSeen(), m.outage(), m.suppressedBefore(), m.reason(), subject, text, m.threadKey(), null, names);
+    }
+
+    /**
+     * A window's digest ({@link DigestWindows}), worded as the server's digest: "20 devices down
+     * together", each named (capped, "and N more") with Azure's times and the checks folded
+     * behind it. Its thread is the policy's for a digest of that window.
+     */
+    public AlertMessage digest(DigestWindows.Digest d) {
+        boolean fired = d.condition() == AlertCondition.FIRED;
+        List<DigestWindows.Member> members = d.members();
+        List<String> devices = members.stream().map(m -> m.notice().device()).toList();
+        AlertMessage.Names named = AlertMessage.Names.of(devices, AggregationPolicy.DEFAULT_LIST_CAP);
+        String headline = OutgoingAlert.Digest.headline(d.condition(), devices.size());
+        StringBuilder t = new StringBuilder();
+        t.append(headline).append(" together:\n\n");
+        for (DigestWindows.Member m : members.subList(0, named.shown().size())) {
+            AlertNotice n = m.notice();
+            t.append("  ").append(n.device()).append("  ");
+            t.append(fired ? "alert fired at " + n.firedAt() : "back at " + n.resolvedAt() + ", alert fired at " + n.firedAt());
+            if (!m.behind().isEmpty()) {
+                t.append("; ").append(DeviceList.checks(m.behind().size())).append(" behind it ").append(fired ? "unknown" : "back");
+            }
+            t.append('\n');
+        }
+        if (named.total() > named.shown().size()) {
+            t.append("  ").append(DeviceList.andMore(named.total() - named.shown().size())).append('\n');
+        }
+        t.append(fired ? "\nOne message for all of them, not one each. Each device's \"resolved\" follows when it is heard again.\n"
+                : "\nOne message for all of them, not one each.\n");
+        t.append("Window:       ").append(d.windowStart()).append(" (the minute Azure Monitor raised them in)\n");
+        if (workbookUrl != null) {
+            t.append("Workbook:     ").append(workbookUrl).append('\n');
+        }
+        Instant first = fired ? members.get(0).notice().firedAt() : members.get(0).notice().resolvedAt();
+        String rule = members.get(0).notice().rule();
+        return new AlertMessage("azure:" + StateTable.key(d.id()).substring(0, 32) + ":digest", rule, "", fired,
+                fired ? first : members.get(0).notice().firedAt(), fired ? null : first, null, null, 0,
+                fired ? "silent for " + this.rule.threshold() : "heard again", "[Heartwatch] " + headline, t.toString(),
+                "digest:" + d.condition().name().toLowerCase(java.util.Locale.ROOT) + "@" + d.windowStart(), named,
+                AlertMessage.Names.NONE);
+    }
+
+    /**
+     * A digest's members, each as its own message (its own thread and figures), for a channel that
+     * keeps one thread per outage (GitHub). The first {@value AggregationPolicy#DEFAULT_LIST_CAP}
+     * read their lines as a single message does; past that (a storm of thousands) each goes with
+     * what its alert says, so a storm does not spend minutes on queries.
+     */
+    public List<AlertMessage> members(DigestWindows.Digest d) {
+        List<AlertMessage> out = new ArrayList<>();
+        for (DigestWindows.Member m : d.members()) {
+            boolean read = out.size() < AggregationPolicy.DEFAULT_LIST_CAP;
+            out.add(build(m.notice(), m.firedSeen(), m.behind(), read));
+        }
+        return out;
+    }
+
+    private AlertMessage build(AlertNotice n, boolean firedSeen, List<String> behind, boolean read) {
+        if (read) {
+            return build(n, firedSeen, behind);
+        }
+        NotifyMessages unread = new NotifyMessages((device, from, to) -> {
+            throw new DeviceLines.Unavailable(NOT_READ + "one of more than " + AggregationPolicy.DEFAULT_LIST_CAP
+                    + " devices of a storm");
+        }, rule, workbookUrl);
+        return unread.build(n, firedSeen, behind);
     }
 
     private AlertMessage build1(AlertNotice n, boolean firedSeen) {
@@ -166,6 +236,9 @@ public final class NotifyMessages {
     }
 
     private static String missingText(String reason) {
+        if (reason != null && reason.startsWith(NOT_READ)) {
+            return reason;
+        }
         return "Application Insights could not be read in time: " + reason;
     }
 

@@ -33,6 +33,10 @@ import java.util.Optional;
  *       200 with the row and its {@code ETag}, 404 when absent (…/query-entities);</li>
  *   <li>Update Entity, {@code PUT} on that URL with {@code If-Match: <ETag>}: 204, or 412 when
  *       another writer changed the row first (…/update-entity2);</li>
+ *   <li>Query Entities for a partition, {@code GET {endpoint}/{table}()?$filter=PartitionKey eq '..'}:
+ *       200 with {@code value[]}, at most 1,000 rows a page; more pages are named by the
+ *       {@code x-ms-continuation-NextPartitionKey} / {@code -NextRowKey} headers, passed back as
+ *       {@code NextPartitionKey} / {@code NextRowKey} (…/query-entities, …/query-timeout-and-pagination);</li>
  *   <li>Create Table, {@code POST {endpoint}/Tables}: 201, or 409 {@code TableAlreadyExists}
  *       (…/create-table).</li>
  * </ul>
@@ -112,17 +116,55 @@ public final class StateTable implements ThreadState {
         expect(a, 200);
         try {
             JsonNode n = JSON.readTree(a.body());
-            Map<String, String> values = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getKey().contains("@odata")) {
-                    values.put(e.getKey(), e.getValue().asText());
-                }
-            }
-            return Optional.of(new Row(values, a.headers().firstValue("ETag").orElse("*")));
+            return Optional.of(new Row(values(n), a.headers().firstValue("ETag").orElse("*")));
         } catch (IOException e) {
             throw new Unavailable("Table storage answered a row that is not JSON");
         }
+    }
+
+    /** Every row of {@code partition} (our own key: letters, digits and {@code -}), in RowKey order, page after page. */
+    public java.util.List<Row> partition(String partition) {
+        if (!partition.matches("[A-Za-z0-9-]{1,200}")) {
+            throw new IllegalArgumentException("not a partition key of ours");
+        }
+        ensureTable();
+        java.util.List<Row> rows = new java.util.ArrayList<>();
+        String filter = java.net.URLEncoder.encode("PartitionKey eq '" + partition + "'", StandardCharsets.UTF_8)
+                .replace("+", "%20");
+        String nextPartition = null;
+        String nextRow = null;
+        do {
+            StringBuilder uri = new StringBuilder(endpoint).append('/').append(table).append("()?$filter=").append(filter);
+            if (nextPartition != null) {
+                uri.append("&NextPartitionKey=").append(java.net.URLEncoder.encode(nextPartition, StandardCharsets.UTF_8));
+            }
+            if (nextRow != null) {
+                uri.append("&NextRowKey=").append(java.net.URLEncoder.encode(nextRow, StandardCharsets.UTF_8));
+            }
+            HttpResponse<String> a = send(request(URI.create(uri.toString())).GET());
+            expect(a, 200);
+            try {
+                for (JsonNode n : JSON.readTree(a.body()).path("value")) {
+                    rows.add(new Row(values(n), n.path("odata.etag").asText("*")));
+                }
+            } catch (IOException e) {
+                throw new Unavailable("Table storage answered a page that is not JSON");
+            }
+            nextPartition = a.headers().firstValue("x-ms-continuation-NextPartitionKey").orElse(null);
+            nextRow = a.headers().firstValue("x-ms-continuation-NextRowKey").orElse(null);
+        } while (nextPartition != null || nextRow != null);
+        return rows;
+    }
+
+    private static Map<String, String> values(JsonNode n) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getKey().contains("odata")) {
+                values.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        return values;
     }
 
     /** Inserts the row unless one is there: true when this call wrote it. */

@@ -111,6 +111,7 @@ class CheckFoldingEndToEndTest {
         s.put(NotifyConfig.TABLE_ENDPOINT, azurite.endpoint().toString());
         s.put(NotifyConfig.TABLE, table);
         s.put(NotifyConfig.THRESHOLD, "PT5M");
+        s.put(NotifyConfig.DIGEST_GATHER, "PT0S"); // each alert alone: digests are DigestEndToEndTest's
         s.put(NotifyConfig.LOGS_TIMEOUT, "PT2S");
         s.put("HEARTWATCH_SLACK_WEBHOOK_URL", slack.url("/services/T0/B0/check-folding-slack-secret").toString());
         s.put("HEARTWATCH_GITHUB_TOKEN", GITHUB_TOKEN);

@@ -123,6 +123,7 @@ class NotifyEndToEndTest {
         s.put(NotifyConfig.TABLE_ENDPOINT, azurite.endpoint().toString());
         s.put(NotifyConfig.TABLE, table);
         s.put(NotifyConfig.THRESHOLD, "PT5M");
+        s.put(NotifyConfig.DIGEST_GATHER, "PT0S"); // each alert alone: digests are DigestEndToEndTest's
         s.put(NotifyConfig.WORKBOOK_URL, "https://portal.azure.com/#resource/subscriptions/s/workbooks/heartwatch");
         s.put(NotifyConfig.LOGS_TIMEOUT, "PT2S");
         s.put("HEARTWATCH_SLACK_WEBHOOK_URL", slack.url("/services/T0/B0/notify-e2e-slack-secret").toString());

@@ -74,6 +74,8 @@ final class SettingNames {
             "HEARTWATCH_STATE_TABLE", "HEARTWATCH_WORKBOOK_URL", "HEARTWATCH_ALERT_THRESHOLD",
             "HEARTWATCH_ACS_ENDPOINT", "HEARTWATCH_EMAIL_SENDER", "HEARTWATCH_EMAIL_TO",
             "HEARTWATCH_ACTION_GROUP_EMAIL", "HEARTWATCH_CHANNEL_SECRETS",
+            // NotifyDeliver's storm windows (HEARTWATCH_DIGEST_AFTER is the server's setting too).
+            "HEARTWATCH_DIGEST_GATHER", "HEARTWATCH_QUEUE_ENDPOINT",
             // The function app's StackBeat timer (issue 18): the peer stack's Ping and its key.
             "HEARTWATCH_PEER_PING_URL", "HEARTWATCH_PEER_KEY",
             // scripts/heartwatch-run.sh's own (docs/cron.md).

@@ -1,0 +1,333 @@
+package dev.heartwatch.function.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heartwatch.core.notify.AggregationPolicy;
+import dev.heartwatch.core.notify.AlertCondition;
+import dev.heartwatch.core.notify.AlertPlan;
+import dev.heartwatch.core.notify.EvaluationAlerts;
+import dev.heartwatch.core.notify.OutgoingAlert;
+import dev.heartwatch.core.notify.RaisedAlert;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Storms in Azure (issue 15 §4): the alerts of one minute gathered in the state table and planned
+ * together by core's {@link AggregationPolicy}, the one the server uses, so that past
+ * {@code digestAfter} devices flipping together one digest goes out, not one message each.
+ *
+ * <p>A window is the epoch minute of the alert's own flip time (a Fired's {@code firedDateTime},
+ * a Resolved's {@code resolvedDateTime}), not of its arrival: Azure fires every device of one
+ * evaluation at the same time, while their webhook calls and queue messages arrive spread out
+ * and, retried, arrive again later. The flip time puts each alert in the same window however late
+ * or often it is handed over.
+ * <ol>
+ *   <li><b>Gather.</b> Each alert records itself in partition {@code window-<minute>} (row: its
+ *       alert id and state; insert-if-absent, so a repeat changes nothing). The first to insert the
+ *       window's row (partition {@value #WINDOWS}, a conditional insert) is its leader: it puts one
+ *       message for the window on the queue, invisible until the window's minute plus
+ *       {@code gatherFor} has passed (Put Message's {@code visibilitytimeout}), and nothing is sent
+ *       now. A leader that died before its message was put is taken over when its row, still
+ *       {@code pending}, is older than {@link #PENDING_STALE}.</li>
+ *   <li><b>Plan</b>, once, when the window's message comes back: first a {@code closed} row (from
+ *       then on an alert of the window no longer gathers), then the window's records are read and
+ *       the list of those planned is fixed in one {@value #PLANS} row by a conditional insert. Every
+ *       later look (a retried leader, a late alert) reads that list, so the plan is the same each
+ *       time: the policy over the same records gives the same singles or the same digest.</li>
+ *   <li><b>Late</b>: an alert that records itself after the window closed is in the plan (a repeat:
+ *       nothing to do) or not (it came too late: it goes alone, as without digests).</li>
+ * </ol>
+ * Delivery (by {@link NotifyDelivery}) keeps the per-(alert id, state, channel) rows for singles
+ * and adds per-(window, condition, channel) rows for digests, with the same claim rules, so a
+ * retried or duplicated window message sends nothing twice.
+ */
+public final class DigestWindows {
+    static final String WINDOWS = "window";
+    static final String CLOSED = "windowclosed";
+    static final String PLANS = "windowplan";
+    /** A leader row still {@code pending} this long after it was written: its writer died before its message was put. */
+    static final Duration PENDING_STALE = Duration.ofSeconds(30);
+    /** A planned record in the plan row: the first 16 hex digits of its key. */
+    static final int ID_LENGTH = 16;
+    /** Table storage keeps a string property to 64 KiB (32 K characters): a plan row's ids go in chunks well under. */
+    static final int CHUNK_IDS = 1_500;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StateTable table;
+    private final AlertQueue queue;
+    private final Duration gatherFor;
+    private final AggregationPolicy policy;
+    private final Clock clock;
+
+    /**
+     * @param gatherFor   how long after its minute a window waits for the rest of a storm (positive)
+     * @param digestAfter more than this many devices flipping one way in a window make a digest
+     */
+    public DigestWindows(StateTable table, AlertQueue queue, Duration gatherFor, int digestAfter, Clock clock) {
+        if (gatherFor.isNegative() || gatherFor.isZero()) {
+            throw new IllegalArgumentException("gatherFor must be positive: " + gatherFor);
+        }
+        this.table = table;
+        this.queue = queue;
+        this.gatherFor = gatherFor;
+        this.policy = new AggregationPolicy(digestAfter, AggregationPolicy.DEFAULT_LIST_CAP, Duration.ZERO);
+        this.clock = clock;
+    }
+
+    public int digestAfter() {
+        return policy.digestAfter();
+    }
+
+    /** What became of an alert handed to {@link #gather}. */
+    public enum Gathered {
+        /** recorded in its window: the window's plan sends it */
+        GATHERING,
+        /** its window is planned and the plan has it (a repeat): nothing to do */
+        COVERED,
+        /** its window was planned without it (it came too late): it goes alone */
+        LATE
+    }
+
+    /** One alert of a window: the alert as queued, whether its Fired was seen, the checks folded into it. */
+    public record Member(String key, AlertNotice notice, boolean firedSeen, List<String> behind) {
+        public Member {
+            behind = List.copyOf(behind);
+        }
+
+        Instant flipAt() {
+            return notice.fired() ? notice.firedAt() : notice.resolvedAt();
+        }
+    }
+
+    /** What the policy made of a window: singles and digests, in order. */
+    public sealed interface Planned permits Alone, Digest {
+    }
+
+    public record Alone(Member member) implements Planned {
+    }
+
+    /** One digest: its window's minute (its thread), its condition, its members in order. */
+    public record Digest(long minute, AlertCondition condition, List<Member> members) implements Planned {
+        public Digest {
+            members = List.copyOf(members);
+        }
+
+        public Instant windowStart() {
+            return Instant.ofEpochSecond(minute * 60);
+        }
+
+        /** The claim key of this digest's rows, like an alert id. */
+        public String id() {
+            return "digest:" + minute + ":" + condition.name();
+        }
+    }
+
+    public record Window(long minute, List<Planned> messages, int superseded) {
+        public Window {
+            messages = List.copyOf(messages);
+        }
+    }
+
+    public static long minuteOf(Instant t) {
+        return Math.floorDiv(t.getEpochSecond(), 60);
+    }
+
+    static long minuteOf(AlertNotice n) {
+        return minuteOf(n.fired() ? n.firedAt() : n.resolvedAt());
+    }
+
+    /** When the window of {@code minute} is planned: its minute's end plus {@code gatherFor}. */
+    public Instant dueAt(long minute) {
+        return Instant.ofEpochSecond((minute + 1) * 60).plus(gatherFor);
+    }
+
+    /** The queue message that plans the window of {@code minute}. */
+    public static String windowMessage(long minute) {
+        return JSON.createObjectNode().put("v", AlertNotice.VERSION).put("window", minute).toString();
+    }
+
+    /** Whether a queue message is a window's (else it is an alert's). */
+    public static boolean isWindowMessage(String message) {
+        return readWindow(message) != null;
+    }
+
+    private static Long readWindow(String message) {
+        if (message == null || !message.contains("\"window\"")) {
+            return null;
+        }
+        try {
+            JsonNode m = JSON.readTree(message);
+            if (m != null && m.path("v").asInt(-1) == AlertNotice.VERSION && m.path("window").canConvertToLong()
+                    && m.path("window").isIntegralNumber()) {
+                return m.path("window").asLong();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Records the alert in its window; the first of a window schedules the window's plan. */
+    public Gathered gather(AlertNotice n, boolean firedSeen, List<String> behind) {
+        long minute = minuteOf(n);
+        String id = Long.toString(minute);
+        String key = StateTable.key(n.alertId(), n.state());
+        Map<String, String> record = new LinkedHashMap<>();
+        record.put("Message", n.toQueueMessage());
+        record.put("Device", n.device());
+        record.put("State", n.state());
+        record.put("FiredSeen", Boolean.toString(firedSeen));
+        record.put("Behind", String.join(",", behind)); // device names: [a-z0-9._-], no comma
+        record.put("At", clock.instant().toString());
+        table.insert(records(minute), key, record);
+        if (table.get(CLOSED, id).isPresent()) {
+            return late(minute, key);
+        }
+        Instant now = clock.instant();
+        Optional<StateTable.Row> leader = table.get(WINDOWS, id);
+        if (leader.isEmpty()) {
+            if (table.insert(WINDOWS, id, leaderRow("pending", key, now))) {
+                schedule(minute, key);
+                return Gathered.GATHERING;
+            }
+            leader = table.get(WINDOWS, id);
+        }
+        StateTable.Row l = leader.orElseThrow(() -> new StateTable.Unavailable("a window row vanished after its insert was refused"));
+        if ("pending".equals(l.get("Status"))) {
+            Instant at = instant(l.get("At"));
+            if (key.equals(l.get("Leader")) || at == null || !now.isBefore(at.plus(PENDING_STALE))) {
+                schedule(minute, key); // its message was perhaps never put: a second one plans nothing twice
+            }
+        }
+        return Gathered.GATHERING;
+    }
+
+    private void schedule(long minute, String key) {
+        Instant now = clock.instant();
+        Duration delay = Duration.between(now, dueAt(minute));
+        queue.put(windowMessage(minute), delay.isNegative() ? Duration.ZERO : delay);
+        String id = Long.toString(minute);
+        table.get(WINDOWS, id).filter(r -> "pending".equals(r.get("Status")))
+                .ifPresent(r -> table.replace(WINDOWS, id, leaderRow("scheduled", key, now), r.etag()));
+    }
+
+    private static Map<String, String> leaderRow(String status, String key, Instant at) {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("Status", status);
+        v.put("Leader", key);
+        v.put("At", at.toString());
+        return v;
+    }
+
+    private Gathered late(long minute, String key) {
+        StateTable.Row plan = table.get(PLANS, Long.toString(minute)).orElse(null);
+        if (plan == null) {
+            // Closed, its list not yet fixed: the leader is at it. The queue offers this alert again.
+            throw new NotifyDelivery.Retry("its window " + minute + " is being planned");
+        }
+        return ids(plan).contains(key.substring(0, ID_LENGTH)) ? Gathered.COVERED : Gathered.LATE;
+    }
+
+    /** The leader's part, for a window's message: closes the window, fixes its list once, and plans it. */
+    public Window plan(String message) {
+        Long m = readWindow(message);
+        if (m == null) {
+            throw new AlertNotice.BadAlert("not a window message");
+        }
+        long minute = m;
+        String id = Long.toString(minute);
+        table.insert(CLOSED, id, Map.of("At", clock.instant().toString()));
+        List<StateTable.Row> rows = table.partition(records(minute));
+        StateTable.Row plan = table.get(PLANS, id).orElse(null);
+        int superseded = 0;
+        if (plan == null) {
+            List<String> ids = new ArrayList<>();
+            for (StateTable.Row r : rows) {
+                AlertNotice n = AlertNotice.fromQueueMessage(r.get("Message"));
+                if (n.fired() && table.get(NotifyDelivery.ALERTS, StateTable.key(n.alertId(), "Resolved")).isPresent()) {
+                    superseded++; // its RESOLVED went out first: a DOWN now would say it is down when it is back
+                    continue;
+                }
+                ids.add(r.get("RowKey").substring(0, ID_LENGTH));
+            }
+            table.insert(PLANS, id, planRow(ids, superseded));
+            plan = table.get(PLANS, id).orElseThrow(() -> new StateTable.Unavailable("a plan row vanished after its insert"));
+        }
+        Set<String> planned = ids(plan);
+        List<Member> members = new ArrayList<>();
+        for (StateTable.Row r : rows) {
+            if (planned.contains(r.get("RowKey").substring(0, ID_LENGTH))) {
+                String behind = r.get("Behind");
+                members.add(new Member(r.get("RowKey"), AlertNotice.fromQueueMessage(r.get("Message")),
+                        Boolean.parseBoolean(r.get("FiredSeen")),
+                        behind == null || behind.isEmpty() ? List.of() : Arrays.asList(behind.split(","))));
+            }
+        }
+        members.sort(Comparator.comparing(Member::flipAt).thenComparing(x -> x.notice().device()).thenComparing(Member::key));
+        Map<String, Member> byKey = new HashMap<>();
+        List<RaisedAlert> raised = new ArrayList<>();
+        for (Member x : members) {
+            byKey.put(x.key(), x);
+            raised.add(new RaisedAlert(x.key(), x.notice().device(),
+                    x.notice().fired() ? AlertCondition.FIRED : AlertCondition.RESOLVED, x.flipAt(), x.notice().firedAt(), null));
+        }
+        AlertPlan p = policy.plan(EvaluationAlerts.standalone(Instant.ofEpochSecond(minute * 60), raised));
+        List<Planned> out = new ArrayList<>();
+        for (OutgoingAlert o : p.messages()) {
+            if (o instanceof OutgoingAlert.Single s) {
+                out.add(new Alone(byKey.get(s.alert().key())));
+            } else if (o instanceof OutgoingAlert.Digest d) {
+                out.add(new Digest(minute, d.condition(), d.members().stream().map(s -> byKey.get(s.alert().key())).toList()));
+            }
+        }
+        String count = plan.get("Superseded");
+        return new Window(minute, out, count == null ? superseded : Integer.parseInt(count));
+    }
+
+    private static Map<String, String> planRow(List<String> ids, int superseded) {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("Count", Integer.toString(ids.size()));
+        v.put("Superseded", Integer.toString(superseded));
+        for (int i = 0, chunk = 0; i < ids.size(); i += CHUNK_IDS, chunk++) {
+            v.put("Ids" + chunk, String.join(",", ids.subList(i, Math.min(ids.size(), i + CHUNK_IDS))));
+        }
+        return v;
+    }
+
+    private static Set<String> ids(StateTable.Row plan) {
+        Set<String> ids = new HashSet<>();
+        for (int chunk = 0; plan.get("Ids" + chunk) != null; chunk++) {
+            for (String s : plan.get("Ids" + chunk).split(",")) {
+                if (!s.isEmpty()) {
+                    ids.add(s);
+                }
+            }
+        }
+        return ids;
+    }
+
+    static String records(long minute) {
+        return "window-" + minute;
+    }
+
+    private static Instant instant(String v) {
+        try {
+            return v == null ? null : Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}
