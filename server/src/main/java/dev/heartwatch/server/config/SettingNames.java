@@ -74,7 +74,7 @@ final class SettingNames {
             "HEARTWATCH_STATE_TABLE", "HEARTWATCH_WORKBOOK_URL", "HEARTWATCH_ALERT_THRESHOLD",
             "HEARTWATCH_ACS_ENDPOINT", "HEARTWATCH_EMAIL_SENDER", "HEARTWATCH_EMAIL_TO",
             "HEARTWATCH_ACTION_GROUP_EMAIL", "HEARTWATCH_CHANNEL_SECRETS",
-            // The function app's StackBeat timer (issue 18): the peer stack's Ping and its key.
+            // The function app's StackBeat timer (issue 18): the peer stack's StackPing and its key.
             "HEARTWATCH_PEER_PING_URL", "HEARTWATCH_PEER_KEY",
             // scripts/heartwatch-run.sh's own (docs/cron.md).
             "HEARTWATCH_ENV_FILE", "HEARTWATCH_RUN_DEVICE", "HEARTWATCH_RUN_SEND_LIMIT",
