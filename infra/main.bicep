@@ -525,6 +525,9 @@ output AZURE_ACTION_GROUP_NAME string = actionGroup.outputs.name
 @description('The channel settings deployed as Key Vault references, comma-separated.')
 output HEARTWATCH_CHANNEL_SECRETS string = functionApp.outputs.channelSecretNames
 
+@description('The primary stack\'s region: its StackBeat beats the secondary as stack-<this> (read by `deploy.sh --verify`).')
+output PRIMARY_LOCATION string = location
+
 @description('The secondary stack\'s region, or empty when there is none.')
 output SECONDARY_LOCATION string = secondaryLocation
 

@@ -72,6 +72,7 @@ test('each app beats the other\'s StackPing, the secondary covers for stack-<pri
 });
 
 test('verify reads the secondary\'s own Application Insights from an output', () => {
+  assert.match(main, /^output PRIMARY_LOCATION string = location$/m, 'verify looks for stack-<primary> in the secondary');
   assert.match(main, /^output SECONDARY_APPLICATIONINSIGHTS_RESOURCE_ID string = hasSecondary \? monitoringSecondary\.outputs\.resourceId : ''$/m);
 });
 
