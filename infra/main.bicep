@@ -119,8 +119,8 @@ var names = {
 }
 // The secondary stack (issue 18): the same modules again, every name suffixed by its region,
 // except the two that Azure caps at 24 characters (storage account, key vault), which take a
-// token of the group and the region instead. Each stack's app beats the other's Ping
-// (StackBeat): the URL is built from the peer's name (<name>.azurewebsites.net, the default
+// token of the group and the region instead. Each stack's app beats the other's StackPing
+// (StackBeat; Ping refuses stack-* ids): the URL is built from the peer's name (<name>.azurewebsites.net, the default
 // host name of an app created without a unique default host name), so neither app waits for
 // the other. Each app has its own storage account, so the host IDs (the app name's first 32
 // characters) never share a storage account.
@@ -140,8 +140,8 @@ var secondaryNames = {
   communication: '${namePrefix}-acs-${token}-${secondaryLocation}'
   emailService: '${namePrefix}-email-${token}-${secondaryLocation}'
 }
-var primaryPingUrl = 'https://${names.functionApp}.azurewebsites.net/api/ping'
-var secondaryPingUrl = 'https://${secondaryNames.functionApp}.azurewebsites.net/api/ping'
+var primaryPingUrl = 'https://${names.functionApp}.azurewebsites.net/api/stack-ping'
+var secondaryPingUrl = 'https://${secondaryNames.functionApp}.azurewebsites.net/api/stack-ping'
 // The key each stack presents to the other (scripts/deploy.sh makes it once, in the primary's
 // vault, and copies it to the secondary's): a vault secret, never a template value.
 var peerKeySecretName = 'peer-function-key'
@@ -245,6 +245,7 @@ module functionApp 'modules/function-app.bicep' = {
     emailTo: empty(notifyEmails) ? alertEmails : notifyEmails
     actionGroupEmail: actionGroupEmail
     stackName: hasSecondary ? location : ''
+    peerName: hasSecondary ? secondaryLocation : ''
     peerPingUrl: hasSecondary ? secondaryPingUrl : ''
     peerKeySecretName: peerKeySecretName
     tags: tags
@@ -411,6 +412,7 @@ module functionAppSecondary 'modules/function-app.bicep' = if (hasSecondary) {
     emailTo: empty(notifyEmails) ? alertEmails : notifyEmails
     actionGroupEmail: actionGroupEmail
     stackName: secondaryLocation
+    peerName: location
     peerPingUrl: primaryPingUrl
     peerKeySecretName: peerKeySecretName
     tags: tags
@@ -523,6 +525,9 @@ output AZURE_ACTION_GROUP_NAME string = actionGroup.outputs.name
 @description('The channel settings deployed as Key Vault references, comma-separated.')
 output HEARTWATCH_CHANNEL_SECRETS string = functionApp.outputs.channelSecretNames
 
+@description('The primary stack\'s region: its StackBeat beats the secondary as stack-<this> (read by `deploy.sh --verify`).')
+output PRIMARY_LOCATION string = location
+
 @description('The secondary stack\'s region, or empty when there is none.')
 output SECONDARY_LOCATION string = secondaryLocation
 
@@ -531,6 +536,9 @@ output SECONDARY_FUNCTION_APP_NAME string = hasSecondary ? functionAppSecondary.
 
 @description('The secondary stack\'s ping endpoint (empty: no secondary).')
 output SECONDARY_FUNCTION_URL string = hasSecondary ? 'https://${functionAppSecondary.outputs.defaultHostName}/api/ping' : ''
+
+@description('The secondary stack\'s Application Insights resource (empty: no secondary), read by `deploy.sh --verify`.')
+output SECONDARY_APPLICATIONINSIGHTS_RESOURCE_ID string = hasSecondary ? monitoringSecondary.outputs.resourceId : ''
 
 @description('The secondary stack\'s host storage account (empty: no secondary).')
 output SECONDARY_STORAGE_ACCOUNT_NAME string = hasSecondary ? storageSecondary.outputs.name : ''

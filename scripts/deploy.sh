@@ -30,15 +30,22 @@ readonly NOTIFY_KEY_NAME="notify"
 readonly NOTIFY_RECEIVER="notify"
 # The channel settings a --channel-secrets file may give (infra/modules/function-app.bicep).
 readonly CHANNEL_NAMES="HEARTWATCH_SLACK_WEBHOOK_URL HEARTWATCH_DISCORD_WEBHOOK_URL HEARTWATCH_TEAMS_WEBHOOK_URL HEARTWATCH_TELEGRAM_TOKEN HEARTWATCH_TELEGRAM_CHAT_ID HEARTWATCH_NTFY_URL HEARTWATCH_NTFY_TOKEN HEARTWATCH_PUSHOVER_TOKEN HEARTWATCH_PUSHOVER_USER HEARTWATCH_GITHUB_TOKEN HEARTWATCH_GITHUB_REPO HEARTWATCH_WEBHOOK_URL"
-# The pair (issue 18, docs/regions.md): the key each stack's StackBeat presents to the other, kept
-# in each vault and set as function key `peer` of Ping in both apps; made once, like Notify's.
-readonly PEER_SECRET="peer-function-key"
+# The agents' key is Ping's own function key `default`: a function key opens only its function,
+# while a host key opens every function of the app ("Work with access keys in Azure Functions",
+# Understand keys: learn.microsoft.com/azure/azure-functions/function-keys-how-to), StackPing
+# included. So no agent is ever handed a host key (functionKeys of `az functionapp keys list`).
 readonly PING_FUNCTION="Ping"
+readonly AGENT_KEY_NAME="default"
+# The pair (issue 18, docs/regions.md): the key each stack's StackBeat presents to the other, kept
+# in each vault and set as function key `peer` of StackPing (never of Ping) in both apps; made
+# once, like Notify's. StackPing takes only stack-<peer>; Ping refuses every stack-* id.
+readonly PEER_SECRET="peer-function-key"
+readonly STACK_PING_FUNCTION="StackPing"
 readonly PEER_KEY_NAME="peer"
 # App settings each stack has its own value of (the template sets them from the stack's own
 # resources), by name or prefix: never copied to the secondary. Key Vault references are not
 # copied either: the template points each stack's at its own vault.
-readonly REGIONAL_SETTINGS="AzureWebJobsStorage APPLICATIONINSIGHTS_ HEARTWATCH_LOGS_WORKSPACE_ID HEARTWATCH_STATE_TABLE_ENDPOINT HEARTWATCH_WORKBOOK_URL HEARTWATCH_ACS_ENDPOINT HEARTWATCH_EMAIL_SENDER HEARTWATCH_STACK_NAME HEARTWATCH_PEER_PING_URL HEARTWATCH_PEER_KEY WEBSITE_ FUNCTIONS_ SCM_"
+readonly REGIONAL_SETTINGS="AzureWebJobsStorage APPLICATIONINSIGHTS_ HEARTWATCH_LOGS_WORKSPACE_ID HEARTWATCH_STATE_TABLE_ENDPOINT HEARTWATCH_WORKBOOK_URL HEARTWATCH_ACS_ENDPOINT HEARTWATCH_EMAIL_SENDER HEARTWATCH_STACK_NAME HEARTWATCH_PEER_NAME HEARTWATCH_PEER_PING_URL HEARTWATCH_PEER_KEY WEBSITE_ FUNCTIONS_ SCM_"
 # The device --verify beats for (cli: SelfTestDevice): its one beat says stopping, so it never alerts.
 readonly SELF_TEST_DEVICE="heartwatch-self-test"
 
@@ -62,6 +69,10 @@ TEST_NOTIFICATION=false
 # How long --verify waits for its heartbeat to be queryable, and how often it asks (ISO-8601).
 INGESTION_TIMEOUT="${DEPLOY_VERIFY_INGESTION_TIMEOUT:-PT10M}"
 INGESTION_POLL="${DEPLOY_VERIFY_POLL:-PT15S}"
+# How old the other stack's last stack-<name> beat may be in a stack (the alert threshold).
+PEER_BEAT_WITHIN="${DEPLOY_VERIFY_PEER_WITHIN:-PT5M}"
+VERIFY_TOTAL=6
+STACK_RULE=""
 VERIFY_ROWS=()
 VERIFY_FAILED=()
 ENV_FILE="$ROOT/deploy.env"
@@ -495,6 +506,34 @@ ensure_function_key() {
   copied "function key $name of $function on $app set (not shown)"
 }
 
+# Ping's function key `default` on app $1: the agents' key (the host makes it with the function).
+# The function key APIs go through the running host: a few attempts while it loads the code.
+ping_key() {
+  local app=$1 attempt key
+  for ((attempt = 1; ; attempt++)); do
+    if key=$(az functionapp function keys list --resource-group "$RESOURCE_GROUP" --name "$app" \
+      --function-name "$PING_FUNCTION" --query "$AGENT_KEY_NAME" --output tsv) && [[ -n "$key" ]]; then
+      printf '%s' "$key"
+      return 0
+    fi
+    ((attempt < SMOKE_ATTEMPTS)) || return 1
+    printf '    attempt %s: function %s of %s has no key %s yet (the host may still be loading it)\n' \
+      "$attempt" "$PING_FUNCTION" "$app" "$AGENT_KEY_NAME" >&2
+    sleep "$SMOKE_DELAY_SECONDS"
+  done
+}
+
+# Before StackPing, the peer key was a function key of Ping: it goes, so that it opens nothing
+# but StackPing. Idempotent: a key that is not there is not deleted.
+drop_old_peer_key() {
+  local app=$1
+  [[ -n "$(az functionapp function keys list --resource-group "$RESOURCE_GROUP" --name "$app" \
+    --function-name "$PING_FUNCTION" --query "$PEER_KEY_NAME" --output tsv)" ]] || return 0
+  az functionapp function keys delete --resource-group "$RESOURCE_GROUP" --name "$app" \
+    --function-name "$PING_FUNCTION" --key-name "$PEER_KEY_NAME" --output none
+  copied "function key $PEER_KEY_NAME of $PING_FUNCTION on $app removed (the peer key now opens $STACK_PING_FUNCTION only)"
+}
+
 regional_setting() {
   local name=$1 prefix
   for prefix in $REGIONAL_SETTINGS; do [[ "$name" == "$prefix"* ]] && return 0; done
@@ -524,7 +563,7 @@ copy_app_settings() {
 # Everything the secondary must share with the primary, then its own Notify wiring.
 copy_to_secondary() {
   local app=$1 vault=$2 secondary_app=$3 secondary_vault=$4 secondary_group=$5 secondary_notify=$6
-  local present theirs name setting default_key peer_key
+  local present theirs name setting agent_key peer_key
   CURRENT_STEP="copying to the secondary stack $secondary_app (what was copied stays; rerun: the next run completes the copy, setting only what differs)"
   COPY_SET=0
   COPY_KEPT=0
@@ -536,22 +575,15 @@ copy_to_secondary() {
     name=$(secret_name_of "$setting")
     if grep -qxF -- "$name" <<<"$present"; then copy_secret "$vault" "$secondary_vault" "$name" "$theirs"; fi
   done
-  # The agents' key works on both stacks.
-  default_key=$(az functionapp keys list --resource-group "$RESOURCE_GROUP" --name "$app" \
-    --query functionKeys.default --output tsv)
-  [[ -n "$default_key" ]] || fail "the primary app $app has no default function key yet; rerun in a minute"
-  if [[ "$(az functionapp keys list --resource-group "$RESOURCE_GROUP" --name "$secondary_app" \
-    --query functionKeys.default --output tsv)" == "$default_key" ]]; then
-    kept
-  else
-    printf '%s' "$default_key" | az functionapp keys set --resource-group "$RESOURCE_GROUP" --name "$secondary_app" \
-      --key-type functionKeys --key-name default --key-value @- --output none
-    copied "function key default on $secondary_app set from the primary's (not shown)"
-  fi
-  # The peer key opens Ping in both apps: each StackBeat presents it to the other.
+  # The agents' key works on both stacks: Ping's function key, never a host key.
+  agent_key=$(ping_key "$app") || fail "function $PING_FUNCTION of the primary app $app has no key $AGENT_KEY_NAME yet; rerun in a minute"
+  ensure_function_key "$secondary_app" "$PING_FUNCTION" "$AGENT_KEY_NAME" "$agent_key"
+  # The peer key opens StackPing in both apps: each StackBeat presents it to the other.
   peer_key=$(secret_value "$vault" "$PEER_SECRET")
-  ensure_function_key "$app" "$PING_FUNCTION" "$PEER_KEY_NAME" "$peer_key"
-  ensure_function_key "$secondary_app" "$PING_FUNCTION" "$PEER_KEY_NAME" "$peer_key"
+  ensure_function_key "$app" "$STACK_PING_FUNCTION" "$PEER_KEY_NAME" "$peer_key"
+  ensure_function_key "$secondary_app" "$STACK_PING_FUNCTION" "$PEER_KEY_NAME" "$peer_key"
+  drop_old_peer_key "$app"
+  drop_old_peer_key "$secondary_app"
   copy_app_settings "$app" "$secondary_app"
   # Notify's function key and receiver in the secondary, from the key just copied to its vault.
   wire_notify "$secondary_app" "$secondary_vault" "$secondary_group" "$secondary_notify"
@@ -592,10 +624,10 @@ print_verify_table() {
   local row number name result figures
   log ""
   log "Verify: $RESOURCE_GROUP"
-  printf '  %-2s %-40s %-6s %s\n' "#" "check" "result" "measured / seen"
+  printf '  %-2s %-48s %-6s %s\n' "#" "check" "result" "measured / seen"
   for row in "${VERIFY_ROWS[@]}"; do
     IFS='|' read -r number name result figures <<<"$row"
-    printf '  %-2s %-40s %-6s %s\n' "$number" "$name" "$result" "$figures"
+    printf '  %-2s %-48s %-6s %s\n' "$number" "$name" "$result" "$figures"
   done
 }
 
@@ -614,8 +646,87 @@ probe() {
   printf '%s %s' "${response##*$'\n'}" "${response%$'\n'*}"
 }
 
+# Steps 1-4 of one stack (base 0: the primary; 6: the secondary, its rows named "secondary: ..."):
+# its endpoint, a self-test beat through its Ping, the line in its own traces, its rule's query.
+# Sets STACK_RULE (the rule's name, or empty). A failed step is a row, not an exit.
+verify_stack() {
+  local base=$1 label=$2 function_url=$3 resource_id=$4 app=$5 key=$6 rule_filter=$7
+  local answer status marker sent_at figures rule
+  log "  [$((base + 1))/$VERIFY_TOTAL] ${label}the endpoint refuses a request with no key, answers one with it"
+  local keyless keyed=false
+  answer=$(probe "$function_url" "")
+  keyless=${answer%% *}
+  if [[ "$keyless" != 401 ]]; then
+    verify_fail $((base + 1)) "${label}endpoint: 401 without a key" "GET $function_url with no key answered HTTP $keyless, not 401" \
+      "the function must be authLevel function (function-app Ping); redeploy the current code, and until then treat the endpoint as open"
+  fi
+  answer=$(probe "$function_url" "$key")
+  status=${answer%% *}
+  if [[ "$status" == 200 && "${answer#* }" == ok* ]]; then
+    keyed=true
+    [[ "$keyless" == 401 ]] && verify_row $((base + 1)) "${label}endpoint: 401 without a key, 200 with" PASS "no key: HTTP 401; keyed probe: HTTP 200 ok"
+  else
+    local todo="wait a minute for a cold start and rerun; if it stays, read the app's log stream (az webapp log tail -g $RESOURCE_GROUP -n $app)"
+    # 401: the agents' key does not open this Ping (a secondary whose copy has not run yet).
+    [[ "$status" != 401 ]] || todo="the agents' key (function key $AGENT_KEY_NAME of $PING_FUNCTION) does not open $app: rerun scripts/deploy.sh${label:+ --secondary-location REGION}, which sets it"
+    verify_fail $((base + 1)) "${label}endpoint: keyed probe" "the keyed probe answered HTTP $status" "$todo"
+  fi
+
+  log "  [$((base + 2))/$VERIFY_TOTAL] ${label}a heartbeat from $SELF_TEST_DEVICE that says stopping (so it never alerts)"
+  marker="verify-$(date -u +%Y%m%dT%H%M%SZ)-$RANDOM"
+  if [[ "$keyed" == true ]]; then
+    sent_at=$(date +%s%3N)
+    # BSD date (macOS) has no %N: whole seconds are precise enough for a delay of seconds.
+    [[ "$sent_at" =~ ^[0-9]+$ ]] || sent_at=$(($(date +%s) * 1000))
+    answer=$(probe "$function_url" "$key" "{\"device\":\"$SELF_TEST_DEVICE\",\"state\":\"stopping\",\"note\":\"$marker\",\"agentVersion\":\"deploy-verify\"}")
+    status=${answer%% *}
+    if [[ "$status" == 200 ]]; then
+      verify_row $((base + 2)) "${label}self-test heartbeat (stopping)" PASS "device $SELF_TEST_DEVICE, note $marker: HTTP 200"
+    else
+      keyed=false
+      verify_fail $((base + 2)) "${label}self-test heartbeat (stopping)" "POST for $SELF_TEST_DEVICE answered HTTP $status" \
+        "read the app's log stream (az webapp log tail -g $RESOURCE_GROUP -n $app) and rerun"
+    fi
+  else
+    verify_skip $((base + 2)) "${label}self-test heartbeat (stopping)" "needs step $((base + 1))'s keyed probe"
+  fi
+
+  log "  [$((base + 3))/$VERIFY_TOTAL] ${label}the line reaches its own traces (at most $INGESTION_TIMEOUT)"
+  local arrived=false
+  if [[ "$keyed" == true ]]; then
+    if figures=$(heartwatch verify ingestion --resource "$resource_id" --device "$SELF_TEST_DEVICE" --marker "$marker" \
+      --sent-at "$sent_at" --timeout "$INGESTION_TIMEOUT" --poll-every "$INGESTION_POLL"); then
+      arrived=true
+      verify_row $((base + 3)) "${label}line in traces (Monitor Query)" PASS "$figures"
+    else
+      verify_fail $((base + 3)) "${label}line in traces (Monitor Query)" "the query step said why, in the 'heartwatch:' line above" \
+        "follow that line; a 5 (not authorised) needs a reader role on the component (docs/deploy.md, \"Roles --verify needs\")"
+    fi
+  else
+    verify_skip $((base + 3)) "${label}line in traces (Monitor Query)" "needs step $((base + 2))'s heartbeat"
+  fi
+
+  log "  [$((base + 4))/$VERIFY_TOTAL] ${label}the alert rule's own deployed query: no row for $SELF_TEST_DEVICE, one per silent device"
+  rule=$(az monitor scheduled-query list --resource-group "$RESOURCE_GROUP" \
+    --query "[?actions.customProperties.source=='heartwatch'$rule_filter].name | [0]" --output tsv) || rule=""
+  if [[ -z "$rule" ]]; then
+    verify_fail $((base + 4)) "${label}alert query (as deployed)" "no scheduled query rule with customProperties.source=heartwatch${rule_filter:+ and a name for this stack} in $RESOURCE_GROUP" \
+      "redeploy (scripts/deploy.sh); a reader needs Monitoring Reader on the group to see it"
+  elif [[ "$arrived" != true ]]; then
+    verify_skip $((base + 4)) "${label}alert query (as deployed)" "needs step $((base + 3)): without the self-test line the check proves nothing"
+  elif figures=$(az monitor scheduled-query show --resource-group "$RESOURCE_GROUP" --name "$rule" --output json \
+    | heartwatch verify alert-query --resource "$resource_id" --self-test-device "$SELF_TEST_DEVICE"); then
+    verify_row $((base + 4)) "${label}alert query (as deployed)" PASS "rule $rule: $figures"
+  else
+    verify_fail $((base + 4)) "${label}alert query (as deployed)" "rule $rule: the 'heartwatch:' line above says what its rows were" \
+      "follow that line (usually: redeploy so the rule runs infra/queries/silent-devices.kql)"
+  fi
+
+  STACK_RULE=$rule
+}
+
 verify_deployment() {
-  local key=${1:-} function_url resource_id app answer status marker sent_at figures rule receiver_lines action_group
+  local key=${1:-} function_url resource_id app rule receiver_lines action_group secondary
   CURRENT_STEP="verify"
   [[ -n "${HEARTWATCH_CLI:-}" || -f "$ROOT/cli/target/heartwatch.jar" ]] \
     || fail "verify needs the heartwatch CLI: build it with mvn -B -q -pl cli -am package -DskipTests"
@@ -629,78 +740,21 @@ verify_deployment() {
   [[ -n "$function_url" && -n "$resource_id" && -n "$app" ]] \
     || fail "verify: the deployment gave no AZURE_FUNCTION_URL / APPLICATIONINSIGHTS_RESOURCE_ID / AZURE_FUNCTION_APP_NAME output: redeploy"
   if [[ -z "$key" ]]; then
-    key=$(az functionapp keys list --resource-group "$RESOURCE_GROUP" --name "$app" --query functionKeys.default --output tsv) \
-      || fail "verify: cannot read the function key of $app (needs Microsoft.Web/sites/host/listkeys/action, e.g. Website Contributor): see docs/deploy.md, \"Roles --verify needs\""
+    key=$(ping_key "$app") \
+      || fail "verify: cannot read the key $AGENT_KEY_NAME of function $PING_FUNCTION on $app (needs Microsoft.Web/sites/functions/listkeys/action, e.g. Website Contributor): see docs/deploy.md, \"Roles --verify needs\""
+  fi
+  # With a secondary (issue 18): six more steps, the secondary's own four and each stack's beat in the other.
+  secondary=$(deployment_output SECONDARY_LOCATION)
+  VERIFY_TOTAL=6
+  local primary_filter=""
+  if [[ -n "$secondary" ]]; then
+    VERIFY_TOTAL=12
+    # Both rules carry source=heartwatch; the secondary's name ends with its region.
+    primary_filter=" && !ends_with(name, '-$secondary')"
   fi
 
-  log "  [1/6] the endpoint refuses a request with no key, answers one with it"
-  local keyless keyed=false
-  answer=$(probe "$function_url" "")
-  keyless=${answer%% *}
-  if [[ "$keyless" != 401 ]]; then
-    verify_fail 1 "endpoint: 401 without a key" "GET $function_url with no key answered HTTP $keyless, not 401" \
-      "the function must be authLevel function (function-app Ping); redeploy the current code, and until then treat the endpoint as open"
-  fi
-  answer=$(probe "$function_url" "$key")
-  status=${answer%% *}
-  if [[ "$status" == 200 && "${answer#* }" == ok* ]]; then
-    keyed=true
-    [[ "$keyless" == 401 ]] && verify_row 1 "endpoint: 401 without a key, 200 with" PASS "no key: HTTP 401; keyed probe: HTTP 200 ok"
-  else
-    verify_fail 1 "endpoint: keyed probe" "the keyed probe answered HTTP $status" \
-      "wait a minute for a cold start and rerun; if it stays, read the app's log stream (az webapp log tail -g $RESOURCE_GROUP -n $app)"
-  fi
-
-  log "  [2/6] a heartbeat from $SELF_TEST_DEVICE that says stopping (so it never alerts)"
-  marker="verify-$(date -u +%Y%m%dT%H%M%SZ)-$RANDOM"
-  if [[ "$keyed" == true ]]; then
-    sent_at=$(date +%s%3N)
-    # BSD date (macOS) has no %N: whole seconds are precise enough for a delay of seconds.
-    [[ "$sent_at" =~ ^[0-9]+$ ]] || sent_at=$(($(date +%s) * 1000))
-    answer=$(probe "$function_url" "$key" "{\"device\":\"$SELF_TEST_DEVICE\",\"state\":\"stopping\",\"note\":\"$marker\",\"agentVersion\":\"deploy-verify\"}")
-    status=${answer%% *}
-    if [[ "$status" == 200 ]]; then
-      verify_row 2 "self-test heartbeat (stopping)" PASS "device $SELF_TEST_DEVICE, note $marker: HTTP 200"
-    else
-      keyed=false
-      verify_fail 2 "self-test heartbeat (stopping)" "POST for $SELF_TEST_DEVICE answered HTTP $status" \
-        "read the app's log stream (az webapp log tail -g $RESOURCE_GROUP -n $app) and rerun"
-    fi
-  else
-    verify_skip 2 "self-test heartbeat (stopping)" "needs step 1's keyed probe"
-  fi
-
-  log "  [3/6] the line reaches traces (at most $INGESTION_TIMEOUT)"
-  local arrived=false
-  if [[ "$keyed" == true ]]; then
-    if figures=$(heartwatch verify ingestion --resource "$resource_id" --device "$SELF_TEST_DEVICE" --marker "$marker" \
-      --sent-at "$sent_at" --timeout "$INGESTION_TIMEOUT" --poll-every "$INGESTION_POLL"); then
-      arrived=true
-      verify_row 3 "line in traces (Monitor Query)" PASS "$figures"
-    else
-      verify_fail 3 "line in traces (Monitor Query)" "the query step said why, in the 'heartwatch:' line above" \
-        "follow that line; a 5 (not authorised) needs a reader role on the component (docs/deploy.md, \"Roles --verify needs\")"
-    fi
-  else
-    verify_skip 3 "line in traces (Monitor Query)" "needs step 2's heartbeat"
-  fi
-
-  log "  [4/6] the alert rule's own deployed query: no row for $SELF_TEST_DEVICE, one per silent device"
-  rule=$(az monitor scheduled-query list --resource-group "$RESOURCE_GROUP" \
-    --query "[?actions.customProperties.source=='heartwatch'].name | [0]" --output tsv) || rule=""
-  if [[ -z "$rule" ]]; then
-    verify_fail 4 "alert query (as deployed)" "no scheduled query rule with customProperties.source=heartwatch in $RESOURCE_GROUP" \
-      "redeploy (scripts/deploy.sh); a reader needs Monitoring Reader on the group to see it"
-  elif [[ "$arrived" != true ]]; then
-    verify_skip 4 "alert query (as deployed)" "needs step 3: without the self-test line the check proves nothing"
-  elif figures=$(az monitor scheduled-query show --resource-group "$RESOURCE_GROUP" --name "$rule" --output json \
-    | heartwatch verify alert-query --resource "$resource_id" --self-test-device "$SELF_TEST_DEVICE"); then
-    verify_row 4 "alert query (as deployed)" PASS "rule $rule: $figures"
-  else
-    verify_fail 4 "alert query (as deployed)" "rule $rule: the 'heartwatch:' line above says what its rows were" \
-      "follow that line (usually: redeploy so the rule runs infra/queries/silent-devices.kql)"
-  fi
-
+  verify_stack 0 "" "$function_url" "$resource_id" "$app" "$key" "$primary_filter"
+  rule=$STACK_RULE
   action_group=""
   if [[ -n "$rule" ]]; then
     action_group=$(az monitor scheduled-query show --resource-group "$RESOURCE_GROUP" --name "$rule" \
@@ -720,7 +774,7 @@ verify_deployment() {
     done <<<"$receiver_lines"
   fi
 
-  log "  [5/6] a test notification through the action group"
+  log "  [5/$VERIFY_TOTAL] a test notification through the action group"
   if [[ "$TEST_NOTIFICATION" != true ]]; then
     verify_skip 5 "test notification" "not asked (--test-notification)"
   elif [[ -z "$action_group" ]]; then
@@ -735,7 +789,7 @@ verify_deployment() {
     fi
   fi
 
-  log "  [6/6] every email receiver is Enabled"
+  log "  [6/$VERIFY_TOTAL] every email receiver is Enabled"
   if [[ -z "$action_group" ]]; then
     verify_fail 6 "email receivers Enabled" "no action group to read" "redeploy (scripts/deploy.sh)"
   elif [[ "$unreadable" == true ]]; then
@@ -753,13 +807,54 @@ verify_deployment() {
     verify_row 6 "email receivers Enabled" PASS "${#receivers[@]} of ${#receivers[@]} Enabled: ${receivers[*]}"
   fi
 
+  [[ -z "$secondary" ]] || verify_secondary "$secondary" "$resource_id" "$key"
+
   print_verify_table
   if ((${#VERIFY_FAILED[@]} > 0)); then
     printf 'deploy: verify failed at step(s) %s; each step'"'"'s reason and what to do are above.\n' "${VERIFY_FAILED[*]}" >&2
     # exit, not return: a failed check is not a failed command, so the ERR trap stays quiet.
     exit 1
   fi
-  log "Verified: the endpoint, ingestion, the alert query and the receivers work in $RESOURCE_GROUP."
+  if [[ -n "$secondary" ]]; then
+    log "Verified: the endpoint, ingestion, the alert query and the receivers work in $RESOURCE_GROUP; the secondary ($secondary) too, and each stack hears the other."
+  else
+    log "Verified: the endpoint, ingestion, the alert query and the receivers work in $RESOURCE_GROUP."
+  fi
+}
+
+# Steps 7-12 (issue 18, docs/regions.md): the secondary's own four steps, then each stack's
+# stack-<name> beat (its StackBeat, through the other's StackPing) in the other's traces within
+# PEER_BEAT_WITHIN (the alert threshold: older would already be an alert).
+verify_secondary() {
+  local secondary=$1 primary_resource=$2 key=$3 url resource app primary_region figures
+  url=$(deployment_output SECONDARY_FUNCTION_URL)
+  resource=$(deployment_output SECONDARY_APPLICATIONINSIGHTS_RESOURCE_ID)
+  app=$(deployment_output SECONDARY_FUNCTION_APP_NAME)
+  primary_region=$(deployment_output PRIMARY_LOCATION)
+  if [[ -z "$url" || -z "$resource" || -z "$app" || -z "$primary_region" ]]; then
+    verify_fail 7 "secondary: deployment outputs" "no SECONDARY_FUNCTION_URL / SECONDARY_APPLICATIONINSIGHTS_RESOURCE_ID / SECONDARY_FUNCTION_APP_NAME / PRIMARY_LOCATION output" \
+      "redeploy with the current infra/ (scripts/deploy.sh --secondary-location $secondary)"
+    return 0
+  fi
+  # The agents' key (the primary's Ping key), as an agent fanning out sends it: it must open both.
+  verify_stack 6 "secondary: " "$url" "$resource" "$app" "$key" " && ends_with(name, '-$secondary')"
+
+  log "  [11/$VERIFY_TOTAL] the secondary hears the primary: stack-$primary_region in its traces (at most $PEER_BEAT_WITHIN old)"
+  if figures=$(heartwatch verify peer-beat --resource "$resource" --device "stack-$primary_region" --within "$PEER_BEAT_WITHIN" \
+    --timeout "$INGESTION_TIMEOUT" --poll-every "$INGESTION_POLL"); then
+    verify_row 11 "secondary hears stack-$primary_region" PASS "$figures"
+  else
+    verify_fail 11 "secondary hears stack-$primary_region" "the query step said why, in the 'heartwatch:' line above" \
+      "follow that line; until it passes the secondary thinks the primary is down and alerts on every device too"
+  fi
+  log "  [12/$VERIFY_TOTAL] the primary hears the secondary: stack-$secondary in its traces (at most $PEER_BEAT_WITHIN old)"
+  if figures=$(heartwatch verify peer-beat --resource "$primary_resource" --device "stack-$secondary" --within "$PEER_BEAT_WITHIN" \
+    --timeout "$INGESTION_TIMEOUT" --poll-every "$INGESTION_POLL"); then
+    verify_row 12 "primary hears stack-$secondary" PASS "$figures"
+  else
+    verify_fail 12 "primary hears stack-$secondary" "the query step said why, in the 'heartwatch:' line above" \
+      "follow that line; until it passes the primary alerts that the secondary's alerting is down"
+  fi
 }
 
 # REGISTRY_PARAMETERS_FILE: the registry as an ARM parameters file (expectedDevices,
@@ -1012,12 +1107,10 @@ main() {
     CURRENT_STEP="Notify: its key, the function key and the action group's receiver"
   fi
 
-  step 7 "Reading the function key"
+  step 7 "Reading Ping's function key (the agents' key)"
   local key
-  key=$(az functionapp keys list --resource-group "$RESOURCE_GROUP" --name "$app" \
-    --query functionKeys.default --output tsv)
-  [[ -n "$key" ]] || fail "the app has no default function key yet; rerun in a minute"
-  log "    read (not shown)"
+  key=$(ping_key "$app") || fail "function $PING_FUNCTION of $app has no key $AGENT_KEY_NAME yet; rerun in a minute"
+  log "    function key $AGENT_KEY_NAME of $PING_FUNCTION read (not shown); it opens $PING_FUNCTION only"
 
   step 8 "Smoke test: GET $function_url with no device (writes a [probe] line, creates no device)"
   local attempt response="" body status

@@ -97,7 +97,10 @@ param enableJavaAgent bool = false
 @description('Optional. The stack\'s name (its region) when it is one of a pair (issue 18); empty: no pair.')
 param stackName string = ''
 
-@description('Optional. The other stack\'s Ping URL, which the StackBeat timer beats as stack-<stackName>; empty: StackBeat is off.')
+@description('Optional. The other stack\'s region: StackPing takes beats for stack-<peerName> only.')
+param peerName string = ''
+
+@description('Optional. The other stack\'s StackPing URL, which the StackBeat timer beats as stack-<stackName>; empty: StackBeat is off.')
 param peerPingUrl string = ''
 
 @description('Optional. Name of the vault secret holding the key this stack presents to its peer (scripts/deploy.sh makes it once and copies it).')
@@ -237,6 +240,7 @@ var stackSettings = empty(peerPingUrl)
   ? {}
   : {
       HEARTWATCH_STACK_NAME: stackName
+      HEARTWATCH_PEER_NAME: peerName
       HEARTWATCH_PEER_PING_URL: peerPingUrl
       HEARTWATCH_PEER_KEY: '@Microsoft.KeyVault(SecretUri=${secretBase}${peerKeySecretName}/)'
     }

@@ -52,17 +52,28 @@ test('the secondary runs in secondaryLocation and its names carry the region, ne
   assert.match(main, /^var secondaryToken = uniqueString\(resourceGroup\(\)\.id, secondaryLocation\)$/m);
 });
 
-test('each app beats the other\'s Ping, the secondary covers for stack-<primary>', () => {
+test('each app beats the other\'s StackPing, the secondary covers for stack-<primary>', () => {
   assert.equal(paramOf(bySymbol.get('functionApp'), 'peerPingUrl'), "hasSecondary ? secondaryPingUrl : ''");
   assert.equal(paramOf(bySymbol.get('functionAppSecondary'), 'peerPingUrl'), 'primaryPingUrl');
   assert.equal(paramOf(bySymbol.get('functionAppSecondary'), 'stackName'), 'secondaryLocation');
   assert.equal(paramOf(bySymbol.get('functionApp'), 'stackName'), "hasSecondary ? location : ''");
+  // StackPing takes stack-<peerName> only: each app names the other's region.
+  assert.equal(paramOf(bySymbol.get('functionApp'), 'peerName'), "hasSecondary ? secondaryLocation : ''");
+  assert.equal(paramOf(bySymbol.get('functionAppSecondary'), 'peerName'), 'location');
+  // Ping refuses stack-* ids: the peer's beat goes to StackPing, opened by its own function key.
+  assert.match(main, /^var primaryPingUrl = 'https:\/\/\$\{names\.functionApp\}\.azurewebsites\.net\/api\/stack-ping'$/m);
+  assert.match(main, /^var secondaryPingUrl = 'https:\/\/\$\{secondaryNames\.functionApp\}\.azurewebsites\.net\/api\/stack-ping'$/m);
   assert.equal(paramOf(bySymbol.get('queriesSecondary'), 'coverFor'), "'stack-${location}'");
   assert.equal(paramOf(bySymbol.get('queries'), 'coverFor'), undefined, 'the primary covers for no one');
   const app = stripComments(readRepoFile('infra/modules/function-app.bicep'));
-  for (const setting of ['HEARTWATCH_STACK_NAME', 'HEARTWATCH_PEER_PING_URL']) assert.match(app, new RegExp(`^\\s+${setting}: `, 'm'));
+  for (const setting of ['HEARTWATCH_STACK_NAME', 'HEARTWATCH_PEER_NAME', 'HEARTWATCH_PEER_PING_URL']) assert.match(app, new RegExp(`^\\s+${setting}: `, 'm'));
   assert.match(app, /^\s+HEARTWATCH_PEER_KEY: '@Microsoft\.KeyVault\(SecretUri=\$\{secretBase\}\$\{peerKeySecretName\}\/\)'$/m,
     'the peer key is a Key Vault reference, never a value');
+});
+
+test('verify reads the secondary\'s own Application Insights from an output', () => {
+  assert.match(main, /^output PRIMARY_LOCATION string = location$/m, 'verify looks for stack-<primary> in the secondary');
+  assert.match(main, /^output SECONDARY_APPLICATIONINSIGHTS_RESOURCE_ID string = hasSecondary \? monitoringSecondary\.outputs\.resourceId : ''$/m);
 });
 
 test('a secondary in the primary\'s region is refused by deploy.sh (Bicep cannot fail())', () => {

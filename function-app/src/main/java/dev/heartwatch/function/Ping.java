@@ -9,7 +9,9 @@ import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import dev.heartwatch.core.contract.ContractLine;
+import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.LineCodec;
+import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.core.contract.PingRequest;
 import dev.heartwatch.core.contract.RequestForm;
 import java.time.Clock;
@@ -28,8 +30,27 @@ import java.util.logging.Logger;
  *
  * <p>{@code heartwatch-server} reads requests with the same {@code PingRequest} of {@code core};
  * one contract suite ({@code PingContract}, core's test-jar) holds both to the same answers.
+ *
+ * <p>Issue 18: {@code stack-*} ids are the stacks' own beats, and only the peer stack may send
+ * them. The host checks the key but does not tell a function which key it was, so they go to a
+ * function of their own, {@link StackPing}, whose function key {@code peer} only the peer holds;
+ * here a request with any {@code stack-*} line (a single beat or any batch item) is refused whole,
+ * {@code 403} and nothing written, as {@code heartwatch-server} refuses one from a key not bound to
+ * that id. Both use {@link #answer}: one code path from the request to the lines.
  */
 public class Ping {
+    /** The reserved prefix of a stack's own device id (docs/regions.md, "Names"). */
+    static final String STACK_PREFIX = "stack-";
+
+    /** Why a request that was read may not be written: its status and the answer text. */
+    record Refusal(HttpStatus status, String answer) {
+    }
+
+    /** What a receiver refuses once the request is read; null when the lines may be written. */
+    interface Gate {
+        Refusal check(PingRequest ping, List<ContractLine> lines);
+    }
+
     private final Clock clock;
 
     /** Used by the Functions host. */
@@ -47,6 +68,28 @@ public class Ping {
             @HttpTrigger(name = "req", methods = {HttpMethod.GET, HttpMethod.POST}, route = "ping",
                     authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
             final ExecutionContext context) {
+        return answer("Ping", request, context, clock, Ping::refuseStackIds);
+    }
+
+    /** Ping's gate: a line of a stack's reserved id is the peer's to send, through StackPing. */
+    static Refusal refuseStackIds(PingRequest ping, List<ContractLine> lines) {
+        for (ContractLine line : lines) {
+            String device = line instanceof HeartbeatLine h ? h.device() : line instanceof OutageLine o ? o.device() : null;
+            if (device != null && device.startsWith(STACK_PREFIX)) {
+                // The id is sanitised (contract §3: [a-z0-9._-]), so it is safe to name.
+                return new Refusal(HttpStatus.FORBIDDEN, device + " is a stack's reserved id: only the peer stack beats"
+                        + " for it, through its own function (StackPing) and key; nothing from this request was written");
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reads the request as the contract says, asks {@code gate}, and writes the lines (or answers
+     * the refusal, writing nothing). The one path of both {@code Ping} and {@link StackPing}.
+     */
+    static HttpResponseMessage answer(String function, HttpRequestMessage<Optional<String>> request,
+                                      ExecutionContext context, Clock clock, Gate gate) {
         Logger log = context.getLogger();
         try {
             String body = request.getBody() == null ? null : request.getBody().orElse(null);
@@ -65,6 +108,10 @@ public class Ping {
                     name -> lookupIgnoreCase(query, name),
                     keyOf(headers, query));
             List<ContractLine> lines = ping.lines(clock.millis());
+            Refusal refused = gate.check(ping, lines);
+            if (refused != null) {
+                return text(request, refused.status(), refused.answer());
+            }
             for (ContractLine line : lines) {
                 log.info(LineCodec.encode(line));
             }
@@ -72,7 +119,7 @@ public class Ping {
         } catch (RuntimeException e) {
             // Nothing a client sends should get here; if something does, it is our bug, and the
             // client still gets a 4xx without details rather than a 5xx with a stack trace.
-            log.log(Level.WARNING, "Ping rejected a request: " + e.getClass().getSimpleName());
+            log.log(Level.WARNING, function + " rejected a request: " + e.getClass().getSimpleName());
             return text(request, HttpStatus.BAD_REQUEST, "bad request");
         }
     }
@@ -96,7 +143,7 @@ public class Ping {
         return null;
     }
 
-    private static HttpResponseMessage text(HttpRequestMessage<?> request, HttpStatus status, String body) {
+    static HttpResponseMessage text(HttpRequestMessage<?> request, HttpStatus status, String body) {
         return request.createResponseBuilder(status)
                 .header("Content-Type", "text/plain; charset=utf-8")
                 .body(body)

@@ -15,9 +15,11 @@ import java.util.logging.Logger;
 
 /**
  * Issue 18 section 3: each stack beats the other. Every minute this stack POSTs one beat as
- * {@code stack-<HEARTWATCH_STACK_NAME>} (its region) to the peer stack's {@code Ping}
- * ({@code HEARTWATCH_PEER_PING_URL}), with the peer's function key ({@code HEARTWATCH_PEER_KEY},
- * a Key Vault reference) in {@code x-functions-key}, never in the URL. Both settings absent:
+ * {@code stack-<HEARTWATCH_STACK_NAME>} (its region) to the peer stack's {@link StackPing}
+ * ({@code HEARTWATCH_PEER_PING_URL}: {@code https://<peer>.azurewebsites.net/api/stack-ping}), with
+ * StackPing's function key {@code peer} ({@code HEARTWATCH_PEER_KEY}, a Key Vault reference) in
+ * {@code x-functions-key}, never in the URL. The peer's {@code Ping} refuses {@code stack-*} ids:
+ * only its StackPing, which no agent's key opens, takes them. Both settings absent:
  * off (a single stack). It never beats its own stack: a peer URL whose host is this app's own
  * {@code WEBSITE_HOSTNAME} is refused (the app's default host name, set by App Service:
  * learn.microsoft.com/azure/app-service/reference-app-settings, "App environment").

@@ -68,6 +68,20 @@ class PackagedAppPackagedTest {
         assertEquals("0 */1 * * * *", timer.get("schedule").asText());
     }
 
+    @Test
+    void stackPingIsAKeyProtectedPostOnARouteOfItsOwn() throws Exception {
+        Path json = APP.resolve("StackPing").resolve("function.json");
+        assertTrue(Files.isRegularFile(json), "run `mvn package` first: missing " + json);
+        JsonNode fn = JSON.readTree(json.toFile());
+        assertEquals("dev.heartwatch.function.StackPing.run", fn.get("entryPoint").asText());
+        JsonNode http = binding(fn, "httpTrigger");
+        assertEquals("stack-ping", http.get("route").asText());
+        assertEquals("FUNCTION", http.get("authLevel").asText().toUpperCase());
+        Set<String> methods = new HashSet<>();
+        http.get("methods").forEach(m -> methods.add(m.asText().toUpperCase()));
+        assertEquals(Set.of("POST"), methods);
+    }
+
     private static JsonNode binding(JsonNode fn, String type) {
         for (JsonNode b : fn.get("bindings")) {
             if (type.equals(b.get("type").asText())) {

@@ -250,6 +250,26 @@ class PingTest {
         return decode(r.lines().get(0));
     }
 
+    @Test
+    void aStacksReservedIdIsRefusedHereWhereverItComesFrom() {
+        // Issue 18: only the peer beats as stack-*, through StackPing; any key that opens Ping is an agent's.
+        List<PingCall> calls = List.of(
+                PingCall.post("{\"device\":\"stack-westeurope\"}"),
+                PingCall.get().header("X-Device", "STACK westeurope"),
+                PingCall.get().query("device", "stack-northeurope"),
+                PingCall.post("{\"items\":[{\"device\":\"home.db\"},{\"device\":\"stack-westeurope\"}]}")
+                        .header("X-Heartwatch-Batch", "1"));
+        for (PingCall call : calls) {
+            PingCall.Result r = call.header("x-functions-key", KEY).invoke(ping);
+            assertEquals(403, r.status(), r.body());
+            assertTrue(r.body().contains("is a stack's reserved id") && r.body().contains("StackPing"), r.body());
+            assertEquals(List.of(), r.lines(), "nothing written");
+            assertFalse(r.body().contains(KEY));
+        }
+        PingCall.Result stackish = PingCall.post("{\"device\":\"stacks-of-disks\"}").invoke(ping);
+        assertEquals(200, stackish.status(), "only the stack- prefix is reserved");
+    }
+
     private static ContractLine decode(String line) throws MalformedLineException {
         return LineCodec.decode(line);
     }

@@ -130,6 +130,13 @@ final class AlertQueryCommand implements Callable<Integer> {
       }
     }
 
+    // A secondary (issue 18) lists another device only while the primary's own beat is down here.
+    String cover = deployed.coverFor();
+    boolean covering = !cover.isEmpty() && down.containsKey(cover);
+    if (!cover.isEmpty() && !covering) {
+      down.clear();
+    }
+
     List<String> problems = new ArrayList<>();
     if (listed.containsKey(selfTest)) {
       problems.add("it lists the self-test device " + selfTest + ", whose last beat said 'stopping': the deployed query"
@@ -157,6 +164,9 @@ final class AlertQueryCommand implements Callable<Integer> {
           + " limit between the two queries can differ once, so rerun --verify before you conclude");
     }
     StringBuilder out = new StringBuilder("no row for " + selfTest + "; ");
+    if (!cover.isEmpty()) {
+      out.append(covering ? cover + " is down here, so this stack covers; " : cover + " is up here, so this stack holds its alerts; ");
+    }
     if (down.isEmpty()) {
       out.append("no device silent past its limit");
     } else {

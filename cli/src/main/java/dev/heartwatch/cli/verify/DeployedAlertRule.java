@@ -27,12 +27,16 @@ import java.util.regex.Pattern;
  *                        device's own limit, which replaces the threshold for it
  * @param deviceGraces    the same rows' grace (contract v2: how long a {@code start} may go without a
  *                        success or fail), for the devices whose row has one
+ * @param coverFor        the query's {@code let coverFor = "...";}: empty alone or in a primary; in a
+ *                        secondary (issue 18) {@code stack-<primary>}, an expected device too, whose
+ *                        silence alone lets the query list any other device (docs/regions.md)
  */
 record DeployedAlertRule(String query, Duration timeRange, Duration threshold, Set<String> expectedDevices,
-    Map<String, Duration> deviceLimits, Map<String, Duration> deviceGraces) {
+    Map<String, Duration> deviceLimits, Map<String, Duration> deviceGraces, String coverFor) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern THRESHOLD = Pattern.compile("(?m)^let threshold = (\\d+)([smhd]);\\s*$");
   private static final Pattern EXPECTED = Pattern.compile("(?m)^let expectedDevices = dynamic\\((\\[.*])\\);\\s*$");
+  private static final Pattern COVER_FOR = Pattern.compile("(?m)^let coverFor = \"([a-z0-9._-]{0,64})\";\\s*$");
   private static final Pattern LIMITS =
       Pattern.compile("(?m)^let deviceLimits = datatable\\(device: string, limit: timespan(?:, grace: timespan)?\\) \\[(.*)];\\s*$");
   /**
@@ -114,6 +118,13 @@ record DeployedAlertRule(String query, Duration timeRange, Duration threshold, S
         }
       }
     }
-    return new DeployedAlertRule(query, range, threshold, Set.copyOf(expected), Map.copyOf(limits), Map.copyOf(graces));
+    // A rule deployed before issue 18 has no coverFor line: it covers for no one.
+    Matcher c = COVER_FOR.matcher(query);
+    String coverFor = c.find() ? c.group(1) : "";
+    if (!coverFor.isEmpty()) {
+      expected.add(coverFor);
+    }
+    return new DeployedAlertRule(query, range, threshold, Set.copyOf(expected), Map.copyOf(limits), Map.copyOf(graces),
+        coverFor);
   }
 }

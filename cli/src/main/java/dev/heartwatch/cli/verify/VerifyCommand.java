@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = "Checks of a deployed Heartwatch that need Monitor Query (run by scripts/deploy.sh --verify).",
-    subcommands = {IngestionCommand.class, AlertQueryCommand.class})
+    subcommands = {IngestionCommand.class, AlertQueryCommand.class, PeerBeatCommand.class})
 public final class VerifyCommand implements Runnable {
   /** Waits between polls; tests pass one that does not sleep. */
   public interface Sleeper {

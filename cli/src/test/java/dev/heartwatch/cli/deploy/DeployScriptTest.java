@@ -36,6 +36,7 @@ class DeployScriptTest {
   }
 
   private static void assertKeyShownOnlyInTheFinalInstruction(Run run) {
+    assertAgentsKeyIsPingsOwn(run);
     for (String call : run.calls()) {
       assertFalse(call.contains(FakeAzureWorld.FUNCTION_KEY) || call.contains(FakeAzureWorld.ENCODED_KEY), "key in an argument list: " + call);
     }
@@ -45,6 +46,18 @@ class DeployScriptTest {
     assertTrue(
         run.out().contains("HEARTBEAT_URL=https://hw-func-abc123.azurewebsites.net/api/ping?code=" + FakeAzureWorld.ENCODED_KEY),
         run.toString());
+  }
+
+  /**
+   * Issue 18: the agents' key is Ping's function key `default`, never a host key (a host key opens
+   * every function, StackPing included: "Work with access keys in Azure Functions", Understand keys).
+   */
+  static void assertAgentsKeyIsPingsOwn(Run run) {
+    for (String call : run.calls()) {
+      assertFalse(call.startsWith("az functionapp keys "), "a host key is read or set: " + call);
+      assertFalse(call.contains("functionKeys"), "a host key is read: " + call);
+    }
+    assertFalse(run.out().contains("h0st-key"), run.toString());
   }
 
   private static int count(String text, String part) {
@@ -68,7 +81,7 @@ class DeployScriptTest {
         "az deployment group create",
         "az functionapp deployment source config-zip",
         "az tag update",
-        "az functionapp keys list",
+        "az functionapp function keys list --resource-group rg-test --name hw-func-abc123 --function-name Ping --query default",
         "curl ");
     String create = run.calls().get(run.indexOf("az deployment group create"));
     assertTrue(create.contains("--template-file " + world.repo.resolve("infra/main.bicep")), create);
@@ -138,7 +151,7 @@ class DeployScriptTest {
         "az functionapp config appsettings list",
         "az functionapp config appsettings set",
         "az resource invoke-action",
-        "az functionapp keys list",
+        "az functionapp function keys list --resource-group rg-test --name hw-func-abc123 --function-name Ping --query default",
         "curl ");
     assertTrue(run.calls().get(run.indexOf("az deployment group create")).contains("packageUrl= "), "first run: no package yet\n" + run);
     String publish = run.calls().get(run.indexOf("heartwatch publish"));
@@ -228,7 +241,7 @@ class DeployScriptTest {
     assertTrue(run.called("heartwatch devices azure-parameters"), run.toString());
     assertFalse(run.called("heartwatch package"), run.toString());
     assertFalse(run.called("heartwatch publish"), run.toString());
-    assertFalse(run.called("az functionapp keys list"), run.toString());
+    assertFalse(run.called("az functionapp function keys list --resource-group rg-test --name hw-func-abc123 --function-name Ping --query default"), run.toString());
     assertTrue(run.out().contains("what-if only"), run.toString());
   }
 
@@ -254,7 +267,7 @@ class DeployScriptTest {
     assertTrue(run.err().contains("AuthorizationFailed"), "az's own message:\n" + run);
     assertTrue(run.err().contains("Deploying infrastructure"), "which step failed:\n" + run);
     assertFalse(run.called("az functionapp deployment source config-zip"), run.toString());
-    assertFalse(run.called("az functionapp keys list"), run.toString());
+    assertFalse(run.called("az functionapp function keys list --resource-group rg-test --name hw-func-abc123 --function-name Ping --query default"), run.toString());
   }
 
   @Test
@@ -463,6 +476,9 @@ class DeployScriptTest {
       assertFalse(call.contains(FakeAzureWorld.FUNCTION_KEY) || call.contains(FakeAzureWorld.ENCODED_KEY), "key in an argument list: " + call);
     }
     assertFalse(run.out().contains(FakeAzureWorld.ENCODED_KEY) || run.out().contains(FakeAzureWorld.FUNCTION_KEY), "--verify never shows the key:\n" + run);
+    assertAgentsKeyIsPingsOwn(run);
+    assertTrue(run.called("az functionapp function keys list --resource-group rg-test --name hw-func-abc123 --function-name Ping --query default"),
+        "verify probes with Ping's own key:\n" + run);
   }
 
   @Test

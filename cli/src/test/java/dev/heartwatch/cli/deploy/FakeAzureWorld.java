@@ -39,6 +39,10 @@ final class FakeAzureWorld {
   static final String ENCODED_KEY = "k3y%2Fwith%2Bchars%3D%3D";
   static final String APPINSIGHTS_ID =
       "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/microsoft.insights/components/hw-appi-abc123";
+  /** The region the secondary tests deploy to (issue 18); the primary is the group's, westeurope. */
+  static final String SECONDARY_REGION = "northeurope";
+  static final String PRIMARY_STACK = "stack-westeurope";
+  static final String SECONDARY_STACK = "stack-" + SECONDARY_REGION;
 
   record Run(int exitCode, String out, String err, List<String> calls) {
     List<String> az() {
@@ -75,6 +79,14 @@ final class FakeAzureWorld {
   final Map<String, String[]> otherBeats = new TreeMap<>();
   boolean lineNeverArrives;
   volatile String deployedQuery;
+  /** The secondary's rule query: the same file with coverFor = stack-<primary>. */
+  volatile String secondaryQuery;
+  /**
+   * The stacks' own beats that do not reach the other (each StackBeat beats the other's StackPing
+   * every minute; the fake has each heard 30 s before a query unless it is named here).
+   */
+  final java.util.Set<String> silentStacks = new java.util.concurrent.CopyOnWriteArraySet<>();
+  private static final Pattern DEVICE_IS = Pattern.compile("tostring\\(beat\\.device\\) == \"([^\"]*)\"");
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern MARKER = Pattern.compile("tostring\\(beat\\.note\\) == \"([^\"]*)\"");
@@ -134,7 +146,12 @@ final class FakeAzureWorld {
     env.put("DEPLOY_VERIFY_POLL", "PT0.2S");
     deployedQuery = tunedAlertQuery();
     Files.writeString(state.resolve("rule.json"), ruleJson(deployedQuery));
-    api.respondToText(this::answer);
+    secondaryQuery = deployedQuery.replace("let coverFor = \"\";", "let coverFor = \"" + PRIMARY_STACK + "\";");
+    if (secondaryQuery.equals(deployedQuery)) {
+      throw new AssertionError("silent-devices.kql no longer has the coverFor line the secondary's rule sets");
+    }
+    Files.writeString(state.resolve("rule-secondary.json"), ruleJson(secondaryQuery, "-" + SECONDARY_REGION));
+    api.respondToPathAndText(this::answer);
   }
 
   /** infra/queries/silent-devices.kql as queries.bicep tunes it for infra/devices.json. */
@@ -149,30 +166,48 @@ final class FakeAzureWorld {
 
   /** What {@code az monitor scheduled-query show -o json} prints (the CLI flattens properties). */
   private static String ruleJson(String query) {
+    return ruleJson(query, "");
+  }
+
+  private static String ruleJson(String query, String suffix) {
     ObjectNode rule = JSON.createObjectNode();
-    rule.put("name", "hw-silent-device-abc123");
+    rule.put("name", "hw-silent-device-abc123" + suffix);
     rule.put("type", "Microsoft.Insights/scheduledQueryRules");
     rule.put("evaluationFrequency", "PT5M");
     rule.put("overrideQueryTimeRange", "P2D");
     rule.putObject("criteria").putArray("allOf").addObject().put("query", query).put("timeAggregation", "Count");
     ObjectNode actions = rule.putObject("actions");
     actions.putArray("actionGroups").add(
-        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/microsoft.insights/actionGroups/hw-ag-abc123");
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/microsoft.insights/actionGroups/hw-ag-abc123" + suffix);
     actions.putObject("customProperties").put("source", "heartwatch");
     return rule.toString();
   }
 
-  /** The fake query API's answer to one query, from what this world's fake curl received. */
-  private Reply answer(String query) {
+  /**
+   * The fake query API's answer to one query, from what this world's fake curl received: each
+   * component (the path names it) holds only the lines of its own app, and the other stack's
+   * StackBeat line unless {@link #silentStacks} names it.
+   */
+  private Reply answer(String path, String query) {
     try {
+      String component = path.substring(0, path.lastIndexOf("/query"));
+      component = component.substring(component.lastIndexOf('/') + 1);
+      boolean secondary = component.endsWith("-" + SECONDARY_REGION);
+      String app = component.replace("-appi-", "-func-");
+      String peer = secondary ? PRIMARY_STACK : SECONDARY_STACK;
+      // The primary hears the secondary's beat only once there is a secondary.
+      boolean peerHeard = !silentStacks.contains(peer) && (secondary || Files.exists(state.resolve("secondary")));
+      Instant peerAt = Instant.now().minusSeconds(30);
       List<JsonNode> beats = new ArrayList<>();
       List<Instant> received = new ArrayList<>();
       Path file = state.resolve("beats");
       if (Files.exists(file)) {
         for (String line : Files.readAllLines(file)) {
-          String[] parts = line.split("\t", 2);
-          received.add(Instant.ofEpochMilli(Long.parseLong(parts[0])));
-          beats.add(JSON.readTree(parts[1]));
+          String[] parts = line.split("\t", 3);
+          if (parts[1].equals(app)) {
+            received.add(Instant.ofEpochMilli(Long.parseLong(parts[0])));
+            beats.add(JSON.readTree(parts[2]));
+          }
         }
       }
       Matcher marker = MARKER.matcher(query);
@@ -187,8 +222,19 @@ final class FakeAzureWorld {
         }
         return Reply.ok(FakeLogAnalytics.table(columns("timestamp", "datetime", "ingested", "datetime", "state", "string"), rows));
       }
+      if (query.contains("summarize lastSeen = max(timestamp), beats = count()")) {
+        Matcher device = DEVICE_IS.matcher(query);
+        boolean heard = device.find() && device.group(1).equals(peer) && peerHeard;
+        List<Object> row = List.of(heard ? FakeLogAnalytics.kusto(peerAt) : "", heard ? 2 : 0,
+            FakeLogAnalytics.kusto(Instant.now()));
+        return Reply.ok(FakeLogAnalytics.table(columns("lastSeen", "datetime", "beats", "long", "queriedAt", "datetime"),
+            List.of(row)));
+      }
       if (query.contains("queriedAt = now()")) {
-        Map<String, String[]> last = new TreeMap<>(otherBeats);
+        Map<String, String[]> last = new TreeMap<>(secondary ? Map.of() : otherBeats);
+        if (peerHeard) {
+          last.put(peer, new String[] {FakeLogAnalytics.kusto(peerAt), "running"});
+        }
         Map<String, String> lastRunning = new TreeMap<>();
         last.forEach((device, beat) -> lastRunning.put(device, "stopping".equals(beat[1]) ? "" : beat[0]));
         for (int i = 0; i < beats.size(); i++) {
@@ -205,17 +251,31 @@ final class FakeAzureWorld {
         return Reply.ok(FakeLogAnalytics.table(columns("device", "string", "lastSeen", "datetime", "state", "string",
             "lastRunning", "datetime", "queriedAt", "datetime"), rows));
       }
-      if (query.equals(deployedQuery)) {
-        List<List<Object>> rows = new ArrayList<>();
-        for (String device : alertRows) {
-          rows.add(List.of(device, "", 1.0));
+      if (!secondary && query.equals(deployedQuery)) {
+        return alertTable(alertRows);
+      }
+      if (secondary && query.equals(secondaryQuery)) {
+        // The secondary's rule (silent-devices.kql with coverFor): the primary's beat while it is
+        // silent here, and then the homes' silent devices too; nothing while it is heard.
+        List<String> rows = new ArrayList<>();
+        if (!peerHeard) {
+          rows.add(PRIMARY_STACK);
+          rows.addAll(alertRows);
         }
-        return Reply.ok(FakeLogAnalytics.table(columns("device", "string", "lastState", "string", "silentMinutes", "real"), rows));
+        return alertTable(rows);
       }
       return new Reply(400, Map.of(), "{\"error\":{\"code\":\"BadArgumentError\",\"message\":\"not a query this fake knows\"}}");
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  private static Reply alertTable(List<String> devices) {
+    List<List<Object>> rows = new ArrayList<>();
+    for (String device : devices) {
+      rows.add(List.of(device, "", 1.0));
+    }
+    return Reply.ok(FakeLogAnalytics.table(columns("device", "string", "lastState", "string", "silentMinutes", "real"), rows));
   }
 
   private static Map<String, String> columns(String... nameType) {

@@ -47,7 +47,7 @@ public final class FakeLogAnalytics implements AutoCloseable {
   private final HttpsServer server;
   final List<Request> requests = new CopyOnWriteArrayList<>();
   private volatile Responder responder;
-  private volatile java.util.function.Function<String, Reply> textResponder;
+  private volatile java.util.function.BiFunction<String, String, Reply> textResponder;
 
   public FakeLogAnalytics(TestCa ca) throws IOException {
     server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -65,6 +65,14 @@ public final class FakeLogAnalytics implements AutoCloseable {
 
   /** Answers any query by its text (for queries that are not the history ones). */
   public void respondToText(java.util.function.Function<String, Reply> r) {
+    respondToPathAndText((path, query) -> r.apply(query));
+  }
+
+  /**
+   * Answers any query by the request's path ({@code /v1<resource id>/query}: which component or
+   * workspace was asked) and its text.
+   */
+  public void respondToPathAndText(java.util.function.BiFunction<String, String, Reply> r) {
     this.textResponder = r;
     requests.clear();
   }
@@ -117,7 +125,7 @@ public final class FakeLogAnalytics implements AutoCloseable {
       if (!"POST".equals(ex.getRequestMethod()) || !ex.getRequestURI().getRawPath().endsWith("/query")) {
         reply = Reply.error(404, "PathNotFoundError", "The requested path does not exist", Map.of());
       } else if (textResponder != null) {
-        reply = textResponder.apply(query);
+        reply = textResponder.apply(ex.getRequestURI().getRawPath(), query);
       } else {
         reply = responder.answer(fileOf(query), lets(query), requests.size());
       }

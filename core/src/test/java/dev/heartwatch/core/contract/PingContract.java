@@ -504,6 +504,20 @@ public abstract class PingContract {
                 ping(Call.post("{\"items\":[{\"device\":\"c1\"}]}").header(RequestForm.HEADER, "1")));
     }
 
+    // ---- issue 18: stack-* ids are the peer stack's, never an agent key's ----
+
+    @Test
+    void aStacksReservedIdFromAnAgentsKeyIs403AndWritesNothing() throws Exception {
+        // Azure: Ping refuses every stack-* id (the peer beats StackPing, with that function's own
+        // key); the server: a key not bound to exactly that id. KEY is neither, so both say 403.
+        assertEquals(new Answer(403, List.of()), ping(Call.post("{\"device\":\"stack-westeurope\"}").keyed()));
+        assertEquals(new Answer(403, List.of()), ping(Call.get().header("X-Device", "Stack-WestEurope").keyed()));
+        assertEquals(new Answer(403, List.of()), ping(Call.get().query("device", "stack-a").keyed()));
+        Answer a = ping(batch("{\"items\":[{\"device\":\"c1\"},{\"device\":\"stack-westeurope\"}]}"));
+        assertEquals(new Answer(403, List.of()), a, "one stack-* item refuses the whole batch");
+        assertTrue(a.text().contains("stack-westeurope"), "the answer names the id: " + a.text());
+    }
+
     private static Call batch(String body) {
         return Call.post(body).header(RequestForm.HEADER, RequestForm.BATCH_VERSION).keyed();
     }

@@ -11,18 +11,20 @@ import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatus;
 import com.microsoft.azure.functions.HttpStatusType;
 import dev.heartwatch.function.Ping;
+import dev.heartwatch.function.StackPing;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * One invocation of {@link Ping} over the library's real interfaces: a Mockito request and
+ * One invocation of {@link Ping} (or {@link StackPing}) over the library's real interfaces: a Mockito request and
  * context, the shared fake builder, and a real {@link Logger} whose records are captured the way
  * the Functions host receives them.
  */
@@ -55,6 +57,16 @@ public final class PingCall {
     }
 
     public Result invoke(Ping ping) {
+        return invoke("Ping", ping::run);
+    }
+
+    /** The peer stack's endpoint (issue 18), through the same interfaces. */
+    public Result invoke(StackPing stackPing) {
+        return invoke("StackPing", stackPing::run);
+    }
+
+    private Result invoke(String function,
+                          BiFunction<HttpRequestMessage<Optional<String>>, ExecutionContext, HttpResponseMessage> run) {
         @SuppressWarnings("unchecked")
         HttpRequestMessage<Optional<String>> request = mock(HttpRequestMessage.class);
         when(request.getHttpMethod()).thenReturn(method);
@@ -87,10 +99,10 @@ public final class PingCall {
         });
         ExecutionContext context = mock(ExecutionContext.class);
         when(context.getLogger()).thenReturn(logger);
-        when(context.getFunctionName()).thenReturn("Ping");
+        when(context.getFunctionName()).thenReturn(function);
         when(context.getInvocationId()).thenReturn("00000000-0000-0000-0000-000000000000");
 
-        HttpResponseMessage response = ping.run(request, context);
+        HttpResponseMessage response = run.apply(request, context);
         return new Result(response.getStatusCode(), String.valueOf(response.getBody()),
                 response.getHeader("Content-Type"), List.copyOf(lines));
     }

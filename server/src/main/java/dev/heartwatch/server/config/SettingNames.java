@@ -76,7 +76,7 @@ final class SettingNames {
             "HEARTWATCH_ACTION_GROUP_EMAIL", "HEARTWATCH_CHANNEL_SECRETS",
             // NotifyDeliver's storm windows (HEARTWATCH_DIGEST_AFTER is the server's setting too).
             "HEARTWATCH_DIGEST_GATHER", "HEARTWATCH_QUEUE_ENDPOINT",
-            // The function app's StackBeat timer (issue 18): the peer stack's Ping and its key.
+            // The function app's StackBeat timer (issue 18): the peer stack's StackPing and its key.
             "HEARTWATCH_PEER_PING_URL", "HEARTWATCH_PEER_KEY",
             // scripts/heartwatch-run.sh's own (docs/cron.md).
             "HEARTWATCH_ENV_FILE", "HEARTWATCH_RUN_DEVICE", "HEARTWATCH_RUN_SEND_LIMIT",
