@@ -40,9 +40,9 @@ class PingLaunchTest {
                 public class Probe {
                     public static void main(String[] a) throws Exception {
                         java.lang.reflect.Constructor<?> c = Class.forName("dev.heartwatch.agent.check.IcmpProbe")
-                                .getDeclaredConstructor(String.class, java.util.List.class);
+                                .getDeclaredConstructor(String.class, java.util.List.class, java.time.Duration.class);
                         c.setAccessible(true);
-                        c.newInstance("127.0.0.1", java.util.List.of("ping"));
+                        c.newInstance("127.0.0.1", java.util.List.of("ping"), java.time.Duration.ofMinutes(1));
                         Process p = new ProcessBuilder("sh", "-c", "echo started").start();
                         String out = new String(p.getInputStream().readAllBytes()).strip();
                         System.out.println(System.getProperty("jdk.lang.Process.launchMechanism") + " " + out + " " + p.waitFor());
