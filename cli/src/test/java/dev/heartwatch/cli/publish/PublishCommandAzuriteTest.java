@@ -10,10 +10,11 @@ import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobClientBuilder;
 import dev.heartwatch.cli.ExitCodes;
 import dev.heartwatch.cli.azure.AzureHttpClients;
-import dev.heartwatch.cli.support.Azurite;
 import dev.heartwatch.cli.support.CliRun;
 import dev.heartwatch.cli.support.TestTokens;
 import dev.heartwatch.cli.support.Zips;
+import dev.heartwatch.channels.support.AzuriteService;
+import dev.heartwatch.channels.support.TestCa;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -31,15 +32,19 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("full")
 class PublishCommandAzuriteTest {
   @TempDir static Path work;
-  static Azurite azurite;
+  static TestCa ca;
+  static AzuriteService azurite;
+  static String endpoint;
   static HttpClient http;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void startAzurite() throws Exception {
-    azurite = Azurite.start(work);
-    http = AzureHttpClients.trusting(azurite.sslContext());
+    ca = TestCa.create(work);
+    azurite = AzuriteService.start(AzuriteService.Kind.BLOB, work, ca);
+    endpoint = azurite.endpoint().toString();
+    http = AzureHttpClients.trusting(ca.client());
   }
 
   @AfterAll
@@ -68,14 +73,14 @@ class PublishCommandAzuriteTest {
   @Test
   void uploadsThePackageAndItsUrlServesTheSameBytes() throws Exception {
     Path pkg = Zips.functionPackage(dir.resolve("app.zip"), "first");
-    CliRun run = publish(pkg.toString(), "--endpoint", azurite.endpoint(), "--container", "function-releases");
+    CliRun run = publish(pkg.toString(), "--endpoint", endpoint, "--container", "function-releases");
 
     assertEquals(ExitCodes.OK, run.exitCode(), run.toString());
     String url = run.out().strip();
     assertFalse(url.contains("\n"), "one line on stdout: " + run);
     String sha = FunctionPackage.open(pkg).sha256();
     assertEquals(
-        azurite.endpoint() + "/function-releases/heartwatch-function-" + sha.substring(0, 16) + ".zip", url);
+        endpoint + "/function-releases/heartwatch-function-" + sha.substring(0, 16) + ".zip", url);
     assertTrue(run.err().contains("uploading"), run.toString());
     assertArrayEquals(Files.readAllBytes(pkg), blobAt(url).downloadContent().toBytes());
   }
@@ -83,7 +88,7 @@ class PublishCommandAzuriteTest {
   @Test
   void anUnchangedPackageIsNotUploadedAgain() throws Exception {
     Path pkg = Zips.functionPackage(dir.resolve("app.zip"), "unchanged");
-    String[] args = {pkg.toString(), "--endpoint", azurite.endpoint(), "--container", "function-releases"};
+    String[] args = {pkg.toString(), "--endpoint", endpoint, "--container", "function-releases"};
     CliRun first = publish(args);
     assertEquals(ExitCodes.OK, first.exitCode(), first.toString());
     var before = blobAt(first.out().strip()).getProperties();
@@ -102,7 +107,7 @@ class PublishCommandAzuriteTest {
   void sasDaysGivesAReadOnlyUserDelegationUrl() throws Exception {
     Path pkg = Zips.functionPackage(dir.resolve("app.zip"), "sas");
     CliRun run =
-        publish(pkg.toString(), "--endpoint", azurite.endpoint(), "--container", "sas-test", "--sas-days", "2");
+        publish(pkg.toString(), "--endpoint", endpoint, "--container", "sas-test", "--sas-days", "2");
 
     assertEquals(ExitCodes.OK, run.exitCode(), run.toString());
     URI url = URI.create(run.out().strip());
@@ -111,7 +116,7 @@ class PublishCommandAzuriteTest {
     assertTrue(query.contains("skoid=" + TestTokens.OBJECT_ID), "signed with a user delegation key: " + query);
 
     // The SAS alone (no token) reads the bytes, and cannot write.
-    var client = java.net.http.HttpClient.newBuilder().sslContext(azurite.sslContext()).build();
+    var client = java.net.http.HttpClient.newBuilder().sslContext(ca.client()).build();
     HttpResponse<byte[]> get = client.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, get.statusCode());
     assertArrayEquals(Files.readAllBytes(pkg), get.body());
@@ -143,13 +148,13 @@ class PublishCommandAzuriteTest {
       return http.send(request);
     };
     CliRun run = CliRun.of(new PublishCommand(TestTokens.storage(Instant.now()), refusingDelegation, Clock.systemUTC()),
-        pkg.toString(), "--endpoint", azurite.endpoint(), "--container", "sas-refused", "--sas-days", "1");
+        pkg.toString(), "--endpoint", endpoint, "--container", "sas-refused", "--sas-days", "1");
 
     assertEquals(ExitCodes.AUTH, run.exitCode(), run.toString());
     assertTrue(run.err().contains("Get User Delegation Key"), run.toString());
     assertTrue(run.err().contains("storage account scope"), run.toString());
     assertTrue(run.err().contains("Drop --sas-days"), run.toString());
-    assertTrue(run.err().contains(azurite.endpoint() + "/sas-refused/heartwatch-function-"), "the blob it did upload: " + run);
+    assertTrue(run.err().contains(endpoint + "/sas-refused/heartwatch-function-"), "the blob it did upload: " + run);
     assertFalse(run.err().contains("\tat "), "no stack trace: " + run);
     assertTrue(run.out().isEmpty(), "no URL on stdout after a failure: " + run);
   }
@@ -210,7 +215,7 @@ class PublishCommandAzuriteTest {
   @Test
   void anUnreachableEndpointIsAClearFailure() throws Exception {
     Path pkg = Zips.functionPackage(dir.resolve("app.zip"), "unreachable");
-    int nobody = Azurite.freePort();
+    int nobody = AzuriteService.freePort();
     CliRun run =
         publish(pkg.toString(), "--endpoint", "https://127.0.0.1:" + nobody + "/devstoreaccount1", "--container", "c1c");
 
@@ -224,7 +229,7 @@ class PublishCommandAzuriteTest {
     Path pkg = Zips.functionPackage(dir.resolve("app.zip"), "rejected");
     var wrongAudience = TestTokens.withAudience("https://management.azure.com", Instant.now());
     CliRun run =
-        publishWith(wrongAudience, pkg.toString(), "--endpoint", azurite.endpoint(), "--container", "rejected");
+        publishWith(wrongAudience, pkg.toString(), "--endpoint", endpoint, "--container", "rejected");
 
     assertEquals(ExitCodes.AUTH, run.exitCode(), run.toString());
     assertTrue(run.err().contains("credentials rejected"), run.toString());

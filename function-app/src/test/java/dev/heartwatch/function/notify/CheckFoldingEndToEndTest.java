@@ -13,7 +13,7 @@ import dev.heartwatch.channels.support.TestCa;
 import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.function.Notify;
 import dev.heartwatch.function.NotifyDeliver;
-import dev.heartwatch.function.support.AzuriteTable;
+import dev.heartwatch.channels.support.AzuriteService;
 import dev.heartwatch.function.support.FakeWorkspace;
 import dev.heartwatch.function.support.NotifyCall;
 import dev.heartwatch.function.support.TestTokens;
@@ -51,7 +51,7 @@ class CheckFoldingEndToEndTest {
     @TempDir
     static Path dir;
     static TestCa ca;
-    static AzuriteTable azurite;
+    static AzuriteService azurite;
     static FakeService workspaceService;
 
     FakeGitHub github = new FakeGitHub(GITHUB_TOKEN);
@@ -61,7 +61,7 @@ class CheckFoldingEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         ca = TestCa.create(dir);
-        azurite = AzuriteTable.start(dir, ca);
+        azurite = AzuriteService.start(AzuriteService.Kind.TABLE, dir, ca);
         FakeWorkspace workspace = new FakeWorkspace(TestTokens.LOGS_TOKEN);
         for (Instant t = Instant.parse("2026-12-01T09:00:00Z"); !t.isAfter(Instant.parse("2026-12-01T10:55:00Z"));
                 t = t.plusSeconds(60)) {

@@ -17,7 +17,7 @@ import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.function.Notify;
 import dev.heartwatch.function.NotifyDeliver;
 import dev.heartwatch.function.support.AzuriteQueue;
-import dev.heartwatch.function.support.AzuriteTable;
+import dev.heartwatch.channels.support.AzuriteService;
 import dev.heartwatch.function.support.FakeWorkspace;
 import dev.heartwatch.function.support.NotifyCall;
 import dev.heartwatch.function.support.TestTokens;
@@ -57,7 +57,7 @@ class DigestEndToEndTest {
     @TempDir
     static Path dir;
     static TestCa ca;
-    static AzuriteTable azurite;
+    static AzuriteService azurite;
     static AzuriteQueue queue;
     static FakeService workspaceService;
 
@@ -69,7 +69,7 @@ class DigestEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         ca = TestCa.create(dir);
-        azurite = AzuriteTable.start(dir, ca);
+        azurite = AzuriteService.start(AzuriteService.Kind.TABLE, dir, ca);
         queue = AzuriteQueue.start(dir, ca);
         queue.create(Notify.QUEUE);
         FakeWorkspace workspace = new FakeWorkspace(TestTokens.LOGS_TOKEN);

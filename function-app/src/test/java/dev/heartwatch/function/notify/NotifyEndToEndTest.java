@@ -17,7 +17,7 @@ import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.function.Notify;
 import dev.heartwatch.function.NotifyDeliver;
-import dev.heartwatch.function.support.AzuriteTable;
+import dev.heartwatch.channels.support.AzuriteService;
 import dev.heartwatch.function.support.FakeWorkspace;
 import dev.heartwatch.function.support.NotifyCall;
 import dev.heartwatch.function.support.TestTokens;
@@ -65,7 +65,7 @@ class NotifyEndToEndTest {
     @TempDir
     static Path dir;
     static TestCa ca;
-    static AzuriteTable azurite;
+    static AzuriteService azurite;
     static FakeService workspaceService;
     static FakeWorkspace workspace;
 
@@ -76,7 +76,7 @@ class NotifyEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         ca = TestCa.create(dir);
-        azurite = AzuriteTable.start(dir, ca);
+        azurite = AzuriteService.start(AzuriteService.Kind.TABLE, dir, ca);
         workspace = new FakeWorkspace(TestTokens.LOGS_TOKEN);
         for (Instant t = Instant.parse("2026-12-01T09:00:00Z"); !t.isAfter(LAST_BEAT); t = t.plusSeconds(60)) {
             workspace.add(beat(t, 0));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heartwatch.channels.support.TestCa;
-import dev.heartwatch.function.support.AzuriteTable;
+import dev.heartwatch.channels.support.AzuriteService;
 import dev.heartwatch.function.support.TestTokens;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -26,12 +26,12 @@ class StateTableAzuriteTest {
     @TempDir
     static Path dir;
     static TestCa ca;
-    static AzuriteTable azurite;
+    static AzuriteService azurite;
 
     @BeforeAll
     static void start() throws Exception {
         ca = TestCa.create(dir);
-        azurite = AzuriteTable.start(dir, ca);
+        azurite = AzuriteService.start(AzuriteService.Kind.TABLE, dir, ca);
     }
 
     @AfterAll
