@@ -7,13 +7,10 @@ import dev.heartwatch.cli.CliFailure;
 import dev.heartwatch.cli.ExitCodes;
 import dev.heartwatch.cli.history.AzureHistorySource;
 import dev.heartwatch.core.contract.DeviceId;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,10 +56,9 @@ final class IngestionCommand implements Callable<Integer> {
     if (!SelfTestDevice.MARKER.matcher(marker).matches()) {
       throw new CliFailure(ExitCodes.BAD_INPUT, "--marker: 1-64 of [A-Za-z0-9._-], not '" + marker + "'");
     }
-    Duration limit = positive("--timeout", timeout);
-    Duration poll = positive("--poll-every", pollEvery);
+    Duration limit = TracesPoll.positive("--timeout", timeout);
+    Duration poll = TracesPoll.positive("--poll-every", pollEvery);
     Instant sentAt = Instant.ofEpochMilli(sentAtMillis);
-    PrintWriter err = spec.commandLine().getErr();
     VerifyQueries queries = new VerifyQueries(parent.logs(), resource.strip());
     // Both strings were checked above, so they cannot end the KQL string literal.
     String kql = "traces\n"
@@ -74,29 +70,17 @@ final class IngestionCommand implements Callable<Integer> {
     QueryTimeInterval interval = new QueryTimeInterval(
         OffsetDateTime.ofInstant(sentAt.minus(Duration.ofMinutes(10)), ZoneOffset.UTC),
         OffsetDateTime.ofInstant(sentAt.plus(limit).plus(Duration.ofMinutes(10)), ZoneOffset.UTC));
-    Instant start = parent.clock.instant();
-    Instant deadline = start.plus(limit);
-    for (int attempt = 1; ; attempt++) {
-      Instant asked = parent.clock.instant();
-      LogsTable table = queries.run("the ingestion query", kql, interval);
-      if (!table.getRows().isEmpty()) {
-        return arrived(table.getRows().get(0), sentAt, asked);
-      }
-      Instant now = parent.clock.instant();
-      if (!now.isBefore(deadline)) {
-        throw new CliFailure(ExitCodes.FAILURE, "the self-test heartbeat (device " + device + ", note " + marker
-            + ") was not in traces " + seconds(Duration.between(start, now)) + " after it was sent (" + attempt
+    return new TracesPoll(parent, spec.commandLine().getErr(), limit, poll).until("the self-test line",
+        asked -> {
+          LogsTable table = queries.run("the ingestion query", kql, interval);
+          return table.getRows().isEmpty() ? null : arrived(table.getRows().get(0), sentAt, asked);
+        },
+        (attempts, waited) -> new CliFailure(ExitCodes.FAILURE, "the self-test heartbeat (device " + device + ", note "
+            + marker + ") was not in traces " + TracesPoll.seconds(waited) + " after it was sent (" + attempts
             + " queries, limit " + limit + "). The endpoint answered 200, so the line was written but not ingested:"
             + " check the app's APPLICATIONINSIGHTS_CONNECTION_STRING and that its identity holds Monitoring"
             + " Metrics Publisher on the component (local auth is off), look for sampling in host.json, then rerun"
-            + " scripts/deploy.sh --verify (ingestion can take minutes on a new component)");
-      }
-      err.println("    waiting for the self-test line in traces: " + seconds(Duration.between(start, now))
-          + " of " + limit + " (query " + attempt + ")");
-      err.flush();
-      Duration left = Duration.between(now, deadline);
-      parent.sleeper.sleep(left.compareTo(poll) < 0 ? left : poll);
-    }
+            + " scripts/deploy.sh --verify (ingestion can take minutes on a new component)"));
   }
 
   private Integer arrived(LogsTableRow row, Instant sentAt, Instant seenBy) {
@@ -109,26 +93,10 @@ final class IngestionCommand implements Callable<Integer> {
     Instant timestamp = VerifyQueries.instant(row, "timestamp");
     Instant ingested = VerifyQueries.instant(row, "ingested");
     Duration pipeline = ingested == null || timestamp == null ? null : Duration.between(timestamp, ingested);
-    spec.commandLine().getOut().println("ingestion delay " + (pipeline == null ? "unknown" : seconds(pipeline))
-        + " (ingestion_time() - timestamp); queryable within " + seconds(Duration.between(sentAt, seenBy))
+    spec.commandLine().getOut().println("ingestion delay " + (pipeline == null ? "unknown" : TracesPoll.seconds(pipeline))
+        + " (ingestion_time() - timestamp); queryable within " + TracesPoll.seconds(Duration.between(sentAt, seenBy))
         + " of sending; state stopping");
     spec.commandLine().getOut().flush();
     return ExitCodes.OK;
-  }
-
-  static String seconds(Duration d) {
-    return String.format(Locale.ROOT, "%.1f s", Math.max(0, d.toMillis()) / 1000.0);
-  }
-
-  private static Duration positive(String option, String value) {
-    try {
-      Duration d = Duration.parse(value);
-      if (!d.isNegative() && !d.isZero()) {
-        return d;
-      }
-    } catch (DateTimeParseException e) {
-      // said below
-    }
-    throw new CliFailure(ExitCodes.BAD_INPUT, option + " takes a positive ISO-8601 duration such as PT10M, not '" + value + "'");
   }
 }

@@ -1,16 +1,15 @@
 package dev.heartwatch.cli.verify;
 
 import com.azure.monitor.query.models.LogsTable;
+import com.azure.monitor.query.models.LogsTableRow;
 import com.azure.monitor.query.models.QueryTimeInterval;
 import dev.heartwatch.cli.CliFailure;
 import dev.heartwatch.cli.ExitCodes;
 import dev.heartwatch.cli.history.AzureHistorySource;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -57,10 +56,9 @@ final class PeerBeatCommand implements Callable<Integer> {
     if (!STACK_ID.matcher(device).matches()) {
       throw new CliFailure(ExitCodes.BAD_INPUT, "--device: a stack's reserved id is stack-<[a-z0-9-]{1,40}>, not '" + device + "'");
     }
-    Duration bound = positive("--within", within);
-    Duration limit = positive("--timeout", timeout);
-    Duration poll = positive("--poll-every", pollEvery);
-    PrintWriter err = spec.commandLine().getErr();
+    Duration bound = TracesPoll.positive("--within", within);
+    Duration limit = TracesPoll.positive("--timeout", timeout);
+    Duration poll = TracesPoll.positive("--poll-every", pollEvery);
     VerifyQueries queries = new VerifyQueries(parent.logs(), resource.strip());
     // The id was checked above, so it cannot end the KQL string literal.
     String kql = "traces\n"
@@ -69,50 +67,32 @@ final class PeerBeatCommand implements Callable<Integer> {
         + "| where tostring(beat.device) == \"" + device + "\"\n"
         + "| summarize lastSeen = max(timestamp), beats = count()\n"
         + "| project lastSeen, beats, queriedAt = now()";
-    Instant start = parent.clock.instant();
-    Instant deadline = start.plus(limit);
-    for (int attempt = 1; ; attempt++) {
-      Instant asked = parent.clock.instant();
-      QueryTimeInterval interval = new QueryTimeInterval(
-          OffsetDateTime.ofInstant(asked.minus(bound).minus(Duration.ofMinutes(1)), ZoneOffset.UTC),
-          OffsetDateTime.ofInstant(asked.plus(Duration.ofMinutes(1)), ZoneOffset.UTC));
-      LogsTable table = queries.run("the peer-beat query", kql, interval);
-      Instant lastSeen = table.getRows().isEmpty() ? null : VerifyQueries.instant(table.getRows().get(0), "lastSeen");
-      Instant now = table.getRows().isEmpty() ? null : VerifyQueries.instant(table.getRows().get(0), "queriedAt");
-      now = now == null ? asked : now;
-      if (lastSeen != null && Duration.between(lastSeen, now).compareTo(bound) <= 0) {
-        String beats = VerifyQueries.text(table.getRows().get(0), "beats");
-        spec.commandLine().getOut().println(device + " last heard " + IngestionCommand.seconds(Duration.between(lastSeen, now))
-            + " ago (within " + bound + "; " + beats + " beats in the last " + bound.plusMinutes(1) + ")");
-        spec.commandLine().getOut().flush();
-        return ExitCodes.OK;
-      }
-      Instant after = parent.clock.instant();
-      if (!after.isBefore(deadline)) {
-        throw new CliFailure(ExitCodes.FAILURE, "no beat of " + device + " within " + bound + " in this stack's traces ("
-            + attempt + " queries over " + IngestionCommand.seconds(Duration.between(start, after))
-            + (lastSeen == null ? "; none in the window" : "; the last one " + IngestionCommand.seconds(Duration.between(lastSeen, now)) + " old")
+    // The last query's answer, for the failure: how old the last beat was, if there was one.
+    Duration[] lastAge = {null};
+    return new TracesPoll(parent, spec.commandLine().getErr(), limit, poll).until(device,
+        asked -> {
+          QueryTimeInterval interval = new QueryTimeInterval(
+              OffsetDateTime.ofInstant(asked.minus(bound).minus(Duration.ofMinutes(1)), ZoneOffset.UTC),
+              OffsetDateTime.ofInstant(asked.plus(Duration.ofMinutes(1)), ZoneOffset.UTC));
+          LogsTable table = queries.run("the peer-beat query", kql, interval);
+          LogsTableRow row = table.getRows().isEmpty() ? null : table.getRows().get(0);
+          Instant lastSeen = row == null ? null : VerifyQueries.instant(row, "lastSeen");
+          Instant now = row == null ? null : VerifyQueries.instant(row, "queriedAt");
+          now = now == null ? asked : now;
+          lastAge[0] = lastSeen == null ? null : Duration.between(lastSeen, now);
+          if (lastAge[0] == null || lastAge[0].compareTo(bound) > 0) {
+            return null;
+          }
+          spec.commandLine().getOut().println(device + " last heard " + TracesPoll.seconds(lastAge[0]) + " ago (within "
+              + bound + "; " + VerifyQueries.text(row, "beats") + " beats in the last " + bound.plusMinutes(1) + ")");
+          spec.commandLine().getOut().flush();
+          return ExitCodes.OK;
+        },
+        (attempts, waited) -> new CliFailure(ExitCodes.FAILURE, "no beat of " + device + " within " + bound
+            + " in this stack's traces (" + attempts + " queries over " + TracesPoll.seconds(waited)
+            + (lastAge[0] == null ? "; none in the window" : "; the last one " + TracesPoll.seconds(lastAge[0]) + " old")
             + "). The peer's StackBeat does not reach this stack's StackPing: check the peer's HEARTWATCH_PEER_PING_URL"
             + " and HEARTWATCH_PEER_KEY settings and its log stream, and that StackPing's function key peer here is the"
-            + " vault's peer-function-key (rerun scripts/deploy.sh --secondary-location ... to set it)");
-      }
-      err.println("    waiting for " + device + " in traces: " + IngestionCommand.seconds(Duration.between(start, after))
-          + " of " + limit + " (query " + attempt + ")");
-      err.flush();
-      Duration left = Duration.between(after, deadline);
-      parent.sleeper.sleep(left.compareTo(poll) < 0 ? left : poll);
-    }
-  }
-
-  private static Duration positive(String option, String value) {
-    try {
-      Duration d = Duration.parse(value);
-      if (!d.isNegative() && !d.isZero()) {
-        return d;
-      }
-    } catch (DateTimeParseException e) {
-      // said below
-    }
-    throw new CliFailure(ExitCodes.BAD_INPUT, option + " takes a positive ISO-8601 duration such as PT5M, not '" + value + "'");
+            + " vault's peer-function-key (rerun scripts/deploy.sh --secondary-location ... to set it)"));
   }
 }
