@@ -80,7 +80,7 @@ public final class ReportCheck {
      * {@link #check} against a record that is only a window of the device's beats (a query over
      * a time range, as Azure's Notify reads Application Insights): its earliest beat is not the
      * device's first, so the first-beat rule is not applied and the report is never rejected for
-     * it. The other two rules hold as far as the window reaches: a beat before the window is not
+     * it. The other rules hold as far as the window reaches: a beat before the window is not
      * seen, so a report may be clipped less than the server would clip it, never more.
      */
     public static ReportClip checkInWindow(Instant start, Instant end, Instant arrivedAt, BeatRecord beats) {
