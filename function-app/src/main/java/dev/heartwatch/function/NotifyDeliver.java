@@ -41,7 +41,7 @@ public class NotifyDeliver {
             synchronized (NotifyDeliver.class) {
                 if (shared == null) {
                     Map<String, String> env = System.getenv();
-                    shared = NotifyConfig.delivery(env, new ManagedIdentityTokens(env.get(NotifyConfig.IDENTITY_CLIENT_ID)),
+                    shared = NotifyConfig.delivery(env, ManagedIdentityTokens.fromSettings(env, Clock.systemUTC()),
                             null, Clock.systemUTC());
                 }
                 d = shared;

@@ -2,6 +2,10 @@ package dev.heartwatch.core.outage;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -41,6 +45,21 @@ public final class ReportCheck {
     public interface BeatRecord {
         /** The latest beat received strictly between {@code after} and {@code before}, if any. */
         Optional<Instant> latestBeatBetween(Instant after, Instant before);
+
+        /** A record held in memory: these beats, in any order. */
+        static BeatRecord of(Collection<Instant> beats) {
+            List<Instant> sorted = new ArrayList<>(beats);
+            Collections.sort(sorted);
+            return (after, before) -> {
+                int i = Collections.binarySearch(sorted, before);
+                // The last index strictly before 'before' (an exact hit is excluded: strictly between).
+                int last = (i >= 0 ? i : -i - 1) - 1;
+                while (last >= 0 && !sorted.get(last).isBefore(before)) {
+                    last--;
+                }
+                return last >= 0 && sorted.get(last).isAfter(after) ? Optional.of(sorted.get(last)) : Optional.empty();
+            };
+        }
     }
 
     private ReportCheck() {
@@ -54,6 +73,22 @@ public final class ReportCheck {
      * @param beats     the device's beats
      */
     public static ReportClip check(Instant start, Instant end, Instant arrivedAt, Instant firstBeat, BeatRecord beats) {
+        return check(start, end, arrivedAt, firstBeat, true, beats);
+    }
+
+    /**
+     * {@link #check} against a record that is only a window of the device's beats (a query over
+     * a time range, as Azure's Notify reads Application Insights): its earliest beat is not the
+     * device's first, so the first-beat rule is not applied and the report is never rejected for
+     * it. The other rules hold as far as the window reaches: a beat before the window is not
+     * seen, so a report may be clipped less than the server would clip it, never more.
+     */
+    public static ReportClip checkInWindow(Instant start, Instant end, Instant arrivedAt, BeatRecord beats) {
+        return check(start, end, arrivedAt, null, false, beats);
+    }
+
+    private static ReportClip check(Instant start, Instant end, Instant arrivedAt, Instant firstBeat, boolean firstBeatKnown,
+                                    BeatRecord beats) {
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(end, "end");
         Objects.requireNonNull(arrivedAt, "arrivedAt");
@@ -61,7 +96,7 @@ public final class ReportCheck {
         if (end.isBefore(start)) {
             throw new IllegalArgumentException("a report that ends before it starts says nothing");
         }
-        if (firstBeat == null) {
+        if (firstBeatKnown && firstBeat == null) {
             return rejected(start, end, ReportClip.Reason.NEVER_HEARD, null);
         }
         ReportClip.Reason reason = ReportClip.Reason.NONE;
@@ -75,7 +110,7 @@ public final class ReportCheck {
             reason = ReportClip.Reason.AFTER_ARRIVAL;
         }
         Instant s = start;
-        if (s.isBefore(firstBeat.minus(SKEW_BOUND))) {
+        if (firstBeat != null && s.isBefore(firstBeat.minus(SKEW_BOUND))) {
             if (Duration.between(firstBeat, e).compareTo(NOISE) < 0) {
                 return rejected(start, end, ReportClip.Reason.BEFORE_FIRST_BEAT, firstBeat);
             }

@@ -1,23 +1,42 @@
 package dev.heartwatch.function.notify;
 
+import dev.heartwatch.core.outage.CheckedReports;
+import dev.heartwatch.core.outage.ReportCheck;
 import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.rule.Beat;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One device's {@code [heartbeat]} beats and {@code [outage]} reports over a range, as read from the workspace.
  *
- * @param parent the {@code parent} its last heartbeat line named (a check's agent), or null
+ * @param parent   the {@code parent} its last heartbeat line named (a check's agent), or null
+ * @param arrivals receiver time ({@code ts}) of the line that carried each report, by report id
  */
-public record DeviceLines(List<Beat> beats, List<ReportedOutage> reports, String parent) {
+public record DeviceLines(List<Beat> beats, List<ReportedOutage> reports, String parent, Map<String, Instant> arrivals) {
     public DeviceLines {
         beats = beats.stream().sorted(Beat.BY_AT).toList();
         reports = List.copyOf(reports);
+        arrivals = Map.copyOf(arrivals);
+    }
+
+    public DeviceLines(List<Beat> beats, List<ReportedOutage> reports, String parent) {
+        this(beats, reports, parent, Map.of());
     }
 
     public DeviceLines(List<Beat> beats, List<ReportedOutage> reports) {
         this(beats, reports, null);
+    }
+
+    /**
+     * The reports judged against these lines' beats, as the server judges the reports it stores
+     * ({@link ReportCheck}): the beats are the record, but only the query's window of it, so the
+     * device's first beat is unknown and that rule is not applied ({@link CheckedReports#inWindow}).
+     */
+    public CheckedReports checkedReports() {
+        return CheckedReports.inWindow(reports, r -> arrivals.get(r.id()),
+                ReportCheck.BeatRecord.of(beats.stream().map(Beat::at).toList()));
     }
 
     /** The last beat at or before {@code at}, or null. */

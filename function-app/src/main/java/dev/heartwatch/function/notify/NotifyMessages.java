@@ -6,8 +6,10 @@ import dev.heartwatch.core.notify.AggregationPolicy;
 import dev.heartwatch.core.notify.AlertCondition;
 import dev.heartwatch.core.notify.OutgoingAlert;
 import dev.heartwatch.core.notify.DeviceList;
+import dev.heartwatch.core.outage.CheckedReports;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.OutageMerge;
+import dev.heartwatch.core.outage.ReportClip;
 import dev.heartwatch.core.rule.SilenceRule;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +28,10 @@ import java.util.List;
  *       the estimated start, and links to the workbook and to {@code heartwatch history};</li>
  *   <li>Resolved: core's merged outage ({@link OutageMerge}) over the device's beats and
  *       {@code [outage]} reports: start, end, duration, cause, and whether the agent or the gap
- *       measured them.</li>
+ *       measured them. The reports are first judged against the beats read, as the server
+ *       judges those it stores ({@link DeviceLines#checkedReports()}), and a clipped one is said
+ *       so; the device's first beat is not known from a window of its lines, so that rule is
+ *       not applied here.</li>
  * </ul>
  * When the lines cannot be read in time the message still goes, with what the payload says, and
  * names what is missing and why.
@@ -193,20 +198,23 @@ public final class NotifyMessages {
     private AlertMessage resolved(AlertNotice n, DeviceLines read, String missing, boolean firedSeen) {
         Instant back = n.resolvedAt();
         Outage outage = null;
+        ReportClip clip = null;
         Instant lastSeen = null;
         if (read != null) {
             lastSeen = read.lastBeatBy(n.firedAt());
-            outage = OutageText.endingAt(OutageMerge.of(rule).merge(read.beats(), read.reports(), null), n.firedAt(), back,
+            // The reports as the server counts them: judged against the beats (ReportCheck), clipped
+            // ones merged with their clipped interval, and the kept report's verdict stated.
+            CheckedReports checked = read.checkedReports();
+            outage = OutageText.endingAt(OutageMerge.of(rule).merge(read.beats(), checked.counted(), null), n.firedAt(), back,
                     rule.heartbeatInterval());
+            clip = CheckedReports.shownFor(outage, checked::verdict);
         }
         StringBuilder t = new StringBuilder();
         String subject;
         if (outage != null) {
             subject = OutageText.resolvedSubject(n.device(), outage, back);
             t.append("Device ").append(n.device()).append(" is back.\n\n");
-            // The server also checks a report against every beat it stored (ReportCheck); here the
-            // merge's own agreement test is the check, so no clipping is reported.
-            OutageText.appendFigures(t, outage, back, null);
+            OutageText.appendFigures(t, outage, back, clip);
         } else {
             subject = "[Heartwatch] RESOLVED: " + n.device();
             t.append("Device ").append(n.device()).append(" is back.\n\n");

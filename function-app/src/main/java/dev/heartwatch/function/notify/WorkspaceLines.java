@@ -153,6 +153,7 @@ public final class WorkspaceLines implements DeviceLines.Source {
         List<Beat> beats = new ArrayList<>();
         List<ReportedOutage> reports = new ArrayList<>();
         Set<String> reportIds = new HashSet<>();
+        Map<String, Instant> arrivals = new java.util.HashMap<>();
         String parent = null;
         long parentTs = Long.MIN_VALUE;
         for (String m : messages(answer)) {
@@ -174,9 +175,10 @@ public final class WorkspaceLines implements DeviceLines.Source {
                 // Consumers drop repeats on (device, id), the first one kept (docs/contract.md).
                 reports.add(new ReportedOutage(device, o.id(), Instant.ofEpochMilli(o.start()), Instant.ofEpochMilli(o.end()),
                         o.cause(), o.detail(), o.skewMs() == null ? null : Duration.ofMillis(o.skewMs())));
+                arrivals.put(o.id(), Instant.ofEpochMilli(o.ts()));
             }
         }
-        return new DeviceLines(beats, reports, parent);
+        return new DeviceLines(beats, reports, parent, arrivals);
     }
 
     /** The rows' {@code Message} column. */

@@ -4,8 +4,8 @@ import dev.heartwatch.core.history.HistoryModel;
 import dev.heartwatch.core.history.RunCount;
 import dev.heartwatch.core.outage.Coverage;
 import dev.heartwatch.core.outage.Outage;
+import dev.heartwatch.core.outage.CheckedReports;
 import dev.heartwatch.core.outage.ReportClip;
-import dev.heartwatch.core.outage.Source;
 import dev.heartwatch.core.outage.Uptime;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.core.schedule.Due;
@@ -238,8 +238,7 @@ public final class StoreDashboardSource implements DashboardSource {
         for (Outage o : history.outages(device, from, to, now)) {
             Instant end = o.end();
             long duration = Duration.between(o.start(), end == null ? now : end).toMillis();
-            ReportClip clip = o.source() == Source.CLOUD ? null
-                    : store.facts().reportClip(device, o.id()).filter(ReportClip::clipped).orElse(null);
+            ReportClip clip = CheckedReports.shownFor(o, id -> store.facts().reportClip(device, id));
             out.add(new OutageView(device, o.start(), end, Math.max(0, duration), o.cause(), o.detail(),
                     o.source().name().toLowerCase(Locale.ROOT), clip == null ? null : clip.reason().code(),
                     clip == null ? null : clip.reportedDuration().toMillis()));

@@ -10,9 +10,9 @@ import dev.heartwatch.core.notify.RaisedAlert;
 import dev.heartwatch.core.notify.AlertCondition;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.OutageMerge;
+import dev.heartwatch.core.outage.CheckedReports;
 import dev.heartwatch.core.outage.ReportClip;
 import dev.heartwatch.core.outage.ReportedOutage;
-import dev.heartwatch.core.outage.Source;
 import dev.heartwatch.core.rule.Beat;
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.core.schedule.ScheduledRule;
@@ -223,8 +223,7 @@ public final class AlertMessageFactory {
         if (outage != null) {
             subject = OutageText.resolvedSubject(n.device(), outage, back);
             t.append("Device ").append(n.device()).append(" is back.\n\n");
-            ReportClip clip = outage.source() == Source.CLOUD ? null
-                    : store.facts().reportClip(n.device(), outage.id()).filter(ReportClip::clipped).orElse(null);
+            ReportClip clip = CheckedReports.shownFor(outage, id -> store.facts().reportClip(n.device(), id));
             OutageText.appendFigures(t, outage, back, clip);
         } else {
             subject = "[Heartwatch] RESOLVED: " + n.device();

@@ -5,6 +5,7 @@ import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.LineCodec;
 import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.core.contract.ProbeLine;
+import dev.heartwatch.core.outage.CheckedReports;
 import dev.heartwatch.core.outage.ReportClip;
 import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.rule.Beat;
@@ -205,8 +206,13 @@ public final class LineRepository {
         if (reason == ReportClip.Reason.NONE) {
             return o;
         }
-        long skew = o.skewMs() == null ? 0 : o.skewMs();
-        return new OutageLine(o.ts(), o.device(), o.id(), rs.getLong(9) - skew, rs.getLong(10) - skew, o.cause(), o.skewMs(),
+        // Counted as every reader of reports counts a verdict (core's CheckedReports, also Azure's Notify's).
+        ReportedOutage r = new ReportedOutage(o.device(), o.id(), Instant.ofEpochMilli(o.start()), Instant.ofEpochMilli(o.end()),
+                o.cause(), o.detail(), o.skewMs() == null ? null : Duration.ofMillis(o.skewMs()));
+        ReportClip verdict = ReportClip.stored(r.receiverStart(), r.receiverEnd(), Instant.ofEpochMilli(rs.getLong(9)),
+                Instant.ofEpochMilli(rs.getLong(10)), reason);
+        ReportedOutage c = CheckedReports.counted(r, verdict).orElseThrow();
+        return new OutageLine(o.ts(), o.device(), o.id(), c.start().toEpochMilli(), c.end().toEpochMilli(), o.cause(), o.skewMs(),
                 o.detail());
     }
 
