@@ -80,15 +80,16 @@ public final class OutageText {
 
     /**
      * What the receiver would not believe of the agent's report (docs/alerting.md, "Reports
-     * checked against the record"), e.g. "the agent reported 400 d 0 h; clipped to 14 s: the
-     * server first heard this device 14 s before it ended".
+     * checked against the record"), e.g. "the agent reported 400 d 0 h; clipped to 14 s: this
+     * device was first heard at ..., 14 s before it ended". The record is the server's store or, on
+     * Azure, Application Insights, so the wording names neither.
      */
     public static String clippedText(ReportClip clip) {
         String head = "the agent reported " + human(clip.reportedDuration()) + "; clipped to " + human(clip.duration()) + ": ";
         return head + switch (clip.reason()) {
-            case FIRST_BEAT -> "the server first heard this device at " + clip.heardAt() + ", "
+            case FIRST_BEAT -> "this device was first heard at " + clip.heardAt() + ", "
                     + human(Duration.between(clip.heardAt(), clip.end())) + " before it ended";
-            case HEARD_DURING -> "the server received a heartbeat from this device at " + clip.heardAt()
+            case HEARD_DURING -> "a heartbeat from this device was received at " + clip.heardAt()
                     + ", during the reported outage";
             case AFTER_ARRIVAL -> "it cannot have ended after the report arrived at " + clip.end();
             default -> clip.reason().code();

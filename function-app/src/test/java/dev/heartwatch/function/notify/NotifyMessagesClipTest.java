@@ -108,8 +108,8 @@ class NotifyMessagesClipTest {
         assertTrue(t.contains("Duration:     42 min 0 s (PT42M)\n"), t);
         assertTrue(t.contains("Source:       " + (m.outage().source() == Source.BOTH ? "CLOUD, with the agent's report clipped"
                 : "AGENT, clipped")), t);
-        assertTrue(t.contains("Clipped:      the agent reported 1 h 1 min; clipped to 42 min 0 s: the server received a heartbeat"
-                + " from this device at 2026-12-01T10:00:00Z, during the reported outage\n"), t);
+        assertTrue(t.contains("Clipped:      the agent reported 1 h 1 min; clipped to 42 min 0 s: a heartbeat from"
+                + " this device was received at 2026-12-01T10:00:00Z, during the reported outage\n"), t);
     }
 
     @Test

@@ -87,8 +87,8 @@ class ClippedReportTest {
         Mailbox.Mail mail = Mailbox.all(greenMail).stream().filter(m -> m.subject().startsWith("[Heartwatch] RESOLVED")).findFirst()
                 .orElseThrow();
         assertEquals("[Heartwatch] RESOLVED: newpi was down 14 s (isp)", mail.subject());
-        assertTrue(mail.body().contains("Clipped:      the agent reported 400 d 0 h; clipped to 14 s: the server first heard "
-                + "this device at " + T0 + ", 14 s before it ended"), mail.body());
+        assertTrue(mail.body().contains("Clipped:      the agent reported 400 d 0 h; clipped to 14 s: this device was first "
+                + "heard at " + T0 + ", 14 s before it ended"), mail.body());
         assertFalse(mail.body().contains("BOTH"), mail.body());
         assertTrue(mail.body().contains("Source:       CLOUD, with the agent's report clipped"), mail.body());
 
