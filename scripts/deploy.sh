@@ -699,8 +699,16 @@ notify_only() {
   elif [[ "$IF_CODE_DEPLOYED" == true && "$(function_count "$secondary_app")" -eq 0 ]]; then
     log "$secondary_app runs no code yet: nothing copied. Run this again with --secondary-code once the package is built (azd: its postdeploy hook does)."
     return 0
-  elif [[ "$(function_count "$secondary_app")" -eq 0 ]]; then
-    fail "the secondary $secondary_app runs no code yet, so its function keys cannot be set: deploy the package to it first (--secondary-code uploads the built one; the deploy workflow and azd's postdeploy hook do)"
+  else
+    # Just deployed by other means (the workflow's functions-action): the host may still be
+    # loading it, so a few attempts before the copy, whose function keys need it.
+    local attempt
+    for ((attempt = 1; ; attempt++)); do
+      [[ "$(function_count "$secondary_app")" -eq 0 ]] || break
+      ((attempt < SMOKE_ATTEMPTS)) || fail "the secondary $secondary_app runs no code yet, so its function keys cannot be set: deploy the package to it first (--secondary-code uploads the built one; the deploy workflow and azd's postdeploy hook do)"
+      log "    attempt $attempt: $secondary_app lists no functions yet"
+      sleep "$SMOKE_DELAY_SECONDS"
+    done
   fi
   copy_to_secondary "$app" "$vault" "$secondary_app" "$secondary_vault" "$secondary_group" "$secondary_notify"
 }
