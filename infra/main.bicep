@@ -415,6 +415,8 @@ module functionAppSecondary 'modules/function-app.bicep' = if (hasSecondary) {
     peerName: location
     peerPingUrl: primaryPingUrl
     peerKeySecretName: peerKeySecretName
+    // azd deploys service ping to the primary only; the postdeploy hook uploads the same package here.
+    azdServiceName: ''
     tags: tags
   }
   dependsOn: [

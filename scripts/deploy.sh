@@ -6,6 +6,9 @@
 #   scripts/deploy.sh -g RG --what-if        # show what the infrastructure would change; change nothing
 #   scripts/deploy.sh -g RG --verify         # prove the deployed loop works (also the last step of a deploy)
 #   scripts/deploy.sh -g RG --notify-only    # only Notify's key, function key and action group receiver
+#   scripts/deploy.sh -g RG --notify-only --secondary-location northeurope [--secondary-code]
+#                                            # and, after a deploy by other means (the deploy workflow,
+#                                            # azd's hooks), the copy to the secondary and its Notify
 #   scripts/deploy.sh -g RG --alert-email you@example.com --secondary-location northeurope
 #                                            # a second stack in another region (docs/regions.md)
 #
@@ -22,6 +25,9 @@ readonly DEPLOYMENT_NAME="heartwatch"
 # The resource group remembers which Flex package is deployed. A tag on the function app would
 # not survive: each Bicep deployment PUTs the app with the template's own tags.
 readonly PACKAGE_TAG="heartwatch-package-sha256"
+# The package --notify-only --secondary-code last uploaded to the secondary (azd deploys the primary
+# itself, and only the primary: azd finds a service's one app by its azd-service-name tag).
+readonly SECONDARY_PACKAGE_TAG="heartwatch-secondary-package-sha256"
 readonly STEPS=9
 # Notify (docs/notifications.md, "In Azure"): its key's secret, function, key name and receiver name.
 readonly NOTIFY_SECRET="notify-function-key"
@@ -62,6 +68,10 @@ CREATE_GROUP=false
 WHAT_IF=false
 VERIFY_ONLY=false
 NOTIFY_ONLY=false
+SECONDARY_CODE=false
+IF_CODE_DEPLOYED=false
+PACKAGE_ZIP=""
+PACKAGE_SHA=""
 CHANNEL_SECRETS_FILE=""
 CHANNEL_KEYS=()
 CHANNEL_VALUES=()
@@ -107,7 +117,13 @@ Usage: scripts/deploy.sh -g RESOURCE_GROUP --alert-email ADDRESS [options]
       --channel-secrets FILE Notify's channel settings (KEY=VALUE, mode 600), stored in the key
                              vault and referenced by the app        (DEPLOY_CHANNEL_SECRETS_FILE)
       --notify-only          only Notify's key, function key and action group receiver (after a
-                             deploy by other means, e.g. the deploy workflow)
+                             deploy by other means, e.g. the deploy workflow); with
+                             --secondary-location also the copy to that deployed secondary and
+                             its Notify wiring, as a full deploy does after its step 6
+      --secondary-code       with --notify-only --secondary-location: first upload the built package
+                             (function-app/target/azure-functions) to the secondary when it differs
+      --if-code-deployed     with --notify-only: when the primary app runs no code yet, say so and
+                             change nothing (azd's postprovision hook, before azd's first deploy)
       --secondary-location REGION  also deploy a second, complete stack in REGION (not the
                              primary's) and copy keys, channel secrets and settings to it
                              (Flex Consumption only; docs/regions.md) (DEPLOY_SECONDARY_LOCATION)
@@ -183,6 +199,8 @@ parse_args() {
       --test-notification) TEST_NOTIFICATION=true; shift ;;
       --channel-secrets) CHANNEL_SECRETS_FILE=${2:?--channel-secrets needs a file}; shift 2 ;;
       --notify-only) NOTIFY_ONLY=true; shift ;;
+      --secondary-code) SECONDARY_CODE=true; shift ;;
+      --if-code-deployed) IF_CODE_DEPLOYED=true; shift ;;
       -h | --help) usage; exit 0 ;;
       *) usage >&2; fail "unknown argument: $1" ;;
     esac
@@ -590,21 +608,109 @@ copy_to_secondary() {
   log "    copy complete: $COPY_SET set, $COPY_KEPT already matching"
 }
 
-# --notify-only: the Notify step alone, against what is deployed.
+# SECONDARY_LOCATION as Azure names a region (westeurope, not "West Europe"), or a refusal.
+check_secondary_region() {
+  SECONDARY_LOCATION=$(normal_region "$SECONDARY_LOCATION")
+  [[ "$SECONDARY_LOCATION" =~ ^[a-z0-9]{2,40}$ ]] || fail "--secondary-location must be an Azure region name (e.g. northeurope), not $SECONDARY_LOCATION"
+}
+
+# How many functions app $1 lists: 0 while no code is deployed to it.
+function_count() {
+  local count
+  count=$(az functionapp function list --resource-group "$RESOURCE_GROUP" --name "$1" --query "length(@)" --output tsv)
+  printf '%s' "${count:-0}"
+}
+
+# PACKAGE_ZIP and PACKAGE_SHA: the one app folder the functions plugin wrote under
+# function-app/target/azure-functions, zipped reproducibly (same code, same sha256).
+package_staged() {
+  local staging_root="$ROOT/function-app/target/azure-functions" staging
+  local -a staged=()
+  for staging in "$staging_root"/*/; do [[ -d "$staging" ]] && staged+=("${staging%/}"); done
+  ((${#staged[@]} == 1)) || fail "expected one packaged app under $staging_root, found ${#staged[@]} (build it first: mvn -B -q -pl function-app -am package -DskipTests)"
+  PACKAGE_ZIP="$ROOT/function-app/target/heartwatch-function.zip"
+  PACKAGE_SHA=$(heartwatch package "${staged[0]}" --output "$PACKAGE_ZIP")
+}
+
+# --secondary-code: the built package to the secondary, when it differs from the one this mode
+# uploaded last (the group's tag $SECONDARY_PACKAGE_TAG) or the secondary lists no functions.
+secondary_code() {
+  local secondary_app=$1 deployed
+  CURRENT_STEP="the package to the secondary $secondary_app"
+  package_staged
+  deployed=$(az group show --name "$RESOURCE_GROUP" --query "tags.\"$SECONDARY_PACKAGE_TAG\"" --output tsv)
+  if [[ "$deployed" == "$PACKAGE_SHA" && "$(function_count "$secondary_app")" -gt 0 ]]; then
+    log "    secondary $secondary_app: unchanged, not deployed (package $PACKAGE_SHA is live)"
+    return 0
+  fi
+  az functionapp deployment source config-zip --resource-group "$RESOURCE_GROUP" --name "$secondary_app" \
+    --src "$PACKAGE_ZIP" --output none
+  az tag update --resource-id "$(az group show --name "$RESOURCE_GROUP" --query id --output tsv)" \
+    --operation Merge --tags "$SECONDARY_PACKAGE_TAG=$PACKAGE_SHA" --output none
+  log "    secondary $secondary_app: package $PACKAGE_SHA deployed"
+}
+
+# --notify-only: the Notify step alone, against what is deployed; with --secondary-location, also
+# what a full deploy does for the secondary after its step 6 (the copy, the secondary's Notify),
+# for a deploy made by other means: the deploy workflow, azd's hooks (docs/regions.md).
 notify_only() {
   command -v az >/dev/null || fail "Azure CLI 'az' not found: install it (https://aka.ms/azure-cli), then run 'az login'"
   az account show --query name --output tsv >/dev/null || fail "Azure CLI is not logged in: run 'az login'"
   [[ -n "$(previous_deployment)" ]] || fail "$RESOURCE_GROUP has no deployment named $DEPLOYMENT_NAME: deploy first"
-  local app vault action_group notify_url
+  local app vault action_group notify_url deployed_secondary primary_region
+  local secondary_app secondary_vault secondary_group secondary_notify
   app=$(deployment_output AZURE_FUNCTION_APP_NAME)
   vault=$(deployment_output AZURE_KEY_VAULT_NAME)
   action_group=$(deployment_output AZURE_ACTION_GROUP_NAME)
   notify_url=$(deployment_output AZURE_NOTIFY_URL)
   [[ -n "$app" && -n "$vault" && -n "$action_group" && -n "$notify_url" ]] \
     || fail "the deployment has no AZURE_KEY_VAULT_NAME / AZURE_ACTION_GROUP_NAME / AZURE_NOTIFY_URL output: deploy the current infra/ first"
+  deployed_secondary=$(deployment_output SECONDARY_LOCATION)
+  if [[ -n "$SECONDARY_LOCATION" ]]; then
+    # Refused before anything is set: a pair in one region survives nothing, and a secondary
+    # this run names but the deployment lacks (or holds elsewhere) has nothing to copy to.
+    check_secondary_region
+    primary_region=$(deployment_output PRIMARY_LOCATION)
+    [[ "$(normal_region "$primary_region")" != "$SECONDARY_LOCATION" ]] \
+      || fail "--secondary-location $SECONDARY_LOCATION is the primary's region: a secondary must be in another region (docs/regions.md). Nothing was changed."
+    [[ "$deployed_secondary" == "$SECONDARY_LOCATION" ]] \
+      || fail "$RESOURCE_GROUP's deployment $DEPLOYMENT_NAME has ${deployed_secondary:+its secondary in }${deployed_secondary:-no secondary}, not $SECONDARY_LOCATION: deploy it with secondaryLocation=$SECONDARY_LOCATION first (scripts/deploy.sh --secondary-location $SECONDARY_LOCATION, or azd provision with HEARTWATCH_SECONDARY_LOCATION=$SECONDARY_LOCATION). Nothing was changed."
+  elif [[ -n "$deployed_secondary" ]]; then
+    log "    note: $RESOURCE_GROUP has a secondary stack in $deployed_secondary; only the primary is wired. Pass --secondary-location $deployed_secondary to copy to it and wire its Notify."
+  fi
+  if [[ "$IF_CODE_DEPLOYED" == true && "$(function_count "$app")" -eq 0 ]]; then
+    log "$app runs no code yet: nothing to wire. Run this again once the code is deployed (azd: its postdeploy hook does)."
+    return 0
+  fi
   CURRENT_STEP="Notify's key and receiver"
   log "Notify: its key, the function key and the action group's receiver"
   wire_notify "$app" "$vault" "$action_group" "$notify_url"
+  [[ -n "$SECONDARY_LOCATION" ]] || return 0
+
+  secondary_app=$(deployment_output SECONDARY_FUNCTION_APP_NAME)
+  secondary_vault=$(deployment_output SECONDARY_KEY_VAULT_NAME)
+  secondary_group=$(deployment_output SECONDARY_ACTION_GROUP_NAME)
+  secondary_notify=$(deployment_output SECONDARY_NOTIFY_URL)
+  [[ -n "$secondary_app" && -n "$secondary_vault" && -n "$secondary_group" && -n "$secondary_notify" ]] \
+    || fail "the deployment gave no SECONDARY_* outputs: is infra/main.bicep current?"
+  log "The secondary stack $secondary_app ($SECONDARY_LOCATION): copying from the primary (additions and changes only)"
+  if [[ "$SECONDARY_CODE" == true ]]; then
+    secondary_code "$secondary_app"
+  elif [[ "$IF_CODE_DEPLOYED" == true && "$(function_count "$secondary_app")" -eq 0 ]]; then
+    log "$secondary_app runs no code yet: nothing copied. Run this again with --secondary-code once the package is built (azd: its postdeploy hook does)."
+    return 0
+  else
+    # Just deployed by other means (the workflow's functions-action): the host may still be
+    # loading it, so a few attempts before the copy, whose function keys need it.
+    local attempt
+    for ((attempt = 1; ; attempt++)); do
+      [[ "$(function_count "$secondary_app")" -eq 0 ]] || break
+      ((attempt < SMOKE_ATTEMPTS)) || fail "the secondary $secondary_app runs no code yet, so its function keys cannot be set: deploy the package to it first (--secondary-code uploads the built one; the deploy workflow and azd's postdeploy hook do)"
+      log "    attempt $attempt: $secondary_app lists no functions yet"
+      sleep "$SMOKE_DELAY_SECONDS"
+    done
+  fi
+  copy_to_secondary "$app" "$vault" "$secondary_app" "$secondary_vault" "$secondary_group" "$secondary_notify"
 }
 
 # --- verify: the deployed loop, proven step by step (docs/deploy.md, "Verify") ---------------
@@ -883,9 +989,11 @@ main() {
   load_env_file "$ENV_FILE"
   if [[ "$NOTIFY_ONLY" == true ]]; then
     [[ -n "$RESOURCE_GROUP" ]] || { usage >&2; fail "no resource group: pass -g RG (or DEPLOY_RESOURCE_GROUP in deploy.env)"; }
+    [[ "$SECONDARY_CODE" != true || -n "$SECONDARY_LOCATION" ]] || fail "--secondary-code needs --secondary-location REGION"
     notify_only
     return
   fi
+  [[ "$SECONDARY_CODE" != true && "$IF_CODE_DEPLOYED" != true ]] || fail "--secondary-code and --if-code-deployed go with --notify-only (a full deploy uploads the code itself)"
   if [[ "$VERIFY_ONLY" == true ]]; then
     [[ -n "$RESOURCE_GROUP" ]] || { usage >&2; fail "no resource group: pass -g RG (or DEPLOY_RESOURCE_GROUP in deploy.env)"; }
     check_prerequisites
@@ -902,8 +1010,7 @@ main() {
   set_emails_json
   [[ -z "$CHANNEL_SECRETS_FILE" ]] || load_channel_secrets "$CHANNEL_SECRETS_FILE"
   if [[ -n "$SECONDARY_LOCATION" ]]; then
-    SECONDARY_LOCATION=$(normal_region "$SECONDARY_LOCATION")
-    [[ "$SECONDARY_LOCATION" =~ ^[a-z0-9]{2,40}$ ]] || fail "--secondary-location must be an Azure region name (e.g. northeurope), not $SECONDARY_LOCATION"
+    check_secondary_region
     [[ "$HOSTING_PLAN" == FlexConsumption ]] || fail "a secondary stack is Flex Consumption only (Linux Consumption runs from a package in the primary's storage): use --plan FlexConsumption"
   fi
 
@@ -942,12 +1049,9 @@ main() {
   else
     step 3 "Building the function package and the CLI"
     mvn -B -q -f "$ROOT/pom.xml" -pl function-app,cli -am package -DskipTests
-    local staging_root="$ROOT/function-app/target/azure-functions" staging
-    local -a staged=()
-    for staging in "$staging_root"/*/; do [[ -d "$staging" ]] && staged+=("${staging%/}"); done
-    ((${#staged[@]} == 1)) || fail "expected one packaged app under $staging_root, found ${#staged[@]}"
-    zip="$ROOT/function-app/target/heartwatch-function.zip"
-    sha=$(heartwatch package "${staged[0]}" --output "$zip")
+    package_staged
+    zip=$PACKAGE_ZIP
+    sha=$PACKAGE_SHA
     log "    $zip sha256 $sha"
   fi
 

@@ -134,6 +134,9 @@ param instanceMemoryMB int = 512
 @description('Optional. Tags applied to the plan and the app.')
 param tags object = {}
 
+@description('Optional. The azd service this app is deployed as (tag azd-service-name), or empty for none. azd deploys a service to the one resource carrying its tag and refuses two (Azure/azure-dev#5152): the secondary stack\'s app has none.')
+param azdServiceName string = 'ping'
+
 var isFlex = hostingPlan == 'FlexConsumption'
 
 // Keyless host storage: the account name plus the identity, no connection
@@ -320,8 +323,8 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: name
   location: location
-  // azd finds the app of service `ping` by this tag.
-  tags: union(tags, { 'azd-service-name': 'ping' })
+  // azd finds the app of service `ping` by this tag (the primary's only).
+  tags: empty(azdServiceName) ? tags : union(tags, { 'azd-service-name': azdServiceName })
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'

@@ -95,6 +95,8 @@ test('every parameter in main.parameters.json exists in main.bicep', () => {
   const declared = new Set(params(main).map((p) => p.name));
   const given = Object.keys(file.parameters);
   assert.ok(given.includes('alertEmails'), 'main.parameters.json does not give alertEmails');
+  // Issue 18: azd's secondary, empty (none) unless HEARTWATCH_SECONDARY_LOCATION is set.
+  assert.equal(file.parameters.secondaryLocation?.value, '${HEARTWATCH_SECONDARY_LOCATION=}');
   for (const name of given) assert.ok(declared.has(name), `main.parameters.json sets '${name}', which main.bicep does not declare`);
 });
 
@@ -315,7 +317,30 @@ test('azure.yaml deploys service ping (java, function) from function-app with th
   assert.equal(doc.infra.path, 'infra');
   assert.equal(doc.infra.module, 'main');
   assert.deepEqual(doc.services, { ping: { project: './function-app', language: 'java', host: 'function' } });
-  assert.match(code(`${MODULE_DIR}/function-app.bicep`), /'azd-service-name': 'ping'/);
+  // azd deploys a service to the one resource tagged for it, and refuses two (Azure/azure-dev#5152):
+  // the primary's app is tagged ping, the secondary's app is not.
+  assert.match(code(`${MODULE_DIR}/function-app.bicep`), /^param azdServiceName string = 'ping'$/m);
+  assert.match(code(`${MODULE_DIR}/function-app.bicep`), /^\s+tags: empty\(azdServiceName\) \? tags : union\(tags, \{ 'azd-service-name': azdServiceName \}\)$/m);
+  assert.doesNotMatch(moduleBlock('functionApp').body, /azdServiceName/, 'the primary keeps the default tag ping');
+  assert.match(code('infra/main.bicep'), /^module functionAppSecondary [^\n]*\{(?:(?!^\})[\s\S])*^\s+azdServiceName: ''$/m, 'the secondary app carries no azd-service-name');
+});
+
+test('every hook of azure.yaml runs scripts that exist, with sh', () => {
+  const doc = requireTool('js-yaml').load(readRepoFile('azure.yaml'));
+  const hooks = Object.entries(doc.hooks);
+  assert.ok(hooks.length >= 4, `hooks: ${hooks.map(([k]) => k)}`);
+  for (const [event, hook] of hooks) {
+    assert.equal(hook.shell, 'sh', `${event}: shell`);
+    for (const m of String(hook.run).matchAll(/(?:^|&&|;)\s*(?:sh\s+)?(\S+\.sh)\b/g)) {
+      assert.ok(fs.existsSync(path.join(repoRoot, m[1])), `${event} runs ${m[1]}, which does not exist`);
+    }
+  }
+  // What azd cannot do (Notify, the secondary's copy and code) is done after provision and deploy.
+  assert.equal(doc.hooks.postprovision.run, 'sh scripts/azd-secondary.sh postprovision');
+  assert.equal(doc.hooks.postdeploy.run, 'sh scripts/azd-secondary.sh postdeploy');
+  assert.match(doc.hooks.preprovision.run, /sh scripts\/azd-secondary\.sh preprovision/);
+  // The postdeploy hook zips the package with the CLI: prepackage builds it.
+  assert.match(doc.hooks.prepackage.run, /-pl function-app,cli -am install/);
 });
 
 test('Notify gets its settings: the workspace, the state table, email through Communication Services and channel secrets as Key Vault references', () => {

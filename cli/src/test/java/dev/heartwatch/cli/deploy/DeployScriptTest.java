@@ -124,14 +124,14 @@ class DeployScriptTest {
   void flexChangedBuildIsDeployedAgain() throws Exception {
     FakeAzureWorld world = new FakeAzureWorld(dir, "FlexConsumption");
     assertEquals(0, world.deploy(ARGS).exitCode());
-    String firstTag = Files.readString(world.state.resolve("tag"));
+    String firstTag = Files.readString(world.state.resolve("tag-heartwatch-package-sha256"));
 
     world.env.put("FAKE_BUILD", "v2");
     Run second = world.deploy(ARGS);
 
     assertEquals(0, second.exitCode(), second.toString());
     assertTrue(second.called("az functionapp deployment source config-zip"), second.toString());
-    assertNotEquals(firstTag, Files.readString(world.state.resolve("tag")));
+    assertNotEquals(firstTag, Files.readString(world.state.resolve("tag-heartwatch-package-sha256")));
   }
 
   @Test

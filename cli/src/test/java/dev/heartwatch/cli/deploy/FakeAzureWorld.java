@@ -117,6 +117,8 @@ final class FakeAzureWorld {
     Files.writeString(repo.resolve("pom.xml"), "<project/>");
     Files.createDirectories(repo.resolve("scripts"));
     Files.copy(RepoRoot.find().resolve("scripts/deploy.sh"), repo.resolve("scripts/deploy.sh"));
+    // azd's hooks (azure.yaml) run deploy.sh --notify-only through this one (DeployAzdHooksTest).
+    Files.copy(RepoRoot.find().resolve("scripts/azd-secondary.sh"), repo.resolve("scripts/azd-secondary.sh"));
     Files.createDirectories(repo.resolve("infra"));
     Files.writeString(repo.resolve("infra/main.bicep"), "// the infra engineer's template; az is faked\n");
     Files.writeString(repo.resolve("infra/devices.json"), "[\n  \"home-office-pi\"\n]\n");
@@ -297,6 +299,27 @@ final class FakeAzureWorld {
     Files.writeString(state.resolve("rule.json"), ruleJson(deployedQuery));
   }
 
+  /**
+   * What {@code azd provision} leaves behind (infra/main.bicep deployed as deployment
+   * {@code heartwatch}, with its secondary when {@code secondary} is not null) and, with
+   * {@code deployed}, {@code azd deploy} too: the primary runs the code (azd deploys service
+   * ping to the primary's app only), and the package azd built is in function-app/target.
+   */
+  void azdProvisioned(String secondary, boolean deployed) throws Exception {
+    groupExists();
+    Files.writeString(state.resolve("deployed"), "");
+    if (secondary != null) {
+      Files.writeString(state.resolve("secondary"), secondary);
+    }
+    if (deployed) {
+      Files.writeString(state.resolve("code"), "");
+      Run build = run(List.of(bin.resolve("mvn").toString(), "package"));
+      if (build.exitCode() != 0) {
+        throw new AssertionError("the fake build failed:\n" + build);
+      }
+    }
+  }
+
   void groupExists() throws IOException {
     Files.writeString(state.resolve("group"), "");
   }
@@ -307,10 +330,15 @@ final class FakeAzureWorld {
   }
 
   Run deploy(String... args) throws Exception {
-    Files.deleteIfExists(log);
-    Files.createFile(log);
     List<String> command = new ArrayList<>(List.of("bash", repo.resolve("scripts/deploy.sh").toString()));
     command.addAll(List.of(args));
+    return run(command);
+  }
+
+  /** Runs a command in the fake checkout, with this world's environment, recording its calls. */
+  Run run(List<String> command) throws Exception {
+    Files.deleteIfExists(log);
+    Files.createFile(log);
     ProcessBuilder builder = new ProcessBuilder(command).directory(repo.toFile());
     builder.environment().putAll(env);
     Process process = builder.start();

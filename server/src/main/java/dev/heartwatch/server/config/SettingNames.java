@@ -78,6 +78,9 @@ final class SettingNames {
             "HEARTWATCH_DIGEST_GATHER", "HEARTWATCH_QUEUE_ENDPOINT",
             // The function app's StackBeat timer (issue 18): the peer stack's StackPing and its key.
             "HEARTWATCH_PEER_PING_URL", "HEARTWATCH_PEER_KEY",
+            // The secondary stack's region for azd (main.parameters.json, azure.yaml's hooks) and
+            // the deploy workflow's repository variable (issue 18, docs/regions.md).
+            "HEARTWATCH_SECONDARY_LOCATION",
             // scripts/heartwatch-run.sh's own (docs/cron.md).
             "HEARTWATCH_ENV_FILE", "HEARTWATCH_RUN_DEVICE", "HEARTWATCH_RUN_SEND_LIMIT",
             // The CLI's admin key for `heartwatch devices --server` (never the server's own setting).
