@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heartwatch.channels.support.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartwatch.channels.support.Alerts;
@@ -13,10 +14,8 @@ import dev.heartwatch.channels.support.FakeService;
 import dev.heartwatch.channels.support.FakeService.Answer;
 import dev.heartwatch.channels.support.TestCa;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,32 +43,9 @@ class AcsEmailChannelTest {
     static TestCa ca;
     FakeService fake;
     final List<Duration> slept = new ArrayList<>();
-    final MovingClock clock = new MovingClock(Instant.parse("2026-12-01T10:06:00Z"));
+    final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:06:00Z"));
 
     /** A clock the sleeper moves forward. */
-    static final class MovingClock extends Clock {
-        Instant now;
-
-        MovingClock(Instant start) {
-            now = start;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @BeforeAll
     static void makeCa() throws Exception {
         ca = TestCa.create(dir);
@@ -87,7 +63,7 @@ class AcsEmailChannelTest {
         return new AcsEmailChannel(fake.base(), SENDER, List.of("me@example.com", "partner@example.com"), () -> TOKEN, http,
                 limits, Duration.ofSeconds(15), d -> {
                     slept.add(d);
-                    clock.now = clock.now.plus(d);
+                    clock.advance(d);
                 });
     }
 
@@ -208,11 +184,11 @@ class AcsEmailChannelTest {
         assertTrue(r.reason().contains("send limit"), r.reason());
         assertEquals(5, fake.requests().size(), "the sixth made no request");
         // An hour allows 10: after the minute, five more go, then the eleventh waits for the hour.
-        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         for (int i = 0; i < 5; i++) {
             assertInstanceOf(DeliveryResult.Delivered.class, c.deliver(Alerts.down("pj-" + i)));
         }
-        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         DeliveryResult.RetryLater hour = assertInstanceOf(DeliveryResult.RetryLater.class, c.deliver(Alerts.down("pk")));
         assertEquals(Duration.ofMinutes(58), hour.after());
     }

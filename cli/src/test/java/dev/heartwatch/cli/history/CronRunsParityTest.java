@@ -3,6 +3,7 @@ package dev.heartwatch.cli.history;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heartwatch.channels.support.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -89,7 +90,7 @@ class CronRunsParityTest {
     ca = TestCa.create(dir);
     api = new FakeLogAnalytics(ca);
     api.respond((file, lets, n) -> FakeLogAnalytics.Reply.ok(scenario.table(file, lets)));
-    HistoryFromRunningServerTest.SettableClock clock = new HistoryFromRunningServerTest.SettableClock(T0);
+    MutableClock clock = new MutableClock(T0);
     server = HistoryFromRunningServerTest.startServer(dir, clock, PING_KEY, READ_KEY);
     server.store().registry().replaceAll(DeviceRegistry.parse(REGISTRY), T0);
     List<HistoryScenario.Beat> beats = new ArrayList<>(scenario.beats);

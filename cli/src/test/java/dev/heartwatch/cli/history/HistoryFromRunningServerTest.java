@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heartwatch.channels.support.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartwatch.cli.support.CliRun;
@@ -20,8 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +40,7 @@ class HistoryFromRunningServerTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
-  final SettableClock clock = new SettableClock(T0);
+  final MutableClock clock = new MutableClock(T0);
   final HttpClient http = HttpClient.newHttpClient();
   HeartwatchServer server;
 
@@ -157,30 +156,4 @@ class HistoryFromRunningServerTest {
   }
 
   /** The server's clock, set by the test before each ping. */
-  static final class SettableClock extends Clock {
-    private volatile Instant now;
-
-    SettableClock(Instant start) {
-      now = start;
-    }
-
-    void set(Instant at) {
-      now = at;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 }

@@ -2,6 +2,7 @@ package dev.heartwatch.cli.history;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.heartwatch.channels.support.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -85,7 +86,7 @@ class OneHistoryTest {
     ca = TestCa.create(dir);
     api = new FakeLogAnalytics(ca);
     api.respond((file, lets, n) -> FakeLogAnalytics.Reply.ok(scenario.table(file, lets)));
-    HistoryFromRunningServerTest.SettableClock clock = new HistoryFromRunningServerTest.SettableClock(T0);
+    MutableClock clock = new MutableClock(T0);
     server = HistoryFromRunningServerTest.startServer(dir, clock, PING_KEY, READ_KEY);
     List<HistoryScenario.Beat> beats = new ArrayList<>(scenario.beats);
     beats.sort(Comparator.comparing(HistoryScenario.Beat::at).thenComparing(HistoryScenario.Beat::device));

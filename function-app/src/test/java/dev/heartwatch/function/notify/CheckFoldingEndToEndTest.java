@@ -14,6 +14,7 @@ import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.function.Notify;
 import dev.heartwatch.function.NotifyDeliver;
 import dev.heartwatch.channels.support.AzuriteService;
+import dev.heartwatch.channels.support.MutableClock;
 import dev.heartwatch.function.support.FakeWorkspace;
 import dev.heartwatch.function.support.NotifyCall;
 import dev.heartwatch.function.support.TestTokens;
@@ -55,7 +56,7 @@ class CheckFoldingEndToEndTest {
     static FakeService workspaceService;
 
     FakeGitHub github = new FakeGitHub(GITHUB_TOKEN);
-    NotifyEndToEndTest.MutableClock clock = new NotifyEndToEndTest.MutableClock(Instant.parse("2026-12-01T10:06:20Z"));
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:06:20Z"));
     List<String> lines = new ArrayList<>();
 
     @BeforeAll

@@ -18,6 +18,7 @@ import dev.heartwatch.function.Notify;
 import dev.heartwatch.function.NotifyDeliver;
 import dev.heartwatch.function.support.AzuriteQueue;
 import dev.heartwatch.channels.support.AzuriteService;
+import dev.heartwatch.channels.support.MutableClock;
 import dev.heartwatch.function.support.FakeWorkspace;
 import dev.heartwatch.function.support.NotifyCall;
 import dev.heartwatch.function.support.TestTokens;
@@ -63,7 +64,7 @@ class DigestEndToEndTest {
 
     FakeGitHub github = new FakeGitHub(GITHUB_TOKEN);
     /** Four seconds before the Fired window is due: its message is invisible for that long, in real time. */
-    NotifyEndToEndTest.MutableClock clock = new NotifyEndToEndTest.MutableClock(FIRED_WINDOW_DUE.minusSeconds(4));
+    MutableClock clock = new MutableClock(FIRED_WINDOW_DUE.minusSeconds(4));
     List<String> lines = new ArrayList<>();
 
     @BeforeAll

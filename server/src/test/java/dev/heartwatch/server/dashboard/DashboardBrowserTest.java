@@ -3,7 +3,7 @@ package dev.heartwatch.server.dashboard;
 import dev.heartwatch.server.http.AccessFilter;
 import dev.heartwatch.server.http.KeyRing;
 import dev.heartwatch.server.support.LoopbackWebServer;
-import dev.heartwatch.server.support.MutableClock;
+import dev.heartwatch.channels.support.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

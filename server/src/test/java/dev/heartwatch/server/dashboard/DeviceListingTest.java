@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartwatch.server.http.AccessFilter;
 import dev.heartwatch.server.http.KeyRing;
 import dev.heartwatch.server.support.LoopbackWebServer;
-import dev.heartwatch.server.support.MutableClock;
+import dev.heartwatch.channels.support.MutableClock;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

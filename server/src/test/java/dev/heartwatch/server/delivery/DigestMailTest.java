@@ -9,7 +9,7 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.server.config.ConfigException;
 import dev.heartwatch.server.support.Await;
-import dev.heartwatch.server.support.MutableClock;
+import dev.heartwatch.channels.support.MutableClock;
 import dev.heartwatch.server.support.RunningServer;
 import dev.heartwatch.server.support.TestConfig;
 import jakarta.mail.internet.MimeMessage;

@@ -12,7 +12,7 @@ import dev.heartwatch.core.outage.ReportCheck;
 import dev.heartwatch.core.outage.ReportClip;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.server.support.Await;
-import dev.heartwatch.server.support.MutableClock;
+import dev.heartwatch.channels.support.MutableClock;
 import dev.heartwatch.server.support.RunningServer;
 import dev.heartwatch.server.support.TestConfig;
 import java.net.http.HttpRequest;

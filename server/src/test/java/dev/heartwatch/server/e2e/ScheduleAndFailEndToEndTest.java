@@ -11,7 +11,7 @@ import dev.heartwatch.core.schedule.RegisteredDevice;
 import dev.heartwatch.core.schedule.Schedule;
 import dev.heartwatch.server.store.HeartwatchStore;
 import dev.heartwatch.server.support.Await;
-import dev.heartwatch.server.support.MutableClock;
+import dev.heartwatch.channels.support.MutableClock;
 import dev.heartwatch.server.support.RunningServer;
 import dev.heartwatch.server.support.TestConfig;
 import java.nio.file.Path;

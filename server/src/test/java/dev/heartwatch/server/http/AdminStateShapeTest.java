@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heartwatch.server.store.AdminState;
-import dev.heartwatch.server.support.MutableClock;
+import dev.heartwatch.channels.support.MutableClock;
 import dev.heartwatch.server.support.RunningServer;
 import dev.heartwatch.server.support.TestConfig;
 import java.io.IOException;

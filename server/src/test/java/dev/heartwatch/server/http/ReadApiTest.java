@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartwatch.core.contract.ContractLine;
 import dev.heartwatch.core.contract.LineCodec;
 import dev.heartwatch.core.schedule.DeviceRegistry;
-import dev.heartwatch.server.support.MutableClock;
+import dev.heartwatch.channels.support.MutableClock;
 import dev.heartwatch.server.support.RunningServer;
 import dev.heartwatch.server.support.TestConfig;
 import java.net.http.HttpRequest;

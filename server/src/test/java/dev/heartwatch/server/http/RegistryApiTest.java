@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heartwatch.core.schedule.DeviceRegistry;
 import dev.heartwatch.core.schedule.RegisteredDevice;
 import dev.heartwatch.core.schedule.Schedule;
-import dev.heartwatch.server.support.MutableClock;
+import dev.heartwatch.channels.support.MutableClock;
 import dev.heartwatch.server.support.RunningServer;
 import dev.heartwatch.server.support.TestConfig;
 import dev.heartwatch.server.support.RawHttp;

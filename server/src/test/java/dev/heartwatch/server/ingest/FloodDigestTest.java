@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.heartwatch.server.support.Await;
-import dev.heartwatch.server.support.MutableClock;
+import dev.heartwatch.channels.support.MutableClock;
 import dev.heartwatch.server.support.RunningServer;
 import dev.heartwatch.server.support.TestConfig;
 import jakarta.mail.internet.MimeMessage;

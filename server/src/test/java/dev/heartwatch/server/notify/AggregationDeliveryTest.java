@@ -16,7 +16,7 @@ import dev.heartwatch.server.config.ServerConfig;
 import dev.heartwatch.server.store.HeartwatchStore;
 import dev.heartwatch.server.store.NotificationRecord;
 import dev.heartwatch.server.support.Lines;
-import dev.heartwatch.server.support.MutableClock;
+import dev.heartwatch.channels.support.MutableClock;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.time.Duration;

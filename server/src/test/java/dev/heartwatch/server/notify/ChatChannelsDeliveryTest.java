@@ -14,7 +14,7 @@ import dev.heartwatch.server.alert.Evaluator;
 import dev.heartwatch.server.config.ChannelSettings;
 import dev.heartwatch.server.store.HeartwatchStore;
 import dev.heartwatch.server.support.Lines;
-import dev.heartwatch.server.support.MutableClock;
+import dev.heartwatch.channels.support.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -11,7 +11,7 @@ import dev.heartwatch.server.config.ChannelSettings;
 import dev.heartwatch.server.config.ServerConfig;
 import dev.heartwatch.server.store.HeartwatchStore;
 import dev.heartwatch.server.support.Lines;
-import dev.heartwatch.server.support.MutableClock;
+import dev.heartwatch.channels.support.MutableClock;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.InputStream;

@@ -13,7 +13,7 @@ import dev.heartwatch.server.alert.Evaluator;
 import dev.heartwatch.server.store.HeartwatchStore;
 import dev.heartwatch.server.store.Outbox;
 import dev.heartwatch.server.support.Lines;
-import dev.heartwatch.server.support.MutableClock;
+import dev.heartwatch.channels.support.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.heartwatch.server.support;
+package dev.heartwatch.channels.support;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand. */
+/** A clock the test moves by hand (advance or set), so a whole outage takes no real time; shared by the modules' tests through this test-jar. */
 public final class MutableClock extends Clock {
     private volatile Instant now;
 
