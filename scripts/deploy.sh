@@ -242,6 +242,17 @@ previous_deployment() {
     --query "[?name=='$DEPLOYMENT_NAME'].name" --output tsv
 }
 
+# The secondary stack's names from the deployment's outputs, into the caller's secondary_app,
+# secondary_vault, secondary_group and secondary_notify (bash's dynamic scope: the caller's locals).
+secondary_outputs() {
+  secondary_app=$(deployment_output SECONDARY_FUNCTION_APP_NAME)
+  secondary_vault=$(deployment_output SECONDARY_KEY_VAULT_NAME)
+  secondary_group=$(deployment_output SECONDARY_ACTION_GROUP_NAME)
+  secondary_notify=$(deployment_output SECONDARY_NOTIFY_URL)
+  [[ -n "$secondary_app" && -n "$secondary_vault" && -n "$secondary_group" && -n "$secondary_notify" ]] \
+    || fail "the deployment gave no SECONDARY_* outputs: is infra/main.bicep current?"
+}
+
 deployment_output() {
   az deployment group show --resource-group "$RESOURCE_GROUP" --name "$DEPLOYMENT_NAME" \
     --query "properties.outputs.$1.value" --output tsv
@@ -687,12 +698,7 @@ notify_only() {
   wire_notify "$app" "$vault" "$action_group" "$notify_url"
   [[ -n "$SECONDARY_LOCATION" ]] || return 0
 
-  secondary_app=$(deployment_output SECONDARY_FUNCTION_APP_NAME)
-  secondary_vault=$(deployment_output SECONDARY_KEY_VAULT_NAME)
-  secondary_group=$(deployment_output SECONDARY_ACTION_GROUP_NAME)
-  secondary_notify=$(deployment_output SECONDARY_NOTIFY_URL)
-  [[ -n "$secondary_app" && -n "$secondary_vault" && -n "$secondary_group" && -n "$secondary_notify" ]] \
-    || fail "the deployment gave no SECONDARY_* outputs: is infra/main.bicep current?"
+  secondary_outputs
   log "The secondary stack $secondary_app ($SECONDARY_LOCATION): copying from the primary (additions and changes only)"
   if [[ "$SECONDARY_CODE" == true ]]; then
     secondary_code "$secondary_app"
@@ -1151,12 +1157,7 @@ main() {
 
   local secondary_app="" secondary_vault="" secondary_notify=""
   if [[ -n "$SECONDARY_LOCATION" ]]; then
-    secondary_app=$(deployment_output SECONDARY_FUNCTION_APP_NAME)
-    secondary_vault=$(deployment_output SECONDARY_KEY_VAULT_NAME)
-    secondary_group=$(deployment_output SECONDARY_ACTION_GROUP_NAME)
-    secondary_notify=$(deployment_output SECONDARY_NOTIFY_URL)
-    [[ -n "$secondary_app" && -n "$secondary_vault" && -n "$secondary_group" && -n "$secondary_notify" ]] \
-      || fail "the deployment gave no SECONDARY_* outputs: is infra/main.bicep current?"
+    secondary_outputs
     log "    secondary function app $secondary_app ($SECONDARY_LOCATION)"
   fi
 
