@@ -15,7 +15,12 @@
 # Usage: scripts/bench-agent-checks.sh        (CHECKS=50 EVERY=5 WARM=10 MEASURE=30 by default;
 #        MIX=icmp:20,tcp:15,http:5,dns:5,tls:5 sets the kinds' shares, e.g. MIX=tcp:1 for 50 tcp checks;
 #        ENDPOINT=http beats over plain HTTP, leaving the TLS classes out of the plain agent)
-# AGENT_JAVA_OPTS adds JVM options to both agents (to try one).
+# AGENT_JAVA_OPTS adds JVM options to both agents (to try one); AGENT_ENV adds environment
+# variables to both (e.g. AGENT_ENV=MALLOC_ARENA_MAX=2).
+# NMT=1: where the checks agent's memory goes beyond the plain one's, after the measurement: both
+# run with -XX:NativeMemoryTracking=summary (which costs memory of its own, so their peak RSS is
+# not the figure without it), and the bench prints the NMT categories whose committed memory
+# differs, the resident anonymous memory, and glibc's malloc arenas (64 MB reservations).
 # Needs: a JDK 17 (java, keytool), Maven, ping (iputils-ping).
 set -euo pipefail
 
@@ -24,7 +29,7 @@ every="${EVERY:-5}"
 warm="${WARM:-10}"
 measure="${MEASURE:-30}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$root/agent/target/heartwatch-agent.jar"
+jar="${AGENT_JAR:-$root/agent/target/heartwatch-agent.jar}" # AGENT_JAR: another build, for a before/after
 classes="$root/agent/target/test-classes:$root/agent/target/classes"
 # The flags docs/agent.md recommends (no class-data archive here: both agents go without).
 java_flags=(-XX:+UseSerialGC -Xmx8m -Xmn1m -XX:TieredStopAtLevel=1 -Xss256k -XX:CICompilerCount=1 -XX:-UsePerfData
@@ -42,6 +47,7 @@ pids=()
 # shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true # the agents write their ledgers as they stop: rm after that
   if [[ -n "${KEEP_WORK:-}" ]]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -61,10 +67,12 @@ grep '^HEARTBEAT_CHECK_' "$work/targets.env" >"$work/checks/.env"
 : >"$work/plain/.env"
 declare -A pid_of
 read -r -a extra <<<"${AGENT_JAVA_OPTS:-}"
+[[ -n "${NMT:-}" ]] && extra+=(-XX:NativeMemoryTracking=summary)
+read -r -a agent_env <<<"${AGENT_ENV:-}"
 mapfile -t trust <"$work/targets.jvm" # the endpoint's certificate, for HTTPS
 for name in plain checks; do
-  (cd "$work/$name" && exec env -i PATH="$PATH" HEARTBEAT_URL="$url" HEARTBEAT_DEVICE="bench-$name" HEARTBEAT_INTERVAL=1 \
-    java "${java_flags[@]}" "${trust[@]}" "${extra[@]}" -jar "$jar" --ledger "$work/$name/ledger" >"$work/$name.out" 2>&1) &
+  (cd "$work/$name" && exec env -i PATH="$PATH" "${agent_env[@]}" HEARTBEAT_URL="$url" HEARTBEAT_DEVICE="bench-$name" HEARTBEAT_INTERVAL=1 \
+    java "${java_flags[@]}" "${trust[@]}" "${extra[@]}" -jar "$jar" ${BENCH_VERBOSE:+--verbose} --ledger "$work/$name/ledger" >"$work/$name.out" 2>&1) &
   pid_of[$name]=$!
   pids+=("$!")
 done
@@ -94,6 +102,27 @@ children_mem() {
   awk -v n="$n" -v k="$kb" 'BEGIN { printf "%d (Pss %.1f MB)", n, k / 1024 }'
 }
 threads() { find "/proc/$1/task" -mindepth 1 -maxdepth 1 | wc -l; }
+# NMT=1: one agent's memory as `name KB` lines: NMT's committed KB by category, resident
+# anonymous memory, and its malloc arenas (an anonymous rw mapping followed by its ---p
+# reservation, 64 MB together: glibc's HEAP_MAX_SIZE) with their resident KB.
+memory_of() {
+  jcmd "$1" VM.native_memory summary | perl -ne '
+    if (/^-\s+(.+?) \(reserved=\d+KB, committed=(\d+)KB\)/) { ($c = $1) =~ s/ /_/g; print "nmt:$c $2\n" }
+    if (/^\s+\(stack: reserved=\d+KB, committed=(\d+)KB\)/) { print "nmt:Thread_stacks $1\n" }'
+  perl -e '
+    my ($anon, $n, $arena, @maps) = (0, 0, 0);
+    open my $f, "<", "/proc/$ARGV[0]/smaps" or die;
+    my $m;
+    while (<$f>) {
+      if (/^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ (\d+)\s*(\S*)/) { $m = { size => (hex($2) - hex($1)) / 1024, perm => $3, anon => ($4 == 0 && $5 eq ""), rss => 0 }; push @maps, $m }
+      elsif (/^Rss:\s+(\d+)/) { $m->{rss} = $1; $anon += $1 if $m->{anon} }
+    }
+    for my $i (0 .. $#maps - 1) {
+      my ($a, $b) = @maps[$i, $i + 1];
+      if ($a->{anon} && $b->{anon} && $a->{perm} eq "rw-p" && $b->{perm} eq "---p" && $a->{size} + $b->{size} == 65536) { $n++; $arena += $a->{rss} }
+    }
+    print "rss:anonymous $anon\nmalloc_arenas $n\nrss:malloc_arenas $arena\n"' "$1"
+}
 
 sleep "$warm"
 declare -A first last
@@ -109,6 +138,13 @@ for name in plain checks; do
     "$(awk -v a="${first[$name]}" -v b="${last[$name]}" 'BEGIN { print b - a }')" "$(threads "${pid_of[$name]}")" \
     "$(children_mem "${pid_of[$name]}")"
 done
+if [[ -n "${NMT:-}" ]]; then
+  memory_of "${pid_of[plain]}" >"$work/plain.mem"
+  memory_of "${pid_of[checks]}" >"$work/checks.mem"
+  echo "memory (NMT=1), KB: plain, checks, difference (only what differs)"
+  awk 'NR == FNR { p[$1] = $2; next } { d = $2 - p[$1]; if (d != 0 || $1 ~ /arena/) printf "  %-28s %8d %8d %+8d\n", $1, p[$1], $2, d }' \
+    "$work/plain.mem" "$work/checks.mem"
+fi
 read -r beats batches <"$work/counts"
 echo "endpoint: $beats beats, $batches batches (one request an interval for all $checks checks)"
 awk -v p0="${first[plain]}" -v p1="${last[plain]}" -v c0="${first[checks]}" -v c1="${last[checks]}" -v m="$measure" \
