@@ -16,6 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -58,6 +59,9 @@ public final class DigestWindows {
     static final String WINDOWS = "window";
     static final String CLOSED = "windowclosed";
     static final String PLANS = "windowplan";
+    static final String HOLDS = "windowhold";
+    /** How long past a window's due time the next window waits for its plan before planning without it. */
+    static final Duration PRIOR_WAIT = Duration.ofMinutes(2);
     /** A leader row still {@code pending} this long after it was written: its writer died before its message was put. */
     static final Duration PENDING_STALE = Duration.ofSeconds(30);
     /** A planned record in the plan row: the first 16 hex digits of its key. */
@@ -113,7 +117,11 @@ public final class DigestWindows {
     }
 
     /** What the policy made of a window: singles and digests, in order. */
-    public sealed interface Planned permits Alone, Digest {
+    public sealed interface Planned permits Alone, Digest, Held {
+    }
+
+    /** A digest held open for the next window ({@code until}), which sends it with its own members of the condition. */
+    public record Held(Digest digest, long until) implements Planned {
     }
 
     public record Alone(Member member) implements Planned {
@@ -241,19 +249,62 @@ public final class DigestWindows {
         return ids(plan).contains(key.substring(0, ID_LENGTH)) ? Gathered.COVERED : Gathered.LATE;
     }
 
-    /** The leader's part, for a window's message: closes the window, fixes its list once, and plans it. */
+    /**
+     * The leader's part, for a window's message: closes the window, fixes its list once, and plans
+     * it. The conditions the window before held open are taken into its digests; a digest of this
+     * window's own is held for the next one when the next has begun gathering.
+     */
     public Window plan(String message) {
         Long m = readWindow(message);
         if (m == null) {
             throw new AlertNotice.BadAlert("not a window message");
         }
         long minute = m;
+        table.insert(CLOSED, Long.toString(minute), Map.of("At", clock.instant().toString()));
+        Fixed f = fixed(minute, true);
+        List<Planned> out = new ArrayList<>();
+        List<Member> own = new ArrayList<>();
+        for (Member x : f.members()) {
+            if (!f.joined().contains(condition(x))) {
+                own.add(x);
+            }
+        }
+        if (!f.joined().isEmpty()) {
+            Fixed prior = fixed(minute - 1, false);
+            for (AlertCondition c : AlertCondition.values()) {
+                if (f.joined().contains(c)) {
+                    List<Member> all = new ArrayList<>();
+                    prior.members().stream().filter(x -> condition(x) == c).forEach(all::add);
+                    f.members().stream().filter(x -> condition(x) == c).forEach(all::add);
+                    all.sort(ORDER);
+                    out.add(new Digest(minute - 1, c, all));
+                }
+            }
+        }
+        for (Planned p : ownPlan(minute, own)) {
+            if (p instanceof Digest d && taken(minute).contains(d.condition())) {
+                out.add(new Held(d, minute + 1));
+            } else {
+                out.add(p);
+            }
+        }
+        return new Window(minute, out, f.superseded());
+    }
+
+    /** A window's list and what it took from the window before, as fixed in its plan row (fixed now if {@code create}). */
+    private record Fixed(List<Member> members, Set<AlertCondition> joined, int superseded) {
+    }
+
+    private Fixed fixed(long minute, boolean create) {
         String id = Long.toString(minute);
-        table.insert(CLOSED, id, Map.of("At", clock.instant().toString()));
         List<StateTable.Row> rows = table.partition(records(minute));
         StateTable.Row plan = table.get(PLANS, id).orElse(null);
         int superseded = 0;
         if (plan == null) {
+            if (!create) {
+                throw new StateTable.Unavailable("window " + minute + " held a digest but has no plan row");
+            }
+            Set<AlertCondition> joined = taken(minute - 1); // before this window's list is fixed: it says what it takes
             List<String> ids = new ArrayList<>();
             for (StateTable.Row r : rows) {
                 AlertNotice n = AlertNotice.fromQueueMessage(r.get("Message"));
@@ -263,10 +314,22 @@ public final class DigestWindows {
                 }
                 ids.add(r.get("RowKey").substring(0, ID_LENGTH));
             }
-            table.insert(PLANS, id, planRow(ids, superseded));
+            Set<AlertCondition> held = EnumSet.noneOf(AlertCondition.class);
+            List<Member> own = members(rows, new HashSet<>(ids)).stream().filter(x -> !joined.contains(condition(x))).toList();
+            for (Planned p : ownPlan(minute, own)) {
+                if (p instanceof Digest d) {
+                    held.add(d.condition());
+                }
+            }
+            table.insert(PLANS, id, planRow(ids, superseded, joined, held));
             plan = table.get(PLANS, id).orElseThrow(() -> new StateTable.Unavailable("a plan row vanished after its insert"));
         }
-        Set<String> planned = ids(plan);
+        String count = plan.get("Superseded");
+        return new Fixed(members(rows, ids(plan)), conditions(plan.get("Joined")),
+                count == null ? superseded : Integer.parseInt(count));
+    }
+
+    private static List<Member> members(List<StateTable.Row> rows, Set<String> planned) {
         List<Member> members = new ArrayList<>();
         for (StateTable.Row r : rows) {
             if (planned.contains(r.get("RowKey").substring(0, ID_LENGTH))) {
@@ -276,13 +339,24 @@ public final class DigestWindows {
                         behind == null || behind.isEmpty() ? List.of() : Arrays.asList(behind.split(","))));
             }
         }
-        members.sort(Comparator.comparing(Member::flipAt).thenComparing(x -> x.notice().device()).thenComparing(Member::key));
+        members.sort(ORDER);
+        return members;
+    }
+
+    private static final Comparator<Member> ORDER = Comparator.comparing(Member::flipAt)
+            .thenComparing((Member x) -> x.notice().device()).thenComparing(Member::key);
+
+    private static AlertCondition condition(Member x) {
+        return x.notice().fired() ? AlertCondition.FIRED : AlertCondition.RESOLVED;
+    }
+
+    /** The policy over a window's own members (those not taken into the window before's digests). */
+    private List<Planned> ownPlan(long minute, List<Member> own) {
         Map<String, Member> byKey = new HashMap<>();
         List<RaisedAlert> raised = new ArrayList<>();
-        for (Member x : members) {
+        for (Member x : own) {
             byKey.put(x.key(), x);
-            raised.add(new RaisedAlert(x.key(), x.notice().device(),
-                    x.notice().fired() ? AlertCondition.FIRED : AlertCondition.RESOLVED, x.flipAt(), x.notice().firedAt(), null));
+            raised.add(new RaisedAlert(x.key(), x.notice().device(), condition(x), x.flipAt(), x.notice().firedAt(), null));
         }
         AlertPlan p = policy.plan(EvaluationAlerts.standalone(Instant.ofEpochSecond(minute * 60), raised));
         List<Planned> out = new ArrayList<>();
@@ -293,14 +367,79 @@ public final class DigestWindows {
                 out.add(new Digest(minute, d.condition(), d.members().stream().map(s -> byKey.get(s.alert().key())).toList()));
             }
         }
-        String count = plan.get("Superseded");
-        return new Window(minute, out, count == null ? superseded : Integer.parseInt(count));
+        return out;
     }
 
-    private static Map<String, String> planRow(List<String> ids, int superseded) {
+    /**
+     * Which of window {@code minute}'s digests the next window takes (holds open and sends with its
+     * own members of that condition), fixed once in a {@value #HOLDS} row by whichever of the two
+     * planners asks first, so both read the same answer. Window {@code minute}'s planner proposes
+     * its digests when the next window has begun gathering (its leader row exists: the next
+     * evaluation raised something), else none: the digest goes now. The next window's planner
+     * proposes them all (it is being planned: it takes them), or, while window {@code minute} has
+     * a leader but no plan yet, waits for it (up to {@link #PRIOR_WAIT} past its due time).
+     */
+    private Set<AlertCondition> taken(long minute) {
+        String id = Long.toString(minute);
+        StateTable.Row hold = table.get(HOLDS, id).orElse(null);
+        if (hold != null) {
+            return conditions(hold.get("Taken"));
+        }
+        StateTable.Row plan = table.get(PLANS, id).orElse(null);
+        Set<AlertCondition> proposal;
+        boolean next = table.get(CLOSED, Long.toString(minute + 1)).isPresent();
+        if (plan == null) {
+            if (!next) {
+                // Asked by window minute's own planner before its plan row exists: never (its row comes first).
+                throw new StateTable.Unavailable("window " + minute + " asked what is taken before its plan row");
+            }
+            if (table.get(WINDOWS, id).isPresent() && clock.instant().isBefore(dueAt(minute).plus(PRIOR_WAIT))) {
+                throw new NotifyDelivery.Retry("window " + (minute + 1) + " waits for window " + minute
+                        + "'s plan: it may hold a digest for it");
+            }
+            proposal = EnumSet.noneOf(AlertCondition.class);
+        } else {
+            Set<AlertCondition> held = conditions(plan.get("Held"));
+            proposal = next || table.get(WINDOWS, Long.toString(minute + 1)).isPresent()
+                    ? held : EnumSet.noneOf(AlertCondition.class);
+        }
+        if (proposal.isEmpty() && plan != null && conditions(plan.get("Held")).isEmpty()) {
+            return proposal; // nothing to hold: no row needed, either planner reaches the same empty answer
+        }
+        table.insert(HOLDS, id, Map.of("Taken", names(proposal), "At", clock.instant().toString()));
+        return conditions(table.get(HOLDS, id)
+                .orElseThrow(() -> new StateTable.Unavailable("a hold row vanished after its insert")).get("Taken"));
+    }
+
+    private static String names(Set<AlertCondition> cs) {
+        StringBuilder b = new StringBuilder();
+        for (AlertCondition c : AlertCondition.values()) {
+            if (cs.contains(c)) {
+                b.append(b.length() == 0 ? "" : ",").append(c.name());
+            }
+        }
+        return b.toString();
+    }
+
+    private static Set<AlertCondition> conditions(String v) {
+        Set<AlertCondition> out = EnumSet.noneOf(AlertCondition.class);
+        if (v != null) {
+            for (String s : v.split(",")) {
+                if (!s.isEmpty()) {
+                    out.add(AlertCondition.valueOf(s));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> planRow(List<String> ids, int superseded, Set<AlertCondition> joined,
+                                               Set<AlertCondition> held) {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("Count", Integer.toString(ids.size()));
         v.put("Superseded", Integer.toString(superseded));
+        v.put("Joined", names(joined));
+        v.put("Held", names(held));
         for (int i = 0, chunk = 0; i < ids.size(); i += CHUNK_IDS, chunk++) {
             v.put("Ids" + chunk, String.join(",", ids.subList(i, Math.min(ids.size(), i + CHUNK_IDS))));
         }
