@@ -204,12 +204,19 @@ public final class DigestWindows {
         if (table.get(CLOSED, id).isPresent()) {
             return late(minute, key);
         }
+        lead(minute, key);
+        return Gathered.GATHERING;
+    }
+
+    /** Makes sure the window of {@code minute} has a leader whose message is put (for {@code key}, if first). */
+    private void lead(long minute, String key) {
+        String id = Long.toString(minute);
         Instant now = clock.instant();
         Optional<StateTable.Row> leader = table.get(WINDOWS, id);
         if (leader.isEmpty()) {
             if (table.insert(WINDOWS, id, leaderRow("pending", key, now))) {
                 schedule(minute, key);
-                return Gathered.GATHERING;
+                return;
             }
             leader = table.get(WINDOWS, id);
         }
@@ -220,7 +227,6 @@ public final class DigestWindows {
                 schedule(minute, key); // its message was perhaps never put: a second one plans nothing twice
             }
         }
-        return Gathered.GATHERING;
     }
 
     private void schedule(long minute, String key) {
@@ -373,21 +379,27 @@ public final class DigestWindows {
     /**
      * Which of window {@code minute}'s digests the next window takes (holds open and sends with its
      * own members of that condition), fixed once in a {@value #HOLDS} row by whichever of the two
-     * planners asks first, so both read the same answer. Window {@code minute}'s planner proposes
-     * its digests when the next window has begun gathering (its leader row exists: the next
-     * evaluation raised something), else none: the digest goes now. The next window's planner
-     * proposes them all (it is being planned: it takes them), or, while window {@code minute} has
-     * a leader but no plan yet, waits for it (up to {@link #PRIOR_WAIT} past its due time).
+     * planners asks first, so both read the same answer in whatever order the queue hands them
+     * their messages. Both propose the digests of window {@code minute}'s plan row; the next
+     * window's planner, when that row is not there yet, waits for it while window {@code minute}
+     * has a leader (up to {@link #PRIOR_WAIT} past its due time), then proposes none: the digest
+     * then goes when its own window is planned. Taken and asked by window {@code minute}'s own
+     * planner, the next window is led (its message put, due at its minute's end plus
+     * {@code gatherFor}) even if its evaluation raised nothing, for it is what releases the digest.
      */
     private Set<AlertCondition> taken(long minute) {
         String id = Long.toString(minute);
+        boolean next = table.get(CLOSED, Long.toString(minute + 1)).isPresent();
         StateTable.Row hold = table.get(HOLDS, id).orElse(null);
         if (hold != null) {
-            return conditions(hold.get("Taken"));
+            Set<AlertCondition> taken = conditions(hold.get("Taken"));
+            if (!taken.isEmpty() && !next) {
+                lead(minute + 1, "hold:" + minute);
+            }
+            return taken;
         }
         StateTable.Row plan = table.get(PLANS, id).orElse(null);
         Set<AlertCondition> proposal;
-        boolean next = table.get(CLOSED, Long.toString(minute + 1)).isPresent();
         if (plan == null) {
             if (!next) {
                 // Asked by window minute's own planner before its plan row exists: never (its row comes first).
@@ -399,16 +411,20 @@ public final class DigestWindows {
             }
             proposal = EnumSet.noneOf(AlertCondition.class);
         } else {
-            Set<AlertCondition> held = conditions(plan.get("Held"));
-            proposal = next || table.get(WINDOWS, Long.toString(minute + 1)).isPresent()
-                    ? held : EnumSet.noneOf(AlertCondition.class);
-        }
-        if (proposal.isEmpty() && plan != null && conditions(plan.get("Held")).isEmpty()) {
-            return proposal; // nothing to hold: no row needed, either planner reaches the same empty answer
+            proposal = conditions(plan.get("Held"));
+            if (proposal.isEmpty()) {
+                return proposal; // nothing to hold: no row needed, either planner reaches the same empty answer
+            }
         }
         table.insert(HOLDS, id, Map.of("Taken", names(proposal), "At", clock.instant().toString()));
-        return conditions(table.get(HOLDS, id)
+        Set<AlertCondition> taken = conditions(table.get(HOLDS, id)
                 .orElseThrow(() -> new StateTable.Unavailable("a hold row vanished after its insert")).get("Taken"));
+        if (!taken.isEmpty() && !next) {
+            // Asked by window minute's planner: the next window releases the digest, so it must come
+            // even if its evaluation raised nothing. Again on every retry: a planner may die after the row.
+            lead(minute + 1, "hold:" + minute);
+        }
+        return taken;
     }
 
     private static String names(Set<AlertCondition> cs) {

@@ -187,8 +187,15 @@ class DigestEndToEndTest {
             assertEquals(0, slack.requests().size(), "nothing is sent while the window gathers");
             assertEquals(0, gh.requests().size());
             String firedWindow = windowMessage();
-            clock.set(FIRED_WINDOW_DUE.plusSeconds(1));
+            // Planned late in 10:07 (the queue's polling): the digest is held open for 10:07's
+            // evaluation, whose window comes even though it raised nothing, and sends it.
+            clock.set(SECOND_WINDOW_DUE.minusSeconds(3));
             assertNull(NotifyCall.deliver(deliver, firedWindow, lines), () -> String.join("\n", lines));
+            assertEquals(0, slack.requests().size(), "held open for the next evaluation: " + lines);
+            String firedRelease = windowMessage();
+            assertEquals(DigestWindows.windowMessage(FIRST_MINUTE + 1), firedRelease);
+            clock.set(SECOND_WINDOW_DUE.plusSeconds(1));
+            assertNull(NotifyCall.deliver(deliver, firedRelease, lines), () -> String.join("\n", lines));
 
             assertEquals(1, slack.requests().size(), "one digest on Slack, not 20 messages");
             String down = NotifyEndToEndTest.slackText(slack.requests().get(0));
@@ -206,8 +213,12 @@ class DigestEndToEndTest {
             gatherAll(deliver, resolved);
             assertEquals(1, slack.requests().size());
             String resolvedWindow = windowMessage();
-            clock.set(RESOLVED_WINDOW_DUE.plusSeconds(1));
+            clock.set(RESOLVED_WINDOW_DUE.plusSeconds(60 - 3));
             assertNull(NotifyCall.deliver(deliver, resolvedWindow, lines), () -> String.join("\n", lines));
+            assertEquals(1, slack.requests().size(), "the resolve digest is held open too");
+            String resolvedRelease = windowMessage();
+            clock.set(RESOLVED_WINDOW_DUE.plusSeconds(60 + 1));
+            assertNull(NotifyCall.deliver(deliver, resolvedRelease, lines), () -> String.join("\n", lines));
 
             assertEquals(2, slack.requests().size(), "one digest resolve");
             String back = NotifyEndToEndTest.slackText(slack.requests().get(1));
@@ -230,8 +241,9 @@ class DigestEndToEndTest {
                 for (String m : resolved) {
                     assertNull(NotifyCall.deliver(deliver, m, lines), () -> String.join("\n", lines));
                 }
-                assertNull(NotifyCall.deliver(deliver, firedWindow, lines));
-                assertNull(NotifyCall.deliver(deliver, resolvedWindow, lines));
+                for (String w : List.of(firedWindow, firedRelease, resolvedWindow, resolvedRelease)) {
+                    assertNull(NotifyCall.deliver(deliver, w, lines), () -> String.join("\n", lines));
+                }
             }
             assertEquals(slackBefore, slack.requests().size(), "Slack got a repeat");
             assertEquals(githubBefore, gh.requests().size(), "GitHub got a request for a repeat");
@@ -252,8 +264,11 @@ class DigestEndToEndTest {
             gatherAll(deliver, queued("log-search-v2-fired.json", devices, 600));
             assertTrue(lines.stream().anyMatch(l -> l.contains("folded")), lines.toString());
             String window = windowMessage();
-            clock.set(FIRED_WINDOW_DUE.plusSeconds(1));
+            clock.set(SECOND_WINDOW_DUE.minusSeconds(3));
             assertNull(NotifyCall.deliver(deliver, window, lines), () -> String.join("\n", lines));
+            assertEquals(0, slack.requests().size(), "held open for the next evaluation");
+            clock.set(SECOND_WINDOW_DUE.plusSeconds(1));
+            assertNull(NotifyCall.deliver(deliver, windowMessage(), lines), () -> String.join("\n", lines));
             assertEquals(1, slack.requests().size(), "hub and 5 devices: 6, past digestAfter (5), one digest");
             String down = NotifyEndToEndTest.slackText(slack.requests().get(0));
             assertTrue(down.contains("[Heartwatch] 6 devices down"), down);
@@ -302,7 +317,7 @@ class DigestEndToEndTest {
             List<String> devices = devices("d", 8);
             gatherAll(deliver, queued("log-search-v2-fired.json", devices, 500));
             String window = windowMessage();
-            clock.set(FIRED_WINDOW_DUE.plusSeconds(1));
+            clock.set(SECOND_WINDOW_DUE.minusSeconds(3));
             d.afterPlan = () -> {
                 throw new IllegalStateException("killed after its plan was fixed");
             };
@@ -320,6 +335,9 @@ class DigestEndToEndTest {
             d.afterPlan = () -> { };
             clock.advance(java.time.Duration.ofSeconds(30)); // the queue's visibilityTimeout: the host's retry
             assertNull(NotifyCall.deliver(deliver, window, lines), () -> String.join("\n", lines));
+            assertEquals(1, slack.requests().size(), "the digest is held open for 10:07's window, led by the killed plan");
+            String release = windowMessage();
+            assertNull(NotifyCall.deliver(deliver, release, lines), () -> String.join("\n", lines));
             assertEquals(2, slack.requests().size());
             String digest = NotifyEndToEndTest.slackText(slack.requests().get(1));
             assertTrue(digest.contains("[Heartwatch] 8 devices down"), digest);
@@ -327,7 +345,9 @@ class DigestEndToEndTest {
             assertEquals(8 + 1, github.issues().size(), "8 in the digest (own issues, under 10) and the late one");
             int githubRequests = gh.requests().size();
             assertNull(NotifyCall.deliver(deliver, window, lines));
+            assertNull(NotifyCall.deliver(deliver, release, lines));
             assertEquals(2, slack.requests().size());
+            assertEquals(List.of(), queue.peek(Notify.QUEUE), "a retried plan leads 10:07 once");
             assertEquals(githubRequests, gh.requests().size());
             assertNotNull(lines);
         }
@@ -523,16 +543,17 @@ class DigestEndToEndTest {
             storage.put(message, delay);
         };
         DigestWindows windows = new DigestWindows(table, recording, java.time.Duration.ofSeconds(1), 5, clock);
-        // 10:06 has a digest's worth; a lone alert of 10:07 comes after 10:06 is planned (held or not).
-        for (String m : queued("log-search-v2-fired.json", devices("d", 6), 950)) {
+        for (String m : queued("log-search-v2-fired.json", devices("s", 3), 950)) {
             assertEquals(DigestWindows.Gathered.GATHERING, windows.gather(AlertNotice.fromQueueMessage(m), true, List.of()));
         }
         assertEquals(List.of(DigestWindows.windowMessage(FIRST_MINUTE) + " PT4S"), puts,
                 "10:06's message: due 10:07:01, four seconds from now, as before");
         clock.set(Instant.parse("2026-12-01T10:07:30Z"));
         DigestWindows.Window w = windows.plan(DigestWindows.windowMessage(FIRST_MINUTE));
-        assertInstanceOf(DigestWindows.Digest.class, w.messages().get(0), "10:07 has not begun: 10:06 sends at once");
-        String lone = queuedSecond(List.of("s2"), 960).get(0);
+        assertEquals(3, w.messages().size());
+        assertTrue(w.messages().stream().allMatch(p -> p instanceof DigestWindows.Alone), w.toString());
+        assertEquals(1, puts.size(), "no digest, nothing held: no message for 10:07");
+        String lone = queuedSecond(List.of("d01"), 960).get(0);
         clock.set(Instant.parse("2026-12-01T10:07:40Z"));
         assertEquals(DigestWindows.Gathered.GATHERING, windows.gather(AlertNotice.fromQueueMessage(lone), true, List.of()));
         assertEquals(DigestWindows.windowMessage(FIRST_MINUTE + 1) + " PT21S", puts.get(1),
