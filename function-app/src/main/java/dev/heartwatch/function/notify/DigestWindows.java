@@ -48,6 +48,18 @@ import java.util.Set;
  *       the list of those planned is fixed in one {@value #PLANS} row by a conditional insert. Every
  *       later look (a retried leader, a late alert) reads that list, so the plan is the same each
  *       time: the policy over the same records gives the same singles or the same digest.</li>
+ *   <li><b>Hold</b>: a storm rarely fits one evaluation: devices that went silent together cross
+ *       the threshold in two consecutive minutes, two windows. As the server's policy keeps a
+ *       digest open for the next evaluation, window m's digest of a condition is held, not sent,
+ *       and window m+1's plan sends it (same id {@code digest:m:<condition>}, same delivery rows)
+ *       with m+1's own alerts of that condition. Which digests m+1 takes is fixed once in a
+ *       {@value #HOLDS} row by whichever planner asks first (m's after its plan row, m+1's after
+ *       its {@code closed} row and before its own plan row), so both read the same answer in
+ *       whatever order the queue hands over their messages. m's planner leads window m+1 (its
+ *       message, due at m+1's end plus {@code gatherFor}) when m+1 raised nothing, since m+1
+ *       releases the digest; m+1's planner waits (a retry) while m is led but not yet planned, up
+ *       to {@link #PRIOR_WAIT} past m's due time, then plans without it and m sends its own.
+ *       A digest is held for one window at most: m+1's plan sends it whatever m+2 raises.</li>
  *   <li><b>Late</b>: an alert that records itself after the window closed is in the plan (a repeat:
  *       nothing to do) or not (it came too late: it goes alone, as without digests).</li>
  * </ol>
