@@ -16,6 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,6 +48,18 @@ import java.util.Set;
  *       the list of those planned is fixed in one {@value #PLANS} row by a conditional insert. Every
  *       later look (a retried leader, a late alert) reads that list, so the plan is the same each
  *       time: the policy over the same records gives the same singles or the same digest.</li>
+ *   <li><b>Hold</b>: a storm rarely fits one evaluation: devices that went silent together cross
+ *       the threshold in two consecutive minutes, two windows. As the server's policy keeps a
+ *       digest open for the next evaluation, window m's digest of a condition is held, not sent,
+ *       and window m+1's plan sends it (same id {@code digest:m:<condition>}, same delivery rows)
+ *       with m+1's own alerts of that condition. Which digests m+1 takes is fixed once in a
+ *       {@value #HOLDS} row by whichever planner asks first (m's after its plan row, m+1's after
+ *       its {@code closed} row and before its own plan row), so both read the same answer in
+ *       whatever order the queue hands over their messages. m's planner leads window m+1 (its
+ *       message, due at m+1's end plus {@code gatherFor}) when m+1 raised nothing, since m+1
+ *       releases the digest; m+1's planner waits (a retry) while m is led but not yet planned, up
+ *       to {@link #PRIOR_WAIT} past m's due time, then plans without it and m sends its own.
+ *       A digest is held for one window at most: m+1's plan sends it whatever m+2 raises.</li>
  *   <li><b>Late</b>: an alert that records itself after the window closed is in the plan (a repeat:
  *       nothing to do) or not (it came too late: it goes alone, as without digests).</li>
  * </ol>
@@ -58,6 +71,9 @@ public final class DigestWindows {
     static final String WINDOWS = "window";
     static final String CLOSED = "windowclosed";
     static final String PLANS = "windowplan";
+    static final String HOLDS = "windowhold";
+    /** How long past a window's due time the next window waits for its plan before planning without it. */
+    static final Duration PRIOR_WAIT = Duration.ofMinutes(2);
     /** A leader row still {@code pending} this long after it was written: its writer died before its message was put. */
     static final Duration PENDING_STALE = Duration.ofSeconds(30);
     /** A planned record in the plan row: the first 16 hex digits of its key. */
@@ -113,7 +129,11 @@ public final class DigestWindows {
     }
 
     /** What the policy made of a window: singles and digests, in order. */
-    public sealed interface Planned permits Alone, Digest {
+    public sealed interface Planned permits Alone, Digest, Held {
+    }
+
+    /** A digest held open for the next window ({@code until}), which sends it with its own members of the condition. */
+    public record Held(Digest digest, long until) implements Planned {
     }
 
     public record Alone(Member member) implements Planned {
@@ -196,12 +216,19 @@ public final class DigestWindows {
         if (table.get(CLOSED, id).isPresent()) {
             return late(minute, key);
         }
+        lead(minute, key);
+        return Gathered.GATHERING;
+    }
+
+    /** Makes sure the window of {@code minute} has a leader whose message is put (for {@code key}, if first). */
+    private void lead(long minute, String key) {
+        String id = Long.toString(minute);
         Instant now = clock.instant();
         Optional<StateTable.Row> leader = table.get(WINDOWS, id);
         if (leader.isEmpty()) {
             if (table.insert(WINDOWS, id, leaderRow("pending", key, now))) {
                 schedule(minute, key);
-                return Gathered.GATHERING;
+                return;
             }
             leader = table.get(WINDOWS, id);
         }
@@ -212,7 +239,6 @@ public final class DigestWindows {
                 schedule(minute, key); // its message was perhaps never put: a second one plans nothing twice
             }
         }
-        return Gathered.GATHERING;
     }
 
     private void schedule(long minute, String key) {
@@ -241,19 +267,62 @@ public final class DigestWindows {
         return ids(plan).contains(key.substring(0, ID_LENGTH)) ? Gathered.COVERED : Gathered.LATE;
     }
 
-    /** The leader's part, for a window's message: closes the window, fixes its list once, and plans it. */
+    /**
+     * The leader's part, for a window's message: closes the window, fixes its list once, and plans
+     * it. The conditions the window before held open are taken into its digests; a digest of this
+     * window's own is held for the next one when the next has begun gathering.
+     */
     public Window plan(String message) {
         Long m = readWindow(message);
         if (m == null) {
             throw new AlertNotice.BadAlert("not a window message");
         }
         long minute = m;
+        table.insert(CLOSED, Long.toString(minute), Map.of("At", clock.instant().toString()));
+        Fixed f = fixed(minute, true);
+        List<Planned> out = new ArrayList<>();
+        List<Member> own = new ArrayList<>();
+        for (Member x : f.members()) {
+            if (!f.joined().contains(condition(x))) {
+                own.add(x);
+            }
+        }
+        if (!f.joined().isEmpty()) {
+            Fixed prior = fixed(minute - 1, false);
+            for (AlertCondition c : AlertCondition.values()) {
+                if (f.joined().contains(c)) {
+                    List<Member> all = new ArrayList<>();
+                    prior.members().stream().filter(x -> condition(x) == c).forEach(all::add);
+                    f.members().stream().filter(x -> condition(x) == c).forEach(all::add);
+                    all.sort(ORDER);
+                    out.add(new Digest(minute - 1, c, all));
+                }
+            }
+        }
+        for (Planned p : ownPlan(minute, own)) {
+            if (p instanceof Digest d && taken(minute).contains(d.condition())) {
+                out.add(new Held(d, minute + 1));
+            } else {
+                out.add(p);
+            }
+        }
+        return new Window(minute, out, f.superseded());
+    }
+
+    /** A window's list and what it took from the window before, as fixed in its plan row (fixed now if {@code create}). */
+    private record Fixed(List<Member> members, Set<AlertCondition> joined, int superseded) {
+    }
+
+    private Fixed fixed(long minute, boolean create) {
         String id = Long.toString(minute);
-        table.insert(CLOSED, id, Map.of("At", clock.instant().toString()));
         List<StateTable.Row> rows = table.partition(records(minute));
         StateTable.Row plan = table.get(PLANS, id).orElse(null);
         int superseded = 0;
         if (plan == null) {
+            if (!create) {
+                throw new StateTable.Unavailable("window " + minute + " held a digest but has no plan row");
+            }
+            Set<AlertCondition> joined = taken(minute - 1); // before this window's list is fixed: it says what it takes
             List<String> ids = new ArrayList<>();
             for (StateTable.Row r : rows) {
                 AlertNotice n = AlertNotice.fromQueueMessage(r.get("Message"));
@@ -263,10 +332,22 @@ public final class DigestWindows {
                 }
                 ids.add(r.get("RowKey").substring(0, ID_LENGTH));
             }
-            table.insert(PLANS, id, planRow(ids, superseded));
+            Set<AlertCondition> held = EnumSet.noneOf(AlertCondition.class);
+            List<Member> own = members(rows, new HashSet<>(ids)).stream().filter(x -> !joined.contains(condition(x))).toList();
+            for (Planned p : ownPlan(minute, own)) {
+                if (p instanceof Digest d) {
+                    held.add(d.condition());
+                }
+            }
+            table.insert(PLANS, id, planRow(ids, superseded, joined, held));
             plan = table.get(PLANS, id).orElseThrow(() -> new StateTable.Unavailable("a plan row vanished after its insert"));
         }
-        Set<String> planned = ids(plan);
+        String count = plan.get("Superseded");
+        return new Fixed(members(rows, ids(plan)), conditions(plan.get("Joined")),
+                count == null ? superseded : Integer.parseInt(count));
+    }
+
+    private static List<Member> members(List<StateTable.Row> rows, Set<String> planned) {
         List<Member> members = new ArrayList<>();
         for (StateTable.Row r : rows) {
             if (planned.contains(r.get("RowKey").substring(0, ID_LENGTH))) {
@@ -276,13 +357,24 @@ public final class DigestWindows {
                         behind == null || behind.isEmpty() ? List.of() : Arrays.asList(behind.split(","))));
             }
         }
-        members.sort(Comparator.comparing(Member::flipAt).thenComparing(x -> x.notice().device()).thenComparing(Member::key));
+        members.sort(ORDER);
+        return members;
+    }
+
+    private static final Comparator<Member> ORDER = Comparator.comparing(Member::flipAt)
+            .thenComparing((Member x) -> x.notice().device()).thenComparing(Member::key);
+
+    private static AlertCondition condition(Member x) {
+        return x.notice().fired() ? AlertCondition.FIRED : AlertCondition.RESOLVED;
+    }
+
+    /** The policy over a window's own members (those not taken into the window before's digests). */
+    private List<Planned> ownPlan(long minute, List<Member> own) {
         Map<String, Member> byKey = new HashMap<>();
         List<RaisedAlert> raised = new ArrayList<>();
-        for (Member x : members) {
+        for (Member x : own) {
             byKey.put(x.key(), x);
-            raised.add(new RaisedAlert(x.key(), x.notice().device(),
-                    x.notice().fired() ? AlertCondition.FIRED : AlertCondition.RESOLVED, x.flipAt(), x.notice().firedAt(), null));
+            raised.add(new RaisedAlert(x.key(), x.notice().device(), condition(x), x.flipAt(), x.notice().firedAt(), null));
         }
         AlertPlan p = policy.plan(EvaluationAlerts.standalone(Instant.ofEpochSecond(minute * 60), raised));
         List<Planned> out = new ArrayList<>();
@@ -293,14 +385,89 @@ public final class DigestWindows {
                 out.add(new Digest(minute, d.condition(), d.members().stream().map(s -> byKey.get(s.alert().key())).toList()));
             }
         }
-        String count = plan.get("Superseded");
-        return new Window(minute, out, count == null ? superseded : Integer.parseInt(count));
+        return out;
     }
 
-    private static Map<String, String> planRow(List<String> ids, int superseded) {
+    /**
+     * Which of window {@code minute}'s digests the next window takes (holds open and sends with its
+     * own members of that condition), fixed once in a {@value #HOLDS} row by whichever of the two
+     * planners asks first, so both read the same answer in whatever order the queue hands them
+     * their messages. Both propose the digests of window {@code minute}'s plan row; the next
+     * window's planner, when that row is not there yet, waits for it while window {@code minute}
+     * has a leader (up to {@link #PRIOR_WAIT} past its due time), then proposes none: the digest
+     * then goes when its own window is planned. Taken and asked by window {@code minute}'s own
+     * planner, the next window is led (its message put, due at its minute's end plus
+     * {@code gatherFor}) even if its evaluation raised nothing, for it is what releases the digest.
+     */
+    private Set<AlertCondition> taken(long minute) {
+        String id = Long.toString(minute);
+        boolean next = table.get(CLOSED, Long.toString(minute + 1)).isPresent();
+        StateTable.Row hold = table.get(HOLDS, id).orElse(null);
+        if (hold != null) {
+            Set<AlertCondition> taken = conditions(hold.get("Taken"));
+            if (!taken.isEmpty() && !next) {
+                lead(minute + 1, "hold:" + minute);
+            }
+            return taken;
+        }
+        StateTable.Row plan = table.get(PLANS, id).orElse(null);
+        Set<AlertCondition> proposal;
+        if (plan == null) {
+            if (!next) {
+                // Asked by window minute's own planner before its plan row exists: never (its row comes first).
+                throw new StateTable.Unavailable("window " + minute + " asked what is taken before its plan row");
+            }
+            if (table.get(WINDOWS, id).isPresent() && clock.instant().isBefore(dueAt(minute).plus(PRIOR_WAIT))) {
+                throw new NotifyDelivery.Retry("window " + (minute + 1) + " waits for window " + minute
+                        + "'s plan: it may hold a digest for it");
+            }
+            proposal = EnumSet.noneOf(AlertCondition.class);
+        } else {
+            proposal = conditions(plan.get("Held"));
+            if (proposal.isEmpty()) {
+                return proposal; // nothing to hold: no row needed, either planner reaches the same empty answer
+            }
+        }
+        table.insert(HOLDS, id, Map.of("Taken", names(proposal), "At", clock.instant().toString()));
+        Set<AlertCondition> taken = conditions(table.get(HOLDS, id)
+                .orElseThrow(() -> new StateTable.Unavailable("a hold row vanished after its insert")).get("Taken"));
+        if (!taken.isEmpty() && !next) {
+            // Asked by window minute's planner: the next window releases the digest, so it must come
+            // even if its evaluation raised nothing. Again on every retry: a planner may die after the row.
+            lead(minute + 1, "hold:" + minute);
+        }
+        return taken;
+    }
+
+    private static String names(Set<AlertCondition> cs) {
+        StringBuilder b = new StringBuilder();
+        for (AlertCondition c : AlertCondition.values()) {
+            if (cs.contains(c)) {
+                b.append(b.length() == 0 ? "" : ",").append(c.name());
+            }
+        }
+        return b.toString();
+    }
+
+    private static Set<AlertCondition> conditions(String v) {
+        Set<AlertCondition> out = EnumSet.noneOf(AlertCondition.class);
+        if (v != null) {
+            for (String s : v.split(",")) {
+                if (!s.isEmpty()) {
+                    out.add(AlertCondition.valueOf(s));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> planRow(List<String> ids, int superseded, Set<AlertCondition> joined,
+                                               Set<AlertCondition> held) {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("Count", Integer.toString(ids.size()));
         v.put("Superseded", Integer.toString(superseded));
+        v.put("Joined", names(joined));
+        v.put("Held", names(held));
         for (int i = 0, chunk = 0; i < ids.size(); i += CHUNK_IDS, chunk++) {
             v.put("Ids" + chunk, String.join(",", ids.subList(i, Math.min(ids.size(), i + CHUNK_IDS))));
         }

@@ -41,8 +41,10 @@ import java.util.Optional;
  * ordering and folding checks an alert is recorded in its minute's window and nothing is sent;
  * the window's own queue message, put with a visibility delay, comes back to
  * {@link #deliverWindow}, which sends the policy's plan: a single as above, or a digest under the
- * same claim rules keyed by (window, condition, channel). An alert that comes after its window
- * was planned, and is not in the plan, goes alone.
+ * same claim rules keyed by (window, condition, channel). A digest whose next window has begun
+ * gathering is held, not sent: the next window's plan sends it with its own alerts of that
+ * condition, under the same rows. An alert that comes after its window was planned, and is not
+ * in the plan, goes alone.
  *
  * <p>When any channel asks to be retried, {@link Retry} is thrown once all channels had their
  * turn: the queue makes the message visible again after its visibility timeout, and moves it to
@@ -163,6 +165,14 @@ public final class NotifyDelivery {
         for (DigestWindows.Planned p : w.messages()) {
             Map<String, String> one = new LinkedHashMap<>();
             String name;
+            if (p instanceof DigestWindows.Held h) {
+                // Held open for the next window, which sends it with its own members of the condition.
+                name = h.digest().members().size() + " " + h.digest().condition().name().toLowerCase(java.util.Locale.ROOT);
+                for (NotificationChannel channel : channels) {
+                    out.put(name + "/" + channel.name(), "held-for-window-" + h.until());
+                }
+                continue;
+            }
             try {
                 if (p instanceof DigestWindows.Alone a) {
                     AlertNotice n = a.member().notice();

@@ -119,7 +119,13 @@ public final class NotifyMessages {
         }
         t.append(fired ? "\nOne message for all of them, not one each. Each device's \"resolved\" follows when it is heard again.\n"
                 : "\nOne message for all of them, not one each.\n");
-        t.append("Window:       ").append(d.windowStart()).append(" (the minute Azure Monitor raised them in)\n");
+        long last = members.stream().mapToLong(m -> DigestWindows.minuteOf(m.flipAt())).max().orElse(d.minute());
+        if (last > d.minute()) {
+            t.append("Window:       ").append(d.windowStart()).append(" to ").append(Instant.ofEpochSecond((last + 1) * 60))
+                    .append(" (the minutes Azure Monitor raised them in)\n");
+        } else {
+            t.append("Window:       ").append(d.windowStart()).append(" (the minute Azure Monitor raised them in)\n");
+        }
         if (workbookUrl != null) {
             t.append("Workbook:     ").append(workbookUrl).append('\n');
         }

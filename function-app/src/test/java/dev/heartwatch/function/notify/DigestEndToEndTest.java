@@ -188,8 +188,15 @@ class DigestEndToEndTest {
             assertEquals(0, slack.requests().size(), "nothing is sent while the window gathers");
             assertEquals(0, gh.requests().size());
             String firedWindow = windowMessage();
-            clock.set(FIRED_WINDOW_DUE.plusSeconds(1));
+            // Planned late in 10:07 (the queue's polling): the digest is held open for 10:07's
+            // evaluation, whose window comes even though it raised nothing, and sends it.
+            clock.set(SECOND_WINDOW_DUE.minusSeconds(3));
             assertNull(NotifyCall.deliver(deliver, firedWindow, lines), () -> String.join("\n", lines));
+            assertEquals(0, slack.requests().size(), "held open for the next evaluation: " + lines);
+            String firedRelease = windowMessage();
+            assertEquals(DigestWindows.windowMessage(FIRST_MINUTE + 1), firedRelease);
+            clock.set(SECOND_WINDOW_DUE.plusSeconds(1));
+            assertNull(NotifyCall.deliver(deliver, firedRelease, lines), () -> String.join("\n", lines));
 
             assertEquals(1, slack.requests().size(), "one digest on Slack, not 20 messages");
             String down = NotifyEndToEndTest.slackText(slack.requests().get(0));
@@ -207,8 +214,12 @@ class DigestEndToEndTest {
             gatherAll(deliver, resolved);
             assertEquals(1, slack.requests().size());
             String resolvedWindow = windowMessage();
-            clock.set(RESOLVED_WINDOW_DUE.plusSeconds(1));
+            clock.set(RESOLVED_WINDOW_DUE.plusSeconds(60 - 3));
             assertNull(NotifyCall.deliver(deliver, resolvedWindow, lines), () -> String.join("\n", lines));
+            assertEquals(1, slack.requests().size(), "the resolve digest is held open too");
+            String resolvedRelease = windowMessage();
+            clock.set(RESOLVED_WINDOW_DUE.plusSeconds(60 + 1));
+            assertNull(NotifyCall.deliver(deliver, resolvedRelease, lines), () -> String.join("\n", lines));
 
             assertEquals(2, slack.requests().size(), "one digest resolve");
             String back = NotifyEndToEndTest.slackText(slack.requests().get(1));
@@ -231,8 +242,9 @@ class DigestEndToEndTest {
                 for (String m : resolved) {
                     assertNull(NotifyCall.deliver(deliver, m, lines), () -> String.join("\n", lines));
                 }
-                assertNull(NotifyCall.deliver(deliver, firedWindow, lines));
-                assertNull(NotifyCall.deliver(deliver, resolvedWindow, lines));
+                for (String w : List.of(firedWindow, firedRelease, resolvedWindow, resolvedRelease)) {
+                    assertNull(NotifyCall.deliver(deliver, w, lines), () -> String.join("\n", lines));
+                }
             }
             assertEquals(slackBefore, slack.requests().size(), "Slack got a repeat");
             assertEquals(githubBefore, gh.requests().size(), "GitHub got a request for a repeat");
@@ -253,8 +265,11 @@ class DigestEndToEndTest {
             gatherAll(deliver, queued("log-search-v2-fired.json", devices, 600));
             assertTrue(lines.stream().anyMatch(l -> l.contains("folded")), lines.toString());
             String window = windowMessage();
-            clock.set(FIRED_WINDOW_DUE.plusSeconds(1));
+            clock.set(SECOND_WINDOW_DUE.minusSeconds(3));
             assertNull(NotifyCall.deliver(deliver, window, lines), () -> String.join("\n", lines));
+            assertEquals(0, slack.requests().size(), "held open for the next evaluation");
+            clock.set(SECOND_WINDOW_DUE.plusSeconds(1));
+            assertNull(NotifyCall.deliver(deliver, windowMessage(), lines), () -> String.join("\n", lines));
             assertEquals(1, slack.requests().size(), "hub and 5 devices: 6, past digestAfter (5), one digest");
             String down = NotifyEndToEndTest.slackText(slack.requests().get(0));
             assertTrue(down.contains("[Heartwatch] 6 devices down"), down);
@@ -303,7 +318,7 @@ class DigestEndToEndTest {
             List<String> devices = devices("d", 8);
             gatherAll(deliver, queued("log-search-v2-fired.json", devices, 500));
             String window = windowMessage();
-            clock.set(FIRED_WINDOW_DUE.plusSeconds(1));
+            clock.set(SECOND_WINDOW_DUE.minusSeconds(3));
             d.afterPlan = () -> {
                 throw new IllegalStateException("killed after its plan was fixed");
             };
@@ -321,6 +336,9 @@ class DigestEndToEndTest {
             d.afterPlan = () -> { };
             clock.advance(java.time.Duration.ofSeconds(30)); // the queue's visibilityTimeout: the host's retry
             assertNull(NotifyCall.deliver(deliver, window, lines), () -> String.join("\n", lines));
+            assertEquals(1, slack.requests().size(), "the digest is held open for 10:07's window, led by the killed plan");
+            String release = windowMessage();
+            assertNull(NotifyCall.deliver(deliver, release, lines), () -> String.join("\n", lines));
             assertEquals(2, slack.requests().size());
             String digest = NotifyEndToEndTest.slackText(slack.requests().get(1));
             assertTrue(digest.contains("[Heartwatch] 8 devices down"), digest);
@@ -328,9 +346,220 @@ class DigestEndToEndTest {
             assertEquals(8 + 1, github.issues().size(), "8 in the digest (own issues, under 10) and the late one");
             int githubRequests = gh.requests().size();
             assertNull(NotifyCall.deliver(deliver, window, lines));
+            assertNull(NotifyCall.deliver(deliver, release, lines));
             assertEquals(2, slack.requests().size());
+            assertEquals(List.of(), queue.peek(Notify.QUEUE), "a retried plan leads 10:07 once");
             assertEquals(githubRequests, gh.requests().size());
             assertNotNull(lines);
         }
+    }
+
+    // A storm across two evaluations: devices that went silent together cross the threshold in two
+    // consecutive minutes. The server keeps its digest open for the second evaluation
+    // (AggregationPolicy, point 2); so does Azure: window 10:06 holds its digest when window 10:07 has
+    // begun gathering, and 10:07's plan sends it with its own alerts of the condition.
+
+    static final String SECOND_FIRED = "2026-12-01T10:07:09.1234567Z";
+    static final Instant SECOND_WINDOW_DUE = Instant.parse("2026-12-01T10:08:01Z");
+    static final long FIRST_MINUTE = DigestWindows.minuteOf(Instant.parse("2026-12-01T10:06:00Z"));
+
+    /** Notify's queue messages for devices Azure fired one evaluation later, at 10:07:09 (window 10:07). */
+    static List<String> queuedSecond(List<String> devices, int base) throws Exception {
+        Notify notify = new Notify();
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < devices.size(); i++) {
+            String p = CheckFoldingEndToEndTest.payload("log-search-v2-fired.json", devices.get(i), base + i);
+            assertTrue(p.contains("2026-12-01T10:06:12.1234567Z"), "the payload's firedDateTime moved");
+            NotifyCall.Result r = NotifyCall.post(notify, p.replace("2026-12-01T10:06:12.1234567Z", SECOND_FIRED));
+            assertEquals(202, r.status());
+            out.add(r.queued());
+        }
+        return out;
+    }
+
+    void gatherEach(NotifyDeliver deliver, List<String> messages) {
+        for (String m : messages) {
+            assertNull(NotifyCall.deliver(deliver, m, lines), () -> String.join("\n", lines));
+        }
+        assertTrue(lines.get(lines.size() - 1).contains("gathering"), lines.get(lines.size() - 1));
+    }
+
+    /** Both windows' messages once visible, by minute: 10:06 first. */
+    static List<String> twoWindowMessages() throws Exception {
+        List<String> taken = new ArrayList<>();
+        for (int i = 0; i < 100 && taken.size() < 2; i++) {
+            Thread.sleep(200);
+            taken.addAll(queue.take(Notify.QUEUE));
+        }
+        assertEquals(2, taken.size(), "one message per window: " + taken);
+        taken.sort(java.util.Comparator.naturalOrder()); // {"v":1,"window":<minute>}: same length, so by minute
+        assertEquals(DigestWindows.windowMessage(FIRST_MINUTE), taken.get(0));
+        assertEquals(DigestWindows.windowMessage(FIRST_MINUTE + 1), taken.get(1));
+        return taken;
+    }
+
+    static long count(List<String> texts, String part) {
+        return texts.stream().filter(t -> t.contains(part)).count();
+    }
+
+    static List<String> slackTexts(FakeService slack) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (FakeService.Request r : slack.requests()) {
+            out.add(NotifyEndToEndTest.slackText(r));
+        }
+        return out;
+    }
+
+    @Test
+    void eightThenFourInTheNextEvaluationAreOneDigestOfTwelveAndALaterOneGoesAloneOnce() throws Exception {
+        try (FakeService slack = new FakeService(ca, r -> Answer.of(200, Map.of(), "ok"));
+             FakeService gh = new FakeService(ca, github::answer)) {
+            NotifyDelivery d = delivery("digestTwoMinutes", slack, gh);
+            NotifyDeliver deliver = new NotifyDeliver(() -> d);
+            List<String> first = queued("log-search-v2-fired.json", devices("d", 8), 700);
+            List<String> second = queuedSecond(devices("d", 12).subList(8, 12), 708);
+            gatherEach(deliver, first);
+            clock.set(SECOND_WINDOW_DUE.minusSeconds(4)); // the next evaluation's alerts, before window 10:06 is planned
+            gatherEach(deliver, second);
+            List<String> windows = twoWindowMessages();
+
+            clock.set(SECOND_WINDOW_DUE.minusSeconds(2));
+            assertNull(NotifyCall.deliver(deliver, windows.get(0), lines), () -> String.join("\n", lines));
+            assertEquals(0, slack.requests().size(), "window 10:06's digest is held open for 10:07: " + lines);
+            assertEquals(0, gh.requests().size());
+            assertTrue(lines.get(lines.size() - 1).contains("held-for-window-" + (FIRST_MINUTE + 1)), lines.get(lines.size() - 1));
+            assertEquals(List.of(), queue.peek(Notify.QUEUE), "holding puts no message: 10:07 has its own");
+
+            clock.set(SECOND_WINDOW_DUE.plusSeconds(1));
+            assertNull(NotifyCall.deliver(deliver, windows.get(1), lines), () -> String.join("\n", lines));
+            List<String> texts = slackTexts(slack);
+            assertEquals(1, texts.size(), "one digest, no singles: " + texts);
+            String down = texts.get(0);
+            assertTrue(down.contains("[Heartwatch] 12 devices down"), down);
+            for (String dev : devices("d", 8)) {
+                assertTrue(down.contains(dev + "  alert fired at 2026-12-01T10:06:12.123456700Z"), dev + " in " + down);
+            }
+            for (String dev : devices("d", 12).subList(8, 12)) {
+                assertTrue(down.contains(dev + "  alert fired at 2026-12-01T10:07:09.123456700Z"), dev + " in " + down);
+            }
+            assertTrue(down.contains("Window:       2026-12-01T10:06:00Z to 2026-12-01T10:08:00Z"), down);
+            assertEquals(0, count(texts, "DOWN: "));
+            assertEquals(GitHubIssueChannel.STORM_ISSUES + 1, github.issues().size(), "10 own issues and one for the 2 more");
+            assertTrue(github.issues().stream().anyMatch(i -> i.path("title").asText().startsWith("2 more devices down since")),
+                    github.issues().toString());
+
+            // One more of 10:07 after its window was planned: too late for the storm, it goes alone.
+            String late = queuedSecond(List.of("s1"), 790).get(0);
+            assertNull(NotifyCall.deliver(deliver, late, lines), () -> String.join("\n", lines));
+            texts = slackTexts(slack);
+            assertEquals(2, texts.size(), texts.toString());
+            assertTrue(texts.get(1).contains("DOWN: s1"), texts.get(1));
+            assertFalse(texts.get(0).contains("s1"));
+
+            // Every message again, twice: nothing more is sent, nothing more is scheduled.
+            int slackBefore = slack.requests().size();
+            int githubBefore = gh.requests().size();
+            for (int copy = 0; copy < 2; copy++) {
+                List<String> all = new ArrayList<>(first);
+                all.addAll(second);
+                all.add(late);
+                all.addAll(windows);
+                for (String m : all) {
+                    assertNull(NotifyCall.deliver(deliver, m, lines), () -> String.join("\n", lines));
+                }
+            }
+            assertEquals(slackBefore, slack.requests().size(), "Slack got a repeat: " + slackTexts(slack));
+            assertEquals(githubBefore, gh.requests().size(), "GitHub got a request for a repeat");
+            assertEquals(List.of(), queue.peek(Notify.QUEUE));
+        }
+    }
+
+    @Test
+    void theNextWindowPlannedFirstWaitsForTheFirstThenTakesItsDigest() throws Exception {
+        try (FakeService slack = new FakeService(ca, r -> Answer.of(200, Map.of(), "ok"));
+             FakeService gh = new FakeService(ca, github::answer)) {
+            NotifyDelivery d = delivery("digestTwoMinutesReversed", slack, gh);
+            NotifyDeliver deliver = new NotifyDeliver(() -> d);
+            gatherEach(deliver, queued("log-search-v2-fired.json", devices("d", 8), 800));
+            clock.set(SECOND_WINDOW_DUE.minusSeconds(4));
+            gatherEach(deliver, queuedSecond(devices("d", 12).subList(8, 12), 808));
+            List<String> windows = twoWindowMessages();
+
+            // The queue keeps no order: 10:07 first, while 10:06 (led, unplanned) may still hold a digest for it.
+            clock.set(SECOND_WINDOW_DUE.plusSeconds(1));
+            RuntimeException waits = NotifyCall.deliver(deliver, windows.get(1), lines);
+            assertInstanceOf(NotifyDelivery.Retry.class, waits, () -> String.join("\n", lines));
+            assertTrue(waits.getMessage().contains("waits for window " + FIRST_MINUTE), waits.getMessage());
+            assertEquals(0, slack.requests().size());
+
+            assertNull(NotifyCall.deliver(deliver, windows.get(0), lines), () -> String.join("\n", lines));
+            assertEquals(0, slack.requests().size(), "10:07 is closed and being planned: it takes 10:06's digest");
+            clock.advance(java.time.Duration.ofSeconds(30)); // the queue's visibilityTimeout
+            assertNull(NotifyCall.deliver(deliver, windows.get(1), lines), () -> String.join("\n", lines));
+            List<String> texts = slackTexts(slack);
+            assertEquals(1, texts.size(), texts.toString());
+            assertTrue(texts.get(0).contains("[Heartwatch] 12 devices down"), texts.get(0));
+            for (String w : windows) {
+                assertNull(NotifyCall.deliver(deliver, w, lines), () -> String.join("\n", lines));
+            }
+            assertEquals(1, slack.requests().size());
+        }
+    }
+
+    @Test
+    void threeThenThreeInTheNextEvaluationAreSixSingles() throws Exception {
+        try (FakeService slack = new FakeService(ca, r -> Answer.of(200, Map.of(), "ok"));
+             FakeService gh = new FakeService(ca, github::answer)) {
+            NotifyDelivery d = delivery("digestThreeAndThree", slack, gh);
+            NotifyDeliver deliver = new NotifyDeliver(() -> d);
+            gatherEach(deliver, queued("log-search-v2-fired.json", devices("s", 3), 900));
+            clock.set(SECOND_WINDOW_DUE.minusSeconds(4));
+            gatherEach(deliver, queuedSecond(devices("d", 3), 903));
+            List<String> windows = twoWindowMessages();
+            clock.set(SECOND_WINDOW_DUE.minusSeconds(2));
+            assertNull(NotifyCall.deliver(deliver, windows.get(0), lines), () -> String.join("\n", lines));
+            assertEquals(3, slack.requests().size(), "no digest in 10:06: its 3 go at once, as alone");
+            clock.set(SECOND_WINDOW_DUE.plusSeconds(1));
+            assertNull(NotifyCall.deliver(deliver, windows.get(1), lines), () -> String.join("\n", lines));
+            List<String> texts = slackTexts(slack);
+            assertEquals(6, texts.size(), "3 and 3 are below digestAfter (5) in each evaluation, as on the server: " + texts);
+            for (String dev : List.of("s1", "s2", "s3", "d01", "d02", "d03")) {
+                assertEquals(1, count(texts, "DOWN: " + dev), dev + " in " + texts);
+            }
+            assertEquals(0, count(texts, "devices down"));
+        }
+    }
+
+    @Test
+    void aLoneAlertIsPlannedAtItsMinutesEndPlusTheGatherTimeAsBefore() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(ca.client()).build();
+        StateTable table = new StateTable(azurite.endpoint(), "digestLone", TestTokens.of(Instant.now()), http,
+                java.time.Duration.ofSeconds(5));
+        queue.create("digest-lone"); // its own queue: its messages do not come back to the other tests' hosts
+        StorageQueue storage = new StorageQueue(queue.endpoint(), "digest-lone", TestTokens.of(Instant.now()), http,
+                java.time.Duration.ofSeconds(5));
+        List<String> puts = new ArrayList<>();
+        AlertQueue recording = (message, delay) -> {
+            puts.add(message + " " + delay);
+            storage.put(message, delay);
+        };
+        DigestWindows windows = new DigestWindows(table, recording, java.time.Duration.ofSeconds(1), 5, clock);
+        for (String m : queued("log-search-v2-fired.json", devices("s", 3), 950)) {
+            assertEquals(DigestWindows.Gathered.GATHERING, windows.gather(AlertNotice.fromQueueMessage(m), true, List.of()));
+        }
+        assertEquals(List.of(DigestWindows.windowMessage(FIRST_MINUTE) + " PT4S"), puts,
+                "10:06's message: due 10:07:01, four seconds from now, as before");
+        clock.set(Instant.parse("2026-12-01T10:07:30Z"));
+        DigestWindows.Window w = windows.plan(DigestWindows.windowMessage(FIRST_MINUTE));
+        assertEquals(3, w.messages().size());
+        assertTrue(w.messages().stream().allMatch(p -> p instanceof DigestWindows.Alone), w.toString());
+        assertEquals(1, puts.size(), "no digest, nothing held: no message for 10:07");
+        String lone = queuedSecond(List.of("d01"), 960).get(0);
+        clock.set(Instant.parse("2026-12-01T10:07:40Z"));
+        assertEquals(DigestWindows.Gathered.GATHERING, windows.gather(AlertNotice.fromQueueMessage(lone), true, List.of()));
+        assertEquals(DigestWindows.windowMessage(FIRST_MINUTE + 1) + " PT21S", puts.get(1),
+                "a lone alert of 10:07 is planned at 10:08:01, its minute's end plus the gather time: " + puts);
+        assertEquals(2, puts.size());
+        assertEquals(windows.dueAt(FIRST_MINUTE + 1), clock.instant().plusSeconds(21));
     }
 }
