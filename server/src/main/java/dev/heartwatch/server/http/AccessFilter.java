@@ -106,7 +106,7 @@ public final class AccessFilter extends Handler.Wrapper {
             request.setAttribute(PING_KEY_ID, keyId.get());
             return true;
         }
-        // Like Azure's host: refused before the function runs; the body is never read.
+        // Like Azure's host: refused before the function runs; the body is never read (BodyDrain discards it).
         Answers.text(response, callback, 401, "missing or wrong key (x-functions-key header or code query parameter)", true);
         return false;
     }

@@ -10,7 +10,7 @@ import org.eclipse.jetty.server.handler.EagerContentHandler;
  * whose body is already in memory, so a client that trickles a body (it may hold a ping key)
  * holds a connection, never one of the request threads every heartbeat needs (issue 14, D1).
  * At most {@link Limits#MAX_BODY_BYTES} + 1 bytes are held: the route then refuses the body
- * (413) having read no further. A declared {@code Content-Length} over the limit skips it, so
+ * (413) having read no further ({@link BodyDrain} discards the rest once the answer is out). A declared {@code Content-Length} over the limit skips it, so
  * the route refuses it before a byte is read. It sits behind {@link AccessFilter}: a request
  * without its key is refused before its body is read.
  */

@@ -28,7 +28,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * {@link NetworkConnectionLimit} caps the open connections (beyond it Jetty stops accepting and
  * new ones wait in the accept queue) and {@link AddressConnectionLimit} those from one address.
  * A slow client costs a connection, never a thread: Jetty parks a waiting head in its selector.
- * Jetty's own error answers are plain text ({@link PlainErrors}).
+ * An answer sent before its request's body was read (a 413, a 401) is followed by a bounded
+ * read of that body before the connection closes ({@link BodyDrain}), so that it reaches a
+ * client still sending. Jetty's own error answers are plain text ({@link PlainErrors}).
  */
 public final class WebServer implements AutoCloseable {
     /** Largest request head (request line and headers) read, in bytes. */
@@ -126,8 +128,9 @@ public final class WebServer implements AutoCloseable {
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
         connector.addEventListener(new AddressConnectionLimit(limits.perAddress(), limits.uncappedAddresses()));
+        // The drain reads through the deadline's request: a refused body is discarded within the same time.
         ReadDeadline deadline = new ReadDeadline(limits.requestTime(), connector.getScheduler(),
-                Objects.requireNonNull(routes, "routes"));
+                new BodyDrain(Objects.requireNonNull(routes, "routes")));
         connector.addEventListener(deadline);
         server.setErrorHandler(new PlainErrors());
         server.setHandler(deadline);

@@ -126,7 +126,7 @@ class PingEndpointTest {
     }
 
     @Test
-    void aChunkedBodyOver8KiBIs413WithoutReadingTheRest() throws Exception {
+    void aChunkedBodyOver8KiBIs413BeforeTheRestIsRead() throws Exception {
         try (Socket socket = socket()) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + KEYED + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2001\r\n").getBytes(StandardCharsets.US_ASCII));
