@@ -1,6 +1,7 @@
 package dev.heartwatch.core.rule;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -87,6 +88,37 @@ public record BeatSchedule(Duration period, Duration grace) {
     /** {@link #limit(Duration, Duration)} with {@code rule}'s lookback and evaluation frequency. */
     public Duration limit(SilenceRule rule) {
         return limit(rule.lookback(), rule.evaluationFrequency());
+    }
+
+    /**
+     * The rule to judge the device by: {@code base} with {@link #limit(SilenceRule)} as its
+     * threshold, or {@code base} itself when that is its threshold already (or not positive, which
+     * no rule's lookback and evaluation give).
+     */
+    public SilenceRule ruleFor(SilenceRule base) {
+        Duration limit = limit(base);
+        if (limit.isNegative() || limit.isZero() || limit.equals(base.threshold())) {
+            return base;
+        }
+        return base.withThreshold(limit);
+    }
+
+    /**
+     * What the aggregation policy compares with the parent's last beat (issue 17 section 4), to
+     * tell a check that went silent with its agent from one that failed before: the instant its
+     * next beat was due, its last beat plus its period, or plus the agent's heartbeat interval when
+     * it sent no period or a shorter one (a check's beat travels in the agent's batch, once an
+     * interval, so it may be up to a period and an interval older than the agent's and still be
+     * "with" it).
+     *
+     * @param schedule the check's latest beat's schedule, or null
+     */
+    public static Instant heardUntil(Instant lastSeen, BeatSchedule schedule, Duration interval) {
+        if (lastSeen == null) {
+            return null;
+        }
+        Duration period = schedule == null ? null : schedule.period();
+        return lastSeen.plus(period == null || period.compareTo(interval) < 0 ? interval : period);
     }
 
     /** The grace a {@code start} gets under {@code rule}: {@code grace}, at most {@link #limit(SilenceRule)}. */

@@ -76,4 +76,21 @@ class BeatScheduleTest {
         Duration longest = RULE.lookback().minus(RULE.evaluationFrequency());
         assertEquals(longest, of(60, 5 * 3600).startGrace(RULE));
     }
+
+    @Test
+    void theRuleItGivesHasThatLimitAsItsThresholdAndIsTheBaseWhenTheyAgree() {
+        assertEquals(Duration.ofMinutes(10), of(300, 300).ruleFor(RULE).threshold());
+        assertEquals(RULE.lookback(), of(300, 300).ruleFor(RULE).lookback());
+        assertEquals(RULE, of(240, 60).ruleFor(RULE), "period + grace is the threshold already");
+    }
+
+    @Test
+    void aCheckIsHeardUntilItsNextBeatWasDueNeverLessThanOneInterval() {
+        java.time.Instant last = java.time.Instant.parse("2026-12-01T09:56:00Z");
+        Duration interval = Duration.ofMinutes(1);
+        assertEquals(last.plus(Duration.ofMinutes(5)), BeatSchedule.heardUntil(last, of(300, 300), interval));
+        assertEquals(last.plus(interval), BeatSchedule.heardUntil(last, of(30, 30), interval), "a period below the interval");
+        assertEquals(last.plus(interval), BeatSchedule.heardUntil(last, null, interval), "no schedule");
+        assertEquals(null, BeatSchedule.heardUntil(null, of(300, 300), interval));
+    }
 }
