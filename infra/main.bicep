@@ -262,6 +262,7 @@ module queries 'modules/queries.bicep' = {
     silenceThreshold: silenceThreshold
     expectedDevices: expectedDevices
     deviceLimits: deviceLimits
+    evaluationFrequency: evaluationFrequency
   }
 }
 
@@ -432,6 +433,7 @@ module queriesSecondary 'modules/queries.bicep' = if (hasSecondary) {
     silenceThreshold: silenceThreshold
     expectedDevices: expectedDevices
     deviceLimits: deviceLimits
+    evaluationFrequency: evaluationFrequency
     coverFor: 'stack-${location}'
   }
 }

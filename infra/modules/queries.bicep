@@ -17,12 +17,18 @@ param expectedDevices array = []
 @description('Optional. Per-device limits of the alert query, each {device, limitSeconds, graceSeconds}: the schedule\'s period, or its cron\'s longest gap, plus grace; and the grace (a start with no success after it is down grace after it). `heartwatch devices azure-parameters` computes them from infra/devices.json; a device without a row keeps silenceThreshold for both.')
 param deviceLimits array = []
 
+@description('Optional. How often the silence alert runs, as the rule\'s evaluationFrequency (ISO-8601 in one unit: PT<n>M or PT<n>H). A schedule a check\'s beats carry is cut to the lookback less one evaluation.')
+param evaluationFrequency string = 'PT5M'
+
 @description('Optional. The two-stack rule (docs/regions.md): empty in a single stack or a primary; in a secondary, the primary\'s reserved device id `stack-<primary region>`. The secondary then alerts on that id\'s silence, and on any other device only while that id is down in the secondary too.')
 @maxLength(46)
 param coverFor string = ''
 
 // PT5M -> 5m, PT1H -> 1h, PT90S -> 90s: KQL timespan literals.
 var thresholdKql = toLower(substring(silenceThreshold, 2))
+
+// PT5M -> 5m, PT1H -> 1h.
+var evaluationKql = toLower(substring(evaluationFrequency, 2))
 
 // The alert looks for each device's last beat this many days back; 2 is the
 // longest query time range a log search alert accepts.
@@ -46,6 +52,10 @@ var silentDevicesTunables = [
   {
     line: 'let deviceLimits = datatable(device: string, limit: timespan, grace: timespan) [];'
     value: 'let deviceLimits = datatable(device: string, limit: timespan, grace: timespan) [${deviceLimitRows}];'
+  }
+  {
+    line: 'let longestLimit = 2d - 5m;'
+    value: 'let longestLimit = ${lookbackDays}d - ${evaluationKql};'
   }
   {
     line: 'let expectedDevices = dynamic([]);'

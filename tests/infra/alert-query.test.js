@@ -45,6 +45,18 @@ test('the rule\'s query time range and the query\'s lookback agree and stay with
   assert.match(deployedAlertQuery(PARAMETER_SETS[0]), new RegExp(`ago\\(${days}d\\)`));
 });
 
+test('a beat\'s schedule is cut to the lookback less one evaluation, the rule\'s evaluationFrequency', () => {
+  for (const params of PARAMETER_SETS) {
+    const query = deployedAlertQuery(params);
+    const line = /^let longestLimit = (\S+) - (\S+);$/m.exec(query);
+    assert.ok(line, `no longestLimit tunable line in the query deployed with ${JSON.stringify(params)}`);
+    assert.equal(timespanMs(line[1]), MAX_LOOKBACK_MS, 'longestLimit does not start from the two-day lookback');
+    assert.equal(timespanMs(line[2]), isoDurationMs(params.evaluationFrequency ?? 'PT5M'),
+      `longestLimit does not take off the evaluation ${params.evaluationFrequency ?? 'PT5M'}`);
+    assert.match(query, /min_of\(beatPeriod \+ beatGrace, longestLimit\)/);
+  }
+});
+
 test('the duration readers reject what they cannot read (it can fail)', () => {
   assert.equal(timespanMs('2d'), MAX_LOOKBACK_MS);
   assert.ok(Number.isNaN(timespanMs('lookback')));

@@ -57,10 +57,10 @@ test('a registry of plain ids, or none, leaves the datatable empty: every device
   }
 });
 
-test('the query judges a device by its limit, else the threshold', () => {
+test('the query judges a device by its limit, else its beats\' schedule, else the threshold', () => {
   const query = readRepoFile('infra/queries/silent-devices.kql');
   assert.match(query, /^\| lookup kind=leftouter deviceLimits on device$/m);
-  assert.match(query, /^\| extend limit = coalesce\(limit, threshold\), grace = coalesce\(grace, threshold\)$/m);
+  assert.match(query, /^\| extend limit = coalesce\(limit, beatLimit, threshold\), grace = coalesce\(grace, min_of\(beatGrace, beatLimit\), threshold\)$/m);
   assert.match(query, /silentFor >= limit/);
   assert.doesNotMatch(query, /silentFor >= threshold/, 'a comparison with the single threshold is left');
 });
@@ -127,7 +127,7 @@ test('the alert query generated for period, cron and fail devices analyses, and 
   assert.deepEqual(columns.find((c) => c.name === 'reason'), { name: 'reason', type: 'string' });
   assert.deepEqual(columns.filter((c) => c.type === 'datetime'), []);
   const code = query.split('\n').filter((l) => !l.trim().startsWith('//')).join('\n');
-  assert.match(code, /^\| extend limit = coalesce\(limit, threshold\), grace = coalesce\(grace, threshold\)$/m);
+  assert.match(code, /^\| extend limit = coalesce\(limit, beatLimit, threshold\), grace = coalesce\(grace, min_of\(beatGrace, beatLimit\), threshold\)$/m);
   assert.match(code, /or \(failed and not\(stopCounts\)\)/);
   assert.match(code, /or \(started and not\(stopCounts\) and startOpenFor >= grace\)/);
 });

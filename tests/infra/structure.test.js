@@ -59,6 +59,8 @@ test('the silence alert splits by device, fires on any silent row and resolves i
   const alert = moduleBlock('silenceAlert').body;
   assert.match(alert, /evaluationFrequency: evaluationFrequency/);
   assert.match(alert, /queryTimeRange: queries\.outputs\.alertQueryTimeRange/);
+  // The query cuts a beat's schedule to the lookback less one evaluation: the same evaluation.
+  assert.match(moduleBlock('queries').body, /evaluationFrequency: evaluationFrequency/);
 });
 
 test('the alert query emits the device dimension from [heartbeat] lines of traces only', () => {
@@ -68,7 +70,7 @@ test('the alert query emits the device dimension from [heartbeat] lines of trace
   assert.doesNotMatch(body, /\bAppTraces\b/);
   assert.match(body, /message startswith "\[heartbeat\] "/);
   assert.doesNotMatch(body, /\[probe\]/);
-  assert.match(body, /summarize arg_max\(timestamp, state, exitStatus\),\s+lastRunning = maxif\(timestamp, state != "stopping"\),\s+lastFail = maxif\(timestamp, state == "fail"\),\s+lastStart = maxif\(timestamp, state == "start"\)\s+by device/);
+  assert.match(body, /summarize arg_max\(timestamp, state, exitStatus, periodMs, graceMs\),\s+lastRunning = maxif\(timestamp, state != "stopping"\),\s+lastFail = maxif\(timestamp, state == "fail"\),\s+lastStart = maxif\(timestamp, state == "start"\)\s+by device/);
   assert.match(body, /stopCounts = stopped and isnotnull\(lastRunning\) and lastSeen - lastRunning < limit and not\(failed\)/);
   // Contract v2: the last signal a fail is down at once; a start with nothing after it, grace after it.
   assert.match(body, /failed = isnotnull\(lastFail\) and lastFail == lastRunning/);

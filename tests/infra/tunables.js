@@ -26,6 +26,8 @@ const PARAMETER_SETS = [
   { silenceThreshold: 'PT15M', expectedDevices: ['home-pi'], deviceLimits: [] },
   { silenceThreshold: 'PT1H', expectedDevices: ['home-pi', 'office.nas', 'cabin_router-2'], deviceLimits: [] },
   { silenceThreshold: 'PT90S', expectedDevices: [], deviceLimits: [] },
+  { silenceThreshold: 'PT5M', expectedDevices: [], deviceLimits: [], evaluationFrequency: 'PT15M' },
+  { silenceThreshold: 'PT5M', expectedDevices: [], deviceLimits: [], evaluationFrequency: 'PT1H' },
   { silenceThreshold: 'PT5M', ...registryParameters('schedules') },
   { silenceThreshold: 'PT5M', ...registryParameters('plain') },
   { silenceThreshold: 'PT5M', ...registryParameters('none') },
@@ -45,6 +47,10 @@ const KNOWN_VARS = {
     bicep: 'toLower(substring(silenceThreshold, 2))',
     evaluate: (p) => p.silenceThreshold.substring(2).toLowerCase(),
   },
+  evaluationKql: {
+    bicep: 'toLower(substring(evaluationFrequency, 2))',
+    evaluate: (p) => (p.evaluationFrequency ?? 'PT5M').substring(2).toLowerCase(),
+  },
   lookbackDays: {
     bicep: '2',
     evaluate: () => '2',
@@ -63,6 +69,7 @@ const KNOWN_VARS = {
 const KNOWN_EXPRESSIONS = {
   thresholdKql: (p) => KNOWN_VARS.thresholdKql.evaluate(p),
   lookbackDays: (p) => KNOWN_VARS.lookbackDays.evaluate(p),
+  evaluationKql: (p) => KNOWN_VARS.evaluationKql.evaluate(p),
   deviceLimitRows: (p) => KNOWN_VARS.deviceLimitRows.evaluate(p),
   // ARM string() of an array is its compact JSON.
   'string(expectedDevices)': (p) => JSON.stringify(p.expectedDevices),

@@ -33,7 +33,8 @@ import java.util.SortedMap;
  *
  * <p>Contract v2 and the device registry, as {@code infra/queries/silent-devices.kql} says them
  * ({@link #evaluateSignals}): each device's {@link Limit} (its {@code deviceLimits} row: limit and
- * grace; else the threshold for both) replaces the threshold; a device whose last signal other than
+ * grace; else the schedule its latest line carried, {@link BeatSchedule}; else the threshold for
+ * both) replaces the threshold; a device whose last signal other than
  * a stop is a {@code fail} meets the condition at once, until a success follows; one whose last
  * such signal is a {@code start} meets it {@code grace} after the start; a stop counts only from a
  * device heard less than its limit before it and not failed.
@@ -72,8 +73,11 @@ public final class AzureAlertModel {
      *
      * @param at         the receiver's clock ({@code timestamp})
      * @param ingestedAt when the line became queryable
+     * @param periodMs   the line's {@code periodMs} (an agent's check, contract section 1a), or null;
+     *                   any value, as a stored line may hold it: {@link BeatSchedule#ofMillis} reads it
+     * @param graceMs    the line's {@code graceMs}, or null
      */
-    public record Signal(String device, Instant at, Instant ingestedAt, Kind kind) {
+    public record Signal(String device, Instant at, Instant ingestedAt, Kind kind, Long periodMs, Long graceMs) {
         public Signal {
             Objects.requireNonNull(device, "device");
             Objects.requireNonNull(at, "at");
@@ -81,8 +85,18 @@ public final class AzureAlertModel {
             Objects.requireNonNull(kind, "kind");
         }
 
+        /** A line without {@code periodMs} and {@code graceMs}. */
+        public Signal(String device, Instant at, Instant ingestedAt, Kind kind) {
+            this(device, at, ingestedAt, kind, null, null);
+        }
+
         public static Signal of(String device, Instant at, Kind kind) {
             return new Signal(device, at, at, kind);
+        }
+
+        /** This line carrying {@code periodMs} and {@code graceMs} (either may be null). */
+        public Signal withSchedule(Long periodMs, Long graceMs) {
+            return new Signal(device, at, ingestedAt, kind, periodMs, graceMs);
         }
 
         static Signal of(Beat b) {
@@ -110,8 +124,9 @@ public final class AzureAlertModel {
 
     /**
      * The v2 query's evaluations: every kind of signal, and each device judged by its own
-     * {@link Limit} ({@code limits}; a device without one gets the rule's threshold as limit and
-     * grace). Without start or fail signals and without limits it says exactly what
+     * {@link Limit} ({@code limits}; a device without one gets the schedule its latest visible
+     * line carried, {@link BeatSchedule}, else the rule's threshold as limit and grace). Without
+     * start or fail signals, limits or lines carrying a period it says exactly what
      * {@link #evaluate(SilenceRule, Collection, List)} says.
      *
      * @return every Fired and Resolved, ordered by instant then device
@@ -162,9 +177,8 @@ public final class AzureAlertModel {
         Map<String, boolean[]> rows = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, List<Signal>> e : byDevice.entrySet()) {
             Limit own = limits.get(e.getKey());
-            Limit limit = own != null ? own : new Limit(rule.threshold(), rule.threshold());
             boolean expected = rule.isExpected(e.getKey()) || (covering && e.getKey().equals(coverFor));
-            rows.put(e.getKey(), conditionMet(rule, limit, expected, e.getValue(), evaluations));
+            rows.put(e.getKey(), conditionMet(rule, own, expected, e.getValue(), evaluations));
         }
         // | where device == coverFor or primaryDown
         boolean[] primaryDown = covering ? rows.get(coverFor) : null;
@@ -232,11 +246,13 @@ public final class AzureAlertModel {
      * Whether one device's row meets the condition at each evaluation; {@code sorted} is in
      * visibility order. Each step is a line of the query.
      */
-    private static boolean[] conditionMet(SilenceRule rule, Limit limit, boolean expected, List<Signal> sorted,
+    private static boolean[] conditionMet(SilenceRule rule, Limit own, boolean expected, List<Signal> sorted,
                                           List<Instant> evaluations) {
         boolean[] result = new boolean[evaluations.size()];
-        Instant lastAt = null;        // arg_max(timestamp, state): the latest receiver time among visible lines
+        Limit byThreshold = new Limit(rule.threshold(), rule.threshold());
+        Instant lastAt = null;        // arg_max(timestamp, state, ..., periodMs, graceMs): the latest line's
         Kind lastKind = null;
+        Signal last = null;
         Instant lastRunningAt = null; // maxif(timestamp, state != "stopping")
         Instant lastFailAt = null;    // maxif(timestamp, state == "fail")
         Instant lastStartAt = null;   // maxif(timestamp, state == "start")
@@ -249,6 +265,7 @@ public final class AzureAlertModel {
                 if (lastAt == null || !b.at().isBefore(lastAt)) {
                     lastAt = b.at();
                     lastKind = b.kind();
+                    last = b;
                 }
                 if (b.kind() != Kind.STOPPING) {
                     lastRunningAt = later(lastRunningAt, b.at());
@@ -267,6 +284,7 @@ public final class AzureAlertModel {
             if (seen == null) {
                 met = expected; // a row with no beat only exists for an expected device
             } else {
+                Limit limit = limitOf(rule, own, last, byThreshold);
                 Instant running = lastRunningAt != null && lastRunningAt.isAfter(windowStart) ? lastRunningAt : null;
                 boolean failed = running != null && running.equals(lastFailAt);
                 boolean started = running != null && running.equals(lastStartAt);
@@ -287,6 +305,23 @@ public final class AzureAlertModel {
             result[k] = met;
         }
         return result;
+    }
+
+    /**
+     * The query's {@code limit} and {@code grace}: the device's {@code deviceLimits} row, else the
+     * schedule its latest line asked for ({@link BeatSchedule}: {@code period + grace} cut to the
+     * lookback less one evaluation, and that grace), else the threshold for both.
+     */
+    static Limit limitOf(SilenceRule rule, Limit own, Signal latest, Limit byThreshold) {
+        if (own != null) {
+            return own;
+        }
+        if (latest == null) {
+            return byThreshold;
+        }
+        return BeatSchedule.ofMillis(latest.periodMs(), latest.graceMs())
+                .map(b -> new Limit(b.limit(rule), b.startGrace(rule)))
+                .orElse(byThreshold);
     }
 
     /**

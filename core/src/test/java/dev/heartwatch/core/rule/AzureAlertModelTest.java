@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static dev.heartwatch.core.rule.AlertEvent.Kind.FIRED;
@@ -27,6 +28,24 @@ class AzureAlertModelTest {
 
     private static AlertEvent resolved(String device, String at, String lastSeen) {
         return new AlertEvent(device, RESOLVED, t(at), t(lastSeen));
+    }
+
+    @Test
+    void aFiveMinuteCheckIsJudgedOnThePeriodAndGraceItsBeatsCarryNotTheThreshold() {
+        // Issue 17: a check beating every PT5M, each beat ingested 90 s late, flaps on the PT5M threshold;
+        // the period and grace its beats carry (PT5M + PT5M) keep it up, and its real silence still fires.
+        List<AzureAlertModel.Signal> plain = new ArrayList<>();
+        List<AzureAlertModel.Signal> carried = new ArrayList<>();
+        for (Beat b : every("home.db", t("10:00"), t("11:00"), Duration.ofMinutes(5), Duration.ofSeconds(90))) {
+            AzureAlertModel.Signal s = new AzureAlertModel.Signal(b.device(), b.at(), b.ingestedAt(),
+                    AzureAlertModel.Kind.SUCCESS);
+            plain.add(s);
+            carried.add(s.withSchedule(300_000L, 300_000L));
+        }
+        assertEquals(FIRED, AzureAlertModel.evaluateSignals(rule, Map.of(), plain, t("10:00"), t("11:00")).get(0).kind(),
+                "without its schedule the check flaps on the threshold");
+        assertEquals(List.of(fired("home.db", "11:10", "11:00")),
+                AzureAlertModel.evaluateSignals(rule, Map.of(), carried, t("10:00"), t("11:30")));
     }
 
     @Test

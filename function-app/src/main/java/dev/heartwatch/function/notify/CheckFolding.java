@@ -6,6 +6,7 @@ import dev.heartwatch.core.notify.AlertPlan;
 import dev.heartwatch.core.notify.EvaluationAlerts;
 import dev.heartwatch.core.notify.OutgoingAlert;
 import dev.heartwatch.core.notify.RaisedAlert;
+import dev.heartwatch.core.rule.BeatSchedule;
 import dev.heartwatch.core.rule.SilenceRule;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +20,10 @@ import java.util.Map;
  * device and the queue keeps no order, so each alert is judged from the workspace's lines, which
  * are the same whichever alert comes first: the device's last heartbeat line names its
  * {@code parent}, the parent's lines say whether it is down (its last beat + threshold), and the
- * lines naming a device as their parent are its checks.
+ * lines naming a device as their parent are its checks. A check is judged as the alert query
+ * judges it (issue 17): down at its last beat + its period + grace when its last line carried them
+ * ({@link BeatSchedule}), and compared with its parent by when its next beat was due (its last
+ * beat + its period), as the server compares them.
  * <ul>
  *   <li>a check's Fired while its parent is down, the check silent with it (within one heartbeat
  *       interval, the policy's fold tolerance): {@link Kind#FOLDED}, nothing sent; the parent's
@@ -80,9 +84,13 @@ public final class CheckFolding {
         RaisedAlert self = new RaisedAlert(n.alertId(), n.device(), AlertCondition.FIRED, at, at, lastSeen);
         String parent = own.parent();
         if (parent != null) {
-            Instant parentLast = lines.read(parent, from, at).lastBeatBy(at);
-            if (downBy(parentLast, at)) {
-                AlertPlan plan = policy.plan(new EvaluationAlerts(at, List.of(self), Map.of(n.device(), parent),
+            DeviceLines parentLines = lines.read(parent, from, at);
+            Instant parentLast = parentLines.lastBeatBy(at);
+            if (downBy(parentLast, at, parentLines.ruleFor(rule))) {
+                // As the server: the check is compared by when its next beat was due (its period).
+                RaisedAlert check = new RaisedAlert(n.alertId(), n.device(), AlertCondition.FIRED, at, at,
+                        BeatSchedule.heardUntil(lastSeen, own.schedule(), rule.heartbeatInterval()));
+                AlertPlan plan = policy.plan(new EvaluationAlerts(at, List.of(check), Map.of(n.device(), parent),
                         Map.of(parent, parentLast == null ? Instant.MIN : parentLast)));
                 if (!plan.absorbed().isEmpty()) {
                     return new Decision(Kind.FOLDED, parent, List.of());
@@ -94,11 +102,14 @@ public final class CheckFolding {
         List<RaisedAlert> raised = new ArrayList<>();
         raised.add(self);
         Map<String, String> parents = new LinkedHashMap<>();
-        for (Map.Entry<String, List<Instant>> c : lines.children(n.device(), from, at).entrySet()) {
-            Instant childLast = lastBy(c.getValue(), at);
-            if (childLast != null && downBy(childLast, at)) {
-                Instant down = rule.declaredDownAt(childLast);
-                raised.add(new RaisedAlert(c.getKey(), c.getKey(), AlertCondition.FIRED, down, down, childLast));
+        for (Map.Entry<String, DeviceLines.Child> c : lines.children(n.device(), from, at).entrySet()) {
+            Instant childLast = lastBy(c.getValue().beats(), at);
+            SilenceRule childRule = ruleOf(c.getValue());
+            // Down by its own rule, as the alert query judges it: a check on its period + grace.
+            if (childLast != null && downBy(childLast, at, childRule)) {
+                Instant down = childRule.declaredDownAt(childLast);
+                raised.add(new RaisedAlert(c.getKey(), c.getKey(), AlertCondition.FIRED, down, down,
+                        BeatSchedule.heardUntil(childLast, c.getValue().schedule(), rule.heartbeatInterval())));
                 parents.put(c.getKey(), n.device());
             }
         }
@@ -112,12 +123,13 @@ public final class CheckFolding {
         Instant to = back.plus(rule.heartbeatInterval().multipliedBy(2));
         DeviceLines own = lines.read(n.device(), from, to);
         Instant lastSeen = own.lastBeatBy(n.firedAt());
-        Instant downAt = lastSeen == null ? n.firedAt() : rule.declaredDownAt(lastSeen);
+        Instant downAt = lastSeen == null ? n.firedAt() : own.ruleFor(rule).declaredDownAt(lastSeen);
         RaisedAlert self = new RaisedAlert(n.alertId(), n.device(), AlertCondition.RESOLVED, back, downAt, lastSeen);
         String parent = own.parent();
         if (parent != null) {
-            Instant parentLast = lines.read(parent, from, back).lastBeatBy(back);
-            if (downBy(parentLast, back)) {
+            DeviceLines parentLines = lines.read(parent, from, back);
+            Instant parentLast = parentLines.lastBeatBy(back);
+            if (downBy(parentLast, back, parentLines.ruleFor(rule))) {
                 AlertPlan plan = policy.plan(new EvaluationAlerts(back, List.of(self), Map.of(n.device(), parent),
                         Map.of(parent, parentLast == null ? Instant.MIN : parentLast)));
                 if (!plan.held().isEmpty()) {
@@ -132,12 +144,12 @@ public final class CheckFolding {
         List<RaisedAlert> raised = new ArrayList<>();
         raised.add(self);
         Map<String, String> parents = new LinkedHashMap<>();
-        for (Map.Entry<String, List<Instant>> c : lines.children(n.device(), from, to).entrySet()) {
-            Instant childLast = lastBy(c.getValue(), n.firedAt());
-            boolean heardAgain = c.getValue().stream().anyMatch(t -> t.isAfter(n.firedAt()));
+        for (Map.Entry<String, DeviceLines.Child> c : lines.children(n.device(), from, to).entrySet()) {
+            Instant childLast = lastBy(c.getValue().beats(), n.firedAt());
+            boolean heardAgain = c.getValue().beats().stream().anyMatch(t -> t.isAfter(n.firedAt()));
             if (childLast != null && heardAgain) {
                 raised.add(new RaisedAlert(c.getKey(), c.getKey(), AlertCondition.RESOLVED, back,
-                        rule.declaredDownAt(childLast), childLast));
+                        ruleOf(c.getValue()).declaredDownAt(childLast), childLast));
                 parents.put(c.getKey(), n.device());
             }
         }
@@ -159,9 +171,17 @@ public final class CheckFolding {
         return Decision.ALONE;
     }
 
-    /** Down by {@code at}: never heard in the lookback, or silent for the threshold (one interval's slack: Azure's evaluation). */
-    private boolean downBy(Instant last, Instant at) {
-        return last == null || !rule.declaredDownAt(last).isAfter(at.plus(rule.heartbeatInterval()));
+    /**
+     * Down by {@code at}: never heard in the lookback, or silent for {@code judged}'s threshold (the
+     * device's own schedule's limit, or the rule's; one interval's slack: Azure's evaluation).
+     */
+    private boolean downBy(Instant last, Instant at, SilenceRule judged) {
+        return last == null || !judged.declaredDownAt(last).isAfter(at.plus(rule.heartbeatInterval()));
+    }
+
+    /** The rule a check is judged by: its last line's schedule's ({@link BeatSchedule}), else the rule. */
+    private SilenceRule ruleOf(DeviceLines.Child child) {
+        return child.schedule() == null ? rule : child.schedule().ruleFor(rule);
     }
 
     private static Instant lastBy(List<Instant> beats, Instant at) {

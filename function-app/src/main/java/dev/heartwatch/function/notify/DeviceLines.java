@@ -4,6 +4,8 @@ import dev.heartwatch.core.outage.CheckedReports;
 import dev.heartwatch.core.outage.ReportCheck;
 import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.rule.Beat;
+import dev.heartwatch.core.rule.BeatSchedule;
+import dev.heartwatch.core.rule.SilenceRule;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +15,19 @@ import java.util.Map;
  *
  * @param parent   the {@code parent} its last heartbeat line named (a check's agent), or null
  * @param arrivals receiver time ({@code ts}) of the line that carried each report, by report id
+ * @param schedule the schedule its last heartbeat line carried ({@code periodMs}, {@code graceMs}: an
+ *                 agent's check, issue 17), or null
  */
-public record DeviceLines(List<Beat> beats, List<ReportedOutage> reports, String parent, Map<String, Instant> arrivals) {
+public record DeviceLines(List<Beat> beats, List<ReportedOutage> reports, String parent, Map<String, Instant> arrivals,
+                          BeatSchedule schedule) {
     public DeviceLines {
         beats = beats.stream().sorted(Beat.BY_AT).toList();
         reports = List.copyOf(reports);
         arrivals = Map.copyOf(arrivals);
+    }
+
+    public DeviceLines(List<Beat> beats, List<ReportedOutage> reports, String parent, Map<String, Instant> arrivals) {
+        this(beats, reports, parent, arrivals, null);
     }
 
     public DeviceLines(List<Beat> beats, List<ReportedOutage> reports, String parent) {
@@ -37,6 +46,15 @@ public record DeviceLines(List<Beat> beats, List<ReportedOutage> reports, String
     public CheckedReports checkedReports() {
         return CheckedReports.inWindow(reports, r -> arrivals.get(r.id()),
                 ReportCheck.BeatRecord.of(beats.stream().map(Beat::at).toList()));
+    }
+
+    /**
+     * The rule the alert query judged the device by: {@code base}, or with the threshold its last
+     * line's schedule gives (core's {@link BeatSchedule}, as {@code silent-devices.kql} reads it;
+     * a registry row, which wins there, is not known here).
+     */
+    public SilenceRule ruleFor(SilenceRule base) {
+        return schedule == null ? base : schedule.ruleFor(base);
     }
 
     /** The last beat at or before {@code at}, or null. */
@@ -61,13 +79,22 @@ public record DeviceLines(List<Beat> beats, List<ReportedOutage> reports, String
 
         /**
          * The beats, by device, of the devices whose heartbeat lines in {@code [from, to]} name
-         * {@code parent} as theirs (its checks), oldest first. None by default: a source that cannot
-         * tell folds nothing behind a parent.
+         * {@code parent} as theirs (its checks), oldest first, each with the schedule its last line
+         * carried. None by default: a source that cannot tell folds nothing behind a parent.
          *
          * @throws Unavailable when they cannot be read in time
          */
-        default java.util.Map<String, List<Instant>> children(String parent, Instant from, Instant to) {
+        default java.util.Map<String, Child> children(String parent, Instant from, Instant to) {
             return java.util.Map.of();
+        }
+    }
+
+    /**
+     * A check's beats (receiver time, oldest first) and the schedule its last line carried (or null).
+     */
+    public record Child(List<Instant> beats, BeatSchedule schedule) {
+        public Child {
+            beats = beats.stream().sorted().toList();
         }
     }
 

@@ -10,6 +10,7 @@ import dev.heartwatch.core.outage.CheckedReports;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.OutageMerge;
 import dev.heartwatch.core.outage.ReportClip;
+import dev.heartwatch.core.rule.BeatSchedule;
 import dev.heartwatch.core.rule.SilenceRule;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,9 @@ import java.util.List;
  * module's {@link OutageText}). A log search alert's payload names only the device, so the
  * device's lines are read from the workspace:
  * <ul>
- *   <li>Fired: the last heartbeat, when the device was declared down (last beat + threshold),
+ *   <li>Fired: the last heartbeat, when the device was declared down (last beat + threshold, or
+ *       for a check whose last line carried a period and grace, + their sum as the alert query
+ *       judged it: {@link DeviceLines#ruleFor}),
  *       the estimated start, and links to the workbook and to {@code heartwatch history};</li>
  *   <li>Resolved: core's merged outage ({@link OutageMerge}) over the device's beats and
  *       {@code [outage]} reports: start, end, duration, cause, and whether the agent or the gap
@@ -179,6 +182,7 @@ public final class NotifyMessages {
 
     private AlertMessage fired(AlertNotice n, DeviceLines read, String missing) {
         Instant lastSeen = read == null ? null : read.lastBeatBy(n.firedAt());
+        SilenceRule rule = read == null ? this.rule : read.ruleFor(this.rule);
         StringBuilder t = new StringBuilder();
         t.append("Device ").append(n.device()).append(" is DOWN.\n\n");
         if (read == null) {
@@ -187,8 +191,8 @@ public final class NotifyMessages {
             t.append("Last heartbeat:   ").append(lastSeen == null ? "none in the last " + rule.lookback() : lastSeen).append('\n');
         }
         if (lastSeen != null) {
-            t.append("Declared down at: ").append(rule.declaredDownAt(lastSeen)).append(" (last heartbeat + threshold ")
-                    .append(rule.threshold()).append(")\n");
+            t.append("Declared down at: ").append(rule.declaredDownAt(lastSeen)).append(" (last heartbeat + ")
+                    .append(limitText(read.schedule(), rule)).append(")\n");
             t.append("Outage began at:  ").append(rule.outageStart(lastSeen))
                     .append(" (estimated: last heartbeat + interval; the agent reports the exact start when it is back)\n");
         }
@@ -206,6 +210,7 @@ public final class NotifyMessages {
         Outage outage = null;
         ReportClip clip = null;
         Instant lastSeen = null;
+        SilenceRule rule = read == null ? this.rule : read.ruleFor(this.rule);
         if (read != null) {
             lastSeen = read.lastBeatBy(n.firedAt());
             // The reports as the server counts them: judged against the beats (ReportCheck), clipped
@@ -238,6 +243,21 @@ public final class NotifyMessages {
         links(t, n);
         return new AlertMessage(idemKey(n), n.rule(), n.device(), false, n.firedAt(), back, lastSeen, outage, 0,
                 "heard again", subject, t.toString(), threadKey(n), null, AlertMessage.Names.NONE);
+    }
+
+    /**
+     * What the device's limit is, as {@code silent-devices.kql} chose it: the threshold, or the
+     * period and grace its last line carried (issue 17), cut to the lookback less one evaluation.
+     */
+    private static String limitText(BeatSchedule schedule, SilenceRule judged) {
+        if (schedule == null) {
+            return "threshold " + judged.threshold();
+        }
+        if (judged.threshold().equals(schedule.period().plus(schedule.grace()))) {
+            return "its period " + schedule.period() + " + grace " + schedule.grace();
+        }
+        return judged.threshold() + ": its period " + schedule.period() + " + grace " + schedule.grace()
+                + ", cut to the lookback less one evaluation";
     }
 
     private void links(StringBuilder t, AlertNotice n) {

@@ -11,6 +11,7 @@ import dev.heartwatch.core.contract.MalformedLineException;
 import dev.heartwatch.core.contract.OutageLine;
 import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.rule.Beat;
+import dev.heartwatch.core.rule.BeatSchedule;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -91,7 +92,7 @@ public final class WorkspaceLines implements DeviceLines.Source {
     }
 
     @Override
-    public Map<String, List<Instant>> children(String parent, Instant from, Instant to) {
+    public Map<String, DeviceLines.Child> children(String parent, Instant from, Instant to) {
         if (!DeviceId.isValid(parent)) {
             return Map.of();
         }
@@ -130,9 +131,10 @@ public final class WorkspaceLines implements DeviceLines.Source {
         return answer.body();
     }
 
-    /** The heartbeat lines' devices that name {@code parent}, each with its beats. */
-    static Map<String, List<Instant>> children(String parent, byte[] answer) {
-        Map<String, List<Instant>> out = new TreeMap<>();
+    /** The heartbeat lines' devices that name {@code parent}, each with its beats and its last line's schedule. */
+    static Map<String, DeviceLines.Child> children(String parent, byte[] answer) {
+        Map<String, List<Instant>> beats = new TreeMap<>();
+        Map<String, HeartbeatLine> last = new java.util.HashMap<>();
         for (String m : messages(answer)) {
             ContractLine line;
             try {
@@ -141,11 +143,18 @@ public final class WorkspaceLines implements DeviceLines.Source {
                 continue;
             }
             if (line instanceof HeartbeatLine h && parent.equals(h.parent()) && !h.device().equals(parent)) {
-                out.computeIfAbsent(h.device(), k -> new ArrayList<>()).add(Instant.ofEpochMilli(h.ts()));
+                beats.computeIfAbsent(h.device(), k -> new ArrayList<>()).add(Instant.ofEpochMilli(h.ts()));
+                last.merge(h.device(), h, (a, b) -> b.ts() >= a.ts() ? b : a);
             }
         }
-        out.values().forEach(java.util.Collections::sort);
+        Map<String, DeviceLines.Child> out = new TreeMap<>();
+        beats.forEach((device, at) -> out.put(device, new DeviceLines.Child(at, scheduleOf(last.get(device)))));
         return out;
+    }
+
+    /** The schedule a heartbeat line carried (core's reading of its periodMs and graceMs), or null. */
+    private static BeatSchedule scheduleOf(HeartbeatLine h) {
+        return BeatSchedule.ofMillis(h.periodMs(), h.graceMs()).orElse(null);
     }
 
     /** The rows' {@code Message} column, decoded; lines of other devices or not ours are left out. */
@@ -155,6 +164,7 @@ public final class WorkspaceLines implements DeviceLines.Source {
         Set<String> reportIds = new HashSet<>();
         Map<String, Instant> arrivals = new java.util.HashMap<>();
         String parent = null;
+        BeatSchedule schedule = null;
         long parentTs = Long.MIN_VALUE;
         for (String m : messages(answer)) {
             ContractLine line;
@@ -169,6 +179,7 @@ public final class WorkspaceLines implements DeviceLines.Source {
                 if (h.ts() >= parentTs) {
                     parentTs = h.ts();
                     parent = h.parent() != null && DeviceId.isValid(h.parent()) ? h.parent() : null;
+                    schedule = scheduleOf(h);
                 }
             } else if (line instanceof OutageLine o && o.device().equals(device) && o.end() >= o.start()
                     && reportIds.add(o.id())) {
@@ -178,7 +189,7 @@ public final class WorkspaceLines implements DeviceLines.Source {
                 arrivals.put(o.id(), Instant.ofEpochMilli(o.ts()));
             }
         }
-        return new DeviceLines(beats, reports, parent, arrivals);
+        return new DeviceLines(beats, reports, parent, arrivals, schedule);
     }
 
     /** The rows' {@code Message} column. */

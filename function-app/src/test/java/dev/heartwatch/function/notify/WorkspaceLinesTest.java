@@ -73,7 +73,7 @@ class WorkspaceLinesTest {
                 row("2026-12-01T10:00:00Z", beat(t, "home.web", "home")), row("2026-12-01T10:00:00Z", beat(t, "home.x", "homer")),
                 row("2026-12-01T10:00:00Z", beat(t, "home", null)), row("2026-12-01T10:00:00Z", "[heartbeat] {broken")));
         assertEquals(java.util.Set.of("home.web"), children.keySet());
-        assertEquals(java.util.List.of(Instant.ofEpochMilli(t), Instant.ofEpochMilli(t + 60_000)), children.get("home.web"));
+        assertEquals(java.util.List.of(Instant.ofEpochMilli(t), Instant.ofEpochMilli(t + 60_000)), children.get("home.web").beats());
         String q = WorkspaceLines.childrenKql("home", Instant.parse("2026-11-29T10:06:12Z"), Instant.parse("2026-12-01T10:06:12Z"));
         assertTrue(q.contains("Message contains '\"parent\":\"home\"'"), q);
     }

@@ -5,6 +5,7 @@ import dev.heartwatch.core.notify.AlertCondition;
 import dev.heartwatch.core.notify.AlertPlan;
 import dev.heartwatch.core.notify.EvaluationAlerts;
 import dev.heartwatch.core.notify.RaisedAlert;
+import dev.heartwatch.core.rule.BeatSchedule;
 import dev.heartwatch.core.rule.DeviceStatus;
 import dev.heartwatch.core.rule.Flip;
 import dev.heartwatch.core.rule.SilenceRule;
@@ -287,12 +288,8 @@ public final class Evaluator {
      * beat may be up to a period and an interval older than the agent's and still be "with" it.
      */
     private Instant heardUntil(DeviceRecord check) {
-        if (check.lastSeen() == null) {
-            return null;
-        }
-        Duration period = check.beatPeriod();
-        Duration interval = rule.heartbeatInterval();
-        return check.lastSeen().plus(period == null || period.compareTo(interval) < 0 ? interval : period);
+        return BeatSchedule.heardUntil(check.lastSeen(), BeatSchedule.of(check.beatPeriod(), check.beatGrace()).orElse(null),
+                rule.heartbeatInterval());
     }
 
     /** Runs the aggregation policy over every notification not yet planned, and records its plan. */
