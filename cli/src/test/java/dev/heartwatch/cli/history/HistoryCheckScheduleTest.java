@@ -6,11 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.heartwatch.channels.support.MutableClock;
 import dev.heartwatch.channels.support.TestCa;
 import dev.heartwatch.cli.support.CliRun;
+import dev.heartwatch.server.HeartwatchServer;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * up to 30 s late, on the default 5-minute threshold shows no outage over a day; one that really
  * stops for 20 minutes shows exactly that outage. The same from Application Insights (the query
  * API's documented answer, tables computed as docs/queries.md defines them) and from a server's
- * lines ({@code GET /api/history/lines}, each line with its {@code periodMs} and {@code graceMs}). The same beats
+ * lines ({@code GET /api/history/lines}, each line with its {@code periodMs} and {@code graceMs}),
+ * and from the real server's SQLite store fed through {@code /api/ping}. The same beats
  * without their schedule (lines from before issue 17) do show the false outages: the test can
  * fail.
  */
@@ -142,5 +149,35 @@ class HistoryCheckScheduleTest {
     assertTheStop(fromServer, "server lines");
     assertEquals(fromAzure.get("outages"), fromServer.get("outages"));
     assertEquals(fromAzure.get("downSeconds"), fromServer.get("downSeconds"));
+  }
+
+  /**
+   * The real server, its own SQLite file, fed the check's beats through {@code /api/ping} with
+   * their period and grace: its stored lines carry them back to history (migration 10).
+   */
+  @Test
+  void theRealServersStoredLinesCarryTheScheduleIntoHistory() throws Exception {
+    MutableClock clock = new MutableClock(DAY);
+    String pingKey = "cli-test-ping-key-0123456789abcdef0123";
+    String readKey = "cli-test-read-key-0123456789abcdef0123";
+    HttpClient http = HttpClient.newHttpClient();
+    Path db = java.nio.file.Files.createTempDirectory(dir, "real");
+    HeartwatchServer server = HistoryFromRunningServerTest.startServer(db, clock, pingKey, readKey);
+    try {
+      for (HistoryScenario.Beat b : check(true, STOP_FROM, STOP_TO).beats) {
+        clock.set(b.at());
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/api/ping"))
+            .header("x-functions-key", pingKey)
+            .POST(HttpRequest.BodyPublishers.ofString("{\"device\":\"" + DEVICE + "\",\"period\":\"" + PERIOD
+                + "\",\"grace\":\"" + GRACE + "\"}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+      }
+      List<String> args = new ArrayList<>(List.of(ONE_DAY));
+      args.addAll(List.of("--server", server.baseUri().toString(), "--key", readKey));
+      assertTheStop(report(CliRun.of(new HistoryCommand(), args.toArray(String[]::new))), "the real server");
+    } finally {
+      server.close();
+    }
   }
 }
