@@ -111,6 +111,7 @@ class HistoryCheckScheduleTest {
   static void assertNoOutage(JsonNode device, String source) {
     assertEquals(0, device.get("outages").size(), source + ": " + device.toPrettyString());
     assertEquals(0, device.get("downSeconds").asLong(), source);
+    assertEquals("PT6M", device.path("threshold").asText(), source + ": the report shows the device's own threshold");
   }
 
   /** The one outage of the 20-minute stop: from the last beat before it (plus the interval) to the first after. */
@@ -132,12 +133,25 @@ class HistoryCheckScheduleTest {
   }
 
   @Test
+  void theTableShowsTheChecksOwnThresholdAndKeepsTheOneThresholdInItsHeader() {
+    served = check(true, null, null);
+    List<String> args = new ArrayList<>(List.of(ONE_DAY).subList(0, 6));
+    args.addAll(List.of("--format", "table", "--server", "http://127.0.0.1:" + lines.getAddress().getPort(),
+        "--key", "read-key-for-tests"));
+    CliRun run = CliRun.of(HistoryFixtures.command(api, ca, Map.of()), args.toArray(String[]::new));
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.out().contains("outage threshold 5 min"), run.out());
+    assertTrue(run.out().lines().anyMatch(l -> l.startsWith(DEVICE) && l.endsWith("outage after 6 min")), run.out());
+  }
+
+  @Test
   void theSameBeatsWithoutTheirScheduleShowTheFalseOutagesTheScheduleRemoves() throws Exception {
     HistoryScenario plain = check(false, null, null);
     JsonNode fromAzure = azure(plain);
     JsonNode fromServer = server(plain);
     assertTrue(fromAzure.get("outages").size() > 10, fromAzure.toPrettyString());
     assertEquals(fromAzure.get("outages"), fromServer.get("outages"), "both sources judge lines without a schedule alike");
+    assertTrue(!fromAzure.has("threshold") && !fromServer.has("threshold"), "the one threshold is the report's own");
   }
 
   @Test
