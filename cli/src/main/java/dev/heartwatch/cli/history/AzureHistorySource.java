@@ -19,6 +19,7 @@ import dev.heartwatch.core.outage.Gap;
 import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.outage.RunBeat;
 import dev.heartwatch.core.outage.Signal;
+import dev.heartwatch.core.rule.BeatSchedule;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,7 +125,10 @@ public final class AzureHistorySource implements HistorySource {
       if (gapStart == null || gapEnd == null || gapEnd.isBefore(gapStart)) {
         throw badRow(KqlQueries.GAPS, "a gap without a start and an end in order");
       }
-      gaps.add(new Gap(QueryCells.text(row, "device"), gapStart, gapEnd, "stopping".equals(QueryCells.text(row, "prevState"))));
+      // The schedule the beat before the gap carried (issue 17), read as the query read it.
+      BeatSchedule before = BeatSchedule.ofMillis(number(row, "prevPeriodMs"), number(row, "prevGraceMs")).orElse(null);
+      gaps.add(new Gap(QueryCells.text(row, "device"), gapStart, gapEnd, "stopping".equals(QueryCells.text(row, "prevState")),
+          before));
     }
     List<ReportedOutage> reports = new ArrayList<>();
     int dropped = 0;
@@ -151,7 +155,8 @@ public final class AzureHistorySource implements HistorySource {
       if (firstBeat == null || lastBeat == null || lastBeat.isBefore(firstBeat) || beats == null || beats < 1) {
         throw badRow(KqlQueries.DAILY, "a day without its first and last beat in order, or without beats");
       }
-      spans.add(new DeviceSpan(QueryCells.text(row, "device"), firstBeat, lastBeat, beats, lastBeat.equals(lastStop)));
+      BeatSchedule last = BeatSchedule.ofMillis(number(row, "lastPeriodMs"), number(row, "lastGraceMs")).orElse(null);
+      spans.add(new DeviceSpan(QueryCells.text(row, "device"), firstBeat, lastBeat, beats, lastBeat.equals(lastStop), last));
     }
     return HistoryFacts.fromGaps(from, to, spans, gaps, reports, runBeats);
   }

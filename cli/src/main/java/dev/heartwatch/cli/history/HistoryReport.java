@@ -32,6 +32,11 @@ public record HistoryReport(History history, Instant generatedAt, String source)
     return history.threshold();
   }
 
+  /** The silence that is an outage for {@code d} when its beats' schedule raises the threshold (issue 17). */
+  public java.util.Optional<Duration> ownThreshold(DeviceHistory d) {
+    return history.ownThreshold(d.device());
+  }
+
   public List<DeviceHistory> devices() {
     return history.devices();
   }

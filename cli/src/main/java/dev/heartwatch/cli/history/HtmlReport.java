@@ -72,8 +72,9 @@ final class HtmlReport {
     if (d.countsRuns()) {
       h.append(item("Runs", ReportText.runs(d.runs().total()), "runs"));
     }
-    if (d.schedule() != null) {
-      h.append(item("Schedule", ReportText.schedule(d), "schedule"));
+    Duration own = r.ownThreshold(d).orElse(null);
+    if (d.schedule() != null || own != null) {
+      h.append(item("Schedule", ReportText.schedule(d, own), "schedule"));
     }
     if (d.durations().count() > 0) {
       h.append(item("Run durations", ReportText.durations(d.durations()), "durations"));

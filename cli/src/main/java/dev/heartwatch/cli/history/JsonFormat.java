@@ -36,6 +36,8 @@ final class JsonFormat {
       dev.put("device", d.device());
       dev.put("firstSeen", d.firstSeen() == null ? null : d.firstSeen().toString());
       dev.put("lastSeen", d.lastSeen() == null ? null : d.lastSeen().toString());
+      // Only where the device's beats raise it (a check's period + grace): else the top-level one.
+      r.ownThreshold(d).ifPresent(t -> dev.put("threshold", t.toString()));
       uptime(dev, d.total());
       // A cron device's uptime is its runs on time (docs/history.md): say which figure it is.
       dev.put("schedule", d.schedule() == null ? null : ScheduleText.describe(d.schedule()));

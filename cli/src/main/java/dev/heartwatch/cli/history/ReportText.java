@@ -83,6 +83,18 @@ final class ReportText {
     return d.schedule() == null ? "-" : ScheduleText.describe(d.schedule());
   }
 
+  /**
+   * {@link #schedule(DeviceHistory)}, and {@code outage after 6 min} when its beats' schedule
+   * raises the threshold to {@code own} (a check's period + grace; {@code null}: it does not).
+   */
+  static String schedule(DeviceHistory d, Duration own) {
+    if (own == null) {
+      return schedule(d);
+    }
+    String text = "outage after " + duration(own);
+    return d.schedule() == null ? text : schedule(d) + ", " + text;
+  }
+
   /** {@code 30 runs: median 12 min, longest 20 min, last 11 min}, or empty when none carried a duration. */
   static String durations(RunDurations r) {
     if (r.count() == 0) {

@@ -12,6 +12,7 @@ import dev.heartwatch.core.outage.BeatGaps;
 import dev.heartwatch.core.outage.ReportedOutage;
 import dev.heartwatch.core.outage.Signal;
 import dev.heartwatch.core.rule.Beat;
+import dev.heartwatch.core.rule.BeatSchedule;
 import dev.heartwatch.core.schedule.DeviceRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -143,7 +144,9 @@ public final class ServerHistorySource implements HistorySource {
         if (parsed instanceof HeartbeatLine h) {
           Instant at = Instant.ofEpochMilli(h.ts());
           try {
-            beats.add(new Beat(h.device(), at, at, h.stopping()), Signal.ofState(h.state()), h.durationMs());
+            // The gap after a check's beat is judged by the period and grace it carried (issue 17).
+            beats.add(new Beat(h.device(), at, at, h.stopping()), Signal.ofState(h.state()), h.durationMs(),
+                BeatSchedule.ofMillis(h.periodMs(), h.graceMs()).orElse(null));
           } catch (IllegalArgumentException e) {
             throw new CliFailure(HistoryExitCodes.FAILURE, describe() + " sent heartbeats out of time order ("
                 + ConsoleText.of(e.getMessage()) + "); its /api/history/lines must stream by time");

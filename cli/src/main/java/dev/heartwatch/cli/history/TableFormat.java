@@ -24,7 +24,7 @@ final class TableFormat {
     for (DeviceHistory d : r.devices()) {
       out.printf(row, d.device(), ReportText.uptime(d), ReportText.duration(d.downtime()),
           d.outages().size(), d.longest().map(o -> ReportText.duration(o.duration(d.horizon()))).orElse("-"),
-          ReportText.schedule(d));
+          ReportText.schedule(d, r.ownThreshold(d).orElse(null)));
     }
     for (DeviceHistory d : r.devices()) {
       String durations = ReportText.durations(d.durations());

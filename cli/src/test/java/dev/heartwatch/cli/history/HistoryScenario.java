@@ -25,11 +25,18 @@ final class HistoryScenario {
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** One beat; {@code state} is the line's ({@code running}, {@code stopping}, and v2's {@code start}, {@code fail}). */
-  record Beat(String device, Instant at, boolean stopping, String state) {
+  record Beat(String device, Instant at, boolean stopping, String state, Long periodMs, Long graceMs) {
+    Beat(String device, Instant at, boolean stopping, String state) {
+      this(device, at, stopping, state, null, null);
+    }
+
     Beat(String device, Instant at, boolean stopping) {
       this(device, at, stopping, stopping ? "stopping" : "running");
     }
   }
+
+  /** BeatSchedule.LONGEST in milliseconds, as history-gaps.kql writes it. */
+  private static final long LONGEST_SCHEDULE_MS = 31_622_400_000L;
 
   final List<Beat> beats = new ArrayList<>();
   final List<OutageLine> reports = new ArrayList<>();
@@ -48,6 +55,40 @@ final class HistoryScenario {
       }
     }
     return this;
+  }
+
+  /**
+   * An agent's check: a beat every {@code period}, each up to {@code maxJitter} late (a fixed seed,
+   * so every run is the same), carrying {@code periodMs} and {@code graceMs} when {@code withSchedule}
+   * (a line from before issue 17 carries neither); none in {@code [silentFrom, silentTo)}.
+   */
+  HistoryScenario check(String device, Instant from, Instant to, java.time.Duration period, java.time.Duration grace,
+      java.time.Duration maxJitter, boolean withSchedule, Instant silentFrom, Instant silentTo) {
+    java.util.Random random = new java.util.Random(17);
+    for (Instant due = from; due.isBefore(to); due = due.plus(period)) {
+      Instant at = due.plusMillis((long) (random.nextDouble() * maxJitter.toMillis()));
+      if (silentFrom != null && !at.isBefore(silentFrom) && at.isBefore(silentTo)) {
+        continue;
+      }
+      beats.add(new Beat(device, at, false, "running", withSchedule ? period.toMillis() : null,
+          withSchedule ? grace.toMillis() : null));
+    }
+    return this;
+  }
+
+  /**
+   * The gap history-gaps.kql reports after beat {@code a}: longer than {@code threshold}, or than
+   * its periodMs + graceMs when that is longer, read as the query reads them (written here from the
+   * query's text, not from core's BeatSchedule: the test compares the two).
+   */
+  static long gapLimitMs(Beat a, long threshold) {
+    Long p = a.periodMs();
+    Long g = a.graceMs();
+    if (p == null || p <= 0 || p > LONGEST_SCHEDULE_MS || g != null && g > LONGEST_SCHEDULE_MS) {
+      return threshold;
+    }
+    long grace = g == null ? p : Math.max(g, 1);
+    return Math.max(threshold, p + grace);
   }
 
   /** One beat at each instant (a cron job's runs). */
@@ -84,7 +125,8 @@ final class HistoryScenario {
     List<Object[]> all = new ArrayList<>();
     for (Beat b : sortedBeats(from, to, device)) {
       all.add(new Object[] {b.at().toEpochMilli(), LineCodec.encode(new HeartbeatLine(b.at().toEpochMilli(), b.device(),
-          b.stopping() ? HeartbeatLine.STOPPING : HeartbeatLine.RUNNING, "127.0.0.1", null, null, null, null, 0, null))});
+          b.stopping() ? HeartbeatLine.STOPPING : HeartbeatLine.RUNNING, "127.0.0.1", null, null, null, null, null,
+          b.periodMs(), b.graceMs(), 0, null))});
     }
     for (OutageLine o : reports) {
       if (o.ts() >= from.toEpochMilli() && o.ts() < to.toEpochMilli() && (device == null || o.device().equals(device))) {
@@ -109,12 +151,18 @@ final class HistoryScenario {
         columns.put("gapStart", "datetime");
         columns.put("gapEnd", "datetime");
         columns.put("prevState", "string");
+        columns.put("prevPeriodMs", "long");
+        columns.put("prevGraceMs", "long");
         List<Beat> sorted = sortedBeats(from, to, device);
         for (int i = 1; i < sorted.size(); i++) {
           Beat a = sorted.get(i - 1);
           Beat b = sorted.get(i);
-          if (a.device().equals(b.device()) && b.at().toEpochMilli() - a.at().toEpochMilli() > threshold) {
-            rows.add(List.of(a.device(), kusto(a.at()), kusto(b.at()), a.stopping() ? "stopping" : "running"));
+          if (a.device().equals(b.device()) && b.at().toEpochMilli() - a.at().toEpochMilli() > gapLimitMs(a, threshold)) {
+            List<Object> row = new ArrayList<>(List.of(a.device(), kusto(a.at()), kusto(b.at()),
+                a.stopping() ? "stopping" : "running"));
+            row.add(a.periodMs());
+            row.add(a.graceMs());
+            rows.add(row);
           }
         }
       }
@@ -147,6 +195,8 @@ final class HistoryScenario {
         columns.put("firstBeat", "datetime");
         columns.put("lastBeat", "datetime");
         columns.put("lastStop", "datetime");
+        columns.put("lastPeriodMs", "long");
+        columns.put("lastGraceMs", "long");
         Map<String, List<Beat>> byDay = new TreeMap<>();
         for (Beat b : sortedBeats(from, to, device)) {
           byDay.computeIfAbsent(b.device() + "|" + b.at().truncatedTo(ChronoUnit.DAYS), k -> new ArrayList<>()).add(b);
@@ -159,6 +209,8 @@ final class HistoryScenario {
               kusto(firstBeat.at().truncatedTo(ChronoUnit.DAYS)), (long) day.size(), kusto(firstBeat.at()),
               kusto(lastBeat.at())));
           row.add(lastStop == null ? null : kusto(lastStop));
+          row.add(lastBeat.periodMs());
+          row.add(lastBeat.graceMs());
           rows.add(row);
         }
       }

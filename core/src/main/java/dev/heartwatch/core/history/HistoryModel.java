@@ -7,6 +7,7 @@ import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.outage.OutageMerge;
 import dev.heartwatch.core.outage.UptimeCalculator;
 import dev.heartwatch.core.outage.RunBeat;
+import dev.heartwatch.core.rule.BeatSchedule;
 import dev.heartwatch.core.rule.SilenceRule;
 import dev.heartwatch.core.schedule.DeviceRegistry;
 import dev.heartwatch.core.schedule.DueRule;
@@ -20,6 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -35,6 +38,9 @@ import java.util.function.Function;
  *       the period are kept whole.</li>
  *   <li>Coverage: {@link Coverage#of}: from the first beat read, minus the clean stops that
  *       count (the one gap rule of {@link Gap#counts}).</li>
+ *   <li>Each gap judged by the schedule the beat before it carried ({@link Gap#limit}: the
+ *       threshold, or a check's {@code period + grace} when longer); a device whose latest beat
+ *       raises the threshold has it in {@link History#ownThresholds}, for the reports.</li>
  *   <li>Uptime: {@link UptimeCalculator#over} over the period, each calendar day and each month
  *       of the zone (23 or 25 hours across a daylight-saving change), each clipped to the
  *       period.</li>
@@ -108,8 +114,13 @@ public final class HistoryModel {
             }
         }
         List<DeviceHistory> out = new ArrayList<>(names.size());
+        SortedMap<String, Duration> ownThresholds = new TreeMap<>();
         for (String device : names) {
             DeviceSpan span = facts.devices().get(device);
+            Duration own = span == null ? threshold : BeatSchedule.outageGap(threshold, span.lastSchedule());
+            if (!own.equals(threshold)) {
+                ownThresholds.put(device, own);
+            }
             Coverage coverage = span == null ? null
                     : Coverage.of(span, gapsByDevice.getOrDefault(device, List.of()), threshold, horizon);
             List<Outage> mine = inPeriod.getOrDefault(device, List.of());
@@ -125,7 +136,7 @@ public final class HistoryModel {
                     UptimeCalculator.perMonth(device, coverage, mine, period.since(), period.until(), period.zone(), horizon),
                     horizon, schedule, runs, RunsOnTime.durations(beats, period, horizon)));
         }
-        return new History(period, threshold, horizon, out);
+        return new History(period, threshold, horizon, out, ownThresholds);
     }
 
     /**

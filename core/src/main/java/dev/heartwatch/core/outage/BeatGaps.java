@@ -1,6 +1,7 @@
 package dev.heartwatch.core.outage;
 
 import dev.heartwatch.core.rule.Beat;
+import dev.heartwatch.core.rule.BeatSchedule;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +16,8 @@ import java.util.function.Predicate;
 
 /**
  * Heartbeats reduced to what history needs of them: per device its span, and the closed gaps
- * longer than the threshold between consecutive beats — exactly what {@code history-daily.kql}
+ * between consecutive beats longer than the threshold, or than the {@code period + grace} the
+ * beat before the gap carried when that is longer ({@link Gap#limit}) — exactly what {@code history-daily.kql}
  * and {@code history-gaps.kql} return. Every computation from beats (the merge, the coverage,
  * the server's history, the CLI) starts here, so beats and gaps take the very same path.
  *
@@ -62,6 +64,7 @@ public record BeatGaps(SortedMap<String, DeviceSpan> spans, List<Gap> gaps, Sort
      * many devices is read in the memory of its outages.
      */
     public static final class Reducer {
+        private final Duration threshold;
         private final long thresholdNanos;
         private final SortedMap<String, DeviceSpan> spans = new TreeMap<>();
         private final List<Gap> gaps = new ArrayList<>();
@@ -77,7 +80,8 @@ public record BeatGaps(SortedMap<String, DeviceSpan> spans, List<Gap> gaps, Sort
          *                    devices); a beat of any device that carries a duration is kept too
          */
         public Reducer(Duration threshold, Predicate<String> keepBeatsOf) {
-            this.thresholdNanos = Objects.requireNonNull(threshold, "threshold").toNanos();
+            this.threshold = Objects.requireNonNull(threshold, "threshold");
+            this.thresholdNanos = threshold.toNanos();
             this.keepBeatsOf = Objects.requireNonNull(keepBeatsOf, "keepBeatsOf");
         }
 
@@ -88,7 +92,16 @@ public record BeatGaps(SortedMap<String, DeviceSpan> spans, List<Gap> gaps, Sort
          * @throws IllegalArgumentException when it is earlier than that device's last beat added
          */
         public void add(Beat b, Signal signal, Long durationMs) {
-            addToSpan(b);
+            add(b, signal, durationMs, null);
+        }
+
+        /**
+         * {@link #add(Beat, Signal, Long)} with the schedule its line carried ({@code periodMs} and
+         * {@code graceMs}, read by {@link BeatSchedule#ofMillis}; {@code null}: none): the gap after
+         * it is judged by {@link BeatSchedule#outageGap}.
+         */
+        public void add(Beat b, Signal signal, Long durationMs, BeatSchedule schedule) {
+            addToSpan(b, schedule);
             if (durationMs != null || keepBeatsOf.test(b.device())) {
                 runBeats.computeIfAbsent(b.device(), d -> new ArrayList<>()).add(new RunBeat(b.at(), signal, durationMs));
             }
@@ -103,25 +116,28 @@ public record BeatGaps(SortedMap<String, DeviceSpan> spans, List<Gap> gaps, Sort
             if (keepBeatsOf.test(b.device())) {
                 add(b, b.stopping() ? Signal.STOPPING : Signal.SUCCESS, null);
             } else {
-                addToSpan(b);
+                addToSpan(b, null);
             }
         }
 
         /** {@link #add(Beat)} without keeping it whole (what a v1 line, state only, gives). */
-        private void addToSpan(Beat b) {
+        private void addToSpan(Beat b, BeatSchedule schedule) {
             DeviceSpan span = spans.get(b.device());
             if (span == null) {
-                spans.put(b.device(), new DeviceSpan(b.device(), b.at(), b.at(), 1, b.stopping()));
+                spans.put(b.device(), new DeviceSpan(b.device(), b.at(), b.at(), 1, b.stopping(), schedule));
                 return;
             }
             if (b.at().isBefore(span.lastBeat())) {
                 throw new IllegalArgumentException("beats of " + b.device() + " out of time order: "
                         + b.at() + " after " + span.lastBeat());
             }
-            if (Gap.longerThan(span.lastBeat(), b.at(), thresholdNanos)) {
-                gaps.add(new Gap(b.device(), span.lastBeat(), b.at(), span.lastStopping()));
+            BeatSchedule before = span.lastSchedule();
+            long limit = before == null ? thresholdNanos : before.outageGap(threshold).toNanos();
+            if (Gap.longerThan(span.lastBeat(), b.at(), limit)) {
+                gaps.add(new Gap(b.device(), span.lastBeat(), b.at(), span.lastStopping(), before));
             }
-            spans.put(b.device(), new DeviceSpan(b.device(), span.firstBeat(), b.at(), span.beats() + 1, b.stopping()));
+            spans.put(b.device(), new DeviceSpan(b.device(), span.firstBeat(), b.at(), span.beats() + 1, b.stopping(),
+                    schedule));
         }
 
         public BeatGaps result() {

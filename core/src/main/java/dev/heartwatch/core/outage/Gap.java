@@ -1,5 +1,7 @@
 package dev.heartwatch.core.outage;
 
+import dev.heartwatch.core.rule.BeatSchedule;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -16,11 +18,22 @@ import java.util.Objects;
  * gap that counts is an outage, or a clean stop (unmonitored time) when the beat before it said
  * {@code stopping}. A gap that does not count is monitored time, and up.
  *
+ * <p>The threshold is per gap: the schedule the beat before it carried (an agent's check sends its
+ * {@code periodMs} and {@code graceMs}, issue 17) raises it to {@code period + grace}
+ * ({@link BeatSchedule#outageGap}), so a check is judged by what it last promised; a beat without
+ * one leaves the threshold as it is.
+ *
  * @param lastBeat      receiver time of the beat before the gap
  * @param nextBeat      receiver time of the beat after it, or {@code null} while still silent
  * @param afterStopping the beat before the gap said {@code stopping}: a deliberate pause
+ * @param schedule      the schedule the beat before the gap carried, or {@code null} (none)
  */
-public record Gap(String device, Instant lastBeat, Instant nextBeat, boolean afterStopping) {
+public record Gap(String device, Instant lastBeat, Instant nextBeat, boolean afterStopping, BeatSchedule schedule) {
+
+    /** A gap after a beat that carried no schedule: judged by the threshold alone. */
+    public Gap(String device, Instant lastBeat, Instant nextBeat, boolean afterStopping) {
+        this(device, lastBeat, nextBeat, afterStopping, null);
+    }
 
     public Gap {
         Objects.requireNonNull(device, "device");
@@ -36,10 +49,16 @@ public record Gap(String device, Instant lastBeat, Instant nextBeat, boolean aft
      * @param horizon the latest instant the facts cover; {@code null}: an open gap never counts
      */
     public boolean counts(Duration threshold, Instant horizon) {
+        long limit = limit(threshold).toNanos();
         if (nextBeat != null) {
-            return nanosBetween(lastBeat, nextBeat) > threshold.toNanos();
+            return nanosBetween(lastBeat, nextBeat) > limit;
         }
-        return horizon != null && nanosBetween(lastBeat, horizon) >= threshold.toNanos();
+        return horizon != null && nanosBetween(lastBeat, horizon) >= limit;
+    }
+
+    /** The threshold this gap is judged by: {@code threshold}, raised by its beat's {@link #schedule}. */
+    public Duration limit(Duration threshold) {
+        return BeatSchedule.outageGap(threshold, schedule);
     }
 
     /** Whether a closed gap from {@code last} to {@code next} is long: {@code next - last > threshold}. */

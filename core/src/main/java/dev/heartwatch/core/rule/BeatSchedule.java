@@ -121,6 +121,22 @@ public record BeatSchedule(Duration period, Duration grace) {
         return lastSeen.plus(period == null || period.compareTo(interval) < 0 ? interval : period);
     }
 
+    /**
+     * The gap after a beat with this schedule that means an outage in history (docs/history.md,
+     * "The rule"): {@code period + grace}, or {@code threshold} when that is longer. Not cut to a
+     * lookback: history reads a whole period and has none. {@code infra/queries/history-gaps.kql}
+     * reads a beat's values and compares its gaps the same way.
+     */
+    public Duration outageGap(Duration threshold) {
+        Duration sum = period.plus(grace);
+        return sum.compareTo(threshold) > 0 ? sum : threshold;
+    }
+
+    /** {@link #outageGap(Duration)} of {@code schedule}, or {@code threshold} when it is null (a beat asking for nothing). */
+    public static Duration outageGap(Duration threshold, BeatSchedule schedule) {
+        return schedule == null ? threshold : schedule.outageGap(threshold);
+    }
+
     /** The grace a {@code start} gets under {@code rule}: {@code grace}, at most {@link #limit(SilenceRule)}. */
     public Duration startGrace(SilenceRule rule) {
         Duration limit = limit(rule);

@@ -3,6 +3,7 @@ package dev.heartwatch.core.history;
 import dev.heartwatch.core.outage.Gap;
 import dev.heartwatch.core.outage.Outage;
 import dev.heartwatch.core.rule.Beat;
+import dev.heartwatch.core.rule.BeatSchedule;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -34,7 +35,7 @@ class HistoryRuleKqlTest {
     private static final Duration THRESHOLD = Duration.ofMinutes(5);
     private static final Instant T = Instant.parse("2026-06-10T00:00:00Z");
     /** {@code a - b OP threshold}: the left term {@code asOf} (the query's now) marks an open silence. */
-    private static final Pattern COMPARISON = Pattern.compile("(\\w+)\\s*-\\s*(\\w+)\\s*(>=|<=|==|!=|>|<)\\s*threshold\\b");
+    private static final Pattern COMPARISON = Pattern.compile("(\\w+)\\s*-\\s*(\\w+)\\s*(>=|<=|==|!=|>|<)\\s*(?:threshold|gapLimit)\\b");
     private static final List<String> COPIES = List.of(
             "history-gaps.kql", "history-daily.kql", "workbook-devices.kql", "workbook-outages.kql");
 
@@ -94,7 +95,7 @@ class HistoryRuleKqlTest {
     @Test
     void eachCopyComparesWhereItsRowSaysItDoes() throws IOException {
         String gaps = code(read("infra/queries/history-gaps.kql"));
-        assertTrue(gaps.contains("timestamp - gapStart " + closedOperator() + " threshold"), gaps);
+        assertTrue(gaps.contains("timestamp - gapStart " + closedOperator() + " gapLimit"), gaps);
         String workbookDevices = code(read("infra/queries/workbook-devices.kql"));
         assertTrue(workbookDevices.contains("timestamp - prevTs " + closedOperator() + " threshold"));
         assertTrue(workbookDevices.contains("asOf - lastSeen " + openOperator() + " threshold"));
@@ -135,6 +136,68 @@ class HistoryRuleKqlTest {
         String workbookOutages = code(read("infra/queries/workbook-outages.kql"));
         assertTrue(workbookOutages.contains("threshold and prevState != \"stopping\""));
         assertTrue(workbookOutages.contains("threshold and state != \"stopping\""));
+    }
+
+    /**
+     * {@code gapLimit} as history-gaps.kql computes it from the beat before the gap, written from
+     * the query's pinned lines below (not from core): no schedule, the threshold; else
+     * {@code max(threshold, period + grace)}, uncapped.
+     */
+    private static Duration kqlGapLimit(Long prevPeriodMs, Long prevGraceMs) {
+        long longest = 31_622_400_000L;
+        Long beatPeriod = prevPeriodMs != null && prevPeriodMs > 0 && prevPeriodMs <= longest ? prevPeriodMs : null;
+        Long beatGrace = beatPeriod == null || prevGraceMs != null && prevGraceMs > longest ? null
+                : prevGraceMs == null ? beatPeriod : Math.max(prevGraceMs, 1);
+        return beatGrace == null ? THRESHOLD : Duration.ofMillis(Math.max(THRESHOLD.toMillis(), beatPeriod + beatGrace));
+    }
+
+    /** Core's limit for a gap after a beat with these values, found at its boundary (counts just past it, not at it). */
+    private static Duration coreGapLimit(Long periodMs, Long graceMs) {
+        BeatSchedule schedule = BeatSchedule.ofMillis(periodMs, graceMs).orElse(null);
+        Duration limit = new Gap("d", T, T.plusSeconds(1), false, schedule).limit(THRESHOLD);
+        assertFalse(new Gap("d", T, T.plus(limit), false, schedule).counts(THRESHOLD, null), "at " + limit);
+        assertTrue(new Gap("d", T, T.plus(limit).plusNanos(1), false, schedule).counts(THRESHOLD, null), "past " + limit);
+        Gap open = new Gap("d", T, null, false, schedule);
+        assertTrue(open.counts(THRESHOLD, T.plus(limit)) && !open.counts(THRESHOLD, T.plus(limit).minusNanos(1)),
+                "an open gap is judged by the same limit");
+        return limit;
+    }
+
+    /** Issue 17: a gap after a check's beat is judged by the period and grace that beat carried, in the query as in core. */
+    @Test
+    void theGapsQueryJudgesAGapByTheBeatBeforeItAsCoreDoes() throws IOException {
+        String gaps = code(read("infra/queries/history-gaps.kql"));
+        String alert = code(read("infra/queries/silent-devices.kql"));
+        // Read as the alert query reads a beat (one reading of periodMs and graceMs), from the beat before the gap.
+        String read = "periodMs = tolong(beat.periodMs), graceMs = tolong(beat.graceMs)\n";
+        assertTrue(gaps.contains(read) && alert.contains(read), gaps);
+        assertTrue(gaps.contains("| project device, timestamp, state, periodMs, graceMs\n"), gaps);
+        assertTrue(gaps.contains("prevPeriodMs = prev(periodMs), prevGraceMs = prev(graceMs)\n"), gaps);
+        String longest = "let longestScheduleMs = " + BeatSchedule.LONGEST.toMillis() + ";\n";
+        assertTrue(gaps.contains(longest) && alert.contains(longest), "longestScheduleMs is not BeatSchedule.LONGEST");
+        assertTrue(gaps.contains("| extend beatPeriod = iff(prevPeriodMs > 0 and prevPeriodMs <= longestScheduleMs, "
+                + "1ms * prevPeriodMs, timespan(null))\n"), gaps);
+        assertTrue(gaps.contains("| extend beatGrace = iff(isnull(beatPeriod) or (isnotnull(prevGraceMs) and prevGraceMs "
+                + "> longestScheduleMs),\n    timespan(null), iff(isnull(prevGraceMs), beatPeriod, 1ms * max_of(prevGraceMs, 1)))\n"), gaps);
+        assertTrue(gaps.contains("| extend gapLimit = iff(isnull(beatGrace), threshold, max_of(threshold, beatPeriod + beatGrace))\n"),
+                "uncapped: history has no lookback");
+        assertTrue(gaps.contains("| where prevDevice == device and timestamp - gapStart > gapLimit\n"), gaps);
+        assertTrue(gaps.contains("| project device, gapStart, gapEnd = timestamp, prevState, prevPeriodMs, prevGraceMs\n"), gaps);
+        long min = 60_000L;
+        long longestMs = BeatSchedule.LONGEST.toMillis();
+        Long[][] cases = {
+            {null, null}, {20 * min, 7 * min}, {20 * min, null}, {20 * min, 0L}, {20 * min, -5L}, {min, min},
+            {0L, 7 * min}, {-1L, 7 * min}, {longestMs, longestMs}, {longestMs + 1, min}, {20 * min, longestMs + 1},
+            {5 * min, 30_000L}, {3 * 24 * 60 * min, min},
+        };
+        for (Long[] c : cases) {
+            assertEquals(coreGapLimit(c[0], c[1]), kqlGapLimit(c[0], c[1]), "periodMs " + c[0] + ", graceMs " + c[1]);
+        }
+        // The open end: each day's latest beat's values (the device's latest, once the days are joined).
+        String daily = code(read("infra/queries/history-daily.kql"));
+        assertTrue(daily.contains(read), daily);
+        assertTrue(daily.contains("| summarize arg_max(timestamp, periodMs, graceMs), "), daily);
+        assertTrue(daily.contains("lastPeriodMs = periodMs, lastGraceMs = graceMs\n"), daily);
     }
 
     @Test

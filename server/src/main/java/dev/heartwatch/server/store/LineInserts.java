@@ -18,7 +18,10 @@ final class LineInserts implements AutoCloseable {
     private final PreparedStatement heartbeat;
     private final PreparedStatement outage;
     private final PreparedStatement probe;
-    /** Whether the heartbeats table has migration 9's columns (state, duration_ms, exit_status). */
+    /**
+     * Whether the heartbeats table has migration 9's columns (state, duration_ms, exit_status) and
+     * migration 10's (period_ms, grace_ms).
+     */
     private final boolean signals;
 
     LineInserts(Connection c) throws SQLException {
@@ -26,13 +29,14 @@ final class LineInserts implements AutoCloseable {
     }
 
     /**
-     * @param signals false for the schema before migration 9 (migration 2 fills the typed tables
+     * @param signals false for the schema before migrations 9 and 10 (migration 2 fills the typed tables
      *                of version 2 with v1 lines, which carry none of its columns)
      */
     LineInserts(Connection c, boolean signals) throws SQLException {
         this.signals = signals;
         heartbeat = c.prepareStatement("INSERT INTO heartbeats(ts, device, stopping, ip, seq, sent_at, skew_ms, "
-                + "agent_version, outages, note" + (signals ? ", state, duration_ms, exit_status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                + "agent_version, outages, note" + (signals ? ", state, duration_ms, exit_status, period_ms, grace_ms) "
+                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                 : ") VALUES (?,?,?,?,?,?,?,?,?,?)"));
         outage = c.prepareStatement("INSERT INTO outages(ts, device, outage_id, agent_start, agent_end, cause, skew_ms, "
                 + "detail, receiver_start, receiver_end) VALUES (?,?,?,?,?,?,?,?,?,?)");
@@ -56,6 +60,8 @@ final class LineInserts implements AutoCloseable {
                 heartbeat.setString(11, h.start() || h.fail() ? h.state() : null);
                 setLong(heartbeat, 12, h.durationMs());
                 setLong(heartbeat, 13, h.exitStatus() == null ? null : h.exitStatus().longValue());
+                setLong(heartbeat, 14, h.periodMs());
+                setLong(heartbeat, 15, h.graceMs());
             }
             heartbeat.addBatch();
         } else if (line instanceof OutageLine o) {

@@ -31,7 +31,7 @@ import java.util.Optional;
  */
 public final class LineRepository {
     private static final String HEARTBEAT_COLUMNS = "ts, device, stopping, ip, seq, sent_at, skew_ms, agent_version, outages, note, "
-            + "state, duration_ms, exit_status";
+            + "state, duration_ms, exit_status, period_ms, grace_ms";
     private static final String OUTAGE_COLUMNS = "ts, device, outage_id, agent_start, agent_end, cause, skew_ms, detail";
     /** The report's verdict ({@link ReportChecks}): columns 9 to 11 after {@link #OUTAGE_COLUMNS}. */
     private static final String VERDICT_COLUMNS = "clipped_start, clipped_end, clip";
@@ -180,7 +180,7 @@ public final class LineRepository {
         String state = rs.getInt(3) == 1 ? HeartbeatLine.STOPPING : v2State != null ? v2State : HeartbeatLine.RUNNING;
         Long exit = nullableLong(rs, 13);
         return new HeartbeatLine(rs.getLong(1), rs.getString(2), state, rs.getString(4), nullableLong(rs, 5), nullableLong(rs, 6),
-                nullableLong(rs, 7), rs.getString(8), null, null, null, nullableLong(rs, 12),
+                nullableLong(rs, 7), rs.getString(8), null, nullableLong(rs, 14), nullableLong(rs, 15), nullableLong(rs, 12),
                 exit == null ? null : exit.intValue(), rs.getInt(9), rs.getString(10));
     }
 

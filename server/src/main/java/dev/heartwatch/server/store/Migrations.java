@@ -35,7 +35,7 @@ final class Migrations {
     static final List<Migration> ALL = List.of(Migrations::v1LinesAsText, Migrations::v2TypedFacts,
             Migrations::v3DeliveryPlan, Migrations::v4ChannelThreads,
             Migrations::v5CheckedReports, Migrations::v6LastRunningBeat, Migrations::v7DeviceRegistry,
-            Migrations::v8BeatSchedule, Migrations::v9StartAndFailSignals);
+            Migrations::v8BeatSchedule, Migrations::v9StartAndFailSignals, Migrations::v10BeatLineSchedule);
 
     private Migrations() {
     }
@@ -309,6 +309,19 @@ final class Migrations {
             s.execute("ALTER TABLE devices ADD COLUMN last_duration_ms INTEGER");
             s.execute("ALTER TABLE devices ADD COLUMN last_duration_at INTEGER");
             s.execute("UPDATE devices SET last_success = last_running");
+        }
+    }
+
+    /**
+     * Version 10: each heartbeat's {@code periodMs} and {@code graceMs} as its line carried them (an
+     * agent's check, contract section 1a), so {@code /api/history/lines} serves them and history
+     * judges the silence after each beat by them (issue 17, docs/history.md "The rule"). Null for
+     * the beats stored before: they are judged by the threshold, as they were.
+     */
+    static void v10BeatLineSchedule(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE heartbeats ADD COLUMN period_ms INTEGER");
+            s.execute("ALTER TABLE heartbeats ADD COLUMN grace_ms INTEGER");
         }
     }
 }
