@@ -26,6 +26,7 @@ import javax.naming.directory.InitialDirContext;
  * an answer it cannot parse is a failure, never a crash.
  */
 final class DnsProbe implements Probe {
+    private static final String TIMEOUT = "com.sun.jndi.dns.timeout.initial";
     static final List<String> TYPES = List.of("A", "AAAA", "CNAME", "MX", "NS", "PTR", "SOA", "SRV", "TXT");
 
     private final String server;
@@ -42,17 +43,31 @@ final class DnsProbe implements Probe {
         this.expect = expect == null ? null : normal(expect);
     }
 
+    /**
+     * The provider's context, kept between runs (one run of a check at a time): building one
+     * (the provider's factory, its URL, its resolver) is most of a run's CPU. A failure drops it.
+     */
+    private DirContext ctx;
+    private String ctxTimeout;
+
     @Override
     public ProbeResult run(Deadline deadline) {
-        Hashtable<String, Object> env = new Hashtable<>();
-        env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
-        env.put(Context.PROVIDER_URL, "dns://" + HostPort.text(server, port) + "/");
-        // One try, for the whole timeout: the provider's default is 1 s doubled over 4 retries.
-        env.put("com.sun.jndi.dns.timeout.initial", Integer.toString(deadline.millisLeft()));
-        env.put("com.sun.jndi.dns.timeout.retries", "1");
-        DirContext ctx = null;
+        // One try, for the whole time left (the provider's default is 1 s doubled over 4 retries).
+        String timeout = Integer.toString(deadline.millisLeft());
+        boolean keep = false;
         try {
-            ctx = new InitialDirContext(env);
+            if (ctx == null) {
+                Hashtable<String, Object> env = new Hashtable<>();
+                env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
+                env.put(Context.PROVIDER_URL, "dns://" + HostPort.text(server, port) + "/");
+                env.put(TIMEOUT, timeout);
+                env.put("com.sun.jndi.dns.timeout.retries", "1");
+                ctx = new InitialDirContext(env);
+            } else if (!timeout.equals(ctxTimeout)) {
+                ctx.addToEnvironment(TIMEOUT, timeout);
+            }
+            ctxTimeout = timeout;
+            keep = true;
             Attributes answer = ctx.getAttributes(name, new String[] {type});
             List<String> values = values(answer.get(type));
             if (values.isEmpty()) {
@@ -66,26 +81,38 @@ final class DnsProbe implements Probe {
         } catch (NameNotFoundException e) {
             return ProbeResult.fail(Cause.NXDOMAIN, describe() + ": NXDOMAIN");
         } catch (ServiceUnavailableException e) {
+            keep = false;
             return ProbeResult.fail(Cause.DNS_ERROR, describe() + ": " + message(e, "server failure"));
         } catch (CommunicationException e) {
+            keep = false;
             if (deadline.passed() || e.getRootCause() instanceof java.net.SocketTimeoutException) {
                 return ProbeResult.fail(Cause.TIMEOUT, describe() + ": no answer within the timeout");
             }
             return ProbeResult.fail(Cause.DNS_ERROR, describe() + ": " + message(e, "communication error"));
         } catch (NamingException e) {
+            keep = false;
             // A malformed answer, an error code the provider names ("Format error", "Refused")...
             return ProbeResult.fail(Cause.DNS_ERROR, describe() + ": " + message(e, e.getClass().getSimpleName()));
         } catch (RuntimeException e) {
+            keep = false;
             // The provider's parser on a hostile answer: a failed check, never a dead agent.
             return ProbeResult.fail(Cause.DNS_ERROR, describe() + ": unreadable answer (" + e.getClass().getSimpleName() + ")");
         } finally {
-            if (ctx != null) {
-                try {
-                    ctx.close();
-                } catch (NamingException e) {
-                    // nothing held open
-                }
+            if (!keep) {
+                close();
             }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (ctx != null) {
+            try {
+                ctx.close();
+            } catch (NamingException e) {
+                // nothing held open
+            }
+            ctx = null;
         }
     }
 

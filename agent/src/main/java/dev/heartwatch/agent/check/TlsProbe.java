@@ -5,6 +5,7 @@ import dev.heartwatch.agent.send.BoundedResolver;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -47,7 +48,7 @@ final class TlsProbe implements Probe {
         try {
             InetAddress address = resolver.resolve(host, deadline.endNanos())[0];
             X509Certificate leaf;
-            try (Socket plain = new Socket(); Deadline.Cut cut = deadline.cutAt(plain)) {
+            try (Socket plain = new Socket(Proxy.NO_PROXY); Deadline.Cut cut = deadline.cutAt(plain)) {
                 plain.connect(new InetSocketAddress(address, port), deadline.millisLeft());
                 plain.setSoTimeout(deadline.millisLeft());
                 try (SSLSocket s = (SSLSocket) tls.createSocket(plain, host, port, true)) {

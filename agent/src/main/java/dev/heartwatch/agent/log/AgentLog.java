@@ -28,6 +28,11 @@ public final class AgentLog {
         print(message);
     }
 
+    /** Whether {@link #beat} prints: callers skip building a line nobody reads. */
+    public boolean verbose() {
+        return verbose;
+    }
+
     /** One routine beat: printed only with --verbose. */
     public void beat(String message) {
         if (verbose) {

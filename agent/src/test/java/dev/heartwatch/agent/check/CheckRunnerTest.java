@@ -223,4 +223,14 @@ class CheckRunnerTest {
             assertTrue(logged.toString(StandardCharsets.UTF_8).contains("checks' batch not delivered"), logged.toString());
         }
     }
+
+    @Test
+    void theLatencyHasOneDecimalBelowTenMillisecondsAndNoneAbove() {
+        assertEquals("0.0 ms", CheckRunner.latency(42));
+        assertEquals("0.3 ms", CheckRunner.latency(345));
+        assertEquals("1.0 ms", CheckRunner.latency(1_000));
+        assertEquals("9.9 ms", CheckRunner.latency(9_999));
+        assertEquals("10 ms", CheckRunner.latency(10_000));
+        assertEquals("1234 ms", CheckRunner.latency(1_234_567));
+    }
 }

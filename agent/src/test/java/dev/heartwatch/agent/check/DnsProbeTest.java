@@ -107,4 +107,17 @@ class DnsProbeTest {
         assertEquals(Cause.TIMEOUT, r.cause(), r.toString());
         assertTrue(tookMs < TIMEOUT_MS + 1500, "bounded by the check's timeout: " + tookMs + " ms");
     }
+
+    @Test
+    void aProbeKeepsItsContextButAsksTheServerEveryRun() {
+        DnsProbe probe = new DnsProbe("127.0.0.1", dns.port(), "good.test", "A", null);
+        long before = dns.asked.stream().filter("good"::equals).count();
+        for (int i = 0; i < 3; i++) {
+            ProbeResult r = probe.run(new Deadline(System.nanoTime() + TIMEOUT_MS * 1_000_000, timer));
+            assertTrue(r.passed(), r.toString());
+        }
+        assertEquals(before + 3, dns.asked.stream().filter("good"::equals).count(), "an answer is never reused");
+        probe.close();
+        assertTrue(probe.run(new Deadline(System.nanoTime() + TIMEOUT_MS * 1_000_000, timer)).passed(), "closed: a new context");
+    }
 }

@@ -124,4 +124,31 @@ class TcpAndTlsProbeTest {
             assertTrue(run("tcp localhost:" + listener.getLocalPort(), 2000).passed());
         }
     }
+
+    @Test
+    void tcpAndTlsGoDirectWhateverProxyTheJvmIsGiven() throws Exception {
+        // A JVM-wide selector that sends every socket to the silent listener as a SOCKS proxy.
+        java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.net.ProxySelector before = java.net.ProxySelector.getDefault();
+        java.net.ProxySelector.setDefault(new java.net.ProxySelector() {
+            @Override
+            public java.util.List<java.net.Proxy> select(java.net.URI uri) {
+                asked.add(uri.toString());
+                return java.util.List.of(new java.net.Proxy(java.net.Proxy.Type.SOCKS, silent.getLocalSocketAddress()));
+            }
+
+            @Override
+            public void connectFailed(java.net.URI uri, java.net.SocketAddress sa, IOException e) {
+            }
+        });
+        try (ServerSocket listener = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            ProbeResult tcp = run("tcp 127.0.0.1:" + listener.getLocalPort(), 1000);
+            ProbeResult tls = run("tls 127.0.0.1:" + freshServer.getLocalPort() + " min-days 7 ca " + fresh.pem(), 3000);
+            assertEquals(java.util.List.of(), asked, "no probe asks the proxy selector");
+            assertTrue(tcp.passed(), tcp.toString());
+            assertTrue(tls.passed(), tls.toString());
+        } finally {
+            java.net.ProxySelector.setDefault(before);
+        }
+    }
 }
