@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { repoRoot, readRepoFile } = require('./tools');
-const { diagnose } = require('./kusto');
+const { diagnose, resultColumns } = require('./kusto');
 const { KNOWN_VARS, PARAMETER_SETS, parseQueriesBicep, applyTunables, evaluateValue } = require('./tunables');
 
 const QUERY_DIR = 'infra/queries';
@@ -115,6 +115,19 @@ for (const [file, names] of Object.entries(HISTORY_FILES)) {
       assert.ok(text.includes(example), `${file}: tunable ${name} not substituted`);
     }
     assertClean(`${file} (tuned)`, text);
+  });
+}
+
+// The workbook's column contracts (docs/queries.md): reading each beat's
+// schedule (issue 17) adds no column, so a device without a period shows as before.
+const WORKBOOK_COLUMNS = {
+  'workbook-devices.kql': 'device:string status:string lastSeen:datetime lastState:string uptime24h:real uptime7d:real uptime30d:real',
+  'workbook-outages.kql': 'device:string source:string start:datetime end:datetime minutes:real cause:string id:string detail:string',
+};
+for (const [file, columns] of Object.entries(WORKBOOK_COLUMNS)) {
+  test(`${file} returns its documented columns`, () => {
+    const got = resultColumns(readRepoFile(`${QUERY_DIR}/${file}`)).map((c) => `${c.name}:${c.type}`).join(' ');
+    assert.equal(got, columns);
   });
 }
 

@@ -97,11 +97,11 @@ class HistoryRuleKqlTest {
         String gaps = code(read("infra/queries/history-gaps.kql"));
         assertTrue(gaps.contains("timestamp - gapStart " + closedOperator() + " gapLimit"), gaps);
         String workbookDevices = code(read("infra/queries/workbook-devices.kql"));
-        assertTrue(workbookDevices.contains("timestamp - prevTs " + closedOperator() + " threshold"));
-        assertTrue(workbookDevices.contains("asOf - lastSeen " + openOperator() + " threshold"));
+        assertTrue(workbookDevices.contains("timestamp - prevTs " + closedOperator() + " gapLimit"));
+        assertTrue(workbookDevices.contains("asOf - lastSeen " + openOperator() + " gapLimit"));
         String workbookOutages = code(read("infra/queries/workbook-outages.kql"));
-        assertTrue(workbookOutages.contains("timestamp - prevTs " + closedOperator() + " threshold"));
-        assertTrue(workbookOutages.contains("asOf - timestamp " + openOperator() + " threshold"));
+        assertTrue(workbookOutages.contains("timestamp - prevTs " + closedOperator() + " gapLimit"));
+        assertTrue(workbookOutages.contains("asOf - timestamp " + openOperator() + " gapLimit"));
     }
 
     /**
@@ -134,8 +134,58 @@ class HistoryRuleKqlTest {
         assertTrue(workbookDevices.contains("sumif(s30d, not(cleanStop))"), "down: silences that are no clean stop");
         assertTrue(workbookDevices.contains("- coalesce(stopped30d, 0.0)"), "clean stops leave monitored time");
         String workbookOutages = code(read("infra/queries/workbook-outages.kql"));
-        assertTrue(workbookOutages.contains("threshold and prevState != \"stopping\""));
-        assertTrue(workbookOutages.contains("threshold and state != \"stopping\""));
+        assertTrue(workbookOutages.contains("gapLimit and prevState != \"stopping\""));
+        assertTrue(workbookOutages.contains("gapLimit and state != \"stopping\""));
+    }
+
+    /** A beat's schedule read from its line, in every query that reads one (the alert's reading). */
+    private static final String READ = "periodMs = tolong(beat.periodMs), graceMs = tolong(beat.graceMs)\n";
+    /** BeatSchedule.LONGEST as the queries fix it. */
+    private static final String LONGEST = "let longestScheduleMs = " + BeatSchedule.LONGEST.toMillis() + ";\n";
+    /**
+     * The pinned lines that turn the beat before a gap ({@code prevPeriodMs}, {@code prevGraceMs})
+     * into {@code gapLimit}, whitespace collapsed: {@link #kqlGapLimit} is written from them.
+     */
+    private static final List<String> GAP_LIMIT_LINES = List.of(
+            "| extend beatPeriod = iff(prevPeriodMs > 0 and prevPeriodMs <= longestScheduleMs, 1ms * prevPeriodMs, timespan(null))",
+            "| extend beatGrace = iff(isnull(beatPeriod) or (isnotnull(prevGraceMs) and prevGraceMs > longestScheduleMs),"
+                    + " timespan(null), iff(isnull(prevGraceMs), beatPeriod, 1ms * max_of(prevGraceMs, 1)))",
+            "| extend gapLimit = iff(isnull(beatGrace), threshold, max_of(threshold, beatPeriod + beatGrace))");
+
+    private static String collapsed(String kql) {
+        return kql.replaceAll("\\s+", " ");
+    }
+
+    private static int occurrences(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * How {@code kql} departs from the pinned reading of a beat's schedule: the line's values
+     * read as the alert reads them, {@code longestScheduleMs} as core's, and each pinned
+     * {@code gapLimit} line exactly {@code times} times (once per place a silence is judged);
+     * empty when it does not.
+     */
+    static List<String> gapLimitProblems(String file, String kql, int times) {
+        List<String> problems = new ArrayList<>();
+        if (!kql.contains(READ)) {
+            problems.add(file + ": a beat's periodMs and graceMs are not read as the alert reads them");
+        }
+        if (!kql.contains(LONGEST)) {
+            problems.add(file + ": longestScheduleMs is not BeatSchedule.LONGEST");
+        }
+        String flat = collapsed(kql);
+        for (String line : GAP_LIMIT_LINES) {
+            int n = occurrences(flat, line);
+            if (n != times) {
+                problems.add(file + ": " + n + " of " + times + " copies of '" + line + "'");
+            }
+        }
+        return problems;
     }
 
     /**
@@ -169,35 +219,86 @@ class HistoryRuleKqlTest {
         String gaps = code(read("infra/queries/history-gaps.kql"));
         String alert = code(read("infra/queries/silent-devices.kql"));
         // Read as the alert query reads a beat (one reading of periodMs and graceMs), from the beat before the gap.
-        String read = "periodMs = tolong(beat.periodMs), graceMs = tolong(beat.graceMs)\n";
-        assertTrue(gaps.contains(read) && alert.contains(read), gaps);
+        String read = READ;
+        assertTrue(alert.contains(READ) && alert.contains(LONGEST), "the alert's reading of a beat moved: " + alert);
+        assertEquals(List.of(), gapLimitProblems("history-gaps.kql", gaps, 1), "uncapped: history has no lookback");
         assertTrue(gaps.contains("| project device, timestamp, state, periodMs, graceMs\n"), gaps);
         assertTrue(gaps.contains("prevPeriodMs = prev(periodMs), prevGraceMs = prev(graceMs)\n"), gaps);
-        String longest = "let longestScheduleMs = " + BeatSchedule.LONGEST.toMillis() + ";\n";
-        assertTrue(gaps.contains(longest) && alert.contains(longest), "longestScheduleMs is not BeatSchedule.LONGEST");
-        assertTrue(gaps.contains("| extend beatPeriod = iff(prevPeriodMs > 0 and prevPeriodMs <= longestScheduleMs, "
-                + "1ms * prevPeriodMs, timespan(null))\n"), gaps);
-        assertTrue(gaps.contains("| extend beatGrace = iff(isnull(beatPeriod) or (isnotnull(prevGraceMs) and prevGraceMs "
-                + "> longestScheduleMs),\n    timespan(null), iff(isnull(prevGraceMs), beatPeriod, 1ms * max_of(prevGraceMs, 1)))\n"), gaps);
-        assertTrue(gaps.contains("| extend gapLimit = iff(isnull(beatGrace), threshold, max_of(threshold, beatPeriod + beatGrace))\n"),
-                "uncapped: history has no lookback");
         assertTrue(gaps.contains("| where prevDevice == device and timestamp - gapStart > gapLimit\n"), gaps);
         assertTrue(gaps.contains("| project device, gapStart, gapEnd = timestamp, prevState, prevPeriodMs, prevGraceMs\n"), gaps);
-        long min = 60_000L;
-        long longestMs = BeatSchedule.LONGEST.toMillis();
-        Long[][] cases = {
-            {null, null}, {20 * min, 7 * min}, {20 * min, null}, {20 * min, 0L}, {20 * min, -5L}, {min, min},
-            {0L, 7 * min}, {-1L, 7 * min}, {longestMs, longestMs}, {longestMs + 1, min}, {20 * min, longestMs + 1},
-            {5 * min, 30_000L}, {3 * 24 * 60 * min, min},
-        };
-        for (Long[] c : cases) {
-            assertEquals(coreGapLimit(c[0], c[1]), kqlGapLimit(c[0], c[1]), "periodMs " + c[0] + ", graceMs " + c[1]);
-        }
+        assertPinnedLinesAreCores();
         // The open end: each day's latest beat's values (the device's latest, once the days are joined).
         String daily = code(read("infra/queries/history-daily.kql"));
         assertTrue(daily.contains(read), daily);
         assertTrue(daily.contains("| summarize arg_max(timestamp, periodMs, graceMs), "), daily);
         assertTrue(daily.contains("lastPeriodMs = periodMs, lastGraceMs = graceMs\n"), daily);
+    }
+
+    /** The pinned lines ({@link #kqlGapLimit}) give core's {@link BeatSchedule#outageGap} for every kind of beat. */
+    private static void assertPinnedLinesAreCores() {
+        long min = 60_000L;
+        long longestMs = BeatSchedule.LONGEST.toMillis();
+        Long[][] cases = {
+            {null, null}, {20 * min, 7 * min}, {20 * min, null}, {20 * min, 0L}, {20 * min, -5L}, {min, min},
+            {0L, 7 * min}, {-1L, 7 * min}, {longestMs, longestMs}, {longestMs + 1, min}, {20 * min, longestMs + 1},
+            {5 * min, 30_000L}, {3 * 24 * 60 * min, min}, {null, 7 * min}, {-1L, null},
+        };
+        for (Long[] c : cases) {
+            Duration core = coreGapLimit(c[0], c[1]);
+            assertEquals(BeatSchedule.outageGap(THRESHOLD, BeatSchedule.ofMillis(c[0], c[1]).orElse(null)), core,
+                    "Gap's limit is BeatSchedule.outageGap");
+            assertEquals(core, kqlGapLimit(c[0], c[1]), "periodMs " + c[0] + ", graceMs " + c[1]);
+        }
+    }
+
+    /**
+     * Issue 17 in the workbook: a closed gap is judged by the beat before it and a silence still
+     * open (and the device's {@code status}) by its last beat, each with history-gaps.kql's pinned
+     * lines, so by core's {@link BeatSchedule#outageGap}; no silence is judged on the bare threshold.
+     */
+    @Test
+    void theWorkbookJudgesASilenceByTheBeatBeforeItAsCoreDoes() throws IOException {
+        assertPinnedLinesAreCores();
+        String devices = code(read("infra/queries/workbook-devices.kql"));
+        String outages = code(read("infra/queries/workbook-outages.kql"));
+        for (String[] f : new String[][] {{"workbook-devices.kql", devices}, {"workbook-outages.kql", outages}}) {
+            String file = f[0];
+            String kql = f[1];
+            assertEquals(List.of(), gapLimitProblems(file, kql, 2), file + ": one copy for closed gaps, one for the open silence");
+            String flat = collapsed(kql);
+            assertTrue(flat.contains("prevTs = prev(timestamp), prevState = prev(state), prevPeriodMs = prev(periodMs), "
+                    + "prevGraceMs = prev(graceMs)"), file + ": a closed gap reads the beat before it");
+            assertTrue(flat.contains("prevPeriodMs = periodMs, prevGraceMs = graceMs"), file + ": the open silence reads the last beat");
+            Matcher bare = COMPARISON.matcher(kql);
+            while (bare.find()) {
+                assertTrue(bare.group().endsWith("gapLimit"), file + ": '" + bare.group() + "' judges a silence on the threshold alone");
+            }
+        }
+        assertTrue(devices.contains("arg_max(timestamp, state, periodMs, graceMs), firstBeat = min(timestamp) by device"), devices);
+        assertTrue(collapsed(devices).contains("iff(asOf - lastSeen " + openOperator() + " gapLimit, iff(lastState == \"stopping\", "
+                + "\"paused\", \"down\"), \"up\")"), "status is down on the last beat's gapLimit");
+        assertTrue(outages.contains("| summarize arg_max(timestamp, state, periodMs, graceMs) by device\n"), outages);
+    }
+
+    @Test
+    void aDriftedScheduleReadingIsCaught() throws IOException {
+        String devices = code(read("infra/queries/workbook-devices.kql"));
+        assertEquals(List.of(), gapLimitProblems("workbook-devices.kql", devices, 2));
+        // Capped as the alert caps, a grace above the cap kept, a negative period believed, or one place on the threshold:
+        String[][] drifts = {
+            {"max_of(threshold, beatPeriod + beatGrace)", "min_of(beatPeriod + beatGrace, 2d)"},
+            {"prevGraceMs > longestScheduleMs", "prevGraceMs > 2 * longestScheduleMs"},
+            {"prevPeriodMs > 0 and", "prevPeriodMs != 0 and"},
+            {"graceMs = tolong(beat.graceMs)", "graceMs = toint(beat.graceMs)"},
+            {"let longestScheduleMs = 31622400000;", "let longestScheduleMs = 31536000000;"},
+        };
+        for (String[] d : drifts) {
+            assertTrue(devices.contains(d[0]), d[0]);
+            assertFalse(gapLimitProblems("drifted.kql", devices.replace(d[0], d[1]), 2).isEmpty(), d[1]);
+        }
+        int first = devices.indexOf("| extend gapLimit");
+        String once = devices.substring(0, first) + devices.substring(devices.indexOf('\n', first) + 1);
+        assertFalse(gapLimitProblems("drifted.kql", once, 2).isEmpty(), "a copy left out");
     }
 
     @Test
