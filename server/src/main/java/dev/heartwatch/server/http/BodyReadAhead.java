@@ -150,7 +150,9 @@ public final class BodyReadAhead {
         private void copy(ByteBuffer buffer) {
             int n = Math.min(buffer.remaining(), bound - size);
             if (size + n > bytes.length) {
-                bytes = Arrays.copyOf(bytes, (int) Math.min(bound, Math.max(size + n, 2L * bytes.length)));
+                long doubled = 2L * bytes.length;
+                // Doubled; straight to the bound when it is one byte more (a cap of a power of two).
+                bytes = Arrays.copyOf(bytes, doubled + 1 >= bound ? bound : (int) Math.max(size + n, doubled));
             }
             buffer.get(bytes, size, n);
             size += n;

@@ -210,7 +210,7 @@ class BodyReadAheadTest {
     void aFailureWhileReadingReachesTheRouteAfterTheBytesReadBeforeIt() throws Exception {
         byte[] body = body(3);
         Scripted scripted = new Scripted(100).bytesOneByOne(body, false);
-        Content.Chunk failure = Content.Chunk.from(new TimeoutException("the request body did not arrive in time"), true);
+        Content.Chunk failure = Content.Chunk.from(new TimeoutException("the body did not arrive in time"), true);
         scripted.script.add(failure);
         Route route = load(scripted, 101);
         scripted.deliver();
