@@ -1,5 +1,6 @@
 package dev.heartwatch.server.store;
 
+import dev.heartwatch.core.rule.BeatSchedule;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,6 +26,12 @@ import java.util.Map;
  * takes the general path, two indexed reads. After a rolled-back transaction call
  * {@link #forget}: the cache may hold what was not committed.
  *
+ * <p>The join rule is history's (docs/history.md, "The rule"): a beat joins the run before it
+ * when the gap is at most the limit of the beat before the gap, {@link BeatSchedule#outageGap}
+ * over the period and grace that beat carried (the threshold exactly for a beat without one). So
+ * each run keeps its last beat's schedule ({@code last_period_ms}, {@code last_grace_ms}), which
+ * also judges the gap after it and the silence still going on.
+ *
  * <p>The runs depend on the threshold; {@link #ensureThreshold} rebuilds them from the raw
  * beats when the configured one is not the one they were built with.
  */
@@ -32,6 +39,7 @@ final class BeatRuns {
     static final String THRESHOLD_SETTING = "beat_runs.threshold_ms";
 
     private final long thresholdMs;
+    private final Duration threshold;
     /** True while building into an empty table: no run exists that is not in the cache. */
     private final boolean fresh;
     private final Map<String, MutableRun> latest = new HashMap<>();
@@ -49,6 +57,7 @@ final class BeatRuns {
             throw new IllegalArgumentException("threshold must be positive");
         }
         this.thresholdMs = thresholdMs;
+        this.threshold = Duration.ofMillis(thresholdMs);
         this.fresh = fresh;
     }
 
@@ -66,19 +75,35 @@ final class BeatRuns {
         /** Beats added since the last flush: the flush adds them, so a retention pass in between is kept. */
         long added;
         boolean lastStopping;
+        /** The schedule the last beat carried, or null. */
+        BeatSchedule lastSchedule;
 
-        MutableRun(long id, String device, long first, long last, long beats, boolean lastStopping) {
+        MutableRun(long id, String device, long first, long last, long beats, boolean lastStopping, BeatSchedule lastSchedule) {
             this.id = id;
             this.device = device;
             this.first = first;
             this.last = last;
             this.beats = beats;
             this.lastStopping = lastStopping;
+            this.lastSchedule = lastSchedule;
         }
     }
 
-    /** Adds one beat of {@code device} at receiver time {@code ts}. */
+    /** The longest gap after a beat with {@code schedule} (null: none) that keeps the run going. */
+    private long gapLimitMs(BeatSchedule schedule) {
+        return schedule == null ? thresholdMs : schedule.outageGap(threshold).toMillis();
+    }
+
+    /** Adds one beat of {@code device} at receiver time {@code ts} that carried no schedule. */
     void add(Connection c, String device, long ts, boolean stopping) throws SQLException {
+        add(c, device, ts, stopping, null);
+    }
+
+    /**
+     * Adds one beat of {@code device} at receiver time {@code ts}, with the schedule its line
+     * carried ({@link BeatSchedule#ofMillis} of its {@code periodMs} and {@code graceMs}; null: none).
+     */
+    void add(Connection c, String device, long ts, boolean stopping, BeatSchedule schedule) throws SQLException {
         MutableRun run = latest.get(device);
         if (run == null && !fresh) {
             run = load(c, device);
@@ -87,27 +112,31 @@ final class BeatRuns {
             }
         }
         if (run != null && ts >= run.last) {
-            if (ts - run.last <= thresholdMs) {
+            if (ts - run.last <= gapLimitMs(run.lastSchedule)) {
                 run.last = ts;
                 run.beats++;
                 run.added++;
                 run.lastStopping = stopping;
+                run.lastSchedule = schedule;
                 dirty.put(run, Boolean.TRUE);
                 return;
             }
-            MutableRun next = new MutableRun(0, device, ts, ts, 1, stopping);
+            MutableRun next = new MutableRun(0, device, ts, ts, 1, stopping, schedule);
             latest.put(device, next);
             dirty.put(next, Boolean.TRUE);
             return;
         }
         if (run != null && ts >= run.first) {
+            // Inside the run: the gaps it splits are shorter than the one they were. A device's
+            // beats carry one schedule, so the limits are the same (a rebuild would split a run
+            // where a beat without a schedule lands inside a check's longer gap).
             run.beats++;
             run.added++;
             dirty.put(run, Boolean.TRUE);
             return;
         }
         if (run == null) {
-            MutableRun first = new MutableRun(0, device, ts, ts, 1, stopping);
+            MutableRun first = new MutableRun(0, device, ts, ts, 1, stopping, schedule);
             latest.put(device, first);
             dirty.put(first, Boolean.TRUE);
             return;
@@ -115,43 +144,64 @@ final class BeatRuns {
         // Older than the latest run's first beat: write what is pending, then place it in SQL.
         flush(c);
         latest.remove(device);
-        addOutOfOrder(c, device, ts, stopping);
+        addOutOfOrder(c, device, ts, stopping, schedule);
+    }
+
+    private static final String COLUMNS = "id, device, first_beat, last_beat, beats, last_stopping, last_period_ms, last_grace_ms";
+
+    private static BeatRun read(ResultSet rs) throws SQLException {
+        long period = rs.getLong(7);
+        Long periodMs = rs.wasNull() ? null : period;
+        long grace = rs.getLong(8);
+        Long graceMs = rs.wasNull() ? null : grace;
+        return new BeatRun(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getInt(6) == 1,
+                BeatSchedule.ofMillis(periodMs, graceMs).orElse(null));
     }
 
     private MutableRun load(Connection c, String device) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, first_beat, last_beat, beats, last_stopping FROM beat_runs "
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM beat_runs "
                 + "WHERE device = ? ORDER BY first_beat DESC LIMIT 1")) {
             ps.setString(1, device);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new MutableRun(rs.getLong(1), device, rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5) == 1) : null;
+                if (!rs.next()) {
+                    return null;
+                }
+                BeatRun r = read(rs);
+                return new MutableRun(r.id(), device, r.firstBeat(), r.lastBeat(), r.beats(), r.lastStopping(), r.lastSchedule());
             }
         }
     }
 
-    /** The run before (or holding) {@code ts} and the one after it; join, extend or start one. */
-    private void addOutOfOrder(Connection c, String device, long ts, boolean stopping) throws SQLException {
-        BeatRun before = neighbour(c, "SELECT id, first_beat, last_beat, beats, last_stopping FROM beat_runs "
+    /**
+     * The run before (or holding) {@code ts} and the one after it; join, extend or start one. The
+     * gap before the beat is judged by the limit of the run before's last beat, the gap after it
+     * by the beat's own.
+     */
+    private void addOutOfOrder(Connection c, String device, long ts, boolean stopping, BeatSchedule schedule) throws SQLException {
+        BeatRun before = neighbour(c, "SELECT " + COLUMNS + " FROM beat_runs "
                 + "WHERE device = ? AND first_beat <= ? ORDER BY first_beat DESC LIMIT 1", device, ts);
         if (before != null && ts <= before.lastBeat()) {
-            update(c, before.id(), before.firstBeat(), before.lastBeat(), before.beats() + 1, before.lastStopping());
+            update(c, before.id(), before.firstBeat(), before.lastBeat(), before.beats() + 1, before.lastStopping(),
+                    before.lastSchedule());
             return;
         }
-        BeatRun after = neighbour(c, "SELECT id, first_beat, last_beat, beats, last_stopping FROM beat_runs "
+        BeatRun after = neighbour(c, "SELECT " + COLUMNS + " FROM beat_runs "
                 + "WHERE device = ? AND first_beat > ? ORDER BY first_beat LIMIT 1", device, ts);
-        boolean joinsBefore = before != null && ts - before.lastBeat() <= thresholdMs;
-        boolean joinsAfter = after != null && after.firstBeat() - ts <= thresholdMs;
+        boolean joinsBefore = before != null && ts - before.lastBeat() <= gapLimitMs(before.lastSchedule());
+        boolean joinsAfter = after != null && after.firstBeat() - ts <= gapLimitMs(schedule);
         if (joinsBefore && joinsAfter) {
-            update(c, before.id(), before.firstBeat(), after.lastBeat(), before.beats() + after.beats() + 1, after.lastStopping());
+            update(c, before.id(), before.firstBeat(), after.lastBeat(), before.beats() + after.beats() + 1, after.lastStopping(),
+                    after.lastSchedule());
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM beat_runs WHERE id = ?")) {
                 ps.setLong(1, after.id());
                 ps.executeUpdate();
             }
         } else if (joinsBefore) {
-            update(c, before.id(), before.firstBeat(), ts, before.beats() + 1, stopping);
+            update(c, before.id(), before.firstBeat(), ts, before.beats() + 1, stopping, schedule);
         } else if (joinsAfter) {
-            update(c, after.id(), ts, after.lastBeat(), after.beats() + 1, after.lastStopping());
+            update(c, after.id(), ts, after.lastBeat(), after.beats() + 1, after.lastStopping(), after.lastSchedule());
         } else {
-            insert(c, new MutableRun(0, device, ts, ts, 1, stopping));
+            insert(c, new MutableRun(0, device, ts, ts, 1, stopping, schedule));
         }
     }
 
@@ -160,14 +210,20 @@ final class BeatRuns {
             ps.setString(1, device);
             ps.setLong(2, ts);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new BeatRun(rs.getLong(1), device, rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5) == 1) : null;
+                return rs.next() ? read(rs) : null;
             }
         }
     }
 
+    private static void setSchedule(PreparedStatement ps, int index, BeatSchedule schedule) throws SQLException {
+        LineInserts.setLong(ps, index, schedule == null ? null : schedule.period().toMillis());
+        LineInserts.setLong(ps, index + 1, schedule == null ? null : schedule.grace().toMillis());
+    }
+
     private PreparedStatement update(Connection c) throws SQLException {
         if (update == null || updateConnection != c || update.isClosed()) {
-            update = c.prepareStatement("UPDATE beat_runs SET last_beat = ?, beats = beats + ?, last_stopping = ? WHERE id = ?");
+            update = c.prepareStatement("UPDATE beat_runs SET last_beat = ?, beats = beats + ?, last_stopping = ?, "
+                    + "last_period_ms = ?, last_grace_ms = ? WHERE id = ?");
             updateConnection = c;
         }
         return update;
@@ -188,7 +244,8 @@ final class BeatRuns {
                 ps.setLong(1, r.last);
                 ps.setLong(2, r.added);
                 ps.setInt(3, r.lastStopping ? 1 : 0);
-                ps.setLong(4, r.id);
+                setSchedule(ps, 4, r.lastSchedule);
+                ps.setLong(6, r.id);
                 ps.addBatch();
             }
             r.added = 0;
@@ -204,13 +261,14 @@ final class BeatRuns {
     }
 
     private static void insert(Connection c, MutableRun r) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO beat_runs(device, first_beat, last_beat, beats, last_stopping) "
-                + "VALUES (?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO beat_runs(device, first_beat, last_beat, beats, last_stopping, "
+                + "last_period_ms, last_grace_ms) VALUES (?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, r.device);
             ps.setLong(2, r.first);
             ps.setLong(3, r.last);
             ps.setLong(4, r.beats);
             ps.setInt(5, r.lastStopping ? 1 : 0);
+            setSchedule(ps, 6, r.lastSchedule);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 r.id = keys.next() ? keys.getLong(1) : 0;
@@ -218,14 +276,16 @@ final class BeatRuns {
         }
     }
 
-    private static void update(Connection c, long id, long first, long last, long beats, boolean lastStopping) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE beat_runs SET first_beat = ?, last_beat = ?, beats = ?, last_stopping = ? WHERE id = ?")) {
+    private static void update(Connection c, long id, long first, long last, long beats, boolean lastStopping,
+                               BeatSchedule lastSchedule) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE beat_runs SET first_beat = ?, last_beat = ?, beats = ?, "
+                + "last_stopping = ?, last_period_ms = ?, last_grace_ms = ? WHERE id = ?")) {
             ps.setLong(1, first);
             ps.setLong(2, last);
             ps.setLong(3, beats);
             ps.setInt(4, lastStopping ? 1 : 0);
-            ps.setLong(5, id);
+            setSchedule(ps, 5, lastSchedule);
+            ps.setLong(7, id);
             ps.executeUpdate();
         }
     }
@@ -268,11 +328,16 @@ final class BeatRuns {
         }
         BeatRuns runs = forEmptyTable(threshold);
         long n = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT device, ts, stopping FROM heartbeats ORDER BY ts, id")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT device, ts, stopping, period_ms, grace_ms FROM heartbeats ORDER BY ts, id")) {
             ps.setFetchSize(4096);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    runs.add(c, rs.getString(1), rs.getLong(2), rs.getInt(3) == 1);
+                    long period = rs.getLong(4);
+                    Long periodMs = rs.wasNull() ? null : period;
+                    long grace = rs.getLong(5);
+                    Long graceMs = rs.wasNull() ? null : grace;
+                    runs.add(c, rs.getString(1), rs.getLong(2), rs.getInt(3) == 1,
+                            BeatSchedule.ofMillis(periodMs, graceMs).orElse(null));
                     if (++n % 100_000 == 0) {
                         runs.flush(c);
                     }
@@ -303,9 +368,9 @@ final class BeatRuns {
         // Some devices: their runs by (device, first_beat). Every device: the runs still going on
         // at {@code from}, by last_beat (one row per device and outage).
         String sql = devices == null
-                ? "SELECT id, device, first_beat, last_beat, beats, last_stopping FROM beat_runs "
+                ? "SELECT " + COLUMNS + " FROM beat_runs "
                 + "WHERE last_beat >= ? AND first_beat < ? ORDER BY device, first_beat"
-                : "SELECT id, device, first_beat, last_beat, beats, last_stopping FROM beat_runs INDEXED BY beat_runs_device "
+                : "SELECT " + COLUMNS + " FROM beat_runs INDEXED BY beat_runs_device "
                 + "WHERE device IN (" + Database.placeholders(devices.size()) + ") AND first_beat < ? AND last_beat >= ? "
                 + "ORDER BY device, first_beat";
         List<BeatRun> out = new ArrayList<>();
@@ -323,7 +388,7 @@ final class BeatRuns {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new BeatRun(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getInt(6) == 1));
+                    out.add(read(rs));
                 }
             }
         }
@@ -356,20 +421,21 @@ final class BeatRuns {
                 }
             }
             long beats = Math.max(1, r.beats() - deletedInStraddling.getOrDefault(r.device(), 0L));
-            update(c, r.id(), first, r.lastBeat(), beats, r.lastStopping());
+            update(c, r.id(), first, r.lastBeat(), beats, r.lastStopping(), r.lastSchedule());
         }
     }
 
     /** Per device, its run that began before {@code cutoff} and ends at or after it. */
     static Map<String, BeatRun> straddling(Connection c, long cutoff) throws SQLException {
         Map<String, BeatRun> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, device, first_beat, last_beat, beats, last_stopping "
-                + "FROM beat_runs WHERE last_beat >= ? AND first_beat < ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM beat_runs WHERE last_beat >= ? AND first_beat < ?")) {
             ps.setLong(1, cutoff);
             ps.setLong(2, cutoff);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getString(2), new BeatRun(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getInt(6) == 1));
+                    BeatRun r = read(rs);
+                    out.put(r.device(), r);
                 }
             }
         }

@@ -135,6 +135,9 @@ public final class DeviceHistory {
     /**
      * Per device, the runs' spans, the gaps between consecutive runs, and the reports over the
      * range (one facts object per device, so each later computation touches one device only).
+     * Each gap carries the schedule of the run's last beat before it, and each span its last
+     * beat's, so the model judges them (and the silence still going on) by the rule the runs were
+     * split by ({@link BeatRuns}).
      */
     Map<String, HistoryFacts> facts(Collection<String> devices, Instant readFrom, Instant readTo) {
         return facts(devices, readFrom, readTo, d -> null);
@@ -158,7 +161,8 @@ public final class DeviceHistory {
         BeatRun previous = null;
         for (BeatRun r : runs) { // ordered by device, then time
             spans.computeIfAbsent(r.device(), k -> new ArrayList<>()).add(new DeviceSpan(r.device(),
-                    Instant.ofEpochMilli(r.firstBeat()), Instant.ofEpochMilli(r.lastBeat()), r.beats(), r.lastStopping()));
+                    Instant.ofEpochMilli(r.firstBeat()), Instant.ofEpochMilli(r.lastBeat()), r.beats(), r.lastStopping(),
+                    r.lastSchedule()));
             if (keeps.computeIfAbsent(r.device(), k -> HistoryModel.keepsBeats(schedules.apply(k)))) {
                 List<RunBeat> kept = runBeats.computeIfAbsent(r.device(), k -> new ArrayList<>());
                 Signal last = r.lastStopping() ? Signal.STOPPING : Signal.SUCCESS;
@@ -169,7 +173,8 @@ public final class DeviceHistory {
             }
             if (previous != null && previous.device().equals(r.device())) {
                 gaps.computeIfAbsent(r.device(), k -> new ArrayList<>()).add(new Gap(r.device(),
-                        Instant.ofEpochMilli(previous.lastBeat()), Instant.ofEpochMilli(r.firstBeat()), previous.lastStopping()));
+                        Instant.ofEpochMilli(previous.lastBeat()), Instant.ofEpochMilli(r.firstBeat()), previous.lastStopping(),
+                        previous.lastSchedule()));
             }
             previous = r;
         }

@@ -3,6 +3,7 @@ package dev.heartwatch.server.store;
 import dev.heartwatch.core.contract.ContractLine;
 import dev.heartwatch.core.contract.HeartbeatLine;
 import dev.heartwatch.core.contract.OutageLine;
+import dev.heartwatch.core.rule.BeatSchedule;
 import dev.heartwatch.core.rule.RunSignals;
 import java.io.IOException;
 import java.sql.Connection;
@@ -159,7 +160,7 @@ public final class LineWriter implements AutoCloseable {
                 for (Pending p : batch) {
                     for (ContractLine l : p.lines()) {
                         if (l instanceof HeartbeatLine h) {
-                            runs.add(c, h.device(), h.ts(), h.stopping());
+                            runs.add(c, h.device(), h.ts(), h.stopping(), BeatSchedule.ofMillis(h.periodMs(), h.graceMs()).orElse(null));
                             lastBeat.merge(h.device(), h, (a, b) -> b.ts() >= a.ts() ? b : a);
                             firstBeat.merge(h.device(), h.ts(), Math::min);
                             if (!h.stopping()) {

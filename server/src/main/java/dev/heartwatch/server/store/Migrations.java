@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +36,8 @@ final class Migrations {
     static final List<Migration> ALL = List.of(Migrations::v1LinesAsText, Migrations::v2TypedFacts,
             Migrations::v3DeliveryPlan, Migrations::v4ChannelThreads,
             Migrations::v5CheckedReports, Migrations::v6LastRunningBeat, Migrations::v7DeviceRegistry,
-            Migrations::v8BeatSchedule, Migrations::v9StartAndFailSignals, Migrations::v10BeatLineSchedule);
+            Migrations::v8BeatSchedule, Migrations::v9StartAndFailSignals, Migrations::v10BeatLineSchedule,
+            Migrations::v11RunLastSchedule);
 
     private Migrations() {
     }
@@ -322,6 +324,44 @@ final class Migrations {
         try (Statement s = c.createStatement()) {
             s.execute("ALTER TABLE heartbeats ADD COLUMN period_ms INTEGER");
             s.execute("ALTER TABLE heartbeats ADD COLUMN grace_ms INTEGER");
+        }
+    }
+
+    /**
+     * Version 11: each beat run keeps the schedule its last beat carried ({@code last_period_ms},
+     * {@code last_grace_ms}, null for none), since a run now breaks where a gap is longer than the
+     * limit of the beat before it ({@code BeatSchedule.outageGap}, issue 17) rather than the one
+     * threshold. The runs are rebuilt from the raw beats with the threshold they were built with,
+     * so the runs of a check already stored agree with the rule; beats stored before version 10
+     * carry no schedule and split as they did. No threshold recorded: no runs yet, the server
+     * builds them at open.
+     */
+    static void v11RunLastSchedule(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE beat_runs ADD COLUMN last_period_ms INTEGER");
+            s.execute("ALTER TABLE beat_runs ADD COLUMN last_grace_ms INTEGER");
+        }
+        Long threshold = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM settings WHERE key = ?")) {
+            ps.setString(1, BeatRuns.THRESHOLD_SETTING);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    try {
+                        threshold = Long.parseLong(rs.getString(1));
+                    } catch (NumberFormatException e) {
+                        threshold = null;
+                    }
+                }
+            }
+        }
+        if (threshold != null && threshold > 0) {
+            BeatRuns.rebuild(c, Duration.ofMillis(threshold));
+        } else {
+            // Nothing trustworthy to rebuild with: the next open rebuilds with its threshold.
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM settings WHERE key = ?")) {
+                ps.setString(1, BeatRuns.THRESHOLD_SETTING);
+                ps.executeUpdate();
+            }
         }
     }
 }

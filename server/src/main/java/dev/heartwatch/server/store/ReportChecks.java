@@ -20,8 +20,9 @@ import java.util.logging.Logger;
  *
  * <p>The beats are found through the {@linkplain BeatRuns runs}: the last run of the device that
  * began before the bound. If it ended before the bound, its last beat is the latest; if it goes
- * on past the bound, its beats are at most the threshold apart, so a backwards scan of the
- * heartbeats' time index from the bound finds one within a threshold's worth of rows.
+ * on past the bound, its beats are at most their gap limit apart (the threshold, or a check's
+ * period + grace: {@link BeatRuns}), so a backwards scan of the heartbeats' time index from the
+ * bound finds one within that limit's worth of rows.
  */
 final class ReportChecks implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReportChecks.class.getName());
