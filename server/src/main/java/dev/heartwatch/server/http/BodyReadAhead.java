@@ -78,9 +78,10 @@ public final class BodyReadAhead {
      * Reads a body into one array of at most {@code bound} bytes, then hands the route a request
      * whose {@code read()} returns those bytes as one chunk (last when the body ended) and after
      * it reads on from the original request. Each chunk read is released as soon as its bytes are
-     * copied; of the read that crosses the bound only the bytes up to it are kept (the route
-     * refuses the body at that byte, and {@link BodyDrain} discards the rest from the original
-     * request). A failure (the body deadline of {@link ReadDeadline}, Jetty's idle timeout, the
+     * copied; the read that crosses the bound is kept, and its bytes past the bound are the route's
+     * next read, before the rest of the original request (a route refuses the body at the bound's
+     * byte and {@link BodyDrain} discards the rest; a route with a larger cap of its own, the
+     * registry's, reads on, losing nothing). A failure (the body deadline of {@link ReadDeadline}, Jetty's idle timeout, the
      * client gone) hands the route what was read, then that failure chunk, as Jetty's
      * {@code RetainedContentLoader} queues it behind the bytes it holds; the route fails on it as
      * before, only without waiting for a body that would follow a transient failure. As in Jetty's
@@ -129,11 +130,17 @@ public final class BodyReadAhead {
                 } else {
                     boolean last = chunk.isLast();
                     copy(chunk.getByteBuffer());
-                    chunk.release();
-                    if (!last && size < bound) {
-                        continue;
+                    if (chunk.hasRemaining()) {
+                        // The read crossed the bound: its tail is the route's next read, never dropped
+                        // (a route whose own cap is larger, the registry's, reads on past this one).
+                        after = chunk;
+                    } else {
+                        chunk.release();
+                        if (!last && size < bound) {
+                            continue;
+                        }
+                        after = last && size < bound ? Content.Chunk.EOF : null;
                     }
-                    after = last && size < bound ? Content.Chunk.EOF : null;
                 }
                 Request withBody = new ReadAhead(request, ByteBuffer.wrap(bytes, 0, size), after);
                 bytes = null;
